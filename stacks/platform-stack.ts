@@ -1,0 +1,173 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import type { PlatformConfig } from '../config/config';
+import { applyStateBackend, StateBackendSettings } from '../config/backend';
+import { HealthApi } from '../constructs/api/health-api';
+import { Cache } from '../constructs/cache/cache';
+import { Database } from '../constructs/database/database';
+import { EncryptionKey } from '../constructs/encryption/encryption-key';
+import { Network } from '../constructs/network/network';
+import { PlatformAlarms } from '../constructs/observability/alarms';
+
+export interface PlatformStackProps {
+  readonly config: PlatformConfig;
+  readonly stateBackend: StateBackendSettings;
+}
+
+/** Tags every resource carries (provider default_tags). */
+export function platformTags(config: PlatformConfig): Record<string, string> {
+  return {
+    Project: 'healthcare-platform',
+    Environment: config.environment,
+    ManagedBy: 'cdktf',
+    DataClassification: 'PHI',
+    Compliance: 'HIPAA',
+  };
+}
+
+/** The whole platform for one environment: `TapStack<suffix>`. */
+export class PlatformStack extends TerraformStack {
+  readonly network: Network;
+  readonly dataKey: EncryptionKey;
+  readonly logsKey: EncryptionKey;
+  readonly database: Database;
+  readonly cache: Cache;
+  readonly api: HealthApi;
+  readonly alarms: PlatformAlarms;
+
+  constructor(scope: Construct, props: PlatformStackProps) {
+    const { config } = props;
+    super(scope, config.stackId);
+    const names = config.names;
+    const protect = config.protectStatefulResources;
+
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      defaultTags: [{ tags: platformTags(config) }],
+    });
+    applyStateBackend(this, props.stateBackend, config);
+
+    // Two keys so each policy names only the services that need it: data at rest
+    // (RDS, ElastiCache, Secrets Manager) and logs/notifications (CloudWatch Logs, SNS).
+    this.dataKey = new EncryptionKey(this, 'data-key', {
+      alias: names.dataKeyAlias,
+      description: `Healthcare platform ${config.environment}: data at rest (RDS, ElastiCache, Secrets Manager)`,
+      users: ['rds', 'elasticache', 'secretsmanager'],
+      deletionWindowDays: config.kmsDeletionWindowDays,
+      preventDestroy: protect,
+    });
+    this.logsKey = new EncryptionKey(this, 'logs-key', {
+      alias: names.logsKeyAlias,
+      description: `Healthcare platform ${config.environment}: CloudWatch Logs and SNS alarms`,
+      users: ['logs', 'sns', 'cloudwatch'],
+      deletionWindowDays: config.kmsDeletionWindowDays,
+      preventDestroy: protect,
+    });
+
+    this.network = new Network(this, 'network', {
+      name: names.vpc,
+      vpcCidr: config.network.vpcCidr,
+      azCount: config.network.azCount,
+      publicSubnetCidrs: config.network.publicSubnetCidrs,
+      privateSubnetCidrs: config.network.privateSubnetCidrs,
+      isolatedSubnetCidrs: config.network.isolatedSubnetCidrs,
+      natGateways: config.network.natGateways,
+      flowLogGroupName: names.flowLogGroup,
+      flowLogRoleName: names.flowLogRole,
+      logRetentionDays: config.logRetentionDays,
+      logsKey: this.logsKey,
+      endpointSecurityGroupName: names.securityGroup,
+    });
+
+    this.database = new Database(this, 'database', {
+      identifier: names.database,
+      parameterGroupName: names.databaseParameterGroup,
+      subnetGroupName: names.databaseSubnetGroup,
+      monitoringRoleName: names.databaseMonitoringRole,
+      network: this.network,
+      dataKey: this.dataKey,
+      logsKey: this.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      engineMajorVersion: config.database.engineMajorVersion,
+      instanceClass: config.database.instanceClass,
+      allocatedStorageGiB: config.database.allocatedStorageGiB,
+      maxAllocatedStorageGiB: config.database.maxAllocatedStorageGiB,
+      backupRetentionDays: config.database.backupRetentionDays,
+      multiAz: config.database.multiAz,
+      deletionProtection: config.database.deletionProtection,
+      skipFinalSnapshot: config.database.skipFinalSnapshot,
+      monitoringIntervalSeconds: config.database.monitoringIntervalSeconds,
+      performanceInsightsRetentionDays: config.database.performanceInsightsRetentionDays,
+      preventDestroy: protect,
+    });
+
+    this.cache = new Cache(this, 'cache', {
+      replicationGroupId: names.cache,
+      parameterGroupName: names.cacheParameterGroup,
+      subnetGroupName: names.cacheSubnetGroup,
+      authSecretName: names.cacheAuthSecret,
+      network: this.network,
+      dataKey: this.dataKey,
+      logsKey: this.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      secretRecoveryWindowDays: config.secretRecoveryWindowDays,
+      nodeType: config.cache.nodeType,
+      engineVersion: config.cache.engineVersion,
+      snapshotRetentionDays: config.cache.snapshotRetentionDays,
+      preventDestroy: protect,
+    });
+
+    this.api = new HealthApi(this, 'api', {
+      name: names.api,
+      stageName: config.environment,
+      cloudWatchRoleName: names.apiCloudWatchRole,
+      webAclName: names.webAcl,
+      webAclLogGroupName: names.webAclLogGroup,
+      logsKey: this.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      throttlingRateLimit: config.api.throttlingRateLimit,
+      throttlingBurstLimit: config.api.throttlingBurstLimit,
+      wafRateLimit: config.api.wafRateLimit,
+    });
+
+    this.alarms = new PlatformAlarms(this, 'alarms', {
+      topicName: names.alarmTopic,
+      logsKey: this.logsKey,
+      databaseIdentifier: this.database.instanceIdentifier,
+      databaseAllocatedStorageGiB: config.database.allocatedStorageGiB,
+      cacheReplicationGroupId: names.cache,
+      cacheClusterIds: [1, 2].map((n) => `${names.cache}-00${n}`),
+      apiName: this.api.apiName,
+      apiStageName: this.api.stageName,
+      alarmEmail: config.alarmEmail,
+    });
+
+    this.outputs();
+  }
+
+  /** Outputs named `<thing>_<attribute>`; none carries a secret value, only secret ARNs. */
+  private outputs(): void {
+    const out = (id: string, value: unknown, description: string) =>
+      new TerraformOutput(this, id, { value, description });
+    out('vpc_id', this.network.vpcId, 'VPC id');
+    out('public_subnet_ids', this.network.publicSubnetIds, 'Public subnet ids, one per AZ');
+    out('private_subnet_ids', this.network.privateSubnetIds, 'Private (application) subnet ids');
+    out('isolated_subnet_ids', this.network.isolatedSubnetIds, 'Isolated (data) subnet ids');
+    out('application_security_group_id', this.network.applicationSecurityGroupId, 'Security group application workloads run in');
+    out('database_endpoint_address', this.database.endpointAddress, 'PostgreSQL endpoint host name');
+    out('database_port', this.database.port, 'PostgreSQL port');
+    out('database_master_secret_arn', this.database.masterUserSecretArn, 'ARN of the RDS-managed master user secret');
+    out('redis_primary_endpoint_address', this.cache.primaryEndpointAddress, 'Redis primary endpoint (writes)');
+    out('redis_reader_endpoint_address', this.cache.readerEndpointAddress, 'Redis reader endpoint');
+    out('redis_port', this.cache.port, 'Redis port');
+    out('redis_auth_secret_arn', this.cache.authSecretArn, 'ARN of the secret holding the Redis AUTH token');
+    out('kms_key_id', this.dataKey.keyId, 'Data key id');
+    out('kms_key_arn', this.dataKey.keyArn, 'Data key ARN');
+    out('kms_logs_key_arn', this.logsKey.keyArn, 'Logs/alarms key ARN');
+    out('api_id', this.api.restApiId, 'REST API id');
+    out('api_stage_name', this.api.stageName, 'API stage');
+    out('api_health_url', this.api.healthUrl, 'Full GET /health URL');
+    out('alarm_topic_arn', this.alarms.topicArn, 'SNS topic alarms publish to');
+  }
+}
