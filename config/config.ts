@@ -16,8 +16,8 @@ export const DEFAULT_REGION: AwsRegion = 'eu-west-1';
 
 /** The values CloudWatch Logs accepts for retention_in_days. */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-  3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
 ] as const;
 
 /** PostgreSQL major versions RDS offers with standard support; preflight checks the region. */
@@ -453,7 +453,12 @@ function buildConfig(reader: Reader, target: EnvironmentTarget): PlatformConfig 
   const azCount = reader.integer('azCount', d.azCount, 2, 4);
   const network = readNetwork(reader, azCount, d.natGateways);
 
-  const allocatedStorageGiB = reader.integer('dbAllocatedStorageGiB', d.dbAllocatedStorageGiB, 20, 65536);
+  const allocatedStorageGiB = reader.integer(
+    'dbAllocatedStorageGiB',
+    d.dbAllocatedStorageGiB,
+    20,
+    65536,
+  );
   const maxAllocatedStorageGiB = reader.integer(
     'dbMaxAllocatedStorageGiB',
     Math.max(d.dbMaxAllocatedStorageGiB, allocatedStorageGiB),
@@ -462,10 +467,19 @@ function buildConfig(reader: Reader, target: EnvironmentTarget): PlatformConfig 
   );
   if (maxAllocatedStorageGiB < allocatedStorageGiB) {
     const raw = reader.raw('dbMaxAllocatedStorageGiB')!;
-    reader.fail(raw.label, raw.value, `must be at least the allocated storage (${allocatedStorageGiB} GiB)`);
+    reader.fail(
+      raw.label,
+      raw.value,
+      `must be at least the allocated storage (${allocatedStorageGiB} GiB)`,
+    );
   }
 
-  const throttlingRateLimit = reader.integer('apiThrottlingRateLimit', d.apiThrottlingRateLimit, 1, 10000);
+  const throttlingRateLimit = reader.integer(
+    'apiThrottlingRateLimit',
+    d.apiThrottlingRateLimit,
+    1,
+    10000,
+  );
   const throttlingBurstLimit = reader.integer(
     'apiThrottlingBurstLimit',
     Math.max(d.apiThrottlingBurstLimit, throttlingRateLimit),
@@ -479,7 +493,11 @@ function buildConfig(reader: Reader, target: EnvironmentTarget): PlatformConfig 
 
   const alarmEmail = reader.raw('alarmEmail');
   if (alarmEmail && !EMAIL_PATTERN.test(alarmEmail.value)) {
-    reader.fail(alarmEmail.label, alarmEmail.value, 'must be an e-mail address such as oncall@example.org');
+    reader.fail(
+      alarmEmail.label,
+      alarmEmail.value,
+      'must be an e-mail address such as oncall@example.org',
+    );
   }
 
   return {
@@ -516,15 +534,29 @@ function buildConfig(reader: Reader, target: EnvironmentTarget): PlatformConfig 
         'must be an ElastiCache node type such as cache.t4g.small or cache.r7g.large',
       ),
       engineVersion: '7.1',
-      snapshotRetentionDays: reader.integer('cacheSnapshotRetentionDays', d.cacheSnapshotRetentionDays, 1, 35),
+      snapshotRetentionDays: reader.integer(
+        'cacheSnapshotRetentionDays',
+        d.cacheSnapshotRetentionDays,
+        1,
+        35,
+      ),
     },
     api: {
       throttlingRateLimit,
       throttlingBurstLimit,
       wafRateLimit: reader.integer('wafRateLimit', d.wafRateLimit, 100, 2_000_000_000),
     },
-    logRetentionDays: reader.oneOf<number>('logRetentionDays', d.logRetentionDays, LOG_RETENTION_DAYS),
-    secretRecoveryWindowDays: reader.integer('secretRecoveryWindowDays', d.secretRecoveryWindowDays, 7, 30),
+    logRetentionDays: reader.oneOf<number>(
+      'logRetentionDays',
+      d.logRetentionDays,
+      LOG_RETENTION_DAYS,
+    ),
+    secretRecoveryWindowDays: reader.integer(
+      'secretRecoveryWindowDays',
+      d.secretRecoveryWindowDays,
+      7,
+      30,
+    ),
     kmsDeletionWindowDays: 30,
     alarmEmail: alarmEmail?.value,
   };
@@ -533,30 +565,53 @@ function buildConfig(reader: Reader, target: EnvironmentTarget): PlatformConfig 
 function readRegion(reader: Reader, fromTarget: string | undefined): AwsRegion {
   if (fromTarget !== undefined) {
     if (isAwsRegion(fromTarget)) return fromTarget;
-    reader.fail(SETTINGS.environment.envVar, fromTarget, 'unknown AWS region after "@" (e.g. eu-west-1, us-east-1)');
+    reader.fail(
+      SETTINGS.environment.envVar,
+      fromTarget,
+      'unknown AWS region after "@" (e.g. eu-west-1, us-east-1)',
+    );
     return DEFAULT_REGION;
   }
   const raw = reader.raw('region');
   if (!raw) return DEFAULT_REGION;
   if (!isAwsRegion(raw.value)) {
-    reader.fail(raw.label, raw.value, 'must be a commercial AWS region such as eu-west-1 or us-east-1');
+    reader.fail(
+      raw.label,
+      raw.value,
+      'must be a commercial AWS region such as eu-west-1 or us-east-1',
+    );
     return DEFAULT_REGION;
   }
   return raw.value;
 }
 
 function readNetwork(reader: Reader, azCount: number, natDefault: NatGatewayMode): NetworkSettings {
-  const natGateways = reader.oneOf<NatGatewayMode>('natGateways', natDefault, ['one-per-az', 'single']);
+  const natGateways = reader.oneOf<NatGatewayMode>('natGateways', natDefault, [
+    'one-per-az',
+    'single',
+  ]);
   const rawVpc = reader.raw('vpcCidr');
   let vpc = parseCidr(DEFAULT_VPC_CIDR)!;
   if (rawVpc) {
     const parsed = parseCidr(rawVpc.value);
     if (!parsed) {
-      reader.fail(rawVpc.label, rawVpc.value, 'must be an IPv4 CIDR block with no host bits set, such as 10.40.0.0/16');
+      reader.fail(
+        rawVpc.label,
+        rawVpc.value,
+        'must be an IPv4 CIDR block with no host bits set, such as 10.40.0.0/16',
+      );
     } else if (parsed.prefixLength < 16 || parsed.prefixLength > 22) {
-      reader.fail(rawVpc.label, rawVpc.value, 'prefix length must be from /16 to /22 (AWS allows /16 at most; smaller than /22 leaves no room for three tiers)');
+      reader.fail(
+        rawVpc.label,
+        rawVpc.value,
+        'prefix length must be from /16 to /22 (AWS allows /16 at most; smaller than /22 leaves no room for three tiers)',
+      );
     } else if (!RFC1918.some((r) => contains(r, parsed))) {
-      reader.fail(rawVpc.label, rawVpc.value, 'must be a private (RFC 1918) range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16');
+      reader.fail(
+        rawVpc.label,
+        rawVpc.value,
+        'must be a private (RFC 1918) range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16',
+      );
     } else {
       vpc = parsed;
     }
@@ -572,7 +627,9 @@ function readNetwork(reader: Reader, azCount: number, natDefault: NatGatewayMode
     isolatedSubnetCidrs: readSubnets(reader, 'isolatedSubnetCidrs', vpc, azCount, carve(8, 128)),
   };
 
-  const all = Object.entries(tiers).flatMap(([key, cidrs]) => cidrs.map((c) => ({ key, c, p: parseCidr(c)! })));
+  const all = Object.entries(tiers).flatMap(([key, cidrs]) =>
+    cidrs.map((c) => ({ key, c, p: parseCidr(c)! })),
+  );
   for (let i = 0; i < all.length; i++) {
     for (let j = i + 1; j < all.length; j++) {
       if (overlaps(all[i].p, all[j].p)) {
@@ -598,17 +655,29 @@ function readSubnets(
   if (!raw) return fallback;
   const items = raw.value.split(',').map((s) => s.trim());
   if (items.length !== azCount) {
-    reader.fail(raw.label, raw.value, `must list exactly ${azCount} CIDRs, one per availability zone (AZ_COUNT)`);
+    reader.fail(
+      raw.label,
+      raw.value,
+      `must list exactly ${azCount} CIDRs, one per availability zone (AZ_COUNT)`,
+    );
     return fallback;
   }
   for (const item of items) {
     const parsed = parseCidr(item);
     if (!parsed) {
-      reader.fail(raw.label, item, 'must be an IPv4 CIDR block with no host bits set, such as 10.40.1.0/24');
+      reader.fail(
+        raw.label,
+        item,
+        'must be an IPv4 CIDR block with no host bits set, such as 10.40.1.0/24',
+      );
       return fallback;
     }
     if (parsed.prefixLength > 28 || !contains(vpc, parsed)) {
-      reader.fail(raw.label, item, `must lie inside the VPC CIDR ${formatCidr(vpc)} with a prefix of /28 or larger`);
+      reader.fail(
+        raw.label,
+        item,
+        `must lie inside the VPC CIDR ${formatCidr(vpc)} with a prefix of /28 or larger`,
+      );
       return fallback;
     }
   }

@@ -29,7 +29,11 @@ export const NAME_RULES = {
   databaseSubnetGroup: rule('RDS DB subnet group name', 255, (e) => `${PROJECT}-db-${e}`),
   databaseMonitoringRole: rule('IAM role name', 64, (e) => `${PROJECT}-rds-monitoring-${e}`),
   cache: rule('ElastiCache replication group id', 40, (e) => `${PROJECT}-redis-${e}`),
-  cacheParameterGroup: rule('ElastiCache parameter group name', 255, (e) => `${PROJECT}-redis-${e}`),
+  cacheParameterGroup: rule(
+    'ElastiCache parameter group name',
+    255,
+    (e) => `${PROJECT}-redis-${e}`,
+  ),
   cacheSubnetGroup: rule('ElastiCache subnet group name', 255, (e) => `${PROJECT}-redis-${e}`),
   cacheAuthSecret: rule('Secrets Manager secret name', 512, (e) => `${PROJECT}/${e}/redis-auth`),
   api: rule('API Gateway REST API name', 1024, (e) => `${PROJECT}-api-${e}`),

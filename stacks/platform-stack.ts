@@ -154,14 +154,34 @@ export class PlatformStack extends TerraformStack {
     out('public_subnet_ids', this.network.publicSubnetIds, 'Public subnet ids, one per AZ');
     out('private_subnet_ids', this.network.privateSubnetIds, 'Private (application) subnet ids');
     out('isolated_subnet_ids', this.network.isolatedSubnetIds, 'Isolated (data) subnet ids');
-    out('application_security_group_id', this.network.applicationSecurityGroupId, 'Security group application workloads run in');
-    out('database_endpoint_address', this.database.endpointAddress, 'PostgreSQL endpoint host name');
+    out(
+      'application_security_group_id',
+      this.network.applicationSecurityGroupId,
+      'Security group application workloads run in',
+    );
+    out(
+      'database_endpoint_address',
+      this.database.endpointAddress,
+      'PostgreSQL endpoint host name',
+    );
     out('database_port', this.database.port, 'PostgreSQL port');
-    out('database_master_secret_arn', this.database.masterUserSecretArn, 'ARN of the RDS-managed master user secret');
-    out('redis_primary_endpoint_address', this.cache.primaryEndpointAddress, 'Redis primary endpoint (writes)');
+    out(
+      'database_master_secret_arn',
+      this.database.masterUserSecretArn,
+      'ARN of the RDS-managed master user secret',
+    );
+    out(
+      'redis_primary_endpoint_address',
+      this.cache.primaryEndpointAddress,
+      'Redis primary endpoint (writes)',
+    );
     out('redis_reader_endpoint_address', this.cache.readerEndpointAddress, 'Redis reader endpoint');
     out('redis_port', this.cache.port, 'Redis port');
-    out('redis_auth_secret_arn', this.cache.authSecretArn, 'ARN of the secret holding the Redis AUTH token');
+    out(
+      'redis_auth_secret_arn',
+      this.cache.authSecretArn,
+      'ARN of the secret holding the Redis AUTH token',
+    );
     out('kms_key_id', this.dataKey.keyId, 'Data key id');
     out('kms_key_arn', this.dataKey.keyArn, 'Data key ARN');
     out('kms_logs_key_arn', this.logsKey.keyArn, 'Logs/alarms key ARN');
