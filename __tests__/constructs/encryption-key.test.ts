@@ -3,6 +3,8 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { TerraformOutput, TerraformVariable, Testing } from 'cdktf';
 import { Construct } from 'constructs';
+// Declares the cdktf matchers' types (setup.ts registers them at run time).
+import 'cdktf/lib/testing/adapters/jest';
 import {
   EncryptionKey,
   EncryptionKeyProps,
