@@ -1,3 +1,21 @@
+import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
+import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
+import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
+import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
+import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
+import { ApiGatewayMethodResponse } from '@cdktf/provider-aws/lib/api-gateway-method-response';
+import { ApiGatewayMethodSettings } from '@cdktf/provider-aws/lib/api-gateway-method-settings';
+import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource';
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Wafv2WebAcl, Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
+import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
+import { Fn, Token } from 'cdktf';
+import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import type { EncryptionKey } from '../encryption/encryption-key';
 
@@ -16,6 +34,75 @@ export interface HealthApiProps {
   readonly throttlingBurstLimit: number;
   /** Requests per 5 minutes per IP before WAF blocks. */
   readonly wafRateLimit: number;
+  /** @default `/aws/apigateway/<name>/access-logs` */
+  readonly accessLogGroupName?: string;
+}
+
+/** WAF only delivers logs to CloudWatch log groups whose name has this prefix. */
+export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
+
+/** AWS managed rule groups the web ACL runs, in priority order after IP reputation. */
+const MANAGED_RULE_GROUPS = [
+  { name: 'AWSManagedRulesAmazonIpReputationList', priority: 10, metric: 'ip-reputation' },
+  { name: 'AWSManagedRulesCommonRuleSet', priority: 30, metric: 'common' },
+  { name: 'AWSManagedRulesKnownBadInputsRuleSet', priority: 40, metric: 'known-bad-inputs' },
+] as const;
+
+/** Name of the WAF rule that blocks an IP sending more than `wafRateLimit` requests per 5 minutes. */
+export const RATE_LIMIT_RULE_NAME = 'rate-limit-per-ip';
+
+/**
+ * Access log line: who called what and the outcome. Deliberately no request/response bodies,
+ * headers or query strings: those may carry PHI.
+ */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  caller: '$context.identity.caller',
+  user: '$context.identity.user',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+});
+
+const STAGE_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+function validate(props: HealthApiProps): void {
+  const known = (v: string | number) => !Token.isUnresolved(v);
+  const rules: { failed: boolean; message: string }[] = [
+    {
+      failed: known(props.stageName) && !STAGE_NAME_PATTERN.test(props.stageName),
+      message: `stageName '${props.stageName}' may only contain letters, digits, '_' and '-' (API Gateway stage names match [A-Za-z0-9_-]+)`,
+    },
+    {
+      failed:
+        known(props.webAclLogGroupName) &&
+        !props.webAclLogGroupName.startsWith(WAF_LOG_GROUP_PREFIX),
+      message: `webAclLogGroupName '${props.webAclLogGroupName}' must start with '${WAF_LOG_GROUP_PREFIX}' (WAF only logs to such log groups); use e.g. '${WAF_LOG_GROUP_PREFIX}${props.webAclLogGroupName}'`,
+    },
+    {
+      failed: known(props.throttlingRateLimit) && !(props.throttlingRateLimit >= 1),
+      message: `throttlingRateLimit ${props.throttlingRateLimit} must be at least 1 request per second`,
+    },
+    {
+      failed:
+        known(props.throttlingRateLimit) &&
+        known(props.throttlingBurstLimit) &&
+        !(props.throttlingBurstLimit >= props.throttlingRateLimit),
+      message: `throttlingBurstLimit ${props.throttlingBurstLimit} must be at least throttlingRateLimit ${props.throttlingRateLimit} (a burst smaller than the steady rate throttles the steady rate)`,
+    },
+    {
+      failed: known(props.wafRateLimit) && !(props.wafRateLimit >= 100),
+      message: `wafRateLimit ${props.wafRateLimit} must be at least 100 requests per 5 minutes per IP`,
+    },
+  ];
+  const failures = rules.filter((r) => r.failed).map((r) => `  - ${r.message}`);
+  if (failures.length > 0) {
+    throw new Error(`HealthApi '${props.name}': invalid settings:\n${failures.join('\n')}`);
+  }
 }
 
 /** Regional REST API with a mock `GET /health`, access logs, X-Ray, throttling and WAF. */
@@ -32,6 +119,194 @@ export class HealthApi extends Construct {
 
   constructor(scope: Construct, id: string, props: HealthApiProps) {
     super(scope, id);
-    throw new Error(`not implemented: ${JSON.stringify(props)}`);
+    validate(props);
+    const accessLogGroupName =
+      props.accessLogGroupName ?? `/aws/apigateway/${props.name}/access-logs`;
+    const logGroup = (lgId: string, name: string) =>
+      new CloudwatchLogGroup(this, lgId, {
+        name,
+        kmsKeyId: props.logsKey.keyArn,
+        retentionInDays: props.logRetentionDays,
+      });
+
+    const restApi = new ApiGatewayRestApi(this, 'rest-api', {
+      name: props.name,
+      description: 'Healthcare platform API',
+      endpointConfiguration: { types: ['REGIONAL'] },
+    });
+    const resource = new ApiGatewayResource(this, 'health-resource', {
+      restApiId: restApi.id,
+      parentId: restApi.rootResourceId,
+      pathPart: 'health',
+    });
+    // Public on purpose: an unauthenticated liveness probe that returns a constant and
+    // touches no data. WAF and stage throttling still apply to it.
+    const method = new ApiGatewayMethod(this, 'health-get', {
+      restApiId: restApi.id,
+      resourceId: resource.id,
+      httpMethod: 'GET',
+      authorization: 'NONE',
+    });
+    const methodResponse = new ApiGatewayMethodResponse(this, 'health-get-200', {
+      restApiId: restApi.id,
+      resourceId: resource.id,
+      httpMethod: method.httpMethod,
+      statusCode: '200',
+      responseModels: { 'application/json': 'Empty' },
+      dependsOn: [method],
+    });
+    const requestTemplates = { 'application/json': '{"statusCode": 200}' };
+    const integration = new ApiGatewayIntegration(this, 'health-integration', {
+      restApiId: restApi.id,
+      resourceId: resource.id,
+      httpMethod: method.httpMethod,
+      type: 'MOCK',
+      requestTemplates,
+    });
+    const responseTemplates = { 'application/json': '{"status":"ok"}' };
+    // Explicit order: API Gateway rejects an integration response whose integration or
+    // method response does not exist yet (the race the replaced Pulumi stack had).
+    const integrationResponse = new ApiGatewayIntegrationResponse(this, 'health-integration-200', {
+      restApiId: restApi.id,
+      resourceId: resource.id,
+      httpMethod: method.httpMethod,
+      statusCode: methodResponse.statusCode,
+      responseTemplates,
+      dependsOn: [integration, methodResponse],
+    });
+
+    // A deployment is a snapshot: redeploy whenever any part of the API (or its templates,
+    // which change in place without a new id) changes.
+    const deployment = new ApiGatewayDeployment(this, 'deployment', {
+      restApiId: restApi.id,
+      description: 'Managed by cdktf; replaced when the API definition changes',
+      triggers: {
+        redeployment: Fn.sha1(
+          Fn.jsonencode([
+            resource.id,
+            method.id,
+            methodResponse.id,
+            integration.id,
+            integrationResponse.id,
+            // Hashed here: cdktf does not escape quotes in string literals inside Fn calls.
+            createHash('sha1')
+              .update(JSON.stringify({ requestTemplates, responseTemplates }))
+              .digest('hex'),
+          ]),
+        ),
+      },
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: [method, methodResponse, integration, integrationResponse],
+    });
+
+    // Account-level (one per region): lets API Gateway write execution and access logs.
+    const cloudWatchRole = new IamRole(this, 'cloudwatch-role', {
+      name: props.cloudWatchRoleName,
+      description: 'Lets API Gateway push execution and access logs to CloudWatch Logs',
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'apigateway.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      }),
+    });
+    const cloudWatchPolicy = new IamRolePolicyAttachment(this, 'cloudwatch-role-policy', {
+      role: cloudWatchRole.name,
+      policyArn: `arn:${props.logsKey.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
+    });
+    // API Gateway checks the role's permissions when it is set, so attach the policy first.
+    const account = new ApiGatewayAccount(this, 'account', {
+      cloudwatchRoleArn: cloudWatchRole.arn,
+      dependsOn: [cloudWatchPolicy],
+    });
+
+    const accessLogs = logGroup('access-logs', accessLogGroupName);
+    // API Gateway would otherwise create this group itself: unencrypted, kept forever.
+    const executionLogs = logGroup(
+      'execution-logs',
+      `API-Gateway-Execution-Logs_${restApi.id}/${props.stageName}`,
+    );
+    const stage = new ApiGatewayStage(this, 'stage', {
+      restApiId: restApi.id,
+      deploymentId: deployment.id,
+      stageName: props.stageName,
+      xrayTracingEnabled: true,
+      accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      // Logging fails until the account has a CloudWatch role.
+      dependsOn: [account, executionLogs],
+    });
+    new ApiGatewayMethodSettings(this, 'method-settings', {
+      restApiId: restApi.id,
+      stageName: stage.stageName,
+      methodPath: '*/*',
+      settings: {
+        metricsEnabled: true,
+        loggingLevel: 'INFO',
+        // Data trace logs full request/response bodies: PHI must never reach logs.
+        dataTraceEnabled: false,
+        throttlingRateLimit: props.throttlingRateLimit,
+        throttlingBurstLimit: props.throttlingBurstLimit,
+      },
+    });
+
+    const visibility = (metricName: string) => ({
+      cloudwatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName,
+    });
+    // The 5.100 binding types `statement` as `any` and passes it through verbatim, so it
+    // is written in Terraform's own snake_case.
+    const rules: Wafv2WebAclRule[] = [
+      ...MANAGED_RULE_GROUPS.map((group) => ({
+        name: group.name,
+        priority: group.priority,
+        overrideAction: { none: {} },
+        statement: { managed_rule_group_statement: { name: group.name, vendor_name: 'AWS' } },
+        visibilityConfig: visibility(`${props.webAclName}-${group.metric}`),
+      })),
+      {
+        name: RATE_LIMIT_RULE_NAME,
+        priority: 20,
+        action: { block: {} },
+        statement: {
+          rate_based_statement: { limit: props.wafRateLimit, aggregate_key_type: 'IP' },
+        },
+        visibilityConfig: visibility(`${props.webAclName}-${RATE_LIMIT_RULE_NAME}`),
+      },
+    ].sort((a, b) => a.priority - b.priority);
+    const webAcl = new Wafv2WebAcl(this, 'web-acl', {
+      name: props.webAclName,
+      description: `Protects ${props.name}`,
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      rule: rules,
+      visibilityConfig: visibility(props.webAclName),
+    });
+    new Wafv2WebAclAssociation(this, 'web-acl-association', {
+      resourceArn: stage.arn,
+      webAclArn: webAcl.arn,
+    });
+    const webAclLogs = logGroup('web-acl-logs', props.webAclLogGroupName);
+    new Wafv2WebAclLoggingConfiguration(this, 'web-acl-logging', {
+      resourceArn: webAcl.arn,
+      logDestinationConfigs: [webAclLogs.arn],
+      // Credentials must not land in logs.
+      redactedFields: [
+        { singleHeader: { name: 'authorization' } },
+        { singleHeader: { name: 'cookie' } },
+      ],
+    });
+
+    this.restApiId = restApi.id;
+    this.apiName = restApi.name;
+    this.stageName = stage.stageName;
+    this.stageArn = stage.arn;
+    this.invokeUrl = stage.invokeUrl;
+    this.healthUrl = `${stage.invokeUrl}/health`;
+    this.webAclArn = webAcl.arn;
   }
 }
