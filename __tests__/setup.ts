@@ -1,3 +1,5 @@
+// The import brings the matchers' type declarations; setupJest registers them.
+import 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
 
 // Adds toHaveResourceWithProperties and friends to expect().
