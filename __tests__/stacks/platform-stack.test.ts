@@ -1,0 +1,238 @@
+import { Testing } from 'cdktf';
+import { loadConfig } from '../../config/config';
+import { loadStateBackend } from '../../config/backend';
+import { PlatformStack, platformTags } from '../../stacks/platform-stack';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function synthStack(env: Record<string, string>): Json {
+  const config = loadConfig({ env });
+  const stateBackend = loadStateBackend({ env });
+  const stack = new PlatformStack(Testing.app(), { config, stateBackend });
+  return JSON.parse(Testing.synth(stack));
+}
+
+const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource[type] ?? {});
+const only = (tf: Json, type: string): Json => {
+  const all = resources(tf, type);
+  expect(all).toHaveLength(1);
+  return all[0];
+};
+
+describe('PlatformStack, production profile (the default)', () => {
+  let tf: Json;
+  beforeAll(() => {
+    tf = synthStack({});
+  });
+
+  it('is TapStackprod in eu-west-1 with the compliance tags on every resource', () => {
+    expect(tf.provider.aws).toEqual([
+      {
+        region: 'eu-west-1',
+        default_tags: [
+          {
+            tags: {
+              Project: 'healthcare-platform',
+              Environment: 'prod',
+              ManagedBy: 'cdktf',
+              DataClassification: 'PHI',
+              Compliance: 'HIPAA',
+            },
+          },
+        ],
+      },
+    ]);
+    expect(tf.terraform.backend.s3.key).toBe('healthcare/prod/TapStackprod.tfstate');
+  });
+
+  it('protects stateful data: Multi-AZ, deletion protection, final snapshot, prevent_destroy', () => {
+    const db = only(tf, 'aws_db_instance');
+    expect(db).toMatchObject({
+      identifier: 'healthcare-db-prod',
+      multi_az: true,
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: 'healthcare-db-prod-final',
+      backup_retention_period: 35,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(only(tf, 'aws_elasticache_replication_group').lifecycle).toMatchObject({
+      prevent_destroy: true,
+    });
+    for (const key of resources(tf, 'aws_kms_key')) {
+      expect(key).toMatchObject({
+        enable_key_rotation: true,
+        deletion_window_in_days: 30,
+        lifecycle: { prevent_destroy: true },
+      });
+    }
+    for (const secret of resources(tf, 'aws_secretsmanager_secret')) {
+      expect(secret.recovery_window_in_days).toBe(30);
+    }
+  });
+
+  it('runs one NAT gateway per AZ across three AZs', () => {
+    expect(resources(tf, 'aws_nat_gateway')).toHaveLength(3);
+    expect(resources(tf, 'aws_subnet')).toHaveLength(9);
+    for (const eip of resources(tf, 'aws_eip')) {
+      expect(eip.domain).toBe('vpc');
+      expect(eip).not.toHaveProperty('vpc');
+    }
+  });
+
+  it('keeps logs six years', () => {
+    for (const group of resources(tf, 'aws_cloudwatch_log_group')) {
+      expect(group.retention_in_days).toBe(2192);
+      expect(group.kms_key_id).toMatch(/^\$\{aws_kms_key\.logs-key_\w+\.arn\}$/);
+    }
+  });
+
+  it('wires every data store to the data key and every log group to the logs key', () => {
+    const dataKeyArn = expect.stringMatching(/^\$\{aws_kms_key\.data-key_\w+\.arn\}$/);
+    expect(only(tf, 'aws_db_instance')).toMatchObject({
+      kms_key_id: dataKeyArn,
+      performance_insights_kms_key_id: dataKeyArn,
+      master_user_secret_kms_key_id: dataKeyArn,
+    });
+    expect(only(tf, 'aws_elasticache_replication_group').kms_key_id).toEqual(dataKeyArn);
+    for (const secret of resources(tf, 'aws_secretsmanager_secret'))
+      expect(secret.kms_key_id).toEqual(dataKeyArn);
+    expect(only(tf, 'aws_sns_topic').kms_master_key_id).toMatch(/aws_kms_key\.logs-key_/);
+  });
+
+  it('admits the data stores only from the application security group', () => {
+    const ingress = resources(tf, 'aws_vpc_security_group_ingress_rule');
+    const dataPorts = ingress.filter((r) => r.from_port === 5432 || r.from_port === 6379);
+    expect(dataPorts).toHaveLength(2);
+    for (const rule of dataPorts) {
+      expect(rule.referenced_security_group_id).toMatch(
+        /aws_security_group\.network_application-security-group_\w+\.id/,
+      );
+      expect(rule).not.toHaveProperty('cidr_ipv4');
+    }
+    for (const rule of ingress) expect(rule.cidr_ipv4).not.toBe('0.0.0.0/0');
+  });
+
+  it('exposes the outputs others need, and no secret value', () => {
+    expect(Object.keys(tf.output).sort()).toEqual([
+      'alarm_topic_arn',
+      'api_health_url',
+      'api_id',
+      'api_stage_name',
+      'application_security_group_id',
+      'database_endpoint_address',
+      'database_master_secret_arn',
+      'database_port',
+      'isolated_subnet_ids',
+      'kms_key_arn',
+      'kms_key_id',
+      'kms_logs_key_arn',
+      'private_subnet_ids',
+      'public_subnet_ids',
+      'redis_auth_secret_arn',
+      'redis_port',
+      'redis_primary_endpoint_address',
+      'redis_reader_endpoint_address',
+      'vpc_id',
+    ]);
+    expect(tf.output.database_port.value).toBe(5432);
+    expect(tf.output.redis_port.value).toBe(6379);
+    expect(tf.output.database_master_secret_arn.value).toMatch(
+      /\.master_user_secret\[0\]\.secret_arn\}$/,
+    );
+    const outputs = JSON.stringify(tf.output);
+    expect(outputs).not.toMatch(/secret_string|auth_token|password|random_password/);
+  });
+
+  it('reads the Redis primary endpoint, never the cluster-mode configuration endpoint', () => {
+    expect(tf.output.redis_primary_endpoint_address.value).toMatch(
+      /^\$\{aws_elasticache_replication_group\.cache_replication-group_\w+\.primary_endpoint_address\}$/,
+    );
+    expect(tf.output.redis_reader_endpoint_address.value).toMatch(/\.reader_endpoint_address\}$/);
+    expect(JSON.stringify(tf)).not.toContain('configuration_endpoint_address');
+  });
+
+  it('uses the current provider arguments (no renamed or removed ones)', () => {
+    const redis = only(tf, 'aws_elasticache_replication_group');
+    expect(redis.description).toMatch(/\S/);
+    expect(redis).not.toHaveProperty('replication_group_description');
+    expect(redis).not.toHaveProperty('auth_token_enabled');
+    expect(redis).toMatchObject({
+      num_cache_clusters: 2,
+      automatic_failover_enabled: true,
+      multi_az_enabled: true,
+      at_rest_encryption_enabled: 'true', // a string in provider 5.100
+      transit_encryption_enabled: true,
+    });
+  });
+
+  it('asks RDS for a major version only, so the region resolves a minor that exists', () => {
+    const db = only(tf, 'aws_db_instance');
+    expect(db.engine).toBe('postgres');
+    expect(db.engine_version).toBe('16');
+    expect(db.auto_minor_version_upgrade).toBe(true);
+    expect(only(tf, 'aws_db_parameter_group').family).toBe('postgres16');
+  });
+
+  it('creates the /health integration response only after its integration and method response', () => {
+    const response = only(tf, 'aws_api_gateway_integration_response');
+    expect(response.depends_on).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^aws_api_gateway_integration\./),
+        expect.stringMatching(/^aws_api_gateway_method_response\./),
+      ]),
+    );
+    expect(only(tf, 'aws_api_gateway_stage').stage_name).toBe('prod');
+    expect(tf.output.api_health_url.value).toMatch(/\.invoke_url\}\/health$/);
+  });
+
+  it('keeps all tags identical to platformTags()', () => {
+    const config = loadConfig({ env: {} });
+    expect(tf.provider.aws[0].default_tags[0].tags).toEqual(platformTags(config));
+  });
+});
+
+describe('PlatformStack, standard profile (dev)', () => {
+  let tf: Json;
+  beforeAll(() => {
+    tf = synthStack({ ENVIRONMENT_SUFFIX: 'dev' });
+  });
+
+  it('is cheaper: single AZ database, one NAT gateway, two AZs, short retention', () => {
+    expect(only(tf, 'aws_db_instance')).toMatchObject({
+      identifier: 'healthcare-db-dev',
+      multi_az: false,
+      deletion_protection: false,
+      skip_final_snapshot: true,
+      instance_class: 'db.t4g.medium',
+      backup_retention_period: 7,
+    });
+    expect(resources(tf, 'aws_nat_gateway')).toHaveLength(1);
+    expect(resources(tf, 'aws_subnet')).toHaveLength(6);
+    for (const group of resources(tf, 'aws_cloudwatch_log_group'))
+      expect(group.retention_in_days).toBe(30);
+  });
+
+  it('does not add prevent_destroy, so a dev environment can be torn down', () => {
+    for (const type of [
+      'aws_db_instance',
+      'aws_elasticache_replication_group',
+      'aws_kms_key',
+      'aws_secretsmanager_secret',
+    ]) {
+      for (const r of resources(tf, type))
+        expect(r.lifecycle?.prevent_destroy ?? false).toBe(false);
+    }
+  });
+
+  it('still encrypts everything and still keeps the Redis cache Multi-AZ', () => {
+    expect(only(tf, 'aws_db_instance').storage_encrypted).toBe(true);
+    expect(only(tf, 'aws_elasticache_replication_group')).toMatchObject({
+      multi_az_enabled: true,
+      at_rest_encryption_enabled: 'true', // a string in provider 5.100
+      transit_encryption_enabled: true,
+    });
+    expect(tf.terraform.backend.s3.key).toBe('healthcare/dev/TapStackdev.tfstate');
+    expect(only(tf, 'aws_api_gateway_stage').stage_name).toBe('dev');
+  });
+});
