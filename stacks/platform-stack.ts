@@ -115,6 +115,7 @@ export class PlatformStack extends TerraformStack {
       nodeType: config.cache.nodeType,
       engineVersion: config.cache.engineVersion,
       snapshotRetentionDays: config.cache.snapshotRetentionDays,
+      finalSnapshot: config.isProduction,
       preventDestroy: protect,
     });
 

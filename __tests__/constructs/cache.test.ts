@@ -71,6 +71,13 @@ const only = (block: Block, type: string): Record<string, unknown> => {
 };
 
 describe('Cache', () => {
+  test('finalSnapshot false deletes without a final snapshot', () => {
+    const { parsed } = synth({ finalSnapshot: false });
+    expect(only(parsed.resource, 'aws_elasticache_replication_group')).not.toHaveProperty(
+      'final_snapshot_identifier',
+    );
+  });
+
   test('minimal props: encrypted at rest and in transit, AUTH from Secrets Manager, Multi-AZ', () => {
     // Given / When
     const { json, parsed } = synth();
@@ -94,6 +101,7 @@ describe('Cache', () => {
       auth_token_update_strategy: 'ROTATE',
       snapshot_retention_limit: 1,
       snapshot_window: '03:00-04:00',
+      final_snapshot_identifier: 'healthcare-redis-test-final',
       maintenance_window: 'sun:05:00-sun:06:00',
       apply_immediately: false,
       lifecycle: { prevent_destroy: false, ignore_changes: ['auth_token'] },

@@ -30,6 +30,11 @@ export interface CacheProps {
   readonly snapshotRetentionDays?: number;
   /** @default false */
   readonly preventDestroy?: boolean;
+  /**
+   * Take a snapshot named `<replicationGroupId>-final` when the group is deleted.
+   * @default true
+   */
+  readonly finalSnapshot?: boolean;
   /** Name of the cache's own security group. @default - the replication group id */
   readonly securityGroupName?: string;
 }
@@ -58,6 +63,7 @@ export class Cache extends Construct {
     const engineVersion = props.engineVersion ?? '7.1';
     const snapshotRetentionDays = props.snapshotRetentionDays ?? 1;
     const preventDestroy = props.preventDestroy ?? false;
+    const finalSnapshot = props.finalSnapshot ?? true;
     const groupId = props.replicationGroupId;
     const securityGroupName = props.securityGroupName ?? groupId;
 
@@ -167,6 +173,7 @@ export class Cache extends Construct {
       authTokenUpdateStrategy: 'ROTATE',
       snapshotRetentionLimit: snapshotRetentionDays,
       snapshotWindow: SNAPSHOT_WINDOW,
+      finalSnapshotIdentifier: finalSnapshot ? `${props.replicationGroupId}-final` : undefined,
       maintenanceWindow: MAINTENANCE_WINDOW,
       logDeliveryConfiguration: logGroups.map((logGroup, i) => ({
         destinationType: 'cloudwatch-logs',
