@@ -143,6 +143,10 @@ export const BASE: Record<string, Attrs> = {
     resource_arn: '${aws_api_gateway_stage.st.arn}',
     web_acl_arn: '${aws_wafv2_web_acl.acl.arn}',
   },
+  'aws_api_gateway_method.m': {
+    http_method: 'GET',
+    authorization: 'AWS_IAM',
+  },
   'aws_api_gateway_method_settings.ms': {
     stage_name: '${aws_api_gateway_stage.st.stage_name}',
     method_path: '*/*',
@@ -490,6 +494,11 @@ export const FAIL_CASES: Record<string, FailCase> = {
       [ms]: { settings: { logging_level: 'INFO', metrics_enabled: true, caching_enabled: true } },
     },
     detail: /caching_enabled without cache_data_encrypted/,
+  },
+  'HIPAA-API-008': {
+    target: 'aws_api_gateway_method.m',
+    patch: { 'aws_api_gateway_method.m': { http_method: 'GET', authorization: 'NONE' } },
+    detail: /authorization = NONE and no API key required/,
   },
   'HIPAA-S3-001': {
     target: bucket,

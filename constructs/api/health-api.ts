@@ -18,6 +18,7 @@ import { Fn, Token } from 'cdktf';
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import type { EncryptionKey } from '../encryption/encryption-key';
+import { waivePolicy } from '../policy/waiver';
 
 export interface HealthApiProps {
   /** REST API name, e.g. `healthcare-api-prod`. */
@@ -147,6 +148,11 @@ export class HealthApi extends Construct {
       httpMethod: 'GET',
       authorization: 'NONE',
     });
+    waivePolicy(
+      method,
+      'HIPAA-API-008',
+      'GET /health is a public liveness probe: a mock integration returns a constant JSON body, reaches no backend and no PHI; WAF and stage throttling still apply.',
+    );
     const methodResponse = new ApiGatewayMethodResponse(this, 'health-get-200', {
       restApiId: restApi.id,
       resourceId: resource.id,

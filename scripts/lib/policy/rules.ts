@@ -959,6 +959,23 @@ export const RULES: readonly Rule[] = [
     },
   },
 
+  {
+    id: 'HIPAA-API-008',
+    title: 'API Gateway methods require authorization',
+    severity: 'high',
+    resourceTypes: ['aws_api_gateway_method'],
+    rationale:
+      'An unauthenticated method exposes whatever its integration returns to the internet.',
+    control: { checkov: 'CKV_AWS_59', hipaa: HIPAA.access },
+    check: (r) => {
+      const authorization = String(attr(r, 'authorization') ?? 'NONE');
+      if (authorization !== 'NONE') return pass(`authorization = ${authorization}`);
+      return isTrue(attr(r, 'api_key_required'))
+        ? pass('authorization NONE but api_key_required = true')
+        : fail('authorization = NONE and no API key required');
+    },
+  },
+
   // ------------------------------------------------------------ S3 (state bucket)
   {
     id: 'HIPAA-S3-001',
