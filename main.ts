@@ -2,6 +2,7 @@ import { App } from 'cdktf';
 import { ConfigError, loadConfigs } from './config/config';
 import { loadStateBackend } from './config/backend';
 import { PlatformStack } from './stacks/platform-stack';
+import { StateBackendStack } from './stacks/state-backend-stack';
 
 /**
  * Reads and validates every setting first, so that bad input stops here with one
@@ -14,6 +15,8 @@ function main(): void {
     const configs = loadConfigs(sources);
     const stateBackend = loadStateBackend(sources);
     for (const config of configs) new PlatformStack(app, { config, stateBackend });
+    // The one-time bootstrap of the remote state (local state): `cdktf deploy TapStateBackend`.
+    new StateBackendStack(app, { settings: stateBackend });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

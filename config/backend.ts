@@ -1,15 +1,427 @@
-import type { TerraformStack } from 'cdktf';
-import type { ConfigSources, PlatformConfig } from './config';
+/**
+ * Remote state: terraform-backend.tf.json is the one reviewable description of where
+ * every platform stack keeps its state. It is read once, validated, and overridden
+ * from the environment (for another account, or an S3 emulator); applyStateBackend
+ * then writes the same settings into each stack's `terraform.backend.s3` block.
+ *
+ * Endpoints are never written: Terraform's S3 backend (1.6+) reads AWS_ENDPOINT_URL,
+ * AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_STS itself, so
+ * the same JSON works against AWS and against the local emulator.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LocalBackend, S3Backend, TerraformBackend, TerraformStack } from 'cdktf';
+import { ConfigError, ConfigProblem, ConfigSources, PlatformConfig } from './config';
+import { AwsRegion, isAwsRegion } from './regions';
 
-/** The remote-state settings read from terraform-backend.tf.json (issue 3 fills this in). */
-export type StateBackendSettings = { readonly kind: 'local' };
+/** The folder holding package.json, cdktf.json and terraform-backend.tf.json. */
+export const PROJECT_ROOT = resolve(__dirname, '..');
+export const STATE_BACKEND_FILE_NAME = 'terraform-backend.tf.json';
+export const STATE_BACKEND_FILE = join(PROJECT_ROOT, STATE_BACKEND_FILE_NAME);
 
-export function loadStateBackend(_sources: ConfigSources): StateBackendSettings {
-  return { kind: 'local' };
+/** The environment variables that override the file. */
+export const STATE_ENV = {
+  backend: 'STATE_BACKEND',
+  bucket: 'STATE_BUCKET',
+  lockTable: 'STATE_LOCK_TABLE',
+  region: 'STATE_REGION',
+  kmsKeyId: 'STATE_KMS_KEY_ID',
+  usePathStyle: 'STATE_USE_PATH_STYLE',
+} as const;
+
+/** Where the state lives: the S3 bucket, or local files (experiments only). */
+export type StateBackendKind = 's3' | 'local';
+export const STATE_BACKEND_KINDS: readonly StateBackendKind[] = ['s3', 'local'];
+
+/** Placeholders `key` may use: the environment suffix and the stack id. */
+export const KEY_PLACEHOLDERS = ['environment', 'stack'] as const;
+export type KeyPlaceholder = (typeof KEY_PLACEHOLDERS)[number];
+
+/** The S3 backend's settings after validation and environment overrides. */
+export interface S3StateSettings {
+  readonly bucket: string;
+  /** The object key with {environment}/{stack} placeholders; see stateKey(). */
+  readonly keyPattern: string;
+  readonly region: AwsRegion;
+  /** DynamoDB lock table (deprecated by Terraform 1.11, still supported); none when unset. */
+  readonly dynamodbTable?: string;
+  /** Always true: the loader refuses unencrypted state. */
+  readonly encrypt: boolean;
+  /** An alias name (`alias/...`, created by the bootstrap stack) or the ARN of an existing key. */
+  readonly kmsKeyId: string;
+  /** S3-native lock file (`<key>.tflock`). */
+  readonly useLockfile: boolean;
+  /** Path-style S3 URLs, for emulators; written only when the file or STATE_USE_PATH_STYLE sets it. */
+  readonly usePathStyle?: boolean;
 }
 
+export interface StateBackendSettings {
+  readonly kind: StateBackendKind;
+  /** Always validated, also in local mode: the bootstrap stack creates these resources. */
+  readonly s3: S3StateSettings;
+  /** Local mode and the bootstrap stack keep `terraform.<stack>.tfstate` here. */
+  readonly localStateDirectory: string;
+}
+
+export interface LoadStateBackendOptions {
+  /** @default STATE_BACKEND_FILE (terraform-backend.tf.json at the project root) */
+  readonly file?: string;
+  /** @default PROJECT_ROOT */
+  readonly localStateDirectory?: string;
+  /** @default writes the message and a newline to stderr */
+  readonly warn?: (message: string) => void;
+}
+
+const FIELD = (name: string) => `${STATE_BACKEND_FILE_NAME} terraform.backend.s3.${name}`;
+const SUPPORTED_FIELDS = [
+  'bucket',
+  'key',
+  'region',
+  'dynamodb_table',
+  'encrypt',
+  'kms_key_id',
+  'use_lockfile',
+  'use_path_style',
+] as const;
+type Field = (typeof SUPPORTED_FIELDS)[number];
+
+interface Rule {
+  /** True when the value breaks the rule. */
+  readonly fails: (value: string) => boolean;
+  readonly rule: string;
+}
+
+const NO_PLACEHOLDER: Rule = {
+  fails: (v) => /[{}]/.test(v),
+  rule: 'takes no placeholders: only `key` may contain {environment} or {stack}',
+};
+
+/** S3 bucket naming rules, plus "no dots" (dotted names break virtual-hosted HTTPS). */
+export const BUCKET_RULES: readonly Rule[] = [
+  NO_PLACEHOLDER,
+  {
+    fails: (v) => v.length < 3 || v.length > 63,
+    rule: 'an S3 bucket name is 3 to 63 characters long',
+  },
+  {
+    fails: (v) => !/^[a-z0-9-]*$/.test(v),
+    rule: 'an S3 bucket name here contains only lowercase letters, digits and hyphens (dots are refused: the backend addresses the bucket as <bucket>.s3.<region>.amazonaws.com, whose HTTPS certificate does not cover dotted names)',
+  },
+  {
+    fails: (v) => !/^[a-z0-9]/.test(v) || !/[a-z0-9]$/.test(v),
+    rule: 'an S3 bucket name begins and ends with a lowercase letter or digit',
+  },
+  {
+    fails: (v) => /^(xn--|sthree-|amzn-s3-demo-)/.test(v),
+    rule: 'S3 reserves the prefixes xn--, sthree- and amzn-s3-demo-',
+  },
+  {
+    fails: (v) => /(-s3alias|--ol-s3|--x-s3|--table-s3)$/.test(v),
+    rule: 'S3 reserves the suffixes -s3alias, --ol-s3, --x-s3 and --table-s3',
+  },
+];
+
+/** DynamoDB table naming rules. */
+export const LOCK_TABLE_RULES: readonly Rule[] = [
+  NO_PLACEHOLDER,
+  {
+    fails: (v) => v.length < 3 || v.length > 255,
+    rule: 'a DynamoDB table name is 3 to 255 characters long',
+  },
+  {
+    fails: (v) => !/^[A-Za-z0-9_.-]*$/.test(v),
+    rule: 'a DynamoDB table name contains only letters, digits, underscore, hyphen and dot ([A-Za-z0-9_.-])',
+  },
+];
+
+export const REGION_RULES: readonly Rule[] = [
+  {
+    fails: (v) => !isAwsRegion(v),
+    rule: 'must be a commercial AWS region such as eu-west-1 or us-east-1 (config/regions.ts)',
+  },
+];
+
+const KMS_ALIAS = /^alias\/[A-Za-z0-9/_-]+$/;
+const KMS_KEY_ARN =
+  /^arn:aws(?:-[a-z]+)*:kms:([a-z0-9-]+):\d{12}:key\/(?:[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|mrk-[a-f0-9]{32})$/;
+
+/**
+ * What Terraform's S3 backend accepts (key id, alias name, key or alias ARN), narrowed
+ * to what the bootstrap stack can serve: an alias it creates, or an existing key's ARN
+ * (DynamoDB encryption needs an ARN, and an alias ARN would drift).
+ */
+export const KMS_KEY_RULES: readonly Rule[] = [
+  NO_PLACEHOLDER,
+  {
+    fails: (v) => !KMS_ALIAS.test(v) && !KMS_KEY_ARN.test(v),
+    rule: 'must be a KMS alias name such as alias/healthcare-platform-tfstate (created by the bootstrap stack) or the ARN of an existing key (arn:aws:kms:<region>:<account>:key/<key id>)',
+  },
+  {
+    fails: (v) => v.startsWith('alias/aws/'),
+    rule: 'alias/aws/ names AWS managed keys, whose policy cannot be set; use a customer managed key',
+  },
+  { fails: (v) => v.length > 256, rule: 'a KMS alias name is at most 256 characters long' },
+];
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+export const KEY_RULES: readonly Rule[] = [
+  {
+    fails: (v) =>
+      [...v.matchAll(PLACEHOLDER)].some(
+        (m) => !(KEY_PLACEHOLDERS as readonly string[]).includes(m[1]),
+      ),
+    rule: `uses an unknown placeholder; the known ones are ${KEY_PLACEHOLDERS.map((p) => `{${p}}`).join(' and ')}`,
+  },
+  {
+    fails: (v) => !v.includes('{stack}') && !v.includes('{environment}'),
+    rule: 'must contain {stack} or {environment}, so that every stack keeps its own state object',
+  },
+  {
+    fails: (v) => !/^[A-Za-z0-9/_.-]*$/.test(v.replace(PLACEHOLDER, '')),
+    rule: 'contains only letters, digits, "/", "_", "." and "-" besides the placeholders',
+  },
+  {
+    fails: (v) => v.startsWith('/') || v.endsWith('/') || v.includes('//'),
+    rule: 'must not start or end with "/" nor contain "//" (Terraform refuses such keys)',
+  },
+];
+
+function check(
+  problems: ConfigProblem[],
+  setting: string,
+  value: string,
+  rules: readonly Rule[],
+): boolean {
+  const failed = rules.filter((r) => r.fails(value));
+  for (const r of failed) problems.push({ setting, value, rule: r.rule });
+  return failed.length === 0;
+}
+
+const show = (value: unknown): string =>
+  typeof value === 'string' ? value : JSON.stringify(value);
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Checks the document's shape; returns the `s3` block, or undefined after recording why not. */
+function s3Block(
+  document: unknown,
+  problems: ConfigProblem[],
+): Record<string, unknown> | undefined {
+  const levels: Array<{ at: string; allowed: string[]; next: string }> = [
+    { at: '(top level)', allowed: ['//', 'terraform'], next: 'terraform' },
+    { at: 'terraform', allowed: ['backend'], next: 'backend' },
+    { at: 'terraform.backend', allowed: ['s3'], next: 's3' },
+  ];
+  let node: unknown = document;
+  for (const level of levels) {
+    if (!isObject(node)) break;
+    for (const key of Object.keys(node).filter((k) => !level.allowed.includes(k))) {
+      problems.push({
+        setting: `${STATE_BACKEND_FILE_NAME} ${level.at}`,
+        value: key,
+        rule: `unexpected key; the file holds only ${level.allowed.map((a) => `"${a}"`).join(' and ')} here`,
+      });
+    }
+    node = node[level.next];
+  }
+  if (!isObject(node)) {
+    problems.push({
+      setting: STATE_BACKEND_FILE_NAME,
+      value: show(document),
+      rule: 'must be Terraform JSON of the shape {"terraform": {"backend": {"s3": {...}}}}',
+    });
+    return undefined;
+  }
+  return node;
+}
+
+/**
+ * Validates the document read from terraform-backend.tf.json and applies the
+ * environment overrides. Throws ConfigError listing every problem.
+ */
+export function resolveStateBackend(
+  document: unknown,
+  env: ConfigSources['env'],
+  options: Omit<LoadStateBackendOptions, 'file'> = {},
+): StateBackendSettings {
+  const problems: ConfigProblem[] = [];
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const block = s3Block(document, problems) ?? {};
+
+  for (const name of Object.keys(block).filter(
+    (k) => !(SUPPORTED_FIELDS as readonly string[]).includes(k),
+  )) {
+    problems.push({
+      setting: FIELD(name),
+      value: show(block[name]),
+      rule: `is not a setting this project reads; supported: ${SUPPORTED_FIELDS.join(', ')}`,
+    });
+  }
+
+  const text = (name: Field, required: boolean, rules: readonly Rule[]): string | undefined => {
+    const value = block[name];
+    if (value === undefined) {
+      if (required) problems.push({ setting: FIELD(name), value: '', rule: 'is required' });
+      return undefined;
+    }
+    if (typeof value !== 'string') {
+      problems.push({ setting: FIELD(name), value: show(value), rule: 'must be a string' });
+      return undefined;
+    }
+    return check(problems, FIELD(name), value, rules) ? value : undefined;
+  };
+  const flag = (name: Field): boolean | undefined => {
+    const value = block[name];
+    if (value === undefined || typeof value === 'boolean') return value;
+    problems.push({
+      setting: FIELD(name),
+      value: show(value),
+      rule: 'must be true or false (a JSON boolean)',
+    });
+    return undefined;
+  };
+  const override = (variable: string, rules: readonly Rule[]): string | undefined => {
+    const value = env[variable]?.trim();
+    if (value === undefined || value === '') return undefined;
+    return check(problems, variable, value, rules) ? value : undefined;
+  };
+  const choice = <T extends string>(variable: string, allowed: readonly T[]): T | undefined => {
+    const value = env[variable]?.trim();
+    if (value === undefined || value === '') return undefined;
+    const match = allowed.find((a) => a === value.toLowerCase());
+    if (match === undefined) {
+      problems.push({ setting: variable, value, rule: `must be one of ${allowed.join(', ')}` });
+    }
+    return match;
+  };
+
+  const bucket = override(STATE_ENV.bucket, BUCKET_RULES) ?? text('bucket', true, BUCKET_RULES);
+  const keyPattern = text('key', true, KEY_RULES);
+  const region = override(STATE_ENV.region, REGION_RULES) ?? text('region', true, REGION_RULES);
+  const dynamodbTable =
+    override(STATE_ENV.lockTable, LOCK_TABLE_RULES) ??
+    text('dynamodb_table', false, LOCK_TABLE_RULES);
+  const kmsKeyId =
+    override(STATE_ENV.kmsKeyId, KMS_KEY_RULES) ?? text('kms_key_id', true, KMS_KEY_RULES);
+  const encrypt = flag('encrypt');
+  const useLockfile = flag('use_lockfile') ?? false;
+  const pathStyleOverride = choice(STATE_ENV.usePathStyle, ['true', 'false'] as const);
+  const usePathStyle =
+    pathStyleOverride !== undefined ? pathStyleOverride === 'true' : flag('use_path_style');
+  const kind = choice(STATE_ENV.backend, STATE_BACKEND_KINDS) ?? 's3';
+
+  if (encrypt === false || block.encrypt === undefined) {
+    problems.push({
+      setting: FIELD('encrypt'),
+      value: show(block.encrypt ?? ''),
+      rule: 'must be true: state records where PHI lives and may hold sensitive attributes',
+    });
+  }
+  if (!useLockfile && block.dynamodb_table === undefined && !env[STATE_ENV.lockTable]?.trim()) {
+    problems.push({
+      setting: FIELD('use_lockfile'),
+      value: show(block.use_lockfile ?? ''),
+      rule: 'state must be locked: set use_lockfile to true, or name a dynamodb_table (or STATE_LOCK_TABLE)',
+    });
+  }
+  const keyRegion = kmsKeyId ? KMS_KEY_ARN.exec(kmsKeyId)?.[1] : undefined;
+  if (keyRegion !== undefined && region !== undefined && keyRegion !== region) {
+    problems.push({
+      setting: env[STATE_ENV.kmsKeyId]?.trim() ? STATE_ENV.kmsKeyId : FIELD('kms_key_id'),
+      value: kmsKeyId!,
+      rule: `the key must be in the state bucket's region ${region}, not ${keyRegion}`,
+    });
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const s3: S3StateSettings = {
+    bucket: bucket!,
+    keyPattern: keyPattern!,
+    region: region as AwsRegion,
+    ...(dynamodbTable !== undefined ? { dynamodbTable } : {}),
+    encrypt: true,
+    kmsKeyId: kmsKeyId!,
+    useLockfile,
+    ...(usePathStyle !== undefined ? { usePathStyle } : {}),
+  };
+  const localStateDirectory = options.localStateDirectory ?? PROJECT_ROOT;
+
+  if (kind === 'local') {
+    warn(
+      `WARNING: ${STATE_ENV.backend}=local keeps Terraform state in local files (${join(localStateDirectory, 'terraform.<stack>.tfstate')}). ` +
+        'NOT FOR SHARED ENVIRONMENTS: that state is not shared, not locked across machines, not versioned and not encrypted with the state key. ' +
+        `Use it only to try the platform without an AWS account; unset ${STATE_ENV.backend} to use the S3 backend.`,
+    );
+  } else if ((env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL) && s3.usePathStyle !== true) {
+    warn(
+      `WARNING: an S3 endpoint override is set (AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL) but path-style addressing is off; ` +
+        `emulators such as moto usually need ${STATE_ENV.usePathStyle}=true.`,
+    );
+  }
+  return { kind, s3, localStateDirectory };
+}
+
+/** Reads terraform-backend.tf.json once and resolves it; see resolveStateBackend. */
+export function loadStateBackend(
+  sources: ConfigSources,
+  options: LoadStateBackendOptions = {},
+): StateBackendSettings {
+  const file = options.file ?? STATE_BACKEND_FILE;
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([
+      {
+        setting: STATE_BACKEND_FILE_NAME,
+        value: file,
+        rule: `must be a readable file of valid JSON (${(error as Error).message})`,
+      },
+    ]);
+  }
+  return resolveStateBackend(document, sources.env, options);
+}
+
+/** The object key of one stack's state: the pattern with its placeholders filled in. */
+export function stateKey(
+  s3: S3StateSettings,
+  values: Readonly<Record<KeyPlaceholder, string>>,
+): string {
+  return s3.keyPattern.replace(PLACEHOLDER, (_, name: KeyPlaceholder) => values[name]);
+}
+
+/** Where local mode (and the bootstrap stack) keeps a stack's state. */
+export function localStatePath(settings: StateBackendSettings, stackId: string): string {
+  return join(settings.localStateDirectory, `terraform.${stackId}.tfstate`);
+}
+
+/**
+ * Configures the stack's backend: S3 with the key for this stack and environment, or
+ * local files in local mode. The `{stack}` placeholder is the stack's construct id.
+ */
 export function applyStateBackend(
-  _stack: TerraformStack,
-  _settings: StateBackendSettings,
-  _config: PlatformConfig,
-): void {}
+  stack: TerraformStack,
+  settings: StateBackendSettings,
+  config: Pick<PlatformConfig, 'environment'>,
+): TerraformBackend {
+  const stackId = stack.node.id;
+  if (settings.kind === 'local') {
+    return new LocalBackend(stack, { path: localStatePath(settings, stackId) });
+  }
+  const s3 = settings.s3;
+  const backend = new S3Backend(stack, {
+    bucket: s3.bucket,
+    key: stateKey(s3, { environment: config.environment, stack: stackId }),
+    region: s3.region,
+    ...(s3.dynamodbTable !== undefined ? { dynamodbTable: s3.dynamodbTable } : {}),
+    encrypt: s3.encrypt,
+    kmsKeyId: s3.kmsKeyId,
+    ...(s3.usePathStyle !== undefined ? { usePathStyle: s3.usePathStyle } : {}),
+  });
+  // cdktf 0.21's S3BackendConfig predates use_lockfile (Terraform 1.10+): add it verbatim.
+  backend.addOverride('use_lockfile', s3.useLockfile);
+  return backend;
+}
