@@ -5,26 +5,37 @@ import { PlatformStack } from './stacks/platform-stack';
 import { StateBackendStack } from './stacks/state-backend-stack';
 
 /**
- * Reads and validates every setting first, so that bad input stops here with one
- * message and a non-zero exit, before any stack is written.
+ * Reads and validates every setting before the App exists (the App creates its output
+ * folder), so that bad input stops with one message, a non-zero exit and nothing written.
  */
 function main(): void {
-  const app = new App();
-  const sources = { env: process.env, context: (key: string) => app.node.tryGetContext(key) };
+  let context: Record<string, unknown>;
   try {
-    const configs = loadConfigs(sources);
-    const stateBackend = loadStateBackend(sources);
-    for (const config of configs) new PlatformStack(app, { config, stateBackend });
-    // The one-time bootstrap of the remote state (local state): `cdktf deploy TapStateBackend`.
-    new StateBackendStack(app, { settings: stateBackend });
+    // The cdktf CLI passes cdktf.json's "context" here; new App() would read the same.
+    context = JSON.parse(process.env.CDKTF_CONTEXT_JSON || '{}');
+  } catch {
+    return fail('CDKTF_CONTEXT_JSON is not valid JSON; nothing was synthesized');
+  }
+  const sources = { env: process.env, context: (key: string) => context[key] };
+  let configs, stateBackend;
+  try {
+    configs = loadConfigs(sources);
+    stateBackend = loadStateBackend(sources);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
+    if (error instanceof ConfigError) return fail(error.message);
     throw error;
   }
+
+  const app = new App();
+  for (const config of configs) new PlatformStack(app, { config, stateBackend });
+  // The one-time bootstrap of the remote state, itself on local state: `cdktf deploy TapStateBackend`.
+  new StateBackendStack(app, { settings: stateBackend });
   app.synth();
+}
+
+function fail(message: string): void {
+  process.stderr.write(`${message}\n`);
+  process.exitCode = 1;
 }
 
 main();

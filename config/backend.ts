@@ -8,14 +8,25 @@
  * AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_STS itself, so
  * the same JSON works against AWS and against the local emulator.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { LocalBackend, S3Backend, TerraformBackend, TerraformStack } from 'cdktf';
 import { ConfigError, ConfigProblem, ConfigSources, PlatformConfig } from './config';
 import { AwsRegion, isAwsRegion } from './regions';
 
 /** The folder holding package.json, cdktf.json and terraform-backend.tf.json. */
-export const PROJECT_ROOT = resolve(__dirname, '..');
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+/**
+ * The nearest folder at or above `start` holding cdktf.json. Not simply `..`: the app
+ * command bundles main.ts (scripts/run-app.cjs), where __dirname is the project root.
+ */
+export function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'cdktf.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(start, '..');
+  }
+}
 export const STATE_BACKEND_FILE_NAME = 'terraform-backend.tf.json';
 export const STATE_BACKEND_FILE = join(PROJECT_ROOT, STATE_BACKEND_FILE_NAME);
 

@@ -45,7 +45,14 @@ async function repeat(
 /** Copies the app's sources into a stock-shaped project: root imports, ts-node with type-checking. */
 function makeStockProject(): string {
   const dir = join(work, 'stock');
-  for (const entry of ['main.ts', 'config', 'stacks', 'constructs', 'terraform-backend.tf.json']) {
+  for (const entry of [
+    'main.ts',
+    'cdktf.json',
+    'config',
+    'stacks',
+    'constructs',
+    'terraform-backend.tf.json',
+  ]) {
     cpSync(join(root, entry), join(dir, entry), { recursive: true });
   }
   const rewrite = (path: string) => {

@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..');
+
+/** Runs the app exactly as cdktf.json's "app" command does, into a fresh folder. */
+function runApp(env: Record<string, string>) {
+  const base = mkdtempSync(join(tmpdir(), 'main-test-'));
+  const outdir = join(base, 'out');
+  const result = spawnSync('node', ['scripts/run-app.cjs', 'main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH, CDKTF_OUTDIR: outdir, ...env },
+    encoding: 'utf8',
+  });
+  const stacks = existsSync(join(outdir, 'stacks'))
+    ? readdirSync(join(outdir, 'stacks')).sort()
+    : [];
+  const read = (stack: string) =>
+    JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+  return {
+    ...result,
+    outdir,
+    stacks,
+    read,
+    cleanup: () => rmSync(base, { recursive: true, force: true }),
+  };
+}
+
+describe('the app (main.ts)', () => {
+  it('writes TapStackprod and the state bootstrap stack by default', () => {
+    const run = runApp({});
+    try {
+      expect(run.status).toBe(0);
+      expect(run.stacks).toEqual(['TapStackprod', 'TapStateBackend']);
+      expect(run.read('TapStackprod').terraform.backend.s3.key).toBe(
+        'healthcare/prod/TapStackprod.tfstate',
+      );
+    } finally {
+      run.cleanup();
+    }
+  });
+
+  it('writes one stack per listed environment, and reads the cdktf context', () => {
+    const run = runApp({
+      ENVIRONMENT_SUFFIX: 'dev,qa@us-east-1',
+      CDKTF_CONTEXT_JSON: '{"azCount": 3}',
+    });
+    try {
+      expect(run.status).toBe(0);
+      expect(run.stacks).toEqual(['TapStackdev', 'TapStackqa', 'TapStateBackend']);
+      expect(run.read('TapStackqa').provider.aws[0].region).toBe('us-east-1');
+      expect(Object.keys(run.read('TapStackdev').resource.aws_nat_gateway)).toHaveLength(1);
+      expect(Object.keys(run.read('TapStackdev').resource.aws_subnet)).toHaveLength(9);
+    } finally {
+      run.cleanup();
+    }
+  });
+
+  it.each([
+    [
+      { ENVIRONMENT_SUFFIX: 'Prod!' },
+      /ENVIRONMENT_SUFFIX = "Prod!": each environment suffix must start with a lowercase letter/,
+    ],
+    [{ VPC_CIDR: '10.0.0.0/33' }, /VPC_CIDR = "10.0.0.0\/33": must be an IPv4 CIDR block/],
+    [{ STATE_BUCKET: 'Bad_Bucket' }, /STATE_BUCKET = "Bad_Bucket"/],
+    [{ CDKTF_CONTEXT_JSON: '{' }, /CDKTF_CONTEXT_JSON is not valid JSON/],
+  ])('stops on bad input %j with one message, exit 1 and nothing written', (env, message) => {
+    const run = runApp(env);
+    try {
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).toMatch(/nothing was synthesized/);
+      expect(existsSync(run.outdir)).toBe(false);
+    } finally {
+      run.cleanup();
+    }
+  });
+});
