@@ -1,13 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlanFormatError } from '../../scripts/lib/plan-json';
+import { PlanAction, PlanChange, PlanFormatError } from '../../scripts/lib/plan-json';
 import {
   attributeChanges,
   securityFindings,
   reviewPlan,
   ruleSummaries,
   SENSITIVE,
+  stackFromPath,
   statementsOf,
   UNKNOWN,
   writeReview,
@@ -412,6 +413,20 @@ describe('securityFindings', () => {
       undefined,
     ],
     [
+      'aws_db_instance',
+      { publicly_accessible: true },
+      { publicly_accessible: false },
+      'public-access',
+      undefined,
+    ],
+    [
+      'aws_dms_s3_endpoint',
+      { server_side_encryption_kms_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/1' },
+      { server_side_encryption_kms_key_id: null },
+      'encryption',
+      'customer-managed key removed',
+    ],
+    [
       'aws_s3_bucket_server_side_encryption_configuration',
       { rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms' }] }] },
       { rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: 'AES256' }] }] },
@@ -511,6 +526,303 @@ describe('securityFindings', () => {
         before: '− Deny NOT kms:* on NOT x if {"Bool":{"aws:SecureTransport":"false"}} (TLS)',
         after: UNKNOWN,
       }),
+    ]);
+  });
+});
+
+describe('reviewPlan on an errored plan without stateful changes', () => {
+  test('blocks on the plan problem alone, lists the destroyed objects and what is forgotten', () => {
+    // Given an errored plan: two deletions, a replacement, a `removed` block, no tags, no version
+    // When it is reviewed without a stack name
+    const review = reviewPlan(load('review-errored.json'));
+    // Then the whole review reads
+    expect(review.blocked).toBe(true);
+    expect(review.counts).toEqual({ create: 0, update: 0, replace: 1, delete: 2, 'no-op': 0 });
+    expect(review.markdown.split('\n')).toEqual([
+      '# Plan review',
+      '',
+      '| Create | Update | Replace | Delete | No-op |',
+      '| ---: | ---: | ---: | ---: | ---: |',
+      '| 0 | 0 | 1 | 2 | 0 |',
+      '',
+      '**⛔ Plan guard: BLOCKED.** ',
+      '- the plan errored, so it is incomplete: fix the errors and plan again before it can be vouched for',
+      '',
+      '## Replacements and deletions (3)',
+      '',
+      '- **delete** `aws_route_table_association.private_a` (aws_route_table_association): not stateful',
+      '- **delete** `aws_route_table_association.private_b` (aws_route_table_association): not stateful',
+      '- **replace** `aws_launch_template.app` (aws_launch_template): not stateful',
+      // The forcing path is a whole block: no single before → after to show.
+      '  - forces replacement: `network_interfaces[0]`',
+      '',
+      '## Security-relevant changes (0)',
+      '',
+      'None: no change to encryption, public access, security groups, IAM policies, logging, deletion protection or backups.',
+      '',
+      '## Other changes',
+      '',
+      '### Forget (1)',
+      '',
+      '- `aws_instance.bastion`',
+      '',
+    ]);
+  });
+
+  test('notes an override that matches no destroyed stateful resource', () => {
+    const { markdown, blocked } = reviewPlan(load('review-no-changes.json'), {
+      guardAllow: ['aws_db_instance.gone'],
+    });
+    expect(blocked).toBe(false);
+    expect(markdown).toContain(
+      [
+        '**Plan guard: passes.** No stateful resource is replaced or deleted.',
+        '',
+        'Note: the override `aws_db_instance.gone` matches no deletion or replacement of a stateful resource.',
+      ].join('\n'),
+    );
+  });
+
+  test('leaves the environment out of the title when the tags disagree', () => {
+    const plan = load('review-no-changes.json') as { resource_changes: unknown[] };
+    const other = JSON.parse(JSON.stringify(plan.resource_changes[0])) as {
+      address: string;
+      change: { before: { tags_all: object }; after: { tags_all: object } };
+    };
+    other.address = 'aws_vpc.other';
+    other.change.before.tags_all = { Environment: 'prod' };
+    other.change.after.tags_all = { Environment: 'prod' };
+    const review = reviewPlan({ ...plan, resource_changes: [...plan.resource_changes, other] });
+    expect(review.markdown.split('\n')[0]).toBe('# Plan review');
+  });
+});
+
+describe('writeReview outside a stacks folder', () => {
+  test('names no stack when the plan file is not in cdktf.out/stacks/<stack>/', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plan-review-'));
+    try {
+      const review = writeReview(join(FIXTURES, 'review-errored.json'), join(dir, 'review.md'));
+      expect(stackFromPath(join(FIXTURES, 'review-errored.json'))).toBeUndefined();
+      expect(readFileSync(join(dir, 'review.md'), 'utf8')).toBe(review.markdown);
+      expect(review.markdown.split('\n')[0]).toBe('# Plan review');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('attributeChanges of lists', () => {
+  const change = (before: unknown, after: unknown, afterUnknown: unknown = {}) => ({
+    address: 'aws_lb_listener.x',
+    mode: 'managed' as const,
+    type: 'aws_lb_listener',
+    name: 'x',
+    provider_name: 'registry.terraform.io/hashicorp/aws',
+    change: { actions: ['update' as const], before, after, after_unknown: afterUnknown },
+  });
+
+  test('orders list elements by index (2 before 10) and shows an emptied list as []', () => {
+    const rules = Array.from({ length: 11 }, (_, i) => ({ priority: i }));
+    const changed = rules.map((r, i) => (i === 2 || i === 10 ? { priority: 100 + i } : r));
+    expect(
+      attributeChanges(change({ rule: rules, certs: ['arn:1'] }, { rule: changed, certs: [] })),
+    ).toEqual([
+      { path: ['certs'], before: '["arn:1"]', after: '[]' },
+      { path: ['rule', 2, 'priority'], before: '2', after: '102' },
+      { path: ['rule', 10, 'priority'], before: '10', after: '110' },
+    ]);
+  });
+
+  test('names a value known only after apply inside a block, not in a block neither side has', () => {
+    expect(
+      attributeChanges(change({ name: 'a' }, { name: 'a' }, { default_action: [{ arn: true }] })),
+    ).toEqual([]);
+    expect(
+      attributeChanges(
+        change(
+          { name: 'a' },
+          { name: 'a', default_action: [{}] },
+          { default_action: [{ arn: true }] },
+        ),
+      ),
+    ).toEqual([{ path: ['default_action', 0, 'arn'], before: '(none)', after: UNKNOWN }]);
+  });
+});
+
+describe('statementsOf, odd shapes', () => {
+  test('reads lists of documents and inline_policy blocks, keeps what is not JSON as it is', () => {
+    expect(
+      statementsOf([
+        { Statement: { Effect: 'Deny', Action: 's3:*', Resource: '*' } },
+        {
+          name: 'read',
+          policy: '{"Statement":[{"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}',
+        },
+        { name: 'no-policy' },
+        'not JSON',
+        '   ',
+        null,
+      ]),
+    ).toEqual(['Allow s3:GetObject on arn:aws:s3:::b/*', 'Deny s3:* on *', 'not JSON']);
+  });
+
+  test('a document without statements has none; odd statements are printed as JSON', () => {
+    expect(statementsOf('{"Version":"2012-10-17"}')).toEqual([]);
+    expect(statementsOf('{"Statement":["odd",42]}')).toEqual(['"odd"', '42']);
+  });
+
+  test('no action, no resource and plain principals read naturally', () => {
+    expect(
+      statementsOf(
+        JSON.stringify({
+          Statement: [
+            { Effect: 'Deny', Principal: '*', Resource: 'arn:aws:s3:::b/*' },
+            { Action: 'kms:Decrypt', Principal: null },
+          ],
+        }),
+      ),
+    ).toEqual(['Allow kms:Decrypt on * for null', 'Deny on arn:aws:s3:::b/* for *']);
+  });
+});
+
+describe('ruleSummaries, every shape of rule', () => {
+  test('no value, no rules', () => {
+    expect(ruleSummaries('aws_security_group', null)).toEqual([]);
+  });
+
+  test('legacy aws_security_group_rule: direction from its type, port ranges, self', () => {
+    expect(
+      ruleSummaries('aws_security_group_rule', {
+        type: 'egress',
+        protocol: 'tcp',
+        from_port: 1024,
+        to_port: 65535,
+        cidr_blocks: ['10.0.0.0/8'],
+        self: true,
+      }),
+    ).toEqual([{ attribute: 'rule', text: 'egress tcp 1024-65535 to 10.0.0.0/8, self' }]);
+    expect(ruleSummaries('aws_security_group_rule', { protocol: 'tcp', from_port: 22 })).toEqual([
+      { attribute: 'rule', text: 'rule tcp 22 from (nobody)' },
+    ]);
+  });
+
+  test('inline rules with missing parts: all traffic, open-ended ports, any port', () => {
+    expect(
+      ruleSummaries('aws_security_group', {
+        ingress: [
+          null,
+          { protocol: 'tcp', from_port: 8080, to_port: null, ipv6_cidr_blocks: ['::/0'] },
+        ],
+        egress: [{ protocol: 'udp' }],
+      }),
+    ).toEqual([
+      { attribute: 'ingress[0]', text: 'ingress all traffic from (nobody)' },
+      { attribute: 'ingress[1]', text: 'ingress tcp 8080 from ::/0' },
+      { attribute: 'egress[0]', text: 'egress udp any to (nobody)' },
+    ]);
+  });
+
+  test('a peer known only after apply is named as such', () => {
+    expect(
+      ruleSummaries(
+        'aws_vpc_security_group_ingress_rule',
+        { ip_protocol: 'tcp', from_port: 5432, to_port: 5432, referenced_security_group_id: null },
+        { referenced_security_group_id: true },
+      ),
+    ).toEqual([{ attribute: 'rule', text: 'ingress tcp 5432 from (known after apply)' }]);
+  });
+});
+
+describe('securityFindings, policies and groups', () => {
+  const rc = (type: string, actions: PlanAction[], change: Omit<PlanChange, 'actions'>) => ({
+    address: `${type}.x`,
+    mode: 'managed' as const,
+    type,
+    name: 'x',
+    provider_name: 'registry.terraform.io/hashicorp/aws',
+    change: { actions, ...change },
+  });
+  const TRUST = '{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}';
+  const READ = '{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}';
+
+  test('an unchanged policy is no finding', () => {
+    expect(
+      securityFindings(
+        rc('aws_iam_role', ['update'], {
+          before: { assume_role_policy: TRUST, max_session_duration: 3600 },
+          after: { assume_role_policy: TRUST, max_session_duration: 7200 },
+        }),
+        'update',
+      ),
+    ).toEqual([]);
+  });
+
+  test('a policy whose statements are the same, only reformatted, shows its raw values', () => {
+    const reformatted = JSON.stringify(JSON.parse(TRUST), null, 1);
+    expect(
+      securityFindings(
+        rc('aws_iam_role', ['update'], {
+          before: { assume_role_policy: TRUST },
+          after: { assume_role_policy: reformatted },
+        }),
+        'update',
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        category: 'iam',
+        attribute: 'assume_role_policy',
+        before: JSON.stringify(TRUST),
+        after: JSON.stringify(reformatted),
+      }),
+    ]);
+  });
+
+  test('a deleted policy lists the statements removed, unless it is sensitive', () => {
+    expect(
+      securityFindings(
+        rc('aws_iam_role_policy', ['delete'], {
+          before: { role: 'app', policy: READ },
+          after: null,
+        }),
+        'delete',
+      ),
+    ).toEqual([
+      {
+        category: 'iam',
+        address: 'aws_iam_role_policy.x',
+        kind: 'delete',
+        attribute: 'policy',
+        before: '− Allow s3:GetObject on *',
+        after: '(none)',
+        warning: undefined,
+      },
+    ]);
+    expect(
+      securityFindings(
+        rc('aws_iam_role_policy', ['delete'], {
+          before: { role: 'app', policy: READ },
+          after: null,
+          before_sensitive: { policy: true },
+        }),
+        'delete',
+      ),
+    ).toEqual([]);
+  });
+
+  test('a new security group without inline rules shows its attributes instead', () => {
+    const findings = securityFindings(
+      rc('aws_security_group', ['create'], {
+        before: null,
+        after: { name: 'app', vpc_id: 'vpc-1', ingress: [], egress: [] },
+        after_unknown: { id: true, arn: true },
+      }),
+      'create',
+    );
+    expect(findings.map((f) => [f.category, f.attribute, f.before, f.after])).toEqual([
+      ['security-group', 'egress', '(none)', '[]'],
+      ['security-group', 'ingress', '(none)', '[]'],
+      ['security-group', 'name', '(none)', '"app"'],
+      ['security-group', 'vpc_id', '(none)', '"vpc-1"'],
     ]);
   });
 });

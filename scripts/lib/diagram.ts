@@ -21,6 +21,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { instance as vizInstance } from '@viz-js/viz';
 
 export type Tier =
   | 'edge'
@@ -347,7 +348,7 @@ export function buildModel(
   }
   const managedRefs = (k: string, seen = new Set<string>()): string[] => {
     const out = new Set<string>();
-    for (const ref of directRefs.get(k) ?? []) {
+    for (const ref of directRefs.get(k)!) {
       const target = byKey.get(ref)!;
       if (target.mode === 'managed') out.add(ref);
       else if (!seen.has(ref)) {
@@ -481,7 +482,7 @@ export function buildModel(
       }
       continue;
     }
-    for (const ref of refsOf.get(key(r)) ?? []) {
+    for (const ref of refsOf.get(key(r))!) {
       const to = nodeOf.get(ref);
       const keep = CONTAINER_EDGES[byKey.get(ref)!.type];
       if (to && (!keep || keep.has(r.type))) addEdge({ from, to, kind: 'reference' });
@@ -785,9 +786,8 @@ export function toDot(
 
 /** Renders DOT to SVG with Graphviz (WebAssembly); the result is deterministic. */
 export async function renderSvg(dot: string): Promise<string> {
-  const viz = await import('@viz-js/viz');
-  const instance = await viz.instance();
-  return instance.renderString(dot, { format: 'svg' });
+  const viz = await vizInstance();
+  return viz.renderString(dot, { format: 'svg' });
 }
 
 /** The whole pipeline on a cdktf.out folder: DOT and SVG. */

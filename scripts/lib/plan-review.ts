@@ -362,17 +362,13 @@ export function attributeChanges(rc: ResourceChange): AttributeChange[] {
     const beforeSensitive = maskCovers(c.before_sensitive, path);
     const afterSensitive = maskCovers(c.after_sensitive, path);
     const unknownMask = valueAtPath(c.after_unknown, path);
-    const composite =
-      isComposite(before) ||
-      isComposite(after) ||
-      (unknownMask !== null && typeof unknownMask === 'object' && !unknown);
+    const composite = isComposite(before) || isComposite(after) || isComposite(unknownMask);
     if (composite && !(isScalarList(before) && isScalarList(after))) {
       const keys = childKeys(before, after, unknownMask);
       for (const key of keys) walk([...path, key]);
       return;
     }
     if (!unknown && jsonEqual(before, after)) return;
-    if (before === undefined && after === undefined && !unknown) return;
     out.push({
       path,
       before: beforeSensitive ? SENSITIVE : display(before),
@@ -737,7 +733,6 @@ function isScalarList(v: unknown): boolean {
 
 function display(v: unknown): string {
   if (v === undefined || v === null) return ABSENT;
-  if (Array.isArray(v) && v.length === 0) return '[]';
   const text = JSON.stringify(v);
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
