@@ -2,6 +2,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetKeyRotationStatusCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   GetBucketEncryptionCommand,
+  GetBucketPolicyCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   HeadObjectCommand,
@@ -43,6 +44,21 @@ describe(`remote state store (${bootstrapStackId})`, () => {
       BlockPublicPolicy: true,
       RestrictPublicBuckets: true,
     });
+  });
+
+  it('denies requests without TLS and uploads not encrypted with KMS (bucket policy)', async () => {
+    const { Policy } = await s3.send(new GetBucketPolicyCommand({ Bucket: bucket }));
+    const statements = JSON.parse(Policy ?? '{}').Statement as Array<Record<string, unknown>>;
+    const denies = statements.filter((st) => st.Effect === 'Deny');
+    expect(denies).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        expect.objectContaining({
+          Action: 's3:PutObject',
+          Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } },
+        }),
+      ]),
+    );
   });
 
   it('rotates the state key', async () => {

@@ -83,3 +83,18 @@ export const describePlatform = (name: string, fn: (outputs: Outputs) => void): 
   if (outputs) describe(name, () => fn(outputs));
   else describe.skip(`${name} (platform stack not deployed)`, () => it('skipped', () => undefined));
 };
+
+/**
+ * The configuration the deployed stack was synthesized from: the same loader main.ts
+ * uses, for the environment in the stack id (TapStack<environment>) and this process's
+ * environment variables (so overrides such as VPC_CIDR must match the deploy's).
+ */
+export function deployedConfig(): import('../config/config').PlatformConfig {
+  // Required lazily: the config module reads terraform-backend.tf.json only when asked.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadConfig } = require('../config/config') as typeof import('../config/config');
+  const all = readAll();
+  const id = process.env.E2E_STACK ?? Object.keys(all).find((k) => k.startsWith('TapStack'));
+  const environment = (id ?? '').replace(/^TapStack/, '');
+  return loadConfig({ env: { ...process.env, ENVIRONMENT_SUFFIX: environment } });
+}

@@ -33,7 +33,7 @@ const BOOTSTRAP = 'TapStateBackend';
 /** Written next to each synthesized stack for emulator runs only; see docs/e2e.md. */
 const EMULATOR_OVERRIDE = 'emulator_override.tf.json';
 const PROGRESS =
-  /(Creation|Destruction|Modifications) complete|Apply complete|Destroy complete|Error|error:|Still (creating|destroying)\.\.\. \[[^\]]*[0-9]m0s/;
+  /(Creation|Destruction|Modifications) complete|Apply complete|Destroy complete|Error:|error:|Still (creating|destroying)\.\.\. \[[^\]]*[0-9]m0s/;
 
 interface StackInfo {
   readonly name: string;

@@ -378,6 +378,39 @@ def _patch_s3_lifecycle_newer_noncurrent_versions() -> None:
 
 
 # --------------------------------------------------------------------------------------
+# Gap 6 (S3 bucket policies): moto checks object requests against the bucket policy
+# without any request context, and a statement whose Condition does not match counts
+# as DENIED whatever its Effect. So every conditional Deny denies everything: the state
+# bucket's "deny requests without TLS" and "deny uploads not encrypted with KMS"
+# statements made every state read/write fail with 403 (measured: HeadObject 403 on
+# terraform init of the platform stack). On AWS those statements deny only non-TLS or
+# unencrypted requests. moto cannot tell (it has no request context to give), so here a
+# conditional statement does not apply; unconditional statements are evaluated as
+# before. The policy itself is checked by the integration tests (GetBucketPolicy).
+# --------------------------------------------------------------------------------------
+def _patch_s3_conditional_bucket_policy() -> None:
+    import json
+
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+    from moto.s3.models import FakeBucket
+
+    def get_permission(self: Any, action: str, resource: str) -> Any:
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        document = json.loads(self.policy.decode())
+        statements = document.get("Statement", [])
+        if isinstance(statements, dict):
+            statements = [statements]
+        document["Statement"] = [st for st in statements if not st.get("Condition")]
+        if not document["Statement"]:
+            return PermissionResult.NEUTRAL
+        return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
+
+    FakeBucket.get_permission = get_permission
+    APPLIED.append("s3: bucket-policy statements with a Condition are not evaluated (no request context)")
+
+
+# --------------------------------------------------------------------------------------
 # Parent watchdog: exit when the process that started us is gone.
 # --------------------------------------------------------------------------------------
 def _watch_parent(parent_pid: int) -> None:
@@ -402,6 +435,7 @@ PATCHES = [
     _patch_parameter_groups,
     _patch_subnet_group_delete,
     _patch_s3_lifecycle_newer_noncurrent_versions,
+    _patch_s3_conditional_bucket_policy,
 ]
 
 
@@ -412,6 +446,10 @@ def main() -> None:
     parser.add_argument("--parent-pid", type=int, default=None)
     args = parser.parse_args()
 
+    # A moto setting, not a patch: AWS managed IAM policies (e.g. AmazonRDSEnhancedMonitoringRole,
+    # AmazonAPIGatewayPushToCloudWatchLogs) exist in every account; moto loads them only when
+    # asked, else AttachRolePolicy answers NoSuchEntity (measured on the platform stack).
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     for patch in PATCHES:
         patch()
     sys.stderr.write(f"moto {moto.__version__} with extensions:\n")

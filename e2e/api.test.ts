@@ -1,0 +1,68 @@
+import {
+  APIGatewayClient,
+  GetIntegrationCommand,
+  GetIntegrationResponseCommand,
+  GetMethodCommand,
+  GetResourcesCommand,
+  GetStageCommand,
+} from '@aws-sdk/client-api-gateway';
+import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
+import { clientConfig, deployedConfig, describePlatform, str } from './support';
+
+describePlatform('health API', (outputs) => {
+  const api = new APIGatewayClient(clientConfig());
+  const config = deployedConfig();
+  const restApiId = str(outputs, 'api_id');
+  const stageName = str(outputs, 'api_stage_name');
+  const healthResourceId = async () => {
+    const items = (await api.send(new GetResourcesCommand({ restApiId }))).items ?? [];
+    const health = items.find((r) => r.path === '/health');
+    expect(health).toBeDefined();
+    return health!.id!;
+  };
+
+  it('has the stage, and the health URL points at it', async () => {
+    const stage = await api.send(new GetStageCommand({ restApiId, stageName }));
+    expect(stage.stageName).toBe(config.environment);
+    expect(stage.deploymentId).toBeTruthy();
+    expect(str(outputs, 'api_health_url')).toMatch(
+      new RegExp(`${restApiId}.*/${stageName}/health$`),
+    );
+  });
+
+  it('has GET /health with a MOCK integration and its 200 response', async () => {
+    const resourceId = await healthResourceId();
+    const method = await api.send(
+      new GetMethodCommand({ restApiId, resourceId, httpMethod: 'GET' }),
+    );
+    expect(method.httpMethod).toBe('GET');
+    const integration = await api.send(
+      new GetIntegrationCommand({ restApiId, resourceId, httpMethod: 'GET' }),
+    );
+    expect(integration.type).toBe('MOCK');
+    const response = await api.send(
+      new GetIntegrationResponseCommand({
+        restApiId,
+        resourceId,
+        httpMethod: 'GET',
+        statusCode: '200',
+      }),
+    );
+    expect(response.statusCode).toBe('200');
+  });
+
+  it('has the WAF web ACL associated with the stage', async () => {
+    const waf = new WAFV2Client(clientConfig());
+    const region = clientConfig().region;
+    const stageArn = `arn:aws:apigateway:${region}::/restapis/${restApiId}/stages/${stageName}`;
+    const answer = await waf.send(new GetWebACLForResourceCommand({ ResourceArn: stageArn }));
+    expect(answer.WebACL?.Name).toBe(config.names.webAcl);
+  });
+
+  // Needs network reachability from the test runner to the API: only against a real
+  // account (E2E_HTTP=1). Every other check here uses the control-plane APIs only.
+  (process.env.E2E_HTTP === '1' ? it : it.skip)('answers GET /health with 200', async () => {
+    const response = await fetch(str(outputs, 'api_health_url'));
+    expect(response.status).toBe(200);
+  });
+});
