@@ -1,0 +1,144 @@
+/**
+ * npm run sandbox [-- --strict]
+ *
+ * The platform running locally for someone with no AWS account: starts the local AWS
+ * emulator (moto with scripts/emulator/moto_server_ext.py's extensions), bootstraps the
+ * remote state in it, deploys the selected environment (ENVIRONMENT_SUFFIX, default dev,
+ * the standard profile) with the same phases as `npm run deploy` (preflight included),
+ * prints the outputs and how to point the AWS CLI/SDK at it, and stays up until Ctrl-C or
+ * SIGTERM; then the emulator is stopped and the sandbox's files (.sandbox/sandbox/) are
+ * removed. Nothing outlives it: everything it deployed lives in the emulator's memory.
+ *
+ * SANDBOX_EXIT_AFTER_DEPLOY=1 stops it right after printing (tests, CI).
+ */
+import { killActiveChildren } from './lib/e2e-exec';
+import { onInterrupt } from './lib/emulator';
+import { PhaseTimer } from './lib/phases';
+import { formatVerdict } from './lib/plan-guard';
+import {
+  applyPlanned,
+  deployGuardDecision,
+  describeFailure,
+  describeStartError,
+  emulatorInstructions,
+  formatOutputs,
+  parseOpsArgs,
+  planSelected,
+  readProject,
+  runSummary,
+  selectEnvironment,
+  startTarget,
+  Target,
+  USAGE,
+  workDirFor,
+} from './lib/stack-ops';
+
+/** Resolves when the emulator stops answering three times in a row (it died). */
+function watchEmulator(endpoint: string): Promise<void> {
+  return new Promise((resolve) => {
+    let misses = 0;
+    const timer = setInterval(async () => {
+      try {
+        const r = await fetch(`${endpoint}/moto-api/data.json`, {
+          signal: AbortSignal.timeout(3000),
+        });
+        await r.arrayBuffer();
+        misses = 0;
+      } catch {
+        misses += 1;
+        if (misses >= 3) {
+          clearInterval(timer);
+          resolve();
+        }
+      }
+    }, 5000);
+  });
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  let args, selection;
+  try {
+    args = parseOpsArgs('sandbox', argv);
+    if (args.help) {
+      console.log(USAGE.sandbox);
+      return 0;
+    }
+    selection = selectEnvironment('sandbox', process.env, readProject().context, 'dev');
+  } catch (error) {
+    console.error(describeStartError(error));
+    return 2;
+  }
+  const { config } = selection;
+  const exitAfterDeploy = process.env.SANDBOX_EXIT_AFTER_DEPLOY === '1';
+  const timer = new PhaseTimer();
+  let target: Target | undefined;
+  onInterrupt(async () => {
+    killActiveChildren();
+    await target?.stop({ removeWorkDir: true });
+    process.stdout.write('Sandbox stopped: emulator killed, .sandbox/sandbox/ removed.\n');
+  });
+  console.log(
+    `Sandbox: ${config.stackId} (environment ${config.environment}, ${config.profile} profile, ${config.region}) on a local AWS emulator`,
+  );
+
+  try {
+    target = await timer.run('start emulator', async (note) => {
+      const t = await startTarget({
+        emulator: true,
+        region: config.region,
+        workDir: workDirFor('sandbox', true),
+        baseEnv: selection.env,
+      });
+      note(t.endpoint!);
+      return t;
+    });
+    const planned = await planSelected({ timer, target, config, strict: args.strict });
+    const decision = deployGuardDecision(planned.verdict, config);
+    console.log(`${decision.heading}\n${formatVerdict(planned.verdict)}`);
+    if (!decision.proceed) throw new Error('the plan guard blocks the plan (see above)');
+    const outputs = await applyPlanned(timer, target, planned);
+
+    console.log(`\n${runSummary(timer, true)}`);
+    console.log(`\nOutputs of ${planned.stack.name}:\n${formatOutputs(outputs)}\n`);
+    console.log(
+      emulatorInstructions({
+        endpoint: target.endpoint!,
+        region: config.region,
+        environment: config.environment,
+        stackDir: planned.stack.dir,
+        cliConfigFile: target.terraform.cliConfigFile,
+      }),
+    );
+    console.log(`\nEmulator log: ${target.logDir}/emulator.log`);
+  } catch (error) {
+    console.error(`\n${describeFailure('sandbox', error)}`);
+    console.log(`\n${runSummary(timer, false)}`);
+    killActiveChildren();
+    // Keep the logs of a failed start for reading; the emulator and its state go.
+    await target?.stop();
+    if (target) console.error(`Logs kept in ${target.logDir}`);
+    return 1;
+  }
+
+  if (exitAfterDeploy) {
+    await target.stop({ removeWorkDir: true });
+    console.log(
+      '\nSANDBOX_EXIT_AFTER_DEPLOY=1: sandbox stopped (emulator killed, .sandbox/sandbox/ removed).',
+    );
+    return 0;
+  }
+  console.log('\nSandbox is up. Press Ctrl-C to stop it (everything in it is discarded).');
+  await watchEmulator(target.endpoint!);
+  console.error('The emulator stopped answering; shutting the sandbox down.');
+  await target.stop({ removeWorkDir: true });
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
