@@ -40,7 +40,8 @@ APPLIED: list[str] = []
 # the group's settings (node type, engine, parameter/subnet group, security groups,
 # encryption) as AWS reports them.
 #
-# Same gap, second half: with cluster mode disabled moto sizes the group from
+# Same gap: the group's ReaderEndpoint structure is not returned (only its address is
+# kept), so `reader_endpoint_address` is null. And with cluster mode disabled moto sizes the group from
 # ReplicasPerNodeGroup only and ignores NumCacheClusters (what the provider sends for
 # `num_cache_clusters`), so a 2-node group came back with 1 member.
 # --------------------------------------------------------------------------------------
@@ -64,6 +65,14 @@ def _patch_replication_group_members() -> None:
         subnet_azs = _subnet_group_azs(self, group.cache_subnet_group_name)
         index = 0
         for node_group in group.node_groups:
+            # AWS returns the reader endpoint as a structure next to PrimaryEndpoint; moto
+            # keeps only the address string, so ReaderEndpoint was missing and the
+            # provider's reader_endpoint_address came back null (measured).
+            if node_group.get("reader_endpoint_address") and "reader_endpoint" not in node_group:
+                node_group["reader_endpoint"] = {
+                    "address": node_group["reader_endpoint_address"],
+                    "port": group.port,
+                }
             for member in node_group["node_group_members"]:
                 cluster_id = member["cache_cluster_id"]
                 if cluster_id in self.cache_clusters:
@@ -411,6 +420,23 @@ def _patch_s3_conditional_bucket_policy() -> None:
 
 
 # --------------------------------------------------------------------------------------
+# Gap 7 (EC2): DescribeSecurityGroupRules returns no Description for a rule that
+# references another security group (moto reads it from the CIDR part only, but keeps
+# it with the referenced group). Every `aws_vpc_security_group_ingress_rule` with
+# `referenced_security_group_id` and a description then drifted on each plan
+# (measured). AWS returns the description; so do we.
+# --------------------------------------------------------------------------------------
+def _patch_security_group_rule_description() -> None:
+    from moto.ec2.models.security_groups import SecurityGroupRule
+
+    def description(self: Any) -> str | None:
+        return self.ip_range.get("Description") or (self.source_group or {}).get("Description")
+
+    SecurityGroupRule.description = property(description)
+    APPLIED.append("ec2: security group rules referencing a group return their Description")
+
+
+# --------------------------------------------------------------------------------------
 # Parent watchdog: exit when the process that started us is gone.
 # --------------------------------------------------------------------------------------
 def _watch_parent(parent_pid: int) -> None:
@@ -436,6 +462,7 @@ PATCHES = [
     _patch_subnet_group_delete,
     _patch_s3_lifecycle_newer_noncurrent_versions,
     _patch_s3_conditional_bucket_policy,
+    _patch_security_group_rule_description,
 ]
 
 

@@ -29,6 +29,12 @@ export const EMULATOR_DRIFT_ALLOW_LIST: readonly DriftAllowance[] = [
       'moto does not store Performance Insights settings: DescribeDBInstances returns them unset, so every plan proposes to turn them on again',
   },
   {
+    resourceType: 'aws_db_instance',
+    attributes: ['monitoring_interval', 'monitoring_role_arn'],
+    reason:
+      'moto does not store Enhanced Monitoring settings: DescribeDBInstances returns MonitoringInterval 0 and no role, so every plan proposes to set them again',
+  },
+  {
     resourceType: 'aws_db_parameter_group',
     attributes: ['parameter'],
     reason:
