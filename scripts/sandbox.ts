@@ -11,6 +11,7 @@
  *
  * SANDBOX_EXIT_AFTER_DEPLOY=1 stops it right after printing (tests, CI).
  */
+import { connect } from 'node:net';
 import { killActiveChildren } from './lib/e2e-exec';
 import { onInterrupt } from './lib/emulator';
 import { PhaseTimer } from './lib/phases';
@@ -33,23 +34,37 @@ import {
   workDirFor,
 } from './lib/stack-ops';
 
-/** Resolves when the emulator stops answering three times in a row (it died). */
+/** True when something accepts TCP connections on the emulator's port (cheap, unlike its API). */
+function listening(endpoint: string): Promise<boolean> {
+  const url = new URL(endpoint);
+  return new Promise((resolve) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    socket.setTimeout(3000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Set by the signal handler: a shutdown is under way, the watcher must not report it. */
+let stopping = false;
+
+/** Resolves when the emulator's port is closed three checks in a row (it died on its own). */
 function watchEmulator(endpoint: string): Promise<void> {
   return new Promise((resolve) => {
     let misses = 0;
     const timer = setInterval(async () => {
-      try {
-        const r = await fetch(`${endpoint}/moto-api/data.json`, {
-          signal: AbortSignal.timeout(3000),
-        });
-        await r.arrayBuffer();
-        misses = 0;
-      } catch {
-        misses += 1;
-        if (misses >= 3) {
-          clearInterval(timer);
-          resolve();
-        }
+      if (stopping) return;
+      misses = (await listening(endpoint)) ? 0 : misses + 1;
+      if (misses >= 3 && !stopping) {
+        clearInterval(timer);
+        resolve();
       }
     }, 5000);
   });
@@ -74,6 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const timer = new PhaseTimer();
   let target: Target | undefined;
   onInterrupt(async () => {
+    stopping = true;
     killActiveChildren();
     await target?.stop({ removeWorkDir: true });
     process.stdout.write('Sandbox stopped: emulator killed, .sandbox/sandbox/ removed.\n');
