@@ -184,26 +184,55 @@ async function main(): Promise<number> {
     });
 
     const deploy = async (stack: StackInfo, outputsFile: string) => {
-      await run(
-        CDKTF,
-        [
-          'deploy',
-          stack.name,
-          '--skip-synth',
-          '-o',
-          OUTDIR,
-          '--auto-approve',
-          '--skip-provider-lock',
-          '--outputs-file',
-          outputsFile,
-          '--outputs-file-include-sensitive-outputs',
-          'false',
-        ],
-        opts(`deploy-${stack.name}.log`, {
-          echoPrefix: `    [${stack.name}] `,
-          echoFilter: PROGRESS,
-        }),
-      );
+      const args = [
+        'deploy',
+        stack.name,
+        '--skip-synth',
+        '-o',
+        OUTDIR,
+        '--auto-approve',
+        '--skip-provider-lock',
+        '--outputs-file',
+        outputsFile,
+        '--outputs-file-include-sensitive-outputs',
+        'false',
+      ];
+      const log = `deploy-${stack.name}.log`;
+      try {
+        await run(
+          CDKTF,
+          args,
+          opts(log, { echoPrefix: `    [${stack.name}] `, echoFilter: PROGRESS }),
+        );
+      } catch (error) {
+        // cdktf-cli 0.21 crashes ("Cannot convert undefined or null to object") while
+        // writing --outputs-file when an output is null: name those outputs instead.
+        if (error instanceof CommandError && /Apply complete!/.test(error.result.stdout)) {
+          const shown = await run('terraform', ['output', '-json'], {
+            ...opts(log),
+            cwd: stack.dir,
+          }).catch(() => undefined);
+          const values = shown
+            ? (JSON.parse(shown.stdout) as Record<string, { value: unknown }>)
+            : {};
+          // Terraform keeps no null output in state, so a declared output missing here is null.
+          const declared = Object.keys((stack.json.output ?? {}) as Record<string, unknown>);
+          const empty = !shown
+            ? []
+            : declared.filter(
+                (name) =>
+                  values[name] === undefined ||
+                  values[name].value === null ||
+                  values[name].value === '',
+              );
+          if (empty.length > 0) {
+            throw new Error(
+              `${stack.name} applied, but these outputs are null or empty: ${empty.join(', ')}\n${error.message}`,
+            );
+          }
+        }
+        throw error;
+      }
       report.resources[stack.name] = await countResources(stack);
     };
 

@@ -121,7 +121,12 @@ describe('emulator environment', () => {
 });
 
 describe('drift allow-list', () => {
-  const update = (type: string, before: object, after: object, actions = ['update']) => ({
+  const update = (
+    type: string,
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+    actions = ['update'],
+  ) => ({
     address: `${type}.x`,
     type,
     change: { actions, before, after, after_unknown: {} },
