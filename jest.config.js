@@ -1,6 +1,10 @@
 /** Unit tests: synthesized JSON, config rules, scripts with stubbed AWS clients. Fast. */
+const { availableParallelism } = require('node:os');
+
 module.exports = {
   testEnvironment: 'node',
+  // Jest's default (cores - 1) runs a 2-core machine in one worker; two halve the wall time.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Transpile only (tsconfig isolatedModules): `npm run typecheck` type-checks once.
