@@ -70,9 +70,10 @@ function synthesized(outdir: string, stack: string): string {
   return readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8');
 }
 
+const rows: Row[] = [];
+
 async function main(): Promise<void> {
   const started = Date.now();
-  const rows: Row[] = [];
   const log = (text: string) => process.stderr.write(`${text}\n`);
   const app = ['--import', 'tsx', 'main.ts'];
   const envList = (n: number) => Array.from({ length: n }, (_, i) => `env${i + 1}`).join(',');
@@ -150,6 +151,7 @@ async function main(): Promise<void> {
 
 main().catch((error) => {
   process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (rows.length > 0) process.stderr.write(`measured before the failure:\n${renderTable(rows)}\n`);
   rmSync(work, { recursive: true, force: true });
   process.exit(1);
 });

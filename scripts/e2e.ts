@@ -21,6 +21,7 @@ import { classifyPlan, formatVerdict } from './lib/e2e-drift';
 import { findLeftovers } from './lib/e2e-leftovers';
 import { Emulator, onInterrupt, startEmulator } from './lib/emulator';
 import { formatDuration, PhaseError, PhaseTimer } from './lib/phases';
+import { EMULATOR_OVERRIDE_FILE, emulatorOverride } from './lib/stack-ops';
 import { prepareTerraform, TerraformSetup } from './lib/terraform';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -31,7 +32,6 @@ const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
 const JEST = path.join(ROOT, 'node_modules', '.bin', 'jest');
 const BOOTSTRAP = 'TapStateBackend';
 /** Written next to each synthesized stack for emulator runs only; see docs/e2e.md. */
-const EMULATOR_OVERRIDE = 'emulator_override.tf.json';
 const PROGRESS =
   /(Creation|Destruction|Modifications) complete|Apply complete|Destroy complete|Error:|error:|Still (creating|destroying)\.\.\. \[[^\]]*[0-9]m0s/;
 
@@ -79,13 +79,6 @@ function readStack(name: string, dir: string): StackInfo {
     }
   }
   return { name, dir, json, protectedResources };
-}
-
-/** The emulator-only override: few provider retries, so unimplemented calls fail fast. */
-export function emulatorOverride(): string {
-  // AWS_MAX_ATTEMPTS is not read by hashicorp/aws 5.100 (its max_retries defaults to 25,
-  // measured: a 500 was retried for minutes); only the provider argument works.
-  return `${JSON.stringify({ provider: { aws: { max_retries: 2 } } }, null, 2)}\n`;
 }
 
 async function main(): Promise<number> {
@@ -171,7 +164,7 @@ async function main(): Promise<number> {
         manifest.stacks as Record<string, { workingDirectory: string }>,
       )) {
         const dir = path.join(OUTDIR, s.workingDirectory);
-        fs.writeFileSync(path.join(dir, EMULATOR_OVERRIDE), emulatorOverride());
+        fs.writeFileSync(path.join(dir, EMULATOR_OVERRIDE_FILE), emulatorOverride());
         stacks.set(name, readStack(name, dir));
       }
       for (const wanted of [BOOTSTRAP, ...platformStacks]) {
