@@ -8,6 +8,7 @@
  *   VALIDATE_ENVIRONMENTS  environments to synthesize (default: prod,dev)
  *   VALIDATE_APP           app command (default: cdktf.json "app")
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +17,16 @@ import { formatDuration, PhaseTimer } from './lib/phases';
 import { prepareTerraform, TerraformSetup } from './lib/terraform';
 
 const ROOT = path.resolve(__dirname, '..');
+/** Stacks whose exact JSON already passed `terraform validate` with this provider. */
+const CACHE = path.join(ROOT, 'node_modules', '.cache', 'validate');
+
+/**
+ * The cache key of a stack: its synthesized JSON and the provider binary it was validated
+ * with. Any change to either validates again; VALIDATE_NO_CACHE=1 always does.
+ */
+export function validationKey(stackJson: string, providers: string): string {
+  return createHash('sha256').update(stackJson).update(`\0${providers}`).digest('hex');
+}
 
 export interface Diagnostic {
   severity: 'error' | 'warning';
@@ -61,6 +72,8 @@ async function main(): Promise<number> {
       };
       await run('sh', ['-c', app], { cwd: ROOT, env });
     });
+    // The provider binaries, by path and size: a different provider validates again.
+    const providers = tf.providers.map((p) => `${p.path}:${fs.statSync(p.path).size}`).join('\n');
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
     const stacks = Object.entries(
       manifest.stacks as Record<string, { workingDirectory: string }>,
@@ -76,6 +89,17 @@ async function main(): Promise<number> {
     await phases.run('terraform init + validate', () =>
       mapLimit(stacks, 2, async (stack) => {
         const started = Date.now();
+        const key = validationKey(
+          fs.readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8'),
+          providers,
+        );
+        const cached = path.join(CACHE, key);
+        if (process.env.VALIDATE_NO_CACHE !== '1' && fs.existsSync(cached)) {
+          process.stdout.write(
+            `  ${stack.name.padEnd(18)} valid (unchanged since it last passed)\n`,
+          );
+          return;
+        }
         await run('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
           cwd: stack.dir,
           env: tf.env,
@@ -93,6 +117,10 @@ async function main(): Promise<number> {
         );
         for (const line of formatDiagnostics(stack.name, json)) process.stdout.write(`${line}\n`);
         if (!json.valid) failed = true;
+        if (json.valid) {
+          fs.mkdirSync(CACHE, { recursive: true });
+          fs.writeFileSync(cached, `${stack.name}\n`);
+        }
       }),
     );
   } catch (error) {

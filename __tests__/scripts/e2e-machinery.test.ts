@@ -19,7 +19,7 @@ import {
   terraformEnv,
   terraformPlatform,
 } from '../../scripts/lib/terraform';
-import { formatDiagnostics } from '../../scripts/validate';
+import { formatDiagnostics, validationKey } from '../../scripts/validate';
 
 function fakeMirror(layout: 'unpacked' | 'packed'): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mirror-'));
@@ -309,5 +309,15 @@ describe('validate report', () => {
       '    TapStackdev: error: Unsupported argument (cdk.tf.json:12) — An argument named "x" is not expected.',
       '    TapStackdev: warning: Deprecated (aws_s3_bucket.b)',
     ]);
+  });
+});
+
+describe('validate cache key', () => {
+  it('changes with the stack JSON and with the provider, and only then', () => {
+    const key = validationKey('{"resource":{}}', '/mirror/aws_v5.100.0:123');
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    expect(validationKey('{"resource":{}}', '/mirror/aws_v5.100.0:123')).toBe(key);
+    expect(validationKey('{"resource":{"a":{}}}', '/mirror/aws_v5.100.0:123')).not.toBe(key);
+    expect(validationKey('{"resource":{}}', '/mirror/aws_v5.101.0:124')).not.toBe(key);
   });
 });

@@ -95,6 +95,7 @@ function commandError(stderr: string, logFile?: string): CommandError {
 const fakeTerraform = (dir: string): TerraformSetup => ({
   mirrorRoot: '/mirror',
   providerVersions: ['5.100.0'],
+  providers: [{ version: '5.100.0', path: '/mirror/terraform-provider-aws' }],
   cliConfigFile: path.join(dir, 'terraformrc'),
   env: { TF_CLI_CONFIG_FILE: path.join(dir, 'terraformrc'), KEEP: '1' },
 });

@@ -159,6 +159,7 @@ export function terraformEnv(
 export interface TerraformSetup {
   readonly mirrorRoot: string;
   readonly providerVersions: string[];
+  readonly providers: readonly ProviderInMirror[];
   readonly cliConfigFile: string;
   readonly env: Record<string, string>;
 }
@@ -175,6 +176,7 @@ export function prepareTerraform(
   return {
     mirrorRoot: root,
     providerVersions: providers.map((p) => p.version),
+    providers,
     cliConfigFile,
     env: terraformEnv(cliConfigFile, base),
   };
