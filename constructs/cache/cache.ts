@@ -2,11 +2,10 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { ElasticacheParameterGroup } from '@cdktf/provider-aws/lib/elasticache-parameter-group';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EncryptionKey } from '../encryption/encryption-key';
+import { dataStoreSecurityGroup } from '../network/data-store-security-group';
 import type { Network } from '../network/network';
 import { Secret } from '../secrets/secret';
 
@@ -98,20 +97,12 @@ export class Cache extends Construct {
       throw new Error(`Cache "${groupId}" is invalid:\n${problems.join('\n')}`);
     }
 
-    // Security group of its own, no egress: Redis never opens connections.
-    const securityGroup = new SecurityGroup(this, 'security-group', {
+    const securityGroup = dataStoreSecurityGroup(this, {
       name: securityGroupName,
-      description: `Redis ${groupId}: ${REDIS_PORT} from the application tier only`,
-      vpcId: props.network.vpcId,
-      tags: { Name: securityGroupName },
-    });
-    new VpcSecurityGroupIngressRule(this, 'ingress-from-application', {
-      securityGroupId: securityGroup.id,
-      description: 'Redis from the application security group',
-      ipProtocol: 'tcp',
-      fromPort: REDIS_PORT,
-      toPort: REDIS_PORT,
-      referencedSecurityGroupId: props.network.applicationSecurityGroupId,
+      what: `Redis ${groupId}`,
+      engine: 'Redis',
+      port: REDIS_PORT,
+      network: props.network,
     });
     this.securityGroupId = securityGroup.id;
 

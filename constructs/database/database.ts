@@ -4,12 +4,11 @@ import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { PostgresMajorVersion } from '../../config/config';
 import type { EncryptionKey } from '../encryption/encryption-key';
+import { dataStoreSecurityGroup } from '../network/data-store-security-group';
 import type { Network } from '../network/network';
 
 export interface DatabaseProps {
@@ -147,20 +146,12 @@ export class Database extends Construct {
       },
     ]);
 
-    // Security group of its own, no egress: the database never opens connections.
-    const securityGroup = new SecurityGroup(this, 'security-group', {
+    const securityGroup = dataStoreSecurityGroup(this, {
       name: securityGroupName,
-      description: `PostgreSQL ${props.identifier}: ${POSTGRES_PORT} from the application tier only`,
-      vpcId: props.network.vpcId,
-      tags: { Name: securityGroupName },
-    });
-    new VpcSecurityGroupIngressRule(this, 'ingress-from-application', {
-      securityGroupId: securityGroup.id,
-      description: 'PostgreSQL from the application security group',
-      ipProtocol: 'tcp',
-      fromPort: POSTGRES_PORT,
-      toPort: POSTGRES_PORT,
-      referencedSecurityGroupId: props.network.applicationSecurityGroupId,
+      what: `PostgreSQL ${props.identifier}`,
+      engine: 'PostgreSQL',
+      port: POSTGRES_PORT,
+      network: props.network,
     });
     this.securityGroupId = securityGroup.id;
 
