@@ -20,10 +20,9 @@ import {
   readProject,
   runSummary,
   selectEnvironment,
-  startTarget,
+  startTargetPhase,
   Target,
   USAGE,
-  workDirFor,
 } from './lib/stack-ops';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -53,19 +52,11 @@ async function main(argv: readonly string[]): Promise<number> {
   );
   let code = 1;
   try {
-    target = await timer.run(
-      args.emulator ? 'start emulator' : 'prepare terraform',
-      async (note) => {
-        const t = await startTarget({
-          emulator: args.emulator,
-          region: config.region,
-          workDir: workDirFor('plan', args.emulator),
-          baseEnv: selection.env,
-        });
-        note(t.endpoint ?? `providers from ${t.terraform.mirrorRoot}`);
-        return t;
-      },
-    );
+    target = await startTargetPhase(timer, 'plan', {
+      emulator: args.emulator,
+      region: config.region,
+      baseEnv: selection.env,
+    });
     const planned = await planSelected({
       timer,
       target,

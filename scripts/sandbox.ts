@@ -28,10 +28,9 @@ import {
   readProject,
   runSummary,
   selectEnvironment,
-  startTarget,
+  startTargetPhase,
   Target,
   USAGE,
-  workDirFor,
 } from './lib/stack-ops';
 
 /** True when something accepts TCP connections on the emulator's port (cheap, unlike its API). */
@@ -99,15 +98,10 @@ async function main(argv: readonly string[]): Promise<number> {
   );
 
   try {
-    target = await timer.run('start emulator', async (note) => {
-      const t = await startTarget({
-        emulator: true,
-        region: config.region,
-        workDir: workDirFor('sandbox', true),
-        baseEnv: selection.env,
-      });
-      note(t.endpoint!);
-      return t;
+    target = await startTargetPhase(timer, 'sandbox', {
+      emulator: true,
+      region: config.region,
+      baseEnv: selection.env,
     });
     const planned = await planSelected({ timer, target, config, strict: args.strict });
     const decision = deployGuardDecision(planned.verdict, config);

@@ -28,6 +28,7 @@ import {
   runSummary,
   stackOf,
   startTarget,
+  startTargetPhase,
   synth,
   Target,
   terraformApply,
@@ -656,5 +657,22 @@ describe('with the real runner', () => {
     );
     await expect(terraformApply(nowhere, {}, 'p')).rejects.toThrow(/cannot start terraform/);
     await expect(readOutputs(nowhere, {})).rejects.toThrow(/cannot start terraform/);
+  });
+});
+
+describe('startTargetPhase', () => {
+  it('times "prepare terraform" for AWS and notes where the providers come from', async () => {
+    const timer = silentTimer();
+    const target = await startTargetPhase(timer, 'plan', {
+      emulator: false,
+      region: 'eu-west-1',
+      baseEnv: {},
+      deps: { prepareTerraform: (dir) => fakeTerraform(dir) },
+    });
+    expect(target.kind).toBe('aws');
+    expect(timer.results.map((r) => [r.name, r.status, r.note])).toEqual([
+      ['prepare terraform', 'ok', 'providers from /mirror'],
+    ]);
+    await target.stop();
   });
 });

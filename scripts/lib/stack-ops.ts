@@ -793,6 +793,22 @@ export function runSummary(timer: PhaseTimer, ok: boolean, suffix = ''): string 
   ].join('\n');
 }
 
+/** Starts the target as a timed phase: the emulator, or Terraform set up for AWS. */
+export function startTargetPhase(
+  timer: PhaseTimer,
+  command: OpsCommand,
+  options: Omit<TargetOptions, 'workDir'>,
+): Promise<Target> {
+  return timer.run(options.emulator ? 'start emulator' : 'prepare terraform', async (note) => {
+    const target = await startTarget({
+      ...options,
+      workDir: workDirFor(command, options.emulator),
+    });
+    note(target.endpoint ?? `providers from ${target.terraform.mirrorRoot}`);
+    return target;
+  });
+}
+
 /**
  * Each command's own work folder: `.sandbox/<command>` (git-ignored) for emulator runs,
  * so that parallel runs (and the e2e suite's `.e2e/`) never share files; for AWS runs
