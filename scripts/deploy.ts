@@ -22,6 +22,7 @@ import {
   confirmationMode,
   deployGuardDecision,
   describeFailure,
+  exitWith,
   describeStartError,
   formatOutputs,
   NO_TTY_MESSAGE,
@@ -126,10 +127,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return code;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+void exitWith(main(process.argv.slice(2)));

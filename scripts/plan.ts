@@ -14,6 +14,7 @@ import { PhaseTimer } from './lib/phases';
 import { formatVerdict } from './lib/plan-guard';
 import {
   describeFailure,
+  exitWith,
   describeStartError,
   parseOpsArgs,
   planSelected,
@@ -86,10 +87,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return code;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+void exitWith(main(process.argv.slice(2)));

@@ -20,6 +20,7 @@ import {
   applyPlanned,
   deployGuardDecision,
   describeFailure,
+  exitWith,
   describeStartError,
   emulatorInstructions,
   formatOutputs,
@@ -145,10 +146,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+void exitWith(main(process.argv.slice(2)));

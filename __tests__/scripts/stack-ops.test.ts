@@ -29,6 +29,7 @@ import {
   stackOf,
   startTarget,
   startTargetPhase,
+  exitWith,
   synth,
   Target,
   terraformApply,
@@ -674,5 +675,22 @@ describe('startTargetPhase', () => {
       ['prepare terraform', 'ok', 'providers from /mirror'],
     ]);
     await target.stop();
+  });
+});
+
+describe('exitWith', () => {
+  it('exits with the command code', async () => {
+    const codes: number[] = [];
+    await exitWith(Promise.resolve(3), (c) => codes.push(c));
+    expect(codes).toEqual([3]);
+  });
+
+  it('prints an unexpected error and exits 1', async () => {
+    const codes: number[] = [];
+    const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    await exitWith(Promise.reject(new Error('boom')), (c) => codes.push(c));
+    expect(codes).toEqual([1]);
+    expect(printed).toHaveBeenCalledWith(new Error('boom'));
+    printed.mockRestore();
   });
 });

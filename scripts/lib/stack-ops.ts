@@ -817,3 +817,17 @@ export function startTargetPhase(
 export function workDirFor(command: OpsCommand, emulator: boolean, root = PROJECT_ROOT): string {
   return emulator ? join(root, '.sandbox', command) : join(root, 'cdktf.out', `.${command}`);
 }
+
+/** Runs a command's main and exits with its code; an unexpected error is printed and exits 1. */
+export function exitWith(
+  run: Promise<number>,
+  exit: (code: number) => void = process.exit,
+): Promise<void> {
+  return run.then(
+    (code) => exit(code),
+    (error: unknown) => {
+      console.error(error);
+      exit(1);
+    },
+  );
+}
