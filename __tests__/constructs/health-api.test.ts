@@ -1,4 +1,3 @@
-import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
@@ -8,7 +7,6 @@ import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { Lazy, TerraformOutput, Testing } from 'cdktf';
@@ -26,7 +24,6 @@ const logsKey = {
 const baseProps: HealthApiProps = {
   name: 'healthcare-api-prod',
   stageName: 'prod',
-  cloudWatchRoleName: 'healthcare-apigw-cloudwatch-prod',
   webAclName: 'healthcare-api-prod',
   webAclLogGroupName: 'aws-waf-logs-healthcare-api-prod',
   logsKey,
@@ -184,35 +181,18 @@ describe('HealthApi', () => {
       }
     });
 
-    test('then the stage waits for the account CloudWatch role and the execution log group', () => {
+    test('then the stage waits for the execution log group', () => {
       const stage = only(json, 'aws_api_gateway_stage');
-      expect(stage.depends_on).toContain(addressOf(json, 'aws_api_gateway_account'));
       const executionLogs = Object.entries(json.resource.aws_cloudwatch_log_group).find(([, g]) =>
         String((g as Json).name).startsWith('API-Gateway-Execution-Logs_'),
       )!;
-      expect(stage.depends_on).toContain(`aws_cloudwatch_log_group.${executionLogs[0]}`);
+      expect(stage.depends_on).toEqual([`aws_cloudwatch_log_group.${executionLogs[0]}`]);
     });
 
-    test('then API Gateway gets an account-level role to push logs', () => {
-      const role = only(json, 'aws_iam_role');
-      expect(role.name).toBe('healthcare-apigw-cloudwatch-prod');
-      expect(JSON.parse(role.assume_role_policy)).toEqual({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'apigateway.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      });
-      expect(text).toHaveResourceWithProperties(IamRolePolicyAttachment, {
-        policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-      });
-      expect(text).toHaveResourceWithProperties(ApiGatewayAccount, {
-        cloudwatch_role_arn: `\${${addressOf(json, 'aws_iam_role')}.arn}`,
-        depends_on: [addressOf(json, 'aws_iam_role_policy_attachment')],
-      });
+    test('then no account singleton or IAM role is created: the account baseline owns them', () => {
+      expect(json.resource.aws_api_gateway_account).toBeUndefined();
+      expect(json.resource.aws_iam_role).toBeUndefined();
+      expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
     });
 
     test('then every method has metrics, INFO logs, no data trace (PHI) and the throttling limits', () => {

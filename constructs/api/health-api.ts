@@ -1,4 +1,3 @@
-import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
@@ -9,8 +8,6 @@ import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Wafv2WebAcl, Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
@@ -25,7 +22,6 @@ export interface HealthApiProps {
   readonly name: string;
   /** Stage name: the environment suffix, so the URL ends in `/<stage>/health`. */
   readonly stageName: string;
-  readonly cloudWatchRoleName: string;
   readonly webAclName: string;
   /** Must start with `aws-waf-logs-`. */
   readonly webAclLogGroupName: string;
@@ -106,7 +102,13 @@ function validate(props: HealthApiProps): void {
   }
 }
 
-/** Regional REST API with a mock `GET /health`, access logs, X-Ray, throttling and WAF. */
+/**
+ * Regional REST API with a mock `GET /health`, access logs, X-Ray, throttling and WAF.
+ *
+ * Requires the account's API Gateway CloudWatch Logs role (`aws_api_gateway_account`,
+ * one per account and region) for execution logging: TapAccountBaseline provides it and
+ * is deployed before any environment. This construct never creates account singletons.
+ */
 export class HealthApi extends Construct {
   readonly restApiId: string;
   readonly stageName: string;
@@ -205,31 +207,10 @@ export class HealthApi extends Construct {
       dependsOn: [method, methodResponse, integration, integrationResponse],
     });
 
-    // Account-level (one per region): lets API Gateway write execution and access logs.
-    const cloudWatchRole = new IamRole(this, 'cloudwatch-role', {
-      name: props.cloudWatchRoleName,
-      description: 'Lets API Gateway push execution and access logs to CloudWatch Logs',
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'apigateway.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      }),
-    });
-    const cloudWatchPolicy = new IamRolePolicyAttachment(this, 'cloudwatch-role-policy', {
-      role: cloudWatchRole.name,
-      policyArn: `arn:${props.logsKey.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
-    });
-    // API Gateway checks the role's permissions when it is set, so attach the policy first.
-    const account = new ApiGatewayAccount(this, 'account', {
-      cloudwatchRoleArn: cloudWatchRole.arn,
-      dependsOn: [cloudWatchPolicy],
-    });
-
+    // Execution logging needs the account's API Gateway CloudWatch role
+    // (aws_api_gateway_account), an account/region singleton. It belongs to the
+    // TapAccountBaseline stack, which is deployed once per account and region before any
+    // environment; creating it here made every environment fight over the same setting.
     const accessLogs = logGroup('access-logs', accessLogGroupName);
     // API Gateway would otherwise create this group itself: unencrypted, kept forever.
     const executionLogs = logGroup(
@@ -242,8 +223,9 @@ export class HealthApi extends Construct {
       stageName: props.stageName,
       xrayTracingEnabled: true,
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
-      // Logging fails until the account has a CloudWatch role.
-      dependsOn: [account, executionLogs],
+      // The execution log group exists (encrypted, with retention) before API Gateway
+      // would create it itself; the account's CloudWatch role comes from the baseline.
+      dependsOn: [executionLogs],
     });
     new ApiGatewayMethodSettings(this, 'method-settings', {
       restApiId: restApi.id,
