@@ -150,25 +150,29 @@ describe('EncryptionKey', () => {
       {
         test: 'ArnLike',
         variable: 'kms:EncryptionContext:aws:logs:arn',
-        values: [`arn:${partitionRef(json)}:logs:${regionRef(json)}:${accountRef(json)}:*`],
+        // The context is the log group's ARN: only this account's log groups in the region.
+        values: [
+          `arn:${partitionRef(json)}:logs:${regionRef(json)}:${accountRef(json)}:log-group:*`,
+        ],
       },
     ]);
   });
 
   test.each([
-    ['rds', 'Rds', true],
-    ['elasticache', 'ElastiCache', true],
-    ['secretsmanager', 'SecretsManager', false],
+    ['rds', 'Rds', true, ['rds']],
+    // AWS: ElastiCache uses the key via both elasticache.<region> and dax.<region>.
+    ['elasticache', 'ElastiCache', true, ['elasticache', 'dax']],
+    ['secretsmanager', 'SecretsManager', false, ['secretsmanager']],
   ] as const)(
     '%s: account principals only via the service; grants only for AWS resources: %s',
-    (user, label, grants) => {
+    (user, label, grants, services) => {
       const { json } = synthKey({ users: [user] });
       const root = `arn:${partitionRef(json)}:iam::${accountRef(json)}:root`;
       const via = [
         {
           test: 'StringEquals',
           variable: 'kms:ViaService',
-          values: [`${user}.${regionRef(json)}.amazonaws.com`],
+          values: services.map((service) => `${service}.${regionRef(json)}.amazonaws.com`),
         },
         { test: 'StringEquals', variable: 'kms:CallerAccount', values: [accountRef(json)] },
       ];

@@ -126,7 +126,7 @@ export class EncryptionKey extends Construct {
   private userStatements(user: KeyUser): DataAwsIamPolicyDocumentStatement[] {
     if (user === 'logs') {
       // CloudWatch Logs encrypts as its regional service principal; the encryption
-      // context pins it to log groups of this account and region.
+      // context (the log group's ARN) pins it to log groups of this account and region.
       return [
         {
           sid: 'AllowCloudWatchLogs',
@@ -144,7 +144,7 @@ export class EncryptionKey extends Construct {
             {
               test: 'ArnLike',
               variable: 'kms:EncryptionContext:aws:logs:arn',
-              values: [`arn:${this.partition}:logs:${this.region}:${this.accountId}:*`],
+              values: [`arn:${this.partition}:logs:${this.region}:${this.accountId}:log-group:*`],
             },
           ],
         },
@@ -164,10 +164,12 @@ export class EncryptionKey extends Construct {
     }
     // Principals of this account, and only through the named service.
     const label = SERVICE_LABELS[user];
-    const viaService = `${user}.${this.region}.amazonaws.com`;
+    const viaServices = (VIA_SERVICES[user] ?? [user]).map(
+      (service) => `${service}.${this.region}.amazonaws.com`,
+    );
     const accountPrincipal = [{ type: 'AWS', identifiers: [this.accountRootArn()] }];
     const viaConditions = [
-      { test: 'StringEquals', variable: 'kms:ViaService', values: [viaService] },
+      { test: 'StringEquals', variable: 'kms:ViaService', values: viaServices },
       { test: 'StringEquals', variable: 'kms:CallerAccount', values: [this.accountId] },
     ];
     const statements: DataAwsIamPolicyDocumentStatement[] = [
@@ -196,6 +198,16 @@ export class EncryptionKey extends Construct {
     return statements;
   }
 }
+
+/**
+ * Services whose calls reach KMS under another service's name. ElastiCache calls KMS
+ * through both `elasticache.<region>` and `dax.<region>`; AWS documents that a key
+ * policy with kms:ViaService must allow both or cluster creation fails
+ * (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/at-rest-encryption.html).
+ */
+const VIA_SERVICES: Partial<Record<KeyUser, readonly string[]>> = {
+  elasticache: ['elasticache', 'dax'],
+};
 
 const SERVICE_LABELS: Record<Exclude<KeyUser, 'logs' | 'cloudwatch'>, string> = {
   rds: 'Rds',
