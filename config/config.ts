@@ -4,6 +4,8 @@
  * rule it must satisfy. Bad input is collected into one ConfigError that names the
  * setting, the value and the rule, so main.ts can stop before anything is written.
  */
+import { accountIdFor, parseAccountIds, ParsedAccountIds } from './account';
+import { isPgauditLog, PGAUDIT_CLASSES } from './pgaudit';
 import { contains, formatCidr, cidrSubnet, overlaps, parseCidr, Ipv4Cidr } from './cidr';
 import { resourceNames, ResourceNames, tightestNameRule, NAME_RULES, NameKey } from './names';
 import { AwsRegion, isAwsRegion } from './regions';
@@ -46,6 +48,10 @@ export interface DatabaseSettings {
   readonly skipFinalSnapshot: boolean;
   readonly monitoringIntervalSeconds: number;
   readonly performanceInsightsRetentionDays: number;
+  /** pgaudit session classes (`pgaudit.log`). */
+  readonly auditLog: string;
+  /** Apply changes now rather than in the maintenance window (major upgrades). */
+  readonly applyImmediately: boolean;
 }
 
 export interface CacheSettings {
@@ -76,9 +82,15 @@ export interface PlatformConfig {
   readonly cache: CacheSettings;
   readonly api: ApiSettings;
   readonly logRetentionDays: number;
-  readonly secretRecoveryWindowDays: number;
   readonly kmsDeletionWindowDays: number;
   readonly alarmEmail?: string;
+  /**
+   * Production alarms must reach a person: preflight and deploy refuse a production
+   * deploy while this is true and alarmEmail is undefined. Synthesis never refuses.
+   */
+  readonly alarmSubscriberRequired: boolean;
+  /** The only AWS account this environment may be deployed to (provider allowed_account_ids). */
+  readonly accountId?: string;
 }
 
 export interface ConfigProblem {
@@ -254,19 +266,35 @@ export const SETTINGS: Record<string, SettingSpec> = {
     defaultText: 'production 2000, standard 1000',
     ruleText: 'integer 100 to 2000000000',
   },
-  secretRecoveryWindowDays: {
-    envVar: 'SECRET_RECOVERY_WINDOW_DAYS',
-    contextKey: 'secretRecoveryWindowDays',
-    description: 'Days a deleted secret can be restored',
-    defaultText: 'production 30, standard 7',
-    ruleText: 'integer 7 to 30',
+  dbAuditLog: {
+    envVar: 'DB_AUDIT_LOG',
+    contextKey: 'dbAuditLog',
+    description: 'pgaudit session audit classes (pgaudit.log)',
+    defaultText: 'production `ddl,role,read,write`, standard `ddl,role`',
+    ruleText: `comma list of ${PGAUDIT_CLASSES.join(', ')}, each optionally prefixed with -; not blank`,
+  },
+  dbApplyImmediately: {
+    envVar: 'DB_APPLY_IMMEDIATELY',
+    contextKey: 'dbApplyImmediately',
+    description: 'Apply database changes now instead of in the maintenance window',
+    defaultText: 'false',
+    ruleText: '`true` or `false`; `true` for the deploy that changes DB_ENGINE_MAJOR_VERSION',
   },
   alarmEmail: {
     envVar: 'ALARM_EMAIL',
     contextKey: 'alarmEmail',
-    description: 'Optional e-mail subscribed to the alarm topic',
+    description: 'E-mail subscribed to the alarm topic',
     defaultText: 'none',
-    ruleText: 'an e-mail address',
+    ruleText:
+      'an e-mail address; synthesis works without it, but preflight and deploy refuse a production deploy without it',
+  },
+  accountId: {
+    envVar: 'AWS_ACCOUNT_ID',
+    contextKey: 'accountId',
+    description: 'AWS account each environment may be deployed to (provider allowed_account_ids)',
+    defaultText: 'none (not pinned)',
+    ruleText:
+      'a 12-digit account id for every environment, or `<env>=<12-digit id>` pairs separated by commas; set but blank is refused',
   },
 };
 
@@ -287,8 +315,9 @@ const PROFILE_DEFAULTS = {
     apiThrottlingRateLimit: 500,
     apiThrottlingBurstLimit: 1000,
     wafRateLimit: 2000,
-    secretRecoveryWindowDays: 30,
     performanceInsightsRetentionDays: 731,
+    // HIPAA audit controls: who read and changed PHI, schema and role changes.
+    dbAuditLog: 'ddl,role,read,write',
   },
   standard: {
     azCount: 2,
@@ -303,8 +332,9 @@ const PROFILE_DEFAULTS = {
     apiThrottlingRateLimit: 50,
     apiThrottlingBurstLimit: 100,
     wafRateLimit: 1000,
-    secretRecoveryWindowDays: 7,
     performanceInsightsRetentionDays: 7,
+    // Schema and role changes only: no statement volume from test traffic.
+    dbAuditLog: 'ddl,role',
   },
 } as const;
 
@@ -331,6 +361,24 @@ class Reader {
       return { value: value.trim(), label: `context "${spec.contextKey}"` };
     }
     return undefined;
+  }
+
+  /**
+   * Like raw, but a setting that is present and blank is refused (a CI variable that
+   * expanded to nothing must never silently mean "use the default").
+   */
+  strict(key: SettingKey): { value: string; label: string } | undefined {
+    const spec = SETTINGS[key];
+    const fromEnv = this.sources.env[spec.envVar];
+    const fromContext = this.sources.context?.(spec.contextKey);
+    const blankEnv = fromEnv !== undefined && fromEnv.trim() === '';
+    const blankContext = typeof fromContext === 'string' && fromContext.trim() === '';
+    if (blankEnv || (fromEnv === undefined && blankContext)) {
+      const label = blankEnv ? spec.envVar : `context "${spec.contextKey}"`;
+      this.fail(label, '', 'is set but blank: unset it to use the default, or give a value');
+      return undefined;
+    }
+    return this.raw(key);
   }
 
   fail(label: string, value: string, rule: string): void {
@@ -382,7 +430,8 @@ interface EnvironmentTarget {
 export function loadConfigs(sources: ConfigSources): PlatformConfig[] {
   const reader = new Reader(sources);
   const targets = readTargets(reader);
-  const configs = targets.map((t) => buildConfig(reader, t));
+  const accounts = readAccountIds(reader);
+  const configs = targets.map((t) => buildConfig(reader, t, accounts));
   if (reader.problems.length > 0) throw new ConfigError(dedupe(reader.problems));
   return configs;
 }
@@ -439,7 +488,36 @@ function readTargets(reader: Reader): EnvironmentTarget[] {
   return targets;
 }
 
-function buildConfig(reader: Reader, target: EnvironmentTarget): PlatformConfig {
+function readAccountIds(reader: Reader): ParsedAccountIds {
+  const raw = reader.strict('accountId');
+  if (!raw) return { byEnvironment: {}, problems: [] };
+  const parsed = parseAccountIds(raw.value);
+  for (const problem of parsed.problems) reader.fail(raw.label, problem.value, problem.rule);
+  return parsed;
+}
+
+function readAuditLog(reader: Reader, fallback: string): string {
+  const raw = reader.strict('dbAuditLog');
+  if (!raw) return fallback;
+  if (!isPgauditLog(raw.value)) {
+    reader.fail(
+      raw.label,
+      raw.value,
+      `must be a comma list of pgaudit classes (${PGAUDIT_CLASSES.join(', ')}), each optionally prefixed with "-", e.g. ddl,role,read,write`,
+    );
+    return fallback;
+  }
+  return raw.value
+    .split(',')
+    .map((item) => item.trim())
+    .join(',');
+}
+
+function buildConfig(
+  reader: Reader,
+  target: EnvironmentTarget,
+  accounts: ParsedAccountIds,
+): PlatformConfig {
   const environment = target.environment;
   const region = readRegion(reader, target.region);
   const profile = reader.oneOf<Profile>(
@@ -525,6 +603,8 @@ function buildConfig(reader: Reader, target: EnvironmentTarget): PlatformConfig 
       skipFinalSnapshot: !isProduction,
       monitoringIntervalSeconds: 60,
       performanceInsightsRetentionDays: d.performanceInsightsRetentionDays,
+      auditLog: readAuditLog(reader, d.dbAuditLog),
+      applyImmediately: reader.oneOf('dbApplyImmediately', 'false', ['true', 'false']) === 'true',
     },
     cache: {
       nodeType: reader.matching(
@@ -551,14 +631,10 @@ function buildConfig(reader: Reader, target: EnvironmentTarget): PlatformConfig 
       d.logRetentionDays,
       LOG_RETENTION_DAYS,
     ),
-    secretRecoveryWindowDays: reader.integer(
-      'secretRecoveryWindowDays',
-      d.secretRecoveryWindowDays,
-      7,
-      30,
-    ),
     kmsDeletionWindowDays: 30,
     alarmEmail: alarmEmail?.value,
+    alarmSubscriberRequired: isProduction,
+    accountId: accountIdFor(accounts, environment),
   };
 }
 

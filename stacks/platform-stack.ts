@@ -44,6 +44,8 @@ export class PlatformStack extends TerraformStack {
 
     new AwsProvider(this, 'aws', {
       region: config.region,
+      // Account pinning (AWS_ACCOUNT_ID): a plan with another account's credentials stops.
+      allowedAccountIds: config.accountId ? [config.accountId] : undefined,
       defaultTags: [{ tags: platformTags(config) }],
     });
     applyStateBackend(this, props.stateBackend, config);
@@ -99,6 +101,8 @@ export class PlatformStack extends TerraformStack {
       skipFinalSnapshot: config.database.skipFinalSnapshot,
       monitoringIntervalSeconds: config.database.monitoringIntervalSeconds,
       performanceInsightsRetentionDays: config.database.performanceInsightsRetentionDays,
+      auditLog: config.database.auditLog,
+      applyImmediately: config.database.applyImmediately,
       preventDestroy: protect,
     });
 
@@ -106,12 +110,13 @@ export class PlatformStack extends TerraformStack {
       replicationGroupId: names.cache,
       parameterGroupName: names.cacheParameterGroup,
       subnetGroupName: names.cacheSubnetGroup,
-      authSecretName: names.cacheAuthSecret,
+      iamUserName: names.cacheUser,
+      defaultUserId: names.cacheDefaultUser,
+      userGroupId: names.cacheUserGroup,
       network: this.network,
       dataKey: this.dataKey,
       logsKey: this.logsKey,
       logRetentionDays: config.logRetentionDays,
-      secretRecoveryWindowDays: config.secretRecoveryWindowDays,
       nodeType: config.cache.nodeType,
       engineVersion: config.cache.engineVersion,
       snapshotRetentionDays: config.cache.snapshotRetentionDays,
@@ -122,7 +127,6 @@ export class PlatformStack extends TerraformStack {
     this.api = new HealthApi(this, 'api', {
       name: names.api,
       stageName: config.environment,
-      cloudWatchRoleName: names.apiCloudWatchRole,
       webAclName: names.webAcl,
       webAclLogGroupName: names.webAclLogGroup,
       logsKey: this.logsKey,
@@ -147,7 +151,7 @@ export class PlatformStack extends TerraformStack {
     this.outputs();
   }
 
-  /** Outputs named `<thing>_<attribute>`; none carries a secret value, only secret ARNs. */
+  /** Outputs named `<thing>_<attribute>`; none carries a secret value, only secret ARNs and ids. */
   private outputs(): void {
     const out = (id: string, value: unknown, description: string) =>
       new TerraformOutput(this, id, { value, description });
@@ -178,10 +182,11 @@ export class PlatformStack extends TerraformStack {
     );
     out('redis_reader_endpoint_address', this.cache.readerEndpointAddress, 'Redis reader endpoint');
     out('redis_port', this.cache.port, 'Redis port');
+    out('redis_user_id', this.cache.iamUserId, 'IAM-authenticated Redis user id');
     out(
-      'redis_auth_secret_arn',
-      this.cache.authSecretArn,
-      'ARN of the secret holding the Redis AUTH token',
+      'redis_user_name',
+      this.cache.iamUserId,
+      'Redis user name to sign the IAM auth token for (equals the user id)',
     );
     out('kms_key_id', this.dataKey.keyId, 'Data key id');
     out('kms_key_arn', this.dataKey.keyArn, 'Data key ARN');
