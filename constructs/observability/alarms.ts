@@ -127,8 +127,13 @@ export class PlatformAlarms extends Construct {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: 'sns:Publish',
             Resource: topic.arn,
-            // Only alarms in our own account (confused-deputy protection).
-            Condition: { StringEquals: { 'aws:SourceAccount': props.logsKey.accountId } },
+            // Only this platform's alarms in our own account (confused-deputy protection).
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': props.logsKey.accountId },
+              ArnLike: {
+                'aws:SourceArn': `arn:${props.logsKey.partition}:cloudwatch:${props.logsKey.region}:${props.logsKey.accountId}:alarm:${prefix}-*`,
+              },
+            },
           },
         ],
       }),
