@@ -99,6 +99,8 @@ export class PlatformStack extends TerraformStack {
       multiAz: config.database.multiAz,
       deletionProtection: config.database.deletionProtection,
       skipFinalSnapshot: config.database.skipFinalSnapshot,
+      // Production keeps point-in-time recovery after an (allowed) delete.
+      retainAutomatedBackups: config.isProduction,
       monitoringIntervalSeconds: config.database.monitoringIntervalSeconds,
       performanceInsightsRetentionDays: config.database.performanceInsightsRetentionDays,
       auditLog: config.database.auditLog,

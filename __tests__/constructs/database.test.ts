@@ -100,6 +100,7 @@ describe('Database', () => {
       backup_window: '03:00-04:00',
       maintenance_window: 'sun:04:30-sun:05:30',
       copy_tags_to_snapshot: true,
+      delete_automated_backups: true,
       deletion_protection: true,
       skip_final_snapshot: false,
       final_snapshot_identifier: FINAL_SNAPSHOT,
@@ -264,6 +265,7 @@ describe('Database', () => {
       masterUsername: 'platform_admin',
       auditLog: 'ddl,role,read,write,-misc',
       applyImmediately: true,
+      retainAutomatedBackups: true,
     });
 
     expect(json).toHaveResourceWithProperties(DbInstance, {
@@ -280,6 +282,7 @@ describe('Database', () => {
       performance_insights_retention_period: 731,
       username: 'platform_admin',
       apply_immediately: true,
+      delete_automated_backups: false,
       lifecycle: { prevent_destroy: true, ignore_changes: ['final_snapshot_identifier'] },
     });
     expect(json).toHaveResourceWithProperties(DbParameterGroup, {

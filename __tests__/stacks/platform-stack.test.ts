@@ -86,6 +86,7 @@ describe('PlatformStack, production profile (the default)', () => {
       final_snapshot_identifier:
         'healthcare-db-prod-final-${formatdate("YYYYMMDDhhmmss", plantimestamp())}',
       backup_retention_period: 35,
+      delete_automated_backups: false,
       lifecycle: { prevent_destroy: true, ignore_changes: ['final_snapshot_identifier'] },
     });
     expect(only(tf, 'aws_elasticache_replication_group')).toMatchObject({
@@ -306,6 +307,7 @@ describe('PlatformStack, standard profile (dev)', () => {
       multi_az: false,
       deletion_protection: false,
       skip_final_snapshot: true,
+      delete_automated_backups: true,
       instance_class: 'db.t4g.medium',
       backup_retention_period: 7,
     });

@@ -42,6 +42,12 @@ export interface DatabaseProps {
   readonly deletionProtection?: boolean;
   /** @default false (a final snapshot is taken) */
   readonly skipFinalSnapshot?: boolean;
+  /**
+   * Keep the automated backups (point-in-time recovery) for their retention period
+   * after the instance is deleted.
+   * @default false
+   */
+  readonly retainAutomatedBackups?: boolean;
   /** @default 60 */
   readonly monitoringIntervalSeconds?: number;
   /** @default 7 */
@@ -100,6 +106,7 @@ export class Database extends Construct {
     const multiAz = props.multiAz ?? false;
     const deletionProtection = props.deletionProtection ?? true;
     const skipFinalSnapshot = props.skipFinalSnapshot ?? false;
+    const retainAutomatedBackups = props.retainAutomatedBackups ?? false;
     const monitoringIntervalSeconds = props.monitoringIntervalSeconds ?? 60;
     const performanceInsightsRetentionDays = props.performanceInsightsRetentionDays ?? 7;
     const preventDestroy = props.preventDestroy ?? false;
@@ -260,6 +267,7 @@ export class Database extends Construct {
       backupWindow: BACKUP_WINDOW,
       maintenanceWindow: MAINTENANCE_WINDOW,
       copyTagsToSnapshot: true,
+      deleteAutomatedBackups: !retainAutomatedBackups,
       deletionProtection,
       skipFinalSnapshot,
       // Set even when skipping, so flipping skipFinalSnapshot later still names the snapshot;
