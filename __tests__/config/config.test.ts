@@ -405,6 +405,13 @@ describe('bad input names the setting, the value and the rule', () => {
       /account id of "prod" must be exactly 12 digits/,
     ],
     [
+      'account pair without an id',
+      { AWS_ACCOUNT_ID: 'dev=111111111111,prod' },
+      'AWS_ACCOUNT_ID',
+      'prod',
+      /account id of "prod" must be exactly 12 digits/,
+    ],
+    [
       'account pair without an environment',
       { AWS_ACCOUNT_ID: 'dev=111111111111,=222222222222' },
       'AWS_ACCOUNT_ID',
