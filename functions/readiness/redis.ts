@@ -31,6 +31,8 @@ export function redisCheck(options: RedisCheckOptions): Check {
         ...(options.ca === undefined ? {} : { ca: [...[options.ca].flat()] }),
       },
       lazyConnect: true,
+      // The ready check sends INFO, which a least-privilege cache user may not run.
+      enableReadyCheck: false,
       connectTimeout: options.timeoutMs,
       commandTimeout: options.timeoutMs,
       maxRetriesPerRequest: 0,
