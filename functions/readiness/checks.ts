@@ -45,8 +45,9 @@ export async function withTimeout(check: Check, timeoutMs: number): Promise<void
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // Settle first: a check that rejects on abort must not win the race with its own error.
       reject(new CheckTimeoutError(timeoutMs));
+      controller.abort();
     }, timeoutMs);
   });
   try {
