@@ -14,6 +14,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -103,6 +104,17 @@ export function functionBundle(options: BundleOptions): FunctionBundle {
     const partial = `${zipPath}.${process.pid}.partial`;
     writeFileSync(partial, bytes);
     renameSync(partial, zipPath);
+    // Older builds of the same function are never read again.
+    const prefix = `${path.basename(options.sourceDir)}-`;
+    for (const stale of readdirSync(cacheDir)) {
+      if (
+        stale.startsWith(prefix) &&
+        stale.endsWith('.zip') &&
+        path.join(cacheDir, stale) !== zipPath
+      ) {
+        rmSync(path.join(cacheDir, stale), { force: true });
+      }
+    }
   }
   const bundle: FunctionBundle = {
     zipPath,
