@@ -1,6 +1,9 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
@@ -141,6 +144,7 @@ export class ReadinessFunction extends Construct {
   readonly deadLetterQueueArn: string;
   readonly deadLetterQueueName: string;
   readonly databaseUser: string;
+  private readonly accountId: string;
 
   constructor(scope: Construct, id: string, props: ReadinessFunctionProps) {
     super(scope, id);
@@ -158,6 +162,7 @@ export class ReadinessFunction extends Construct {
       props.bundle ??
       functionBundle({ sourceDir: path.resolve(READINESS_SOURCE_DIR), projectRoot: process.cwd() });
     const { accountId, partition, region } = props.dataKey;
+    this.accountId = accountId;
     const name = props.functionName;
 
     // Pre-created so it is encrypted and expires; Lambda would create it unencrypted, forever.
@@ -174,36 +179,16 @@ export class ReadinessFunction extends Construct {
       messageRetentionSeconds: 14 * 24 * 3600,
     });
 
-    const role = new IamRole(this, 'role', {
+    const { role, rolePolicy } = this.executionRole(
       name,
-      description: `Execution role of the ${name} Lambda function`,
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'lambda.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-            // Only Lambda acting for this account may assume it (confused-deputy protection).
-            Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-          },
-        ],
-      }),
-    });
-    const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
-      statement: this.statements(p, {
+      this.statements(p, {
         logGroupArn: logGroup.arn,
         queueArn: deadLetters.arn,
         accountId,
         partition,
         region,
       }),
-    });
-    const rolePolicy = new IamRolePolicy(this, 'role-policy', {
-      name: 'readiness',
-      role: role.id,
-      policy: permissions.json,
-    });
+    );
 
     const fn = new LambdaFunction(this, 'function', {
       functionName: name,
@@ -226,34 +211,12 @@ export class ReadinessFunction extends Construct {
       tracingConfig: { mode: 'Active' },
       deadLetterConfig: { targetArn: deadLetters.arn },
       loggingConfig: { logFormat: 'Text', logGroup: logGroup.name },
-      environment: {
-        variables: {
-          DB_HOST: props.database.endpointAddress,
-          DB_PORT: String(props.database.port),
-          DB_NAME: p.databaseName,
-          DB_USER: p.databaseUser,
-          CACHE_HOST: props.cache.primaryEndpointAddress,
-          CACHE_PORT: String(props.cache.port),
-          CACHE_REPLICATION_GROUP_ID: props.cache.replicationGroupId,
-          CACHE_USER_ID: props.cache.iamUserId,
-          CHECK_TIMEOUT_MS: String(p.checkTimeoutMs),
-        },
-      },
+      environment: { variables: environmentVariables(p) },
       // Lambda checks the role can create network interfaces when the function is created.
       dependsOn: [logGroup, rolePolicy],
     });
 
-    new CloudwatchLogMetricFilter(this, 'not-ready-filter', {
-      name: `${name}-not-ready`,
-      logGroupName: logGroup.name,
-      pattern: '{ $.event = "readiness" && $.ready IS FALSE }',
-      metricTransformation: {
-        namespace: READINESS_METRIC_NAMESPACE,
-        name: `${READINESS_METRIC_NAME}-${name}`,
-        value: '1',
-        unit: 'Count',
-      },
-    });
+    this.countNotReady(name, logGroup.name);
 
     this.functionName = fn.functionName;
     this.functionArn = fn.arn;
@@ -264,6 +227,50 @@ export class ReadinessFunction extends Construct {
     this.deadLetterQueueArn = deadLetters.arn;
     this.deadLetterQueueName = deadLetters.name;
     this.databaseUser = p.databaseUser;
+  }
+
+  /** The role Lambda assumes for this function only, with exactly `statements`. */
+  private executionRole(name: string, statements: DataAwsIamPolicyDocumentStatement[]) {
+    const role = new IamRole(this, 'role', {
+      name,
+      description: `Execution role of the ${name} Lambda function`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            // Only Lambda acting for this account may assume it (confused-deputy protection).
+            Condition: { StringEquals: { 'aws:SourceAccount': this.accountId } },
+          },
+        ],
+      }),
+    });
+    const permissions = new DataAwsIamPolicyDocument(this, 'permissions', {
+      statement: statements,
+    });
+    const rolePolicy = new IamRolePolicy(this, 'role-policy', {
+      name: 'readiness',
+      role: role.id,
+      policy: permissions.json,
+    });
+    return { role, rolePolicy };
+  }
+
+  /** Publishes one datapoint per 503 answer, read from the handler's structured log line. */
+  private countNotReady(name: string, logGroupName: string): void {
+    new CloudwatchLogMetricFilter(this, 'not-ready-filter', {
+      name: `${name}-not-ready`,
+      logGroupName,
+      pattern: '{ $.event = "readiness" && $.ready IS FALSE }',
+      metricTransformation: {
+        namespace: READINESS_METRIC_NAMESPACE,
+        name: `${READINESS_METRIC_NAME}-${name}`,
+        value: '1',
+        unit: 'Count',
+      },
+    });
   }
 
   /** Exactly what the function does, on exactly its resources. */
@@ -343,3 +350,24 @@ export const VPC_ENI_ACTIONS = [
   'ec2:AssignPrivateIpAddresses',
   'ec2:UnassignPrivateIpAddresses',
 ] as const;
+
+/** Endpoints and names only: nothing secret goes into the environment. */
+function environmentVariables(
+  p: ReadinessFunctionProps & {
+    databaseName: string;
+    databaseUser: string;
+    checkTimeoutMs: number;
+  },
+): Record<string, string> {
+  return {
+    DB_HOST: p.database.endpointAddress,
+    DB_PORT: String(p.database.port),
+    DB_NAME: p.databaseName,
+    DB_USER: p.databaseUser,
+    CACHE_HOST: p.cache.primaryEndpointAddress,
+    CACHE_PORT: String(p.cache.port),
+    CACHE_REPLICATION_GROUP_ID: p.cache.replicationGroupId,
+    CACHE_USER_ID: p.cache.iamUserId,
+    CHECK_TIMEOUT_MS: String(p.checkTimeoutMs),
+  };
+}
