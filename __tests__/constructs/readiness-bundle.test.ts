@@ -1,5 +1,13 @@
 import { unzipSync } from 'fflate';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,8 +40,16 @@ describe('the readiness function package', () => {
 });
 
 describe('functionBundle', () => {
+  const workDirs: string[] = [];
+  const workDir = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bundle-test-'));
+    workDirs.push(dir);
+    return dir;
+  };
+  afterAll(() => workDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
   test('caches by content hash, returns the Lambda source_code_hash, and rebuilds when a source changes', () => {
-    const work = mkdtempSync(path.join(os.tmpdir(), 'bundle-test-'));
+    const work = workDir();
     const src = path.join(work, 'fn');
     mkdirSync(src);
     writeFileSync(
@@ -59,7 +75,7 @@ describe('functionBundle', () => {
   });
 
   test('reads a zip another process left in the cache instead of rebuilding', () => {
-    const work = mkdtempSync(path.join(os.tmpdir(), 'bundle-test-'));
+    const work = workDir();
     const src = path.join(work, 'other');
     mkdirSync(src);
     writeFileSync(path.join(src, 'handler.ts'), 'export const handler = async () => 1;\n');

@@ -5,7 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { Testing } from 'cdktf';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ReadinessAlarms } from '../../constructs/application/readiness-alarms';
@@ -28,6 +28,7 @@ const key = (name: string) =>
 const zipDir = mkdtempSync(path.join(os.tmpdir(), 'readiness-zip-'));
 const zipPath = path.join(zipDir, 'readiness-test.zip');
 writeFileSync(zipPath, 'not really a zip');
+afterAll(() => rmSync(zipDir, { recursive: true, force: true }));
 
 const baseProps: ReadinessFunctionProps = {
   functionName: 'healthcare-readiness-prod',
