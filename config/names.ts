@@ -50,6 +50,9 @@ export const NAME_RULES = {
   webAclLogGroup: rule('log group name', 512, (e) => `aws-waf-logs-${PROJECT}-api-${e}`),
   alarmTopic: rule('SNS topic name', 256, (e) => `${PROJECT}-alarms-${e}`),
   securityGroup: rule('security group name', 255, (e) => `${PROJECT}-endpoints-${e}`),
+  // Also names its role (64), log group, dead-letter queue (`-dlq`, 80) and alarms.
+  readinessFunction: rule('Lambda function name', 64, (e) => `${PROJECT}-readiness-${e}`),
+  readinessCallerPolicy: rule('IAM policy name', 128, (e) => `${PROJECT}-ready-callers-${e}`),
 } as const;
 
 export type NameKey = keyof typeof NAME_RULES;

@@ -153,6 +153,8 @@ describe('PlatformStack, production profile (the default)', () => {
       'alarm_topic_arn',
       'api_health_url',
       'api_id',
+      'api_ready_caller_policy_arn',
+      'api_ready_url',
       'api_stage_name',
       'application_security_group_id',
       'database_endpoint_address',
@@ -164,6 +166,8 @@ describe('PlatformStack, production profile (the default)', () => {
       'kms_logs_key_arn',
       'private_subnet_ids',
       'public_subnet_ids',
+      'readiness_database_user',
+      'readiness_function_name',
       'redis_port',
       'redis_primary_endpoint_address',
       'redis_reader_endpoint_address',
@@ -202,6 +206,61 @@ describe('PlatformStack, production profile (the default)', () => {
       ['healthcare-app-prod', 'healthcare-app-prod'],
       ['healthcare-dflt-prod', 'default'],
     ]);
+  });
+
+  it('runs the readiness function in the private subnets and app security group, wired to the DB, cache, API and alarms', () => {
+    const fn = only(tf, 'aws_lambda_function');
+    expect(fn.function_name).toBe('healthcare-readiness-prod');
+    expect(fn.vpc_config.subnet_ids).toEqual(
+      [0, 1, 2].map((i) =>
+        expect.stringMatching(
+          new RegExp(`^\\$\\{aws_subnet\\.network_private-subnet-${i}_\\w+\\.id\\}$`),
+        ),
+      ),
+    );
+    expect(fn.vpc_config.security_group_ids).toEqual([
+      expect.stringMatching(
+        /^\$\{aws_security_group\.network_application-security-group_\w+\.id\}$/,
+      ),
+    ]);
+    expect(fn.kms_key_arn).toMatch(/^\$\{aws_kms_key\.data-key_\w+\.arn\}$/);
+    expect(fn.environment.variables.DB_HOST).toMatch(
+      /aws_db_instance\.database_instance_\w+\.address/,
+    );
+    expect(fn.environment.variables.CACHE_HOST).toMatch(/\.primary_endpoint_address\}$/);
+    const permissions = Object.entries(tf.data.aws_iam_policy_document).find(([k]) =>
+      k.startsWith('readiness_permissions'),
+    )![1] as Json;
+    const byId = Object.fromEntries(
+      permissions.statement.map((st: Json) => [st.sid, st.resources]),
+    );
+    // rds-db:connect names the instance's resource_id (db-…), not its identifier.
+    expect(byId.ConnectToDatabaseAsOneUser).toEqual([
+      expect.stringMatching(
+        /^arn:\$\{data\.aws_partition\.data-key_partition_\w+\.partition\}:rds-db:\$\{data\.aws_region\.data-key_region_\w+\.name\}:\$\{data\.aws_caller_identity\.data-key_caller-identity_\w+\.account_id\}:dbuser:\$\{aws_db_instance\.database_instance_\w+\.resource_id\}\/readiness$/,
+      ),
+    ]);
+    expect(byId.ConnectToCacheAsOneUser).toEqual([
+      expect.stringMatching(
+        /^\$\{aws_elasticache_replication_group\.cache_replication-group_\w+\.arn\}$/,
+      ),
+      expect.stringMatching(/^\$\{aws_elasticache_user\.cache_iam-user_\w+\.arn\}$/),
+    ]);
+    const proxy = resources(tf, 'aws_api_gateway_integration').find((i) => i.type === 'AWS_PROXY')!;
+    expect(proxy.uri).toMatch(/^\$\{aws_lambda_function\.readiness_function_\w+\.invoke_arn\}$/);
+    const readinessAlarms = resources(tf, 'aws_cloudwatch_metric_alarm').filter((a) =>
+      a.alarm_name.startsWith('healthcare-readiness-prod-'),
+    );
+    expect(readinessAlarms.map((a) => a.alarm_name).sort()).toEqual(
+      ['dead-letters', 'errors', 'not-ready', 'throttles'].map(
+        (w) => `healthcare-readiness-prod-${w}`,
+      ),
+    );
+    for (const alarm of readinessAlarms) {
+      expect(alarm.alarm_actions).toEqual([
+        expect.stringMatching(/^\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}$/),
+      ]);
+    }
   });
 
   it('reads the Redis primary endpoint, never the cluster-mode configuration endpoint', () => {

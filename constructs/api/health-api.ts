@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import type { EncryptionKey } from '../encryption/encryption-key';
 import { waivePolicy } from '../policy/waiver';
+import { readyRoute, type ReadyRouteProps } from './ready-route';
 
 export interface HealthApiProps {
   /** REST API name, e.g. `healthcare-api-prod`. */
@@ -33,6 +34,8 @@ export interface HealthApiProps {
   readonly wafRateLimit: number;
   /** @default `/aws/apigateway/<name>/access-logs` */
   readonly accessLogGroupName?: string;
+  /** Adds `GET /ready` (IAM-authorized, Lambda proxy). @default - no /ready route */
+  readonly ready?: ReadyRouteProps;
 }
 
 /** WAF only delivers logs to CloudWatch log groups whose name has this prefix. */
@@ -119,6 +122,10 @@ export class HealthApi extends Construct {
   readonly webAclArn: string;
   /** For alarms: the CloudWatch `ApiName` dimension. */
   readonly apiName: string;
+  /** `…/<stage>/ready` when the route exists. */
+  readonly readyUrl?: string;
+  /** The managed policy operators' roles need to call `GET /ready`, when the route exists. */
+  readonly readyCallerPolicyArn?: string;
 
   constructor(scope: Construct, id: string, props: HealthApiProps) {
     super(scope, id);
@@ -183,6 +190,9 @@ export class HealthApi extends Construct {
       dependsOn: [integration, methodResponse],
     });
 
+    const ready = props.ready && readyRoute(this, restApi, props.stageName, props.ready);
+    const readyParts = ready ? [ready.resource, ready.method, ready.integration] : [];
+
     // A deployment is a snapshot: redeploy whenever any part of the API (or its templates,
     // which change in place without a new id) changes.
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
@@ -200,11 +210,12 @@ export class HealthApi extends Construct {
             createHash('sha1')
               .update(JSON.stringify({ requestTemplates, responseTemplates }))
               .digest('hex'),
+            ...readyParts.map((part) => part.id),
           ]),
         ),
       },
       lifecycle: { createBeforeDestroy: true },
-      dependsOn: [method, methodResponse, integration, integrationResponse],
+      dependsOn: [method, methodResponse, integration, integrationResponse, ...readyParts],
     });
 
     // Execution logging needs the account's API Gateway CloudWatch role
@@ -296,5 +307,9 @@ export class HealthApi extends Construct {
     this.invokeUrl = stage.invokeUrl;
     this.healthUrl = `${stage.invokeUrl}/health`;
     this.webAclArn = webAcl.arn;
+    if (ready) {
+      this.readyUrl = `${stage.invokeUrl}/ready`;
+      this.readyCallerPolicyArn = ready.callerPolicyArn;
+    }
   }
 }

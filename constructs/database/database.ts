@@ -91,6 +91,8 @@ const isPerformanceInsightsRetention = (days: number): boolean =>
 export class Database extends Construct {
   readonly instanceIdentifier: string;
   readonly instanceArn: string;
+  /** The instance's `dbi-…` resource id: the resource part of `rds-db:connect` ARNs. */
+  readonly resourceId: string;
   readonly endpointAddress: string;
   readonly port: number;
   readonly masterUserSecretArn: string;
@@ -288,6 +290,7 @@ export class Database extends Construct {
 
     this.instanceIdentifier = db.identifier;
     this.instanceArn = db.arn;
+    this.resourceId = db.resourceId;
     this.endpointAddress = db.address;
     this.port = POSTGRES_PORT;
     this.masterUserSecretArn = db.masterUserSecret.get(0).secretArn;

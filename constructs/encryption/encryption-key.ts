@@ -11,7 +11,15 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** AWS services a key policy can let use a key (each gets its own narrow statement). */
-export type KeyUser = 'logs' | 'rds' | 'elasticache' | 'secretsmanager' | 'sns' | 'cloudwatch';
+export type KeyUser =
+  | 'logs'
+  | 'rds'
+  | 'elasticache'
+  | 'secretsmanager'
+  | 'sns'
+  | 'cloudwatch'
+  | 'lambda'
+  | 'sqs';
 
 export interface EncryptionKeyProps {
   /** Alias including the `alias/` prefix, e.g. `alias/healthcare-data-prod`. */
@@ -67,7 +75,10 @@ const VIA_SERVICE_ACTIONS = [
 ];
 
 /** Services that keep a grant on the key for the lifetime of the resource. */
-const GRANT_USERS: ReadonlySet<KeyUser> = new Set<KeyUser>(['rds', 'elasticache']);
+const GRANT_USERS: ReadonlySet<KeyUser> = new Set<KeyUser>(['rds', 'elasticache', 'lambda']);
+
+/** Services that only ever encrypt new data keys and decrypt (SNS, SQS server-side encryption). */
+const ENVELOPE_ONLY_USERS: ReadonlySet<KeyUser> = new Set<KeyUser>(['sns', 'sqs']);
 
 /** A customer-managed KMS key with rotation, an explicit least-privilege policy and an alias. */
 export class EncryptionKey extends Construct {
@@ -177,7 +188,9 @@ export class EncryptionKey extends Construct {
         sid: `AllowUseVia${label}`,
         effect: 'Allow',
         principals: accountPrincipal,
-        actions: user === 'sns' ? ['kms:Decrypt', 'kms:GenerateDataKey*'] : VIA_SERVICE_ACTIONS,
+        actions: ENVELOPE_ONLY_USERS.has(user)
+          ? ['kms:Decrypt', 'kms:GenerateDataKey*']
+          : VIA_SERVICE_ACTIONS,
         resources: ['*'],
         condition: viaConditions,
       },
@@ -214,6 +227,8 @@ const SERVICE_LABELS: Record<Exclude<KeyUser, 'logs' | 'cloudwatch'>, string> = 
   elasticache: 'ElastiCache',
   secretsmanager: 'SecretsManager',
   sns: 'Sns',
+  lambda: 'Lambda',
+  sqs: 'Sqs',
 };
 
 /** Collects every broken rule into one message; unresolved tokens are checked by AWS. */
