@@ -13,10 +13,9 @@
  * arguments or configuration.
  */
 import { createInterface } from 'node:readline/promises';
-import { killActiveChildren } from '../core/process';
-import { onInterrupt } from '../emulator/emulator';
-import { PhaseTimer } from '../core/phases';
-import { formatVerdict } from '../review/plan-guard';
+import { formatOutputs, killActiveChildren, PhaseTimer } from '../core';
+import { onInterrupt } from '../emulator';
+import { formatVerdict } from '../review';
 import {
   applyPlanned,
   confirmationMode,
@@ -24,7 +23,6 @@ import {
   describeFailure,
   exitWith,
   describeStartError,
-  formatOutputs,
   NO_TTY_MESSAGE,
   parseOpsArgs,
   planSelected,
@@ -34,7 +32,7 @@ import {
   startTargetPhase,
   Target,
   USAGE,
-} from './stack-ops';
+} from '.';
 
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });

@@ -8,10 +8,9 @@
  * emulator that this command starts, bootstraps and stops (also on failure or Ctrl-C).
  */
 import * as path from 'node:path';
-import { killActiveChildren } from '../core/process';
-import { onInterrupt } from '../emulator/emulator';
-import { PhaseTimer } from '../core/phases';
-import { formatVerdict } from '../review/plan-guard';
+import { killActiveChildren, PhaseTimer } from '../core';
+import { onInterrupt } from '../emulator';
+import { formatVerdict } from '../review';
 import {
   describeFailure,
   exitWith,
@@ -24,7 +23,7 @@ import {
   startTargetPhase,
   Target,
   USAGE,
-} from './stack-ops';
+} from '.';
 
 async function main(argv: readonly string[]): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -57,13 +57,12 @@ interface Probe {
   readonly list: () => Promise<string[]>;
 }
 
-export async function findLeftovers(settings: ClientSettings, keep: Keep = {}): Promise<string[]> {
-  const c = { ...settings, forcePathStyle: true, maxAttempts: 2 };
+type SdkSettings = ClientSettings & { forcePathStyle: boolean; maxAttempts: number };
+
+/** The VPC, NAT gateways, addresses, flow logs and endpoints. */
+function networkProbes(c: SdkSettings): Probe[] {
   const ec2 = new EC2Client(c);
-  const rds = new RDSClient(c);
-  const cache = new ElastiCacheClient(c);
-  const kms = new KMSClient(c);
-  const probes: Probe[] = [
+  return [
     {
       kind: 'VPC (non-default)',
       list: async () =>
@@ -97,6 +96,14 @@ export async function findLeftovers(settings: ClientSettings, keep: Keep = {}): 
           .filter((e) => (e.State ?? '').toLowerCase() !== 'deleted')
           .map((e) => e.VpcEndpointId!),
     },
+  ];
+}
+
+/** Databases, caches, secrets, buckets and tables (the bootstrap's are kept). */
+function dataStoreProbes(c: SdkSettings, keep: Keep): Probe[] {
+  const rds = new RDSClient(c);
+  const cache = new ElastiCacheClient(c);
+  return [
     {
       kind: 'RDS instance',
       list: async () =>
@@ -133,6 +140,34 @@ export async function findLeftovers(settings: ClientSettings, keep: Keep = {}): 
           .filter((n) => n !== 'default'),
     },
     {
+      kind: 'Secrets Manager secret',
+      list: async () =>
+        ((await new SecretsManagerClient(c).send(new ListSecretsCommand({}))).SecretList ?? [])
+          .filter((s) => !s.DeletedDate)
+          .map((s) => s.Name!),
+    },
+    {
+      kind: 'S3 bucket',
+      list: async () =>
+        ((await new S3Client(c).send(new ListBucketsCommand({}))).Buckets ?? [])
+          .map((b) => b.Name!)
+          .filter((n) => !(keep.buckets ?? []).includes(n)),
+    },
+    {
+      kind: 'DynamoDB table',
+      list: async () =>
+        ((await new DynamoDBClient(c).send(new ListTablesCommand({}))).TableNames ?? []).filter(
+          (n) => !(keep.tables ?? []).includes(n),
+        ),
+    },
+  ];
+}
+
+/** Customer-managed KMS keys and their aliases (the bootstrap's are kept). */
+function keyProbes(c: SdkSettings, keep: Keep): Probe[] {
+  const kms = new KMSClient(c);
+  return [
+    {
       kind: 'KMS key (not pending deletion)',
       list: async () => {
         const keys = (await kms.send(new ListKeysCommand({}))).Keys ?? [];
@@ -161,13 +196,12 @@ export async function findLeftovers(settings: ClientSettings, keep: Keep = {}): 
           .map((a) => a.AliasName!)
           .filter((n) => !n.startsWith('alias/aws/') && !(keep.aliases ?? []).includes(n)),
     },
-    {
-      kind: 'Secrets Manager secret',
-      list: async () =>
-        ((await new SecretsManagerClient(c).send(new ListSecretsCommand({}))).SecretList ?? [])
-          .filter((s) => !s.DeletedDate)
-          .map((s) => s.Name!),
-    },
+  ];
+}
+
+/** The API, its WAF, logs, alarms, topics and IAM roles. */
+function edgeAndObservabilityProbes(c: SdkSettings): Probe[] {
+  return [
     {
       kind: 'API Gateway REST API',
       list: async () =>
@@ -214,20 +248,16 @@ export async function findLeftovers(settings: ClientSettings, keep: Keep = {}): 
           .filter((r) => !(r.Path ?? '').startsWith('/aws-service-role/'))
           .map((r) => r.RoleName!),
     },
-    {
-      kind: 'S3 bucket',
-      list: async () =>
-        ((await new S3Client(c).send(new ListBucketsCommand({}))).Buckets ?? [])
-          .map((b) => b.Name!)
-          .filter((n) => !(keep.buckets ?? []).includes(n)),
-    },
-    {
-      kind: 'DynamoDB table',
-      list: async () =>
-        ((await new DynamoDBClient(c).send(new ListTablesCommand({}))).TableNames ?? []).filter(
-          (n) => !(keep.tables ?? []).includes(n),
-        ),
-    },
+  ];
+}
+
+export async function findLeftovers(settings: ClientSettings, keep: Keep = {}): Promise<string[]> {
+  const c = { ...settings, forcePathStyle: true, maxAttempts: 2 };
+  const probes: Probe[] = [
+    ...networkProbes(c),
+    ...dataStoreProbes(c, keep),
+    ...keyProbes(c, keep),
+    ...edgeAndObservabilityProbes(c),
   ];
   const found: string[] = [];
   for (const probe of probes) {

@@ -12,10 +12,9 @@
  * SANDBOX_EXIT_AFTER_DEPLOY=1 stops it right after printing (tests, CI).
  */
 import { connect } from 'node:net';
-import { killActiveChildren } from '../core/process';
-import { onInterrupt } from '../emulator/emulator';
-import { PhaseTimer } from '../core/phases';
-import { formatVerdict } from '../review/plan-guard';
+import { formatOutputs, killActiveChildren, PhaseTimer } from '../core';
+import { onInterrupt } from '../emulator';
+import { formatVerdict } from '../review';
 import {
   applyPlanned,
   deployGuardDecision,
@@ -23,7 +22,6 @@ import {
   exitWith,
   describeStartError,
   emulatorInstructions,
-  formatOutputs,
   parseOpsArgs,
   planSelected,
   readProject,
@@ -32,7 +30,7 @@ import {
   startTargetPhase,
   Target,
   USAGE,
-} from '../deploy/stack-ops';
+} from '../deploy';
 
 /** True when something accepts TCP connections on the emulator's port (cheap, unlike its API). */
 function listening(endpoint: string): Promise<boolean> {

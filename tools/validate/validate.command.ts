@@ -11,14 +11,58 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { mapLimit, run } from '../core/process';
-import { formatDuration, PhaseTimer } from '../core/phases';
-import { prepareTerraform, TerraformSetup } from '../core/terraform';
+import {
+  formatDuration,
+  mapLimit,
+  PhaseTimer,
+  prepareTerraform,
+  run,
+  TerraformSetup,
+} from '../core';
 import { formatDiagnostics, validationKey, ValidateJson } from './validate';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Stacks whose exact JSON already passed `terraform validate` with this provider. */
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'validate');
+
+/** init + validate one stack; true when valid (or unchanged since it last passed). */
+async function validateStack(
+  stack: { name: string; dir: string },
+  tf: TerraformSetup,
+  providers: string,
+): Promise<boolean> {
+  const started = Date.now();
+  const key = validationKey(
+    fs.readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8'),
+    providers,
+  );
+  const cached = path.join(CACHE, key);
+  if (process.env.VALIDATE_NO_CACHE !== '1' && fs.existsSync(cached)) {
+    process.stdout.write(`  ${stack.name.padEnd(18)} valid (unchanged since it last passed)\n`);
+    return true;
+  }
+  await run('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
+    cwd: stack.dir,
+    env: tf.env,
+  });
+  const result = await run('terraform', ['validate', '-json', '-no-color'], {
+    cwd: stack.dir,
+    env: tf.env,
+    okCodes: [0, 1],
+  });
+  const json = JSON.parse(result.stdout) as ValidateJson;
+  const status = json.valid ? 'valid' : 'INVALID';
+  const warnings = json.warning_count > 0 ? `, ${json.warning_count} warning(s)` : '';
+  process.stdout.write(
+    `  ${stack.name.padEnd(18)} ${status}${warnings} (${formatDuration(Date.now() - started)})\n`,
+  );
+  for (const line of formatDiagnostics(stack.name, json)) process.stdout.write(`${line}\n`);
+  if (json.valid) {
+    fs.mkdirSync(CACHE, { recursive: true });
+    fs.writeFileSync(cached, `${stack.name}\n`);
+  }
+  return json.valid;
+}
 
 async function main(): Promise<number> {
   const environments = process.env.VALIDATE_ENVIRONMENTS ?? 'prod,dev';
@@ -56,39 +100,7 @@ async function main(): Promise<number> {
     // a time on the 2-core machine; validate loads the ~700 MB provider once per stack.
     await phases.run('terraform init + validate', () =>
       mapLimit(stacks, 2, async (stack) => {
-        const started = Date.now();
-        const key = validationKey(
-          fs.readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8'),
-          providers,
-        );
-        const cached = path.join(CACHE, key);
-        if (process.env.VALIDATE_NO_CACHE !== '1' && fs.existsSync(cached)) {
-          process.stdout.write(
-            `  ${stack.name.padEnd(18)} valid (unchanged since it last passed)\n`,
-          );
-          return;
-        }
-        await run('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
-          cwd: stack.dir,
-          env: tf.env,
-        });
-        const result = await run('terraform', ['validate', '-json', '-no-color'], {
-          cwd: stack.dir,
-          env: tf.env,
-          okCodes: [0, 1],
-        });
-        const json = JSON.parse(result.stdout) as ValidateJson;
-        const status = json.valid ? 'valid' : 'INVALID';
-        const warnings = json.warning_count > 0 ? `, ${json.warning_count} warning(s)` : '';
-        process.stdout.write(
-          `  ${stack.name.padEnd(18)} ${status}${warnings} (${formatDuration(Date.now() - started)})\n`,
-        );
-        for (const line of formatDiagnostics(stack.name, json)) process.stdout.write(`${line}\n`);
-        if (!json.valid) failed = true;
-        if (json.valid) {
-          fs.mkdirSync(CACHE, { recursive: true });
-          fs.writeFileSync(cached, `${stack.name}\n`);
-        }
+        if (!(await validateStack(stack, tf, providers))) failed = true;
       }),
     );
   } catch (error) {

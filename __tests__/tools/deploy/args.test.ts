@@ -7,7 +7,7 @@ import {
   selectEnvironment,
   UsageError,
   USAGE,
-} from '../../../tools/deploy/stack-ops';
+} from '../../../tools/deploy';
 import { ConfigError } from '../../../config/config';
 
 describe('parseOpsArgs', () => {

@@ -14,7 +14,7 @@ import {
   synthesizeDefaults,
   tierOf,
   toDot,
-} from '../../../tools/diagram/diagram';
+} from '../../../tools/diagram';
 
 // The real spawnSync unless a test stubs one call (the failure paths of synthesizeDefaults).
 jest.mock('node:child_process', () => {

@@ -16,11 +16,11 @@ import {
   CheckResult,
   PreflightReport,
   createPreflightClients,
-  describeError,
   formatPreflight,
   preflight,
   runPreflight,
 } from '../../../tools/preflight/preflight';
+import { describeError } from '../../../tools/preflight/aws-answers';
 
 const sts = mockClient(STSClient);
 const rds = mockClient(RDSClient);

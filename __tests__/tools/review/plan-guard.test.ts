@@ -9,8 +9,8 @@ import {
   isStateful,
   parseGuardArgs,
   runPlanGuardCli,
-  table,
 } from '../../../tools/review/plan-guard';
+import { table } from '../../../tools/core';
 import {
   PlanAction,
   PlanFormatError,

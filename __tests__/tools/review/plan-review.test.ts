@@ -12,7 +12,7 @@ import {
   statementsOf,
   UNKNOWN,
   writeReview,
-} from '../../../tools/review/plan-review';
+} from '../../../tools/review';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'plans');
 const load = (name: string): unknown =>

@@ -16,15 +16,10 @@ import {
   EMULATOR_OVERRIDE_FILE,
   emulatorInstructions,
   emulatorOverride,
-  formatOutputs,
-  initHint,
-  outputValues,
   planSelected,
   PROJECT_ROOT,
   readManifest,
-  readOutputs,
   readProject,
-  Runner,
   runSummary,
   stackOf,
   startTarget,
@@ -32,11 +27,18 @@ import {
   exitWith,
   synth,
   Target,
+  workDirFor,
+} from '../../../tools/deploy';
+import {
+  formatOutputs,
+  initHint,
+  outputValues,
+  readOutputs,
+  Runner,
   terraformApply,
   terraformInit,
   terraformPlan,
-  workDirFor,
-} from '../../../tools/deploy/stack-ops';
+} from '../../../tools/core';
 import type { TerraformSetup } from '../../../tools/core/terraform';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'plans');
