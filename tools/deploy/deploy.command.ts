@@ -13,25 +13,20 @@
  * arguments or configuration.
  */
 import { createInterface } from 'node:readline/promises';
-import { formatOutputs, killActiveChildren, PhaseTimer } from '../core';
-import { onInterrupt } from '../emulator';
+import { formatOutputs, PhaseTimer } from '../core';
 import { formatVerdict } from '../review';
 import {
   applyPlanned,
   confirmationMode,
   deployGuardDecision,
-  describeFailure,
+  describeSelection,
   exitWith,
-  describeStartError,
   NO_TTY_MESSAGE,
-  parseOpsArgs,
   planSelected,
-  readProject,
-  runSummary,
-  selectEnvironment,
-  startTargetPhase,
+  PlannedStack,
+  runOnTarget,
+  startCommand,
   Target,
-  USAGE,
 } from '.';
 
 async function confirm(question: string): Promise<boolean> {
@@ -43,20 +38,22 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+/** Asks on the terminal before applying a plan with resource changes; false when declined. */
+async function confirmApply(planned: PlannedStack, where: string): Promise<boolean> {
+  const c = planned.review.counts;
+  // A plan without resource changes is still applied (it may update outputs); no question.
+  if (c.create + c.update + c.replace + c.delete === 0) return true;
+  return confirm(
+    `\nApply this plan (${c.create} create, ${c.update} update, ${c.replace} replace, ${c.delete} delete) ` +
+      `to ${planned.stack.name} on ${where}? Review: ${planned.reviewFile}\nType "yes" to apply: `,
+  );
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  let args, selection;
-  try {
-    args = parseOpsArgs('deploy', argv);
-    if (args.help) {
-      console.log(USAGE.deploy);
-      return 0;
-    }
-    selection = selectEnvironment('deploy', process.env, readProject().context);
-  } catch (error) {
-    console.error(describeStartError(error));
-    return 2;
-  }
+  const started = startCommand('deploy', argv);
+  if (typeof started === 'number') return started;
+  const { args, selection } = started;
   const mode = confirmationMode(args.yes, process.stdin.isTTY === true);
   if (mode === 'refuse') {
     console.error(NO_TTY_MESSAGE);
@@ -64,65 +61,29 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { config } = selection;
   const timer = new PhaseTimer();
-  let target: Target | undefined;
-  onInterrupt(async () => {
-    killActiveChildren();
-    await target?.stop();
-  });
   const where = args.emulator ? 'a local AWS emulator' : 'AWS as configured';
-  console.log(
-    `Deploy of ${config.stackId} (environment ${config.environment}, ${config.profile} profile, ${config.region}) to ${where}`,
-  );
-  let code = 1;
-  try {
-    target = await startTargetPhase(timer, 'deploy', {
-      emulator: args.emulator,
-      region: config.region,
-      baseEnv: selection.env,
-    });
-    const planned = await planSelected({
-      timer,
-      target,
-      config,
-      strict: args.strict,
-      allow: args.allow,
-    });
-
+  console.log(`Deploy of ${describeSelection(config)} to ${where}`);
+  const options = { emulator: args.emulator, region: config.region, baseEnv: selection.env };
+  const body = async (target: Target): Promise<number> => {
+    const guard = { strict: args.strict, allow: args.allow };
+    const planned = await planSelected({ timer, target, config, ...guard });
     const decision = deployGuardDecision(planned.verdict, config);
     console.log(`${decision.heading}\n${formatVerdict(planned.verdict)}`);
     if (!decision.proceed) {
       console.error(
         'deploy refused: the plan destroys stateful data. Name each BLOCKED address with --allow once a snapshot or export exists, or change the configuration.',
       );
-      return (code = 1);
+      return 1;
     }
-    const c = planned.review.counts;
-    const changes = c.create + c.update + c.replace + c.delete;
-    // A plan without resource changes is still applied (it may update outputs); no question.
-    if (mode === 'ask' && changes > 0) {
-      const yes = await confirm(
-        `\nApply this plan (${c.create} create, ${c.update} update, ${c.replace} replace, ${c.delete} delete) ` +
-          `to ${planned.stack.name} on ${where}? Review: ${planned.reviewFile}\nType "yes" to apply: `,
-      );
-      if (!yes) {
-        console.error('deploy: not confirmed; nothing was applied.');
-        return (code = 1);
-      }
+    if (mode === 'ask' && !(await confirmApply(planned, where))) {
+      console.error('deploy: not confirmed; nothing was applied.');
+      return 1;
     }
     const outputs = await applyPlanned(timer, target, planned);
     console.log(`\nOutputs of ${planned.stack.name}:\n${formatOutputs(outputs)}`);
-    code = 0;
-  } catch (error) {
-    console.error(`\n${describeFailure('deploy', error)}`);
-    code = 1;
-  } finally {
-    killActiveChildren();
-    await target?.stop();
-    console.log(
-      `\n${runSummary(timer, code === 0, target?.kind === 'emulator' ? ' (emulator stopped: what it held is gone)' : '')}`,
-    );
-  }
-  return code;
+    return 0;
+  };
+  return runOnTarget('deploy', timer, options, body, ' (emulator stopped: what it held is gone)');
 }
 
 void exitWith(main(process.argv.slice(2)));

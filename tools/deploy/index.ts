@@ -4,6 +4,7 @@
  * and the apply of exactly the reviewed plan. The commands: plan.command.ts, deploy.command.ts.
  */
 export * from './args';
+export * from './command-run';
 export * from './flow';
 export * from './project';
 export * from './synth';

@@ -8,55 +8,23 @@
  * emulator that this command starts, bootstraps and stops (also on failure or Ctrl-C).
  */
 import * as path from 'node:path';
-import { killActiveChildren, PhaseTimer } from '../core';
-import { onInterrupt } from '../emulator';
+import { PhaseTimer } from '../core';
 import { formatVerdict } from '../review';
-import {
-  describeFailure,
-  exitWith,
-  describeStartError,
-  parseOpsArgs,
-  planSelected,
-  readProject,
-  runSummary,
-  selectEnvironment,
-  startTargetPhase,
-  Target,
-  USAGE,
-} from '.';
+import { describeSelection, exitWith, planSelected, runOnTarget, startCommand } from '.';
 
 async function main(argv: readonly string[]): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  let args, selection;
-  try {
-    args = parseOpsArgs('plan', argv);
-    if (args.help) {
-      console.log(USAGE.plan);
-      return 0;
-    }
-    selection = selectEnvironment('plan', process.env, readProject().context);
-  } catch (error) {
-    console.error(describeStartError(error));
-    return 2;
-  }
+  const started = startCommand('plan', argv);
+  if (typeof started === 'number') return started;
+  const { args, selection } = started;
   const { config } = selection;
   const timer = new PhaseTimer();
-  let target: Target | undefined;
-  onInterrupt(async () => {
-    killActiveChildren();
-    await target?.stop();
-  });
   console.log(
-    `Plan of ${config.stackId} (environment ${config.environment}, ${config.profile} profile, ${config.region}) ` +
+    `Plan of ${describeSelection(config)} ` +
       `against ${args.emulator ? 'a local AWS emulator' : 'AWS as configured'}`,
   );
-  let code = 1;
-  try {
-    target = await startTargetPhase(timer, 'plan', {
-      emulator: args.emulator,
-      region: config.region,
-      baseEnv: selection.env,
-    });
+  const options = { emulator: args.emulator, region: config.region, baseEnv: selection.env };
+  return runOnTarget('plan', timer, options, async (target) => {
     const planned = await planSelected({
       timer,
       target,
@@ -69,21 +37,10 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(`\nReview written to ${path.relative(process.cwd(), planned.reviewFile)}`);
     if (planned.verdict.blocked) {
       console.error('plan: the plan guard blocks this plan (see the verdict above).');
-      code = 1;
-    } else {
-      code = 0;
+      return 1;
     }
-  } catch (error) {
-    console.error(`\n${describeFailure('plan', error)}`);
-    code = 1;
-  } finally {
-    killActiveChildren();
-    await target?.stop();
-    console.log(
-      `\n${runSummary(timer, code === 0, target?.kind === 'emulator' ? ' (emulator stopped)' : '')}`,
-    );
-  }
-  return code;
+    return 0;
+  });
 }
 
 void exitWith(main(process.argv.slice(2)));

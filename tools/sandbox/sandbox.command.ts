@@ -18,18 +18,15 @@ import { formatVerdict } from '../review';
 import {
   applyPlanned,
   deployGuardDecision,
+  describeSelection,
   describeFailure,
   exitWith,
-  describeStartError,
   emulatorInstructions,
-  parseOpsArgs,
   planSelected,
-  readProject,
   runSummary,
-  selectEnvironment,
+  startCommand,
   startTargetPhase,
   Target,
-  USAGE,
 } from '../deploy';
 
 /** True when something accepts TCP connections on the emulator's port (cheap, unlike its API). */
@@ -70,18 +67,9 @@ function watchEmulator(endpoint: string): Promise<void> {
 
 async function main(argv: readonly string[]): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  let args, selection;
-  try {
-    args = parseOpsArgs('sandbox', argv);
-    if (args.help) {
-      console.log(USAGE.sandbox);
-      return 0;
-    }
-    selection = selectEnvironment('sandbox', process.env, readProject().context, 'dev');
-  } catch (error) {
-    console.error(describeStartError(error));
-    return 2;
-  }
+  const started = startCommand('sandbox', argv, 'dev');
+  if (typeof started === 'number') return started;
+  const { args, selection } = started;
   const { config } = selection;
   const exitAfterDeploy = process.env.SANDBOX_EXIT_AFTER_DEPLOY === '1';
   const timer = new PhaseTimer();
@@ -92,9 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
     await target?.stop({ removeWorkDir: true });
     process.stdout.write('Sandbox stopped: emulator killed, .sandbox/sandbox/ removed.\n');
   });
-  console.log(
-    `Sandbox: ${config.stackId} (environment ${config.environment}, ${config.profile} profile, ${config.region}) on a local AWS emulator`,
-  );
+  console.log(`Sandbox: ${describeSelection(config)} on a local AWS emulator`);
 
   try {
     target = await startTargetPhase(timer, 'sandbox', {
