@@ -1,5 +1,5 @@
 /**
- * A tiny phase timer shared by the deploy, e2e and sandbox scripts: it prints which
+ * A tiny phase timer shared by the deploy, e2e and sandbox commands: it prints which
  * phase starts, how long it took and whether it failed, and keeps the list for the
  * final report. A failure is rethrown as a PhaseError that names the phase, so the
  * caller's single catch can say exactly where the run stopped.

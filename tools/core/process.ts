@@ -1,5 +1,5 @@
 /**
- * Runs child processes for the validate/e2e scripts: output is captured (for parsing
+ * Runs child processes for the tools (validate, e2e, deploy): output is captured (for parsing
  * and for the error message), appended to a log file, and optionally echoed. Every
  * running child is tracked so a signal handler can stop them all.
  */

@@ -25,7 +25,7 @@ export interface StepOptions {
   /** Echo matching output lines with this prefix. @default no echo */
   readonly echoPrefix?: string;
   readonly echoFilter?: RegExp;
-  /** @default e2e-exec's run() */
+  /** @default run() (core/process.ts) */
   readonly runner?: Runner;
 }
 

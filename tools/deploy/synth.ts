@@ -8,7 +8,7 @@ import { PROJECT_ROOT, readProject } from './project';
 export const EMULATOR_OVERRIDE_FILE = 'emulator_override.tf.json';
 /** Emulator runs only: moves the bootstrap's local state out of the project root. */
 export const BOOTSTRAP_STATE_OVERRIDE_FILE = 'bootstrap_state_override.tf.json';
-/** Override files these scripts write; synth() removes stale ones so AWS runs never see them. */
+/** Override files these commands write; synth() removes stale ones so AWS runs never see them. */
 export const OPS_OVERRIDE_FILES = [EMULATOR_OVERRIDE_FILE, BOOTSTRAP_STATE_OVERRIDE_FILE];
 
 export interface SynthesizedStack {
