@@ -9,7 +9,7 @@ const root = resolve(__dirname, '..');
 function runApp(env: Record<string, string>) {
   const base = mkdtempSync(join(tmpdir(), 'main-test-'));
   const outdir = join(base, 'out');
-  const result = spawnSync('node', ['scripts/run-app.cjs', 'main.ts'], {
+  const result = spawnSync('node', ['tools/synth/run-app.cjs', 'main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH, CDKTF_OUTDIR: outdir, ...env },
     encoding: 'utf8',

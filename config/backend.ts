@@ -19,7 +19,7 @@ export const PROJECT_ROOT = findProjectRoot(__dirname);
 
 /**
  * The nearest folder at or above `start` holding cdktf.json. Not simply `..`: the app
- * command bundles main.ts (scripts/run-app.cjs), where __dirname is the project root.
+ * command bundles main.ts (tools/synth/run-app.cjs), where __dirname is the project root.
  */
 export function findProjectRoot(start: string): string {
   for (let dir = start; ; dir = dirname(dir)) {

@@ -1,11 +1,11 @@
 import type { TerraformResource } from 'cdktf';
 
-/** Where waivers live in a resource's `//` metadata; scripts/lib/policy reads the same key. */
+/** Where waivers live in a resource's `//` metadata; tools/policy reads the same key. */
 export const POLICY_WAIVERS_KEY = 'policy_waivers';
 const RULE_ID = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/;
 
 /**
- * Waives one policy rule (scripts/lib/policy/rules.ts) for one resource, with the reason a
+ * Waives one policy rule (tools/policy/rules.ts) for one resource, with the reason a
  * compliance reviewer will read in the report. Call it next to the code that creates the
  * resource, never elsewhere. The waiver is written into the resource's `//` metadata
  * (`"//": {"policy_waivers": {"<rule id>": "<reason>"}}`), which Terraform ignores as a

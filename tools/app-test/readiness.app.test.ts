@@ -6,7 +6,7 @@
 import { Client } from 'pg';
 import { createHandler, buildProbe, type ProbeSecrets } from '../../functions/readiness/handler';
 import type { ReadinessSettings } from '../../functions/readiness/settings';
-import { setupDatabase, setupStatements } from '../database/setup';
+import { setupDatabase, setupStatements } from '../database';
 import {
   makePki,
   makeTempRoot,

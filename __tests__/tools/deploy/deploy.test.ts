@@ -1,0 +1,698 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadConfig } from '../../../config/config';
+import { CommandError, RunOptions, RunResult } from '../../../tools/core/process';
+import type { Emulator } from '../../../tools/emulator/emulator';
+import { PhaseError, PhaseTimer } from '../../../tools/core/phases';
+import type { PreflightClients } from '../../../tools/preflight/preflight';
+import {
+  applyPlanned,
+  BOOTSTRAP_STACK,
+  BOOTSTRAP_STATE_OVERRIDE_FILE,
+  bootstrapStateOverride,
+  defaultReviewFile,
+  describeFailure,
+  EMULATOR_OVERRIDE_FILE,
+  emulatorInstructions,
+  emulatorOverride,
+  planSelected,
+  PROJECT_ROOT,
+  readManifest,
+  readProject,
+  runSummary,
+  stackOf,
+  startTarget,
+  startTargetPhase,
+  exitWith,
+  synth,
+  Target,
+  workDirFor,
+} from '../../../tools/deploy';
+import {
+  formatOutputs,
+  initHint,
+  outputValues,
+  readOutputs,
+  Runner,
+  terraformApply,
+  terraformInit,
+  terraformPlan,
+} from '../../../tools/core';
+import type { TerraformSetup } from '../../../tools/core/terraform';
+
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'plans');
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'stack-ops-'));
+
+interface Call {
+  readonly cmd: string;
+  readonly args: readonly string[];
+  readonly options: RunOptions;
+}
+
+const ok = (stdout = ''): RunResult => ({ code: 0, stdout, stderr: '', durationMs: 1 });
+
+/**
+ * A runner that records every command and plays a tiny Terraform: `show -json` answers
+ * `planJson`, `output -json` answers `outputs`, `sh -c <app>` writes a manifest.
+ */
+function fakeRunner(
+  behaviour: {
+    planJson?: string;
+    outputs?: string;
+    stacks?: readonly string[];
+    fail?: (call: Call) => CommandError | undefined;
+  } = {},
+): { runner: Runner; calls: Call[] } {
+  const calls: Call[] = [];
+  const runner: Runner = async (cmd, args, options = {}) => {
+    const call = { cmd, args, options };
+    calls.push(call);
+    const failure = behaviour.fail?.(call);
+    if (failure) throw failure;
+    if (cmd === 'sh') {
+      const outdir = options.env!.CDKTF_OUTDIR;
+      const stacks: Record<string, { workingDirectory: string }> = {};
+      for (const name of behaviour.stacks ?? [BOOTSTRAP_STACK, 'TapStackdev']) {
+        fs.mkdirSync(path.join(outdir, 'stacks', name), { recursive: true });
+        fs.writeFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), '{}');
+        stacks[name] = { workingDirectory: `stacks/${name}` };
+      }
+      fs.writeFileSync(path.join(outdir, 'manifest.json'), JSON.stringify({ stacks }));
+      return ok();
+    }
+    if (args[0] === 'show') return ok(behaviour.planJson ?? '{"format_version":"1.2"}');
+    if (args[0] === 'output') return ok(behaviour.outputs ?? '');
+    return ok();
+  };
+  return { runner, calls };
+}
+
+function commandError(stderr: string, logFile?: string): CommandError {
+  return new CommandError(
+    'terraform init',
+    { code: 1, stdout: '', stderr, durationMs: 1 },
+    logFile,
+  );
+}
+
+const fakeTerraform = (dir: string): TerraformSetup => ({
+  mirrorRoot: '/mirror',
+  providerVersions: ['5.100.0'],
+  providers: [{ version: '5.100.0', path: '/mirror/terraform-provider-aws' }],
+  cliConfigFile: path.join(dir, 'terraformrc'),
+  env: { TF_CLI_CONFIG_FILE: path.join(dir, 'terraformrc'), KEEP: '1' },
+});
+
+function fakeEmulator(): Emulator & { stopped: number } {
+  const emulator = {
+    endpoint: 'http://127.0.0.1:5999',
+    port: 5999,
+    region: 'eu-west-1',
+    stopped: 0,
+    env: (base: Readonly<Record<string, string | undefined>> = {}) => ({
+      ...(base as Record<string, string>),
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:5999',
+      STATE_USE_PATH_STYLE: 'true',
+    }),
+    reset: async () => undefined,
+    stop: async () => {
+      emulator.stopped += 1;
+    },
+  };
+  return emulator;
+}
+
+const silentTimer = () => new PhaseTimer({ write: () => undefined });
+
+describe('override files', () => {
+  it('lowers the provider retries for emulator runs only', () => {
+    expect(JSON.parse(emulatorOverride())).toEqual({ provider: { aws: { max_retries: 2 } } });
+  });
+
+  it('moves the bootstrap state to the given path', () => {
+    expect(JSON.parse(bootstrapStateOverride('/w/state/x.tfstate'))).toEqual({
+      terraform: { backend: { local: { path: '/w/state/x.tfstate' } } },
+    });
+  });
+});
+
+describe('synth', () => {
+  it('runs the cdktf.json app into the outdir with the context, and drops stale overrides', async () => {
+    const root = tmp();
+    fs.writeFileSync(
+      path.join(root, 'cdktf.json'),
+      JSON.stringify({ app: 'node app.js', context: { env: 'dev' } }),
+    );
+    const outdir = path.join(root, 'out');
+    const stale = path.join(outdir, 'stacks', 'TapStackdev', EMULATOR_OVERRIDE_FILE);
+    fs.mkdirSync(path.dirname(stale), { recursive: true });
+    fs.writeFileSync(stale, '{}');
+    const { runner, calls } = fakeRunner();
+
+    const result = await synth(outdir, { A: '1' }, { root, runner, logFile: '/tmp/x.log' });
+
+    expect(calls[0]).toMatchObject({ cmd: 'sh', args: ['-c', 'node app.js'] });
+    expect(calls[0].options).toMatchObject({
+      cwd: root,
+      logFile: '/tmp/x.log',
+      env: { A: '1', CDKTF_OUTDIR: outdir, CDKTF_CONTEXT_JSON: '{"env":"dev"}' },
+    });
+    expect([...result.stacks.keys()]).toEqual([BOOTSTRAP_STACK, 'TapStackdev']);
+    expect(stackOf(result, 'TapStackdev').dir).toBe(path.join(outdir, 'stacks', 'TapStackdev'));
+    expect(fs.existsSync(stale)).toBe(false);
+  });
+
+  it('names what was synthesized when a stack is missing', () => {
+    const outdir = tmp();
+    fs.writeFileSync(path.join(outdir, 'manifest.json'), '{}');
+    expect(() => stackOf(readManifest(outdir), 'TapStackprod')).toThrow(
+      'the app did not synthesize TapStackprod (got nothing)',
+    );
+  });
+
+  it('reads the project settings', () => {
+    expect(readProject().app).toBe('node tools/synth/run-app.cjs main.ts');
+    const root = tmp();
+    fs.writeFileSync(path.join(root, 'cdktf.json'), '{"app":"x"}');
+    expect(readProject(root)).toEqual({ app: 'x', context: {} });
+  });
+});
+
+describe('terraform on one stack', () => {
+  it('initialises without prompts', async () => {
+    const { runner, calls } = fakeRunner();
+    await terraformInit('/s', { E: '1' }, { runner });
+    expect(calls).toEqual([
+      {
+        cmd: 'terraform',
+        args: ['init', '-input=false', '-no-color'],
+        options: expect.objectContaining({ cwd: '/s', env: { E: '1' } }),
+      },
+    ]);
+  });
+
+  it.each([
+    ['Error: S3 bucket "b" does not exist.', /one-time bootstrap/],
+    ['NoSuchBucket: The specified bucket does not exist', /one-time bootstrap/],
+    ['Error: No valid credential sources found', /AWS_PROFILE.*preflight -- --strict/],
+    ['Error: Backend configuration changed', /migrate deliberately/],
+  ])('adds what to do to an init failure: %s', async (stderr, hint) => {
+    expect(initHint(stderr)).toMatch(hint);
+    const { runner } = fakeRunner({ fail: () => commandError(stderr) });
+    await expect(terraformInit('/s', {}, { runner })).rejects.toThrow(hint);
+  });
+
+  it('leaves other init failures as they are', async () => {
+    expect(initHint('Error: something else')).toBeUndefined();
+    const { runner } = fakeRunner({ fail: () => commandError('Error: something else') });
+    await expect(terraformInit('/s', {}, { runner })).rejects.toThrow(
+      /^terraform init exited with 1/,
+    );
+  });
+
+  it('plans into a saved plan file and writes its JSON next to it', async () => {
+    const dir = tmp();
+    const { runner, calls } = fakeRunner({ planJson: '{"format_version":"1.2","x":1}' });
+    const planFile = path.join(dir, 'tfplan');
+    const json = await terraformPlan(dir, {}, planFile, { runner, logFile: '/l.log' });
+    expect(json).toBe(`${planFile}.json`);
+    expect(fs.readFileSync(json, 'utf8')).toBe('{"format_version":"1.2","x":1}');
+    expect(calls.map((c) => c.args)).toEqual([
+      ['plan', '-input=false', '-no-color', '-lock-timeout=60s', `-out=${planFile}`],
+      ['show', '-json', '-no-color', planFile],
+    ]);
+    expect(calls[0].options.logFile).toBe('/l.log');
+    // The plan JSON may be large and hold sensitive values: it does not go to the log.
+    expect(calls[1].options.logFile).toBeUndefined();
+  });
+
+  it('applies exactly the saved plan', async () => {
+    const { runner, calls } = fakeRunner();
+    await terraformApply('/s', {}, '/s/tfplan', { runner });
+    expect(calls[0].args).toEqual([
+      'apply',
+      '-input=false',
+      '-no-color',
+      '-lock-timeout=60s',
+      '/s/tfplan',
+    ]);
+    expect(calls[0].args).not.toContain('-auto-approve');
+  });
+
+  it('reads outputs without their sensitive values', async () => {
+    const { runner, calls } = fakeRunner({
+      outputs: JSON.stringify({
+        vpc_id: { sensitive: false, type: 'string', value: 'vpc-1' },
+        subnets: { sensitive: false, value: ['a', 'b'] },
+        token: { sensitive: true, value: 'SECRET' },
+      }),
+    });
+    const outputs = await readOutputs('/s', {}, { runner });
+    expect(outputs).toEqual({
+      values: { vpc_id: 'vpc-1', subnets: ['a', 'b'] },
+      sensitive: ['token'],
+    });
+    expect(calls[0].options.logFile).toBeUndefined();
+    const text = formatOutputs(outputs);
+    expect(text).toContain('vpc_id   vpc-1');
+    expect(text).toContain('subnets  ["a","b"]');
+    expect(text).toContain('token    (sensitive, not shown)');
+    expect(text).not.toContain('SECRET');
+  });
+
+  it('handles a stack without outputs', async () => {
+    const { runner } = fakeRunner({ outputs: '' });
+    expect(await readOutputs('/s', {}, { runner })).toEqual({ values: {}, sensitive: [] });
+    expect(outputValues(null)).toEqual({ values: {}, sensitive: [] });
+    expect(outputValues({ x: null })).toEqual({ values: { x: undefined }, sensitive: [] });
+    expect(formatOutputs({ values: {}, sensitive: [] })).toBe('  (no outputs)');
+  });
+});
+
+describe('startTarget', () => {
+  it('AWS: the Terraform config, no emulator, the project outdir, nothing to bootstrap', async () => {
+    const workDir = tmp();
+    const target = await startTarget({
+      emulator: false,
+      region: 'eu-west-1',
+      workDir,
+      baseEnv: { A: '1' },
+      deps: { prepareTerraform: (dir) => fakeTerraform(dir) },
+    });
+    expect(target.kind).toBe('aws');
+    expect(target.endpoint).toBeUndefined();
+    expect(target.env).toEqual(fakeTerraform(workDir).env);
+    expect(target.outdir).toBe(path.join(PROJECT_ROOT, 'cdktf.out'));
+    expect(fs.existsSync(target.logDir)).toBe(true);
+    expect(await target.prepare({ outdir: '', stacks: new Map() })).toMatch(/one-time bootstrap/);
+    expect(Object.keys(target.preflightClients('eu-west-1')).sort()).toEqual([
+      'ec2',
+      'elasticache',
+      'rds',
+      'sts',
+    ]);
+    await target.stop();
+  });
+
+  it('uses the real Terraform setup by default', async () => {
+    const workDir = tmp();
+    const mirror = tmp();
+    const platformDir = path.join(mirror, 'registry.terraform.io', 'hashicorp', 'aws', '5.100.0');
+    const { terraformPlatform } = await import('../../../tools/core/terraform');
+    fs.mkdirSync(path.join(platformDir, terraformPlatform()), { recursive: true });
+    fs.writeFileSync(
+      path.join(platformDir, terraformPlatform(), 'terraform-provider-aws_v5.100.0_x5'),
+      '',
+    );
+    const target = await startTarget({
+      emulator: false,
+      region: 'eu-west-1',
+      workDir,
+      outdir: '/elsewhere',
+      baseEnv: { TF_PROVIDER_MIRROR: mirror },
+    });
+    expect(target.outdir).toBe('/elsewhere');
+    expect(target.env.TF_CLI_CONFIG_FILE).toBe(path.join(workDir, 'terraformrc'));
+  });
+
+  it('emulator: starts it, writes the overrides, bootstraps once, and cleans up', async () => {
+    const workDir = path.join(tmp(), 'sandbox');
+    fs.mkdirSync(workDir, { recursive: true });
+    fs.writeFileSync(path.join(workDir, 'leftover'), 'x');
+    const emulator = fakeEmulator();
+    const started: unknown[] = [];
+    const { runner, calls } = fakeRunner();
+    const target = await startTarget({
+      emulator: true,
+      region: 'eu-west-1',
+      workDir,
+      baseEnv: {},
+      deps: {
+        prepareTerraform: (dir) => fakeTerraform(dir),
+        startEmulator: async (options) => {
+          started.push(options);
+          return emulator;
+        },
+        runner,
+      },
+    });
+    expect(fs.existsSync(path.join(workDir, 'leftover'))).toBe(false);
+    expect(started).toEqual([
+      { region: 'eu-west-1', logFile: path.join(workDir, 'logs', 'emulator.log') },
+    ]);
+    expect(target).toMatchObject({ kind: 'emulator', endpoint: emulator.endpoint });
+    expect(target.env).toMatchObject({
+      KEEP: '1',
+      AWS_ENDPOINT_URL: emulator.endpoint,
+      STATE_USE_PATH_STYLE: 'true',
+    });
+    expect(target.outdir).toBe(path.join(workDir, 'cdktf.out'));
+
+    const result = await synth(target.outdir, target.env, { runner });
+    const note = await target.prepare(result);
+    expect(note).toMatch(/TapStateBackend applied; its local state: /);
+    for (const stack of result.stacks.values()) {
+      expect(fs.readFileSync(path.join(stack.dir, EMULATOR_OVERRIDE_FILE), 'utf8')).toBe(
+        emulatorOverride(),
+      );
+    }
+    const boot = stackOf(result, BOOTSTRAP_STACK);
+    expect(
+      JSON.parse(fs.readFileSync(path.join(boot.dir, BOOTSTRAP_STATE_OVERRIDE_FILE), 'utf8')),
+    ).toEqual({
+      terraform: { backend: { local: { path: target.bootstrapStatePath } } },
+    });
+    expect(target.bootstrapStatePath!.startsWith(workDir)).toBe(true);
+    const terraform = calls.filter((c) => c.cmd === 'terraform');
+    expect(terraform.map((c) => c.args[0])).toEqual(['init', 'plan', 'show', 'apply']);
+    expect(terraform.every((c) => c.options.cwd === boot.dir)).toBe(true);
+
+    expect(await target.prepare(result)).toBe('TapStateBackend already applied');
+    expect(calls.filter((c) => c.cmd === 'terraform')).toHaveLength(4);
+
+    const clients = target.preflightClients('eu-west-1');
+    const endpoint = await clients.sts.config.endpoint!();
+    expect(`${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`).toBe(emulator.endpoint);
+    expect(await clients.ec2.config.credentials()).toMatchObject({ accessKeyId: 'testing' });
+
+    fs.writeFileSync(target.bootstrapStatePath!, '{}');
+    await target.stop();
+    expect(emulator.stopped).toBe(1);
+    expect(fs.existsSync(target.bootstrapStatePath!)).toBe(false);
+    expect(fs.existsSync(target.outdir)).toBe(false);
+    expect(fs.existsSync(target.logDir)).toBe(true);
+    await target.stop({ removeWorkDir: true });
+    expect(fs.existsSync(workDir)).toBe(false);
+  });
+
+  it('emulator: refuses a synth without the bootstrap stack', async () => {
+    const { runner } = fakeRunner({ stacks: ['TapStackdev'] });
+    const target = await startTarget({
+      emulator: true,
+      region: 'eu-west-1',
+      workDir: tmp(),
+      deps: {
+        prepareTerraform: (dir) => fakeTerraform(dir),
+        startEmulator: async () => fakeEmulator(),
+        runner,
+      },
+    });
+    const result = await synth(target.outdir, target.env, { runner });
+    await expect(target.prepare(result)).rejects.toThrow(
+      /did not synthesize TapStateBackend \(got TapStackdev\)/,
+    );
+  });
+});
+
+describe('planSelected and applyPlanned', () => {
+  const config = loadConfig({ env: { ENVIRONMENT_SUFFIX: 'dev' } });
+  const identity = { Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/x' };
+  const http500 = Object.assign(new Error('not implemented'), {
+    $metadata: { httpStatusCode: 500 },
+  });
+  const config_ = { region: async () => 'eu-west-1' };
+  const clients = (sts: () => Promise<unknown>): PreflightClients =>
+    ({
+      sts: { config: config_, send: sts },
+      rds: { config: config_, send: async () => Promise.reject(http500) },
+      elasticache: { config: config_, send: async () => Promise.reject(http500) },
+      ec2: {
+        config: config_,
+        send: async () => ({
+          AvailabilityZones: ['a', 'b', 'c'].map((z) => ({
+            ZoneName: `eu-west-1${z}`,
+            ZoneType: 'availability-zone',
+            State: 'available',
+          })),
+        }),
+      },
+    }) as unknown as PreflightClients;
+
+  function target(kind: 'aws' | 'emulator', workDir = tmp()): Target & { prepared: number } {
+    const t = {
+      kind,
+      env: { E: '1' },
+      region: 'eu-west-1',
+      workDir,
+      outdir: path.join(workDir, 'out'),
+      logDir: workDir,
+      terraform: fakeTerraform(workDir),
+      prepared: 0,
+      prepare: async () => {
+        t.prepared += 1;
+        return 'bootstrapped';
+      },
+      preflightClients: () => clients(async () => identity),
+      stop: async () => undefined,
+    };
+    return t;
+  }
+
+  it('runs synth, bootstrap, preflight, init, plan and review, and judges the plan', async () => {
+    const planJson = fs.readFileSync(path.join(FIXTURES, 'create-only.json'), 'utf8');
+    const { runner, calls } = fakeRunner({ planJson, outputs: '{"vpc_id":{"value":"vpc-1"}}' });
+    const t = target('emulator');
+    const timer = silentTimer();
+    const printed: string[] = [];
+    const reviewFile = path.join(t.workDir, 'review.md');
+
+    const planned = await planSelected({
+      timer,
+      target: t,
+      config,
+      runner,
+      reviewFile,
+      write: (text) => printed.push(text),
+    });
+
+    expect(timer.results.map((r) => [r.name, r.status])).toEqual([
+      ['synth', 'ok'],
+      ['bootstrap state (emulator)', 'ok'],
+      ['preflight', 'ok'],
+      ['init TapStackdev', 'ok'],
+      ['plan TapStackdev', 'ok'],
+      ['plan review', 'ok'],
+    ]);
+    expect(t.prepared).toBe(1);
+    expect(printed.join('')).toMatch(/NOT VERIFIED/);
+    expect(printed.join('')).toContain(planned.review.markdown);
+    expect(fs.readFileSync(reviewFile, 'utf8')).toBe(planned.review.markdown);
+    expect(planned.review.markdown).toMatch(/^# Plan review: TapStackdev/);
+    expect(planned.verdict.blocked).toBe(false);
+    expect(planned.planFile).toBe(path.join(t.outdir, 'stacks', 'TapStackdev', 'tfplan'));
+    const tf = calls.filter((c) => c.cmd === 'terraform');
+    expect(tf.map((c) => c.args[0])).toEqual(['init', 'plan', 'show']);
+    expect(tf.every((c) => c.options.env?.E === '1')).toBe(true);
+
+    const outputs = await applyPlanned(timer, t, planned, runner);
+    expect(outputs.values).toEqual({ vpc_id: 'vpc-1' });
+    expect(calls.filter((c) => c.cmd === 'terraform').map((c) => c.args[0])).toEqual([
+      'init',
+      'plan',
+      'show',
+      'apply',
+      'output',
+    ]);
+    expect(timer.results.slice(-2).map((r) => r.name)).toEqual(['apply TapStackdev', 'outputs']);
+  });
+
+  it('AWS: skips the bootstrap, writes the review to cdktf.out by default, and applies the guard overrides', async () => {
+    const planJson = fs.readFileSync(path.join(FIXTURES, 'replace-prod-database.json'), 'utf8');
+    const address = JSON.parse(planJson).resource_changes.find(
+      (rc: { type: string }) => rc.type === 'aws_db_instance',
+    ).address;
+    const { runner } = fakeRunner({ planJson });
+    const t = target('aws');
+    const timer = silentTimer();
+    const blocked = await planSelected({
+      timer,
+      target: t,
+      config,
+      runner,
+      write: () => undefined,
+    });
+    expect(blocked.verdict.blocked).toBe(true);
+    expect(blocked.reviewFile).toBe(defaultReviewFile('TapStackdev'));
+    expect(timer.results[1]).toMatchObject({ name: 'bootstrap state', status: 'skipped' });
+    expect(t.prepared).toBe(0);
+
+    const allowed = await planSelected({
+      timer: silentTimer(),
+      target: t,
+      config,
+      runner,
+      allow: [address],
+      reviewFile: path.join(t.workDir, 'r.md'),
+      preflightClients: () => clients(async () => identity),
+      write: () => undefined,
+    });
+    expect(allowed.verdict.blocked).toBe(false);
+    expect(allowed.review.markdown).toMatch(/override/);
+  });
+
+  it('stops at preflight when a check fails, and with --strict when one is not verified', async () => {
+    const { runner, calls } = fakeRunner();
+    const denied = Object.assign(
+      new Error('The security token included in the request is invalid'),
+      {
+        name: 'InvalidClientTokenId',
+        $metadata: { httpStatusCode: 403 },
+      },
+    );
+    const failing = planSelected({
+      timer: silentTimer(),
+      target: target('aws'),
+      config,
+      runner,
+      write: () => undefined,
+      preflightClients: () => clients(async () => Promise.reject(denied)),
+    });
+    await expect(failing).rejects.toThrow(PhaseError);
+    await expect(failing).rejects.toThrow(
+      /phase "preflight" failed: preflight: 1 check\(s\) failed/,
+    );
+
+    const strict = planSelected({
+      timer: silentTimer(),
+      target: target('aws'),
+      config,
+      runner,
+      strict: true,
+      write: () => undefined,
+    });
+    await expect(strict).rejects.toThrow(
+      /preflight --strict: \d+ check\(s\) could not be verified/,
+    );
+    expect(calls.some((c) => c.args[0] === 'init')).toBe(false);
+  });
+
+  it('writes to stdout by default', async () => {
+    const planJson = fs.readFileSync(path.join(FIXTURES, 'review-no-changes.json'), 'utf8');
+    const { runner } = fakeRunner({ planJson });
+    const t = target('aws');
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await planSelected({
+        timer: silentTimer(),
+        target: t,
+        config,
+        runner,
+        reviewFile: path.join(t.workDir, 'r.md'),
+      });
+      expect(spy.mock.calls.map((c) => String(c[0])).join('')).toMatch(/Plan review/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('messages', () => {
+  it('names the failed phase, the cause and the log', () => {
+    const error = new PhaseError('plan TapStackdev', commandError('boom', '/logs/plan.log'));
+    expect(describeFailure('deploy', error)).toMatch(
+      /^deploy FAILED in phase "plan TapStackdev":\nterraform init exited with 1 \(full log: \/logs\/plan.log\)\nboom\n\(log: \/logs\/plan.log\)$/,
+    );
+    expect(describeFailure('plan', new Error('x'))).toBe('plan FAILED in phase "setup":\nx');
+    expect(describeFailure('plan', commandError('no log'))).not.toMatch(/\(log:/);
+    expect(describeFailure('plan', 'text')).toBe('plan FAILED in phase "setup":\ntext');
+  });
+
+  it('summarises the phases and the result', async () => {
+    let now = 0;
+    const timer = new PhaseTimer({ write: () => undefined, now: () => now });
+    await timer.run('synth', () => {
+      now += 1500;
+    });
+    const text = runSummary(timer, true, ' (emulator stopped)');
+    expect(text).toMatch(
+      /^Phases:\n {2}synth +ok +1\.5 s\n {2}total +1\.5 s\nResult: OK in 1\.5 s \(emulator stopped\)$/,
+    );
+    expect(runSummary(timer, false)).toMatch(/Result: FAILED in 1\.5 s$/);
+  });
+
+  it('gives each command its own work folder', () => {
+    expect(workDirFor('sandbox', true, '/p')).toBe('/p/.sandbox/sandbox');
+    expect(workDirFor('deploy', false, '/p')).toBe('/p/cdktf.out/.deploy');
+    expect(workDirFor('plan', true).startsWith(PROJECT_ROOT)).toBe(true);
+  });
+
+  it('tells how to point the AWS CLI, the SDK and Terraform at the emulator', () => {
+    const text = emulatorInstructions({
+      endpoint: 'http://127.0.0.1:5999',
+      region: 'eu-west-1',
+      environment: 'dev',
+      stackDir: '/w/stacks/TapStackdev',
+      cliConfigFile: '/w/terraformrc',
+    });
+    expect(text).toContain(
+      'export AWS_ENDPOINT_URL=http://127.0.0.1:5999 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing',
+    );
+    expect(text).toContain('AWS_REGION=eu-west-1');
+    expect(text).toContain('aws ec2 describe-vpcs --filters Name=tag:Environment,Values=dev');
+    expect(text).toContain(
+      'cd /w/stacks/TapStackdev && TF_CLI_CONFIG_FILE=/w/terraformrc terraform state list',
+    );
+  });
+});
+
+describe('with the real runner', () => {
+  it('synthesizes the real app into the given folder', async () => {
+    const outdir = tmp();
+    const result = await synth(outdir, {
+      PATH: process.env.PATH ?? '',
+      HOME: os.tmpdir(),
+      ENVIRONMENT_SUFFIX: 'dev',
+      STATE_USE_PATH_STYLE: 'true',
+    });
+    expect([...result.stacks.keys()].sort()).toEqual(['TapStackdev', BOOTSTRAP_STACK]);
+    const json = JSON.parse(
+      fs.readFileSync(path.join(stackOf(result, 'TapStackdev').dir, 'cdk.tf.json'), 'utf8'),
+    );
+    expect(json.terraform.backend.s3.use_path_style).toBe(true);
+  }, 30_000);
+
+  it('reports a Terraform that cannot start', async () => {
+    const nowhere = path.join(os.tmpdir(), 'no-such-stack-dir');
+    await expect(terraformInit(nowhere, {})).rejects.toThrow(/cannot start terraform/);
+    await expect(terraformPlan(nowhere, {}, path.join(nowhere, 'p'))).rejects.toThrow(
+      /cannot start terraform/,
+    );
+    await expect(terraformApply(nowhere, {}, 'p')).rejects.toThrow(/cannot start terraform/);
+    await expect(readOutputs(nowhere, {})).rejects.toThrow(/cannot start terraform/);
+  });
+});
+
+describe('startTargetPhase', () => {
+  it('times "prepare terraform" for AWS and notes where the providers come from', async () => {
+    const timer = silentTimer();
+    const target = await startTargetPhase(timer, 'plan', {
+      emulator: false,
+      region: 'eu-west-1',
+      baseEnv: {},
+      deps: { prepareTerraform: (dir) => fakeTerraform(dir) },
+    });
+    expect(target.kind).toBe('aws');
+    expect(timer.results.map((r) => [r.name, r.status, r.note])).toEqual([
+      ['prepare terraform', 'ok', 'providers from /mirror'],
+    ]);
+    await target.stop();
+  });
+});
+
+describe('exitWith', () => {
+  it('exits with the command code', async () => {
+    const codes: number[] = [];
+    await exitWith(Promise.resolve(3), (c) => codes.push(c));
+    expect(codes).toEqual([3]);
+  });
+
+  it('prints an unexpected error and exits 1', async () => {
+    const codes: number[] = [];
+    const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    await exitWith(Promise.reject(new Error('boom')), (c) => codes.push(c));
+    expect(codes).toEqual([1]);
+    expect(printed).toHaveBeenCalledWith(new Error('boom'));
+    printed.mockRestore();
+  });
+});

@@ -1,0 +1,141 @@
+import { PhaseError, PhaseTimer } from '../../../tools/core';
+import { E2ePhase, formatE2eReport, runPhases } from '../../../tools/e2e/procedure';
+
+interface FakeRun {
+  readonly stacks: string[];
+  readonly calls: string[];
+  skipLock?: boolean;
+}
+
+const quietTimer = () => {
+  let t = 0;
+  return new PhaseTimer({ write: () => undefined, now: () => (t += 1000) });
+};
+
+const PHASES: E2ePhase<FakeRun>[] = [
+  {
+    name: 'synth',
+    proves: 'the app synthesizes',
+    run: async (r, note) => {
+      r.calls.push('synth');
+      note('2 stacks');
+    },
+  },
+  {
+    name: (_r, stack) => `deploy ${stack}`,
+    proves: 'each stack deploys',
+    forEachStack: (r) => r.stacks,
+    run: async (r, _note, stack) => {
+      r.calls.push(`deploy ${stack}`);
+    },
+  },
+  {
+    name: 'state lock',
+    proves: 'the lock refuses a second holder',
+    skipWhen: (r) => (r.skipLock ? 'no lock table' : undefined),
+    run: async (r) => {
+      r.calls.push('lock');
+    },
+  },
+];
+
+describe('e2e procedure', () => {
+  test('runs the declared phases in order, once per stack for per-stack phases', async () => {
+    // Given two stacks; when the procedure runs
+    const run: FakeRun = { stacks: ['A', 'B'], calls: [] };
+    const timer = quietTimer();
+    const proven = await runPhases(PHASES, run, timer);
+    // Then every phase ran in order and each passed phase is a proven claim
+    expect(run.calls).toEqual(['synth', 'deploy A', 'deploy B', 'lock']);
+    expect(proven).toEqual([
+      { phase: 'synth', proves: 'the app synthesizes' },
+      { phase: 'deploy A', proves: 'each stack deploys' },
+      { phase: 'deploy B', proves: 'each stack deploys' },
+      { phase: 'state lock', proves: 'the lock refuses a second holder' },
+    ]);
+    expect(timer.results.map((r) => [r.name, r.status, r.note])).toEqual([
+      ['synth', 'ok', '2 stacks'],
+      ['deploy A', 'ok', undefined],
+      ['deploy B', 'ok', undefined],
+      ['state lock', 'ok', undefined],
+    ]);
+  });
+
+  test('records a skipped phase with its reason and does not claim it', async () => {
+    const run: FakeRun = { stacks: [], calls: [], skipLock: true };
+    const timer = quietTimer();
+    const proven = await runPhases(PHASES, run, timer);
+    expect(run.calls).toEqual(['synth']);
+    expect(proven.map((p) => p.phase)).toEqual(['synth']);
+    expect(timer.results[1]).toEqual({
+      name: 'state lock',
+      status: 'skipped',
+      durationMs: 0,
+      note: 'no lock table',
+    });
+  });
+
+  test('stops at the first failing phase, naming it, and keeps the claims proven so far', async () => {
+    const run: FakeRun = { stacks: ['A', 'B'], calls: [] };
+    const failing: E2ePhase<FakeRun>[] = [
+      PHASES[0],
+      {
+        name: (_r, s) => `deploy ${s}`,
+        proves: 'x',
+        forEachStack: (r) => r.stacks,
+        run: async (_r, _n, s) => {
+          if (s === 'A') throw new Error('boom');
+        },
+      },
+      PHASES[2],
+    ];
+    const proven: { phase: string; proves: string }[] = [];
+    const error = await runPhases(failing, run, quietTimer(), proven).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PhaseError);
+    expect((error as PhaseError).phase).toBe('deploy A');
+    expect(proven.map((p) => p.phase)).toEqual(['synth']);
+    expect(run.calls).toEqual(['synth']);
+  });
+
+  test('the report lists findings, what each passed phase proved, the phases and the result', async () => {
+    const run: FakeRun = { stacks: ['A'], calls: [] };
+    const timer = quietTimer();
+    const proven = await runPhases(PHASES, run, timer);
+    const lines = formatE2eReport(
+      timer,
+      {
+        resources: { A: 42 },
+        tests: { passed: 9, failed: 0, skipped: 1, total: 10 },
+        limitations: ['moto: no UpdateMethod'],
+        drift: ['  A: no changes'],
+      },
+      proven,
+    );
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'E2E report',
+        '  A: 42',
+        'Integration tests: 9 passed, 0 failed, 1 skipped (of 10)',
+        'Emulator limitations recorded by the tests:',
+        '  moto: no UpdateMethod',
+        'Plan after deploy:',
+        '  A: no changes',
+        'Proved:',
+        '  synth: the app synthesizes',
+        '  deploy A: each stack deploys',
+        '  state lock: the lock refuses a second holder',
+      ]),
+    );
+    expect(lines[lines.length - 1]).toMatch(/^Result: passed in /);
+  });
+
+  test('the report of a failed run names the failed phase and omits empty sections', async () => {
+    const timer = quietTimer();
+    await timer.run('synth', () => Promise.reject(new Error('x'))).catch(() => undefined);
+    const lines = formatE2eReport(timer, { resources: {}, limitations: [], drift: [] }, []);
+    expect(lines).not.toContain('Proved:');
+    expect(lines).not.toContain('Plan after deploy:');
+    expect(lines.some((l) => l.startsWith('Integration tests'))).toBe(false);
+    expect(lines[lines.length - 1]).toMatch(/^Result: FAILED in "synth" after /);
+  });
+});

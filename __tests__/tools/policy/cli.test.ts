@@ -1,0 +1,133 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, runPolicyCli } from '../../../tools/policy/cli';
+import { withRuleTable } from '../../../tools/policy/docs';
+import { readOutdir, synthesizeApp } from '../../../tools/policy/stacks';
+import { doc, FAIL_CASES } from './fixtures';
+
+/** A cdktf output folder with the given stacks, as `cdktf synth` writes it. */
+function outdir(stacks: Record<string, object>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'policy-cli-'));
+  const manifest: Record<string, object> = {};
+  for (const [name, body] of Object.entries(stacks)) {
+    mkdirSync(join(dir, 'stacks', name), { recursive: true });
+    writeFileSync(join(dir, 'stacks', name, 'cdk.tf.json'), JSON.stringify(body));
+    manifest[name] = { name, synthesizedStackPath: `stacks/${name}/cdk.tf.json` };
+  }
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ version: 'x', stacks: manifest }));
+  return dir;
+}
+
+function io(synth?: (projectDir: string, env: Record<string, string>) => string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const files: Record<string, string> = {};
+  return {
+    out,
+    err,
+    files,
+    io: {
+      projectDir: '.',
+      stdout: (t: string) => out.push(t),
+      stderr: (t: string) => err.push(t),
+      writeFile: (p: string, t: string) => (files[p] = t),
+      synth,
+    },
+  };
+}
+
+describe('policy CLI', () => {
+  test('parses its flags and refuses unknown ones', () => {
+    expect(parseArgs([])).toEqual({ env: 'prod,dev' });
+    expect(parseArgs(['--dir', 'cdktf.out', '--json', 'p.json', '--env', 'prod'])).toEqual({
+      dir: 'cdktf.out',
+      json: 'p.json',
+      env: 'prod',
+    });
+    expect(() => parseArgs(['--json'])).toThrow('--json needs a value');
+    expect(() => parseArgs(['--dir', '--json'])).toThrow('--dir needs a value');
+    expect(() => parseArgs(['-x'])).toThrow(/unknown argument "-x"/);
+  });
+
+  test('--dir: prints the table, writes JSON, exits 0 without failures', () => {
+    const dir = outdir({
+      TapStackprod: doc({}, 'prod'),
+      TapStackdev: doc({}, 'dev'),
+      TapStateBackend: doc({}, 'prod'),
+    });
+    const t = io();
+    expect(runPolicyCli(['--dir', dir, '--json', 'out.json'], t.io)).toBe(0);
+    const text = t.out.join('');
+    expect(text).toContain('Stack TapStackprod (profile production)');
+    expect(text).toContain('Stack TapStackdev (profile standard)');
+    expect(text).toContain('Stack TapStateBackend (profile production)');
+    expect(text).toContain('policy: no failures');
+    expect(text).not.toContain('no TapStateBackend stack');
+    expect(JSON.parse(t.files['out.json']).summary.total.FAIL).toBe(0);
+  });
+
+  test('exits 1 on a failure and notes a missing state-backend stack', () => {
+    const dir = outdir({ TapStackprod: doc(FAIL_CASES['HIPAA-LOG-001'].patch, 'prod') });
+    const t = io();
+    expect(runPolicyCli(['--dir', dir], t.io)).toBe(1);
+    expect(t.out.join('')).toMatch(/FAIL\s+high\s+HIPAA-LOG-001\s+aws_cloudwatch_log_group\.lg/);
+    expect(t.out.join('')).toContain('policy: 1 failure(s)');
+    expect(t.out.join('')).toContain('no TapStateBackend stack in this synth');
+  });
+
+  test('without --dir it synthesizes prod and dev and takes each profile from the config', () => {
+    const dir = outdir({ TapStackprod: doc({}, 'prod'), TapStackdev: doc({}, 'dev') });
+    const calls: Record<string, string>[] = [];
+    const t = io((_p, env) => {
+      calls.push(env);
+      return dir;
+    });
+    expect(runPolicyCli([], t.io)).toBe(0);
+    expect(calls).toEqual([{ ENVIRONMENT_SUFFIX: 'prod,dev' }]);
+    expect(t.out.join('')).toContain('Stack TapStackdev (profile standard)');
+  });
+
+  test('usage and synth errors exit 2 with a message', () => {
+    const bad = io();
+    expect(runPolicyCli(['--bogus'], bad.io)).toBe(2);
+    expect(bad.err.join('')).toMatch(/policy: unknown argument/);
+    const missing = io();
+    expect(runPolicyCli(['--dir', join(tmpdir(), 'does-not-exist-policy')], missing.io)).toBe(2);
+    expect(missing.err.join('')).toMatch(/manifest.json not found/);
+    const throwing = io(() => {
+      throw 'boom';
+    });
+    expect(runPolicyCli([], throwing.io)).toBe(2);
+    expect(throwing.err.join('')).toBe('policy: boom\n');
+  });
+
+  test('synthesizeApp runs the app with CDKTF_OUTDIR set and reports a failing synth', () => {
+    // Inside the repository so that `--import tsx` resolves from node_modules.
+    const project = mkdtempSync(join(process.cwd(), '.policy-app-'));
+    writeFileSync(
+      join(project, 'main.ts'),
+      `const fs = require('node:fs'); const p = require('node:path'); const d = process.env.CDKTF_OUTDIR;
+       if (process.env.ENVIRONMENT_SUFFIX === 'bad') { console.error('Invalid configuration'); process.exit(1); }
+       fs.mkdirSync(p.join(d, 'stacks', 'S'), { recursive: true });
+       fs.writeFileSync(p.join(d, 'stacks', 'S', 'cdk.tf.json'), '{}');
+       fs.writeFileSync(p.join(d, 'manifest.json'), JSON.stringify({ stacks: { S: { synthesizedStackPath: 'stacks/S/cdk.tf.json' } } }));`,
+    );
+    const dir = synthesizeApp(project, { ENVIRONMENT_SUFFIX: 'prod' });
+    expect(readOutdir(dir)).toEqual([{ name: 'S', doc: {} }]);
+    expect(() => synthesizeApp(project, { ENVIRONMENT_SUFFIX: 'bad' })).toThrow(
+      /synth failed \(exit 1\):\nInvalid configuration/,
+    );
+    rmSync(project, { recursive: true, force: true });
+  }, 30000);
+});
+
+describe('docs/policy.md', () => {
+  test('its rule table is current (regenerate with node --import tsx tools/policy/docs.ts)', () => {
+    const current = readFileSync('docs/policy.md', 'utf8');
+    // Prettier re-pads the table: compare with padding collapsed.
+    const norm = (md: string) => md.replace(/ +/g, ' ').replace(/-{3,}/g, '---');
+    expect(norm(withRuleTable(current))).toBe(norm(current));
+    expect(() => withRuleTable('no markers')).toThrow(/lacks the/);
+  });
+});

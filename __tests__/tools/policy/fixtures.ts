@@ -1,0 +1,625 @@
+/**
+ * Hand-written cdk.tf.json fixtures for the policy engine: one compliant stack (BASE) and,
+ * per rule, the patch that breaks exactly that rule and the detail the failure must show.
+ */
+import type { TerraformJson } from '../../../tools/policy/terraform';
+import type { PolicyProfile } from '../../../tools/policy/types';
+
+export const KEY = '${aws_kms_key.k.arn}';
+type Attrs = Record<string, unknown>;
+/** address → attributes; `null` removes the resource, an `undefined` attribute removes that attribute. */
+export type Patch = Record<string, Attrs | null>;
+
+const keyPolicy = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'Root',
+      Effect: 'Allow',
+      Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+    {
+      Sid: 'Logs',
+      Effect: 'Allow',
+      Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*'],
+      Resource: '*',
+      Condition: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:123456789012:*' },
+      },
+    },
+  ],
+});
+const keep = { lifecycle: { prevent_destroy: true } };
+
+export const BASE: Record<string, Attrs> = {
+  'aws_kms_key.k': {
+    enable_key_rotation: true,
+    deletion_window_in_days: 30,
+    policy: keyPolicy,
+    ...keep,
+  },
+  'aws_db_parameter_group.pg': {
+    family: 'postgres16',
+    parameter: [{ name: 'rds.force_ssl', value: '1' }],
+  },
+  'aws_db_instance.db': {
+    engine: 'postgres',
+    storage_encrypted: true,
+    kms_key_id: KEY,
+    publicly_accessible: false,
+    deletion_protection: true,
+    skip_final_snapshot: false,
+    final_snapshot_identifier: 'healthcare-db-prod-final',
+    backup_retention_period: 35,
+    iam_database_authentication_enabled: true,
+    multi_az: true,
+    enabled_cloudwatch_logs_exports: ['postgresql', 'upgrade'],
+    performance_insights_enabled: true,
+    performance_insights_kms_key_id: KEY,
+    manage_master_user_password: true,
+    master_user_secret_kms_key_id: KEY,
+    parameter_group_name: '${aws_db_parameter_group.pg.name}',
+    monitoring_interval: 60,
+    monitoring_role_arn: '${aws_iam_role.mon.arn}',
+    copy_tags_to_snapshot: true,
+    ...keep,
+  },
+  'aws_elasticache_replication_group.rg': {
+    at_rest_encryption_enabled: 'true',
+    kms_key_id: KEY,
+    transit_encryption_enabled: true,
+    auth_token: '${aws_secretsmanager_secret_version.tok.secret_string}',
+    automatic_failover_enabled: true,
+    multi_az_enabled: true,
+    snapshot_retention_limit: 14,
+    final_snapshot_identifier: 'healthcare-redis-prod-final',
+    log_delivery_configuration: [
+      {
+        destination: '${aws_cloudwatch_log_group.lg.name}',
+        destination_type: 'cloudwatch-logs',
+        log_format: 'json',
+        log_type: 'slow-log',
+      },
+    ],
+    ...keep,
+  },
+  'aws_secretsmanager_secret.sec': { kms_key_id: KEY, recovery_window_in_days: 30, ...keep },
+  'aws_cloudwatch_log_group.lg': { kms_key_id: KEY, retention_in_days: 2192 },
+  'aws_vpc.vpc': { cidr_block: '10.40.0.0/16' },
+  'aws_subnet.sn': { vpc_id: '${aws_vpc.vpc.id}', map_public_ip_on_launch: false },
+  'aws_default_security_group.dsg': { vpc_id: '${aws_vpc.vpc.id}' },
+  'aws_security_group.db': {
+    vpc_id: '${aws_vpc.vpc.id}',
+    ingress: [
+      {
+        from_port: 5432,
+        to_port: 5432,
+        protocol: 'tcp',
+        security_groups: ['${aws_security_group.app.id}'],
+      },
+    ],
+  },
+  'aws_security_group.app': { vpc_id: '${aws_vpc.vpc.id}' },
+  'aws_vpc_security_group_ingress_rule.dbin': {
+    security_group_id: '${aws_security_group.db.id}',
+    from_port: 5432,
+    to_port: 5432,
+    ip_protocol: 'tcp',
+    referenced_security_group_id: '${aws_security_group.app.id}',
+  },
+  'aws_security_group_rule.https': {
+    type: 'ingress',
+    from_port: 443,
+    to_port: 443,
+    protocol: 'tcp',
+    cidr_blocks: ['10.40.0.0/16'],
+    security_group_id: '${aws_security_group.app.id}',
+  },
+  'aws_security_group_rule.egress': {
+    type: 'egress',
+    from_port: 0,
+    to_port: 0,
+    protocol: '-1',
+    cidr_blocks: ['0.0.0.0/0'],
+    security_group_id: '${aws_security_group.app.id}',
+  },
+  'aws_flow_log.fl': {
+    vpc_id: '${aws_vpc.vpc.id}',
+    traffic_type: 'ALL',
+    log_destination: '${aws_cloudwatch_log_group.lg.arn}',
+  },
+  'aws_api_gateway_stage.st': {
+    stage_name: 'prod',
+    xray_tracing_enabled: true,
+    access_log_settings: {
+      destination_arn: '${aws_cloudwatch_log_group.lg.arn}',
+      format: '{"requestId":"$context.requestId"}',
+    },
+  },
+  'aws_wafv2_web_acl_association.waf': {
+    resource_arn: '${aws_api_gateway_stage.st.arn}',
+    web_acl_arn: '${aws_wafv2_web_acl.acl.arn}',
+  },
+  'aws_api_gateway_method.m': {
+    http_method: 'GET',
+    authorization: 'AWS_IAM',
+  },
+  'aws_api_gateway_method_settings.ms': {
+    stage_name: '${aws_api_gateway_stage.st.stage_name}',
+    method_path: '*/*',
+    settings: { data_trace_enabled: false, logging_level: 'INFO', metrics_enabled: true },
+  },
+  'aws_s3_bucket.state': { bucket: 'healthcare-tfstate', ...keep },
+  'aws_s3_bucket_versioning.v': {
+    bucket: '${aws_s3_bucket.state.id}',
+    versioning_configuration: { status: 'Enabled' },
+  },
+  'aws_s3_bucket_server_side_encryption_configuration.sse': {
+    bucket: '${aws_s3_bucket.state.id}',
+    rule: [
+      {
+        apply_server_side_encryption_by_default: {
+          sse_algorithm: 'aws:kms',
+          kms_master_key_id: KEY,
+        },
+        bucket_key_enabled: true,
+      },
+    ],
+  },
+  'aws_s3_bucket_public_access_block.pab': {
+    bucket: '${aws_s3_bucket.state.id}',
+    block_public_acls: true,
+    block_public_policy: true,
+    ignore_public_acls: true,
+    restrict_public_buckets: true,
+  },
+  'aws_s3_bucket_policy.bp': {
+    bucket: '${aws_s3_bucket.state.id}',
+    policy: '${data.aws_iam_policy_document.tls.json}',
+  },
+  'data.aws_iam_policy_document.tls': {
+    statement: [
+      {
+        effect: 'Deny',
+        actions: ['s3:*'],
+        resources: ['${aws_s3_bucket.state.arn}', '${aws_s3_bucket.state.arn}/*'],
+        principals: [{ type: '*', identifiers: ['*'] }],
+        condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+      },
+    ],
+  },
+  'aws_s3_bucket_ownership_controls.oc': {
+    bucket: '${aws_s3_bucket.state.id}',
+    rule: { object_ownership: 'BucketOwnerEnforced' },
+  },
+  'aws_dynamodb_table.lock': {
+    hash_key: 'LockID',
+    point_in_time_recovery: { enabled: true },
+    server_side_encryption: { enabled: true, kms_key_arn: KEY },
+    deletion_protection_enabled: true,
+    ...keep,
+  },
+  'aws_sns_topic.t': { kms_master_key_id: '${aws_kms_key.k.id}' },
+  'aws_iam_role.mon': {
+    assume_role_policy:
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Principal" = {"Service" = "monitoring.rds.amazonaws.com"}, "Action" = "sts:AssumeRole"}]})}',
+  },
+  'aws_iam_role_policy.rp': {
+    role: '${aws_iam_role.mon.name}',
+    policy:
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Action" = ["logs:PutLogEvents"], "Resource" = "${aws_cloudwatch_log_group.lg.arn}:*"}]})}',
+  },
+  'aws_iam_policy.p': {
+    policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY }],
+    }),
+  },
+};
+
+/** Builds a cdk.tf.json document from BASE plus a patch. */
+export function doc(patch: Patch = {}, environment = 'prod'): TerraformJson {
+  const flat: Record<string, Attrs> = { ...BASE };
+  for (const [address, attrs] of Object.entries(patch)) {
+    if (attrs === null) delete flat[address];
+    else
+      flat[address] = Object.fromEntries(
+        Object.entries({ ...(flat[address] ?? {}), ...attrs }).filter(([, v]) => v !== undefined),
+      );
+  }
+  const out: {
+    resource: Record<string, Record<string, Attrs>>;
+    data: Record<string, Record<string, Attrs>>;
+  } = { resource: {}, data: {} };
+  for (const [address, attrs] of Object.entries(flat)) {
+    const parts = address.split('.');
+    const [bucket, type, name] =
+      parts[0] === 'data'
+        ? (['data', parts[1], parts[2]] as const)
+        : (['resource', parts[0], parts[1]] as const);
+    out[bucket][type] ??= {};
+    out[bucket][type][name] = {
+      ...attrs,
+      '//': { metadata: { path: `Fixture/${name}`, uniqueId: name } },
+    };
+  }
+  return {
+    ...out,
+    provider: {
+      aws: [{ region: 'eu-west-1', default_tags: [{ tags: { Environment: environment } }] }],
+    },
+  };
+}
+
+export interface FailCase {
+  readonly target: string;
+  readonly patch: Patch;
+  readonly detail: RegExp;
+  readonly profile?: PolicyProfile;
+}
+
+const db = 'aws_db_instance.db';
+const rg = 'aws_elasticache_replication_group.rg';
+const stage = 'aws_api_gateway_stage.st';
+const ms = 'aws_api_gateway_method_settings.ms';
+const bucket = 'aws_s3_bucket.state';
+const table = 'aws_dynamodb_table.lock';
+
+/** For every rule: the change that makes exactly it fail, and the detail the report must show. */
+export const FAIL_CASES: Record<string, FailCase> = {
+  'HIPAA-RDS-001': {
+    target: db,
+    patch: { [db]: { storage_encrypted: false } },
+    detail: /storage_encrypted is not true/,
+  },
+  'HIPAA-RDS-002': {
+    target: db,
+    patch: { [db]: { publicly_accessible: true } },
+    detail: /publicly_accessible = true/,
+  },
+  'HIPAA-RDS-003': {
+    target: db,
+    patch: { [db]: { deletion_protection: false } },
+    detail: /deletion_protection is not true/,
+  },
+  'HIPAA-RDS-004': {
+    target: db,
+    patch: { [db]: { skip_final_snapshot: true } },
+    detail: /skip_final_snapshot = true/,
+  },
+  'HIPAA-RDS-005': {
+    target: db,
+    patch: { [db]: { backup_retention_period: 3 } },
+    detail: /backup_retention_period = 3 days; at least 7/,
+  },
+  'HIPAA-RDS-006': {
+    target: db,
+    patch: { [db]: { iam_database_authentication_enabled: false } },
+    detail: /iam_database_authentication_enabled/,
+  },
+  'HIPAA-RDS-007': {
+    target: db,
+    patch: { [db]: { multi_az: false } },
+    detail: /multi_az is not true/,
+  },
+  'HIPAA-RDS-008': {
+    target: db,
+    patch: { [db]: { enabled_cloudwatch_logs_exports: ['postgresql'] } },
+    detail: /lacks upgrade/,
+  },
+  'HIPAA-RDS-009': {
+    target: db,
+    patch: { [db]: { performance_insights_kms_key_id: undefined } },
+    detail: /performance_insights_kms_key_id is not set/,
+  },
+  'HIPAA-RDS-010': {
+    target: db,
+    patch: { [db]: { password: 'hunter2' } },
+    detail: /`password` argument is set/,
+  },
+  'HIPAA-RDS-011': {
+    target: db,
+    patch: { [db]: { parameter_group_name: 'default.postgres16' } },
+    detail: /default groups do not force TLS/,
+  },
+  'HIPAA-RDS-012': {
+    target: db,
+    patch: { [db]: { monitoring_interval: 0 } },
+    detail: /monitoring_interval is 0/,
+  },
+  'HIPAA-RDS-013': {
+    target: db,
+    patch: { [db]: { auto_minor_version_upgrade: false } },
+    detail: /auto_minor_version_upgrade = false/,
+  },
+  'HIPAA-RDS-014': {
+    target: db,
+    patch: { [db]: { copy_tags_to_snapshot: false } },
+    detail: /copy_tags_to_snapshot/,
+  },
+  'HIPAA-EC-001': {
+    target: rg,
+    patch: { [rg]: { at_rest_encryption_enabled: 'false' } },
+    detail: /at_rest_encryption_enabled is not true/,
+  },
+  'HIPAA-EC-002': {
+    target: rg,
+    patch: { [rg]: { transit_encryption_enabled: false } },
+    detail: /transit_encryption_enabled is not true/,
+  },
+  'HIPAA-EC-003': {
+    target: rg,
+    patch: { [rg]: { auth_token: undefined } },
+    detail: /neither auth_token nor user_group_ids/,
+  },
+  'HIPAA-EC-004': {
+    target: rg,
+    patch: { [rg]: { multi_az_enabled: false } },
+    detail: /must both be true/,
+  },
+  'HIPAA-EC-005': {
+    target: rg,
+    patch: { [rg]: { snapshot_retention_limit: 1 } },
+    detail: /at least 7/,
+  },
+  'HIPAA-EC-006': {
+    target: rg,
+    patch: { [rg]: { final_snapshot_identifier: undefined } },
+    detail: /final_snapshot_identifier is not set/,
+  },
+  'HIPAA-EC-007': {
+    target: rg,
+    patch: { [rg]: { log_delivery_configuration: undefined } },
+    detail: /slow-log/,
+  },
+  'HIPAA-KMS-001': {
+    target: 'aws_kms_key.k',
+    patch: { 'aws_kms_key.k': { enable_key_rotation: false } },
+    detail: /enable_key_rotation is not true/,
+  },
+  'HIPAA-KMS-002': {
+    target: 'aws_kms_key.k',
+    patch: { 'aws_kms_key.k': { deletion_window_in_days: 7 } },
+    detail: /deletion_window_in_days = 7 days; at least 30/,
+  },
+  'HIPAA-KMS-003': {
+    target: 'aws_kms_key.k',
+    patch: {
+      'aws_kms_key.k': {
+        policy: JSON.stringify({
+          Statement: [{ Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' }],
+        }),
+      },
+    },
+    detail: /statement 1: allows Principal "\*" without a Condition/,
+  },
+  'HIPAA-KMS-004': {
+    target: 'aws_kms_key.k',
+    patch: { 'aws_kms_key.k': { policy: undefined } },
+    detail: /default key policy applies/,
+  },
+  'HIPAA-SM-001': {
+    target: 'aws_secretsmanager_secret.sec',
+    patch: { 'aws_secretsmanager_secret.sec': { kms_key_id: undefined } },
+    detail: /AWS-managed key/,
+  },
+  'HIPAA-SM-002': {
+    target: 'aws_secretsmanager_secret.sec',
+    patch: { 'aws_secretsmanager_secret.sec': { recovery_window_in_days: 0 } },
+    detail: /recovery_window_in_days = 0 days/,
+  },
+  'HIPAA-LOG-001': {
+    target: 'aws_cloudwatch_log_group.lg',
+    patch: { 'aws_cloudwatch_log_group.lg': { kms_key_id: undefined } },
+    detail: /kms_key_id is not set/,
+  },
+  'HIPAA-LOG-002': {
+    target: 'aws_cloudwatch_log_group.lg',
+    patch: { 'aws_cloudwatch_log_group.lg': { retention_in_days: 30 } },
+    detail: /at least 365/,
+  },
+  'HIPAA-NET-001': {
+    target: 'aws_subnet.sn',
+    patch: { 'aws_subnet.sn': { map_public_ip_on_launch: true } },
+    detail: /map_public_ip_on_launch = true/,
+  },
+  'HIPAA-NET-002': {
+    target: 'aws_vpc.vpc',
+    patch: {
+      'aws_default_security_group.dsg': {
+        ingress: [{ from_port: 0, to_port: 0, protocol: '-1', self: true }],
+      },
+    },
+    detail: /declares 1 rule/,
+  },
+  'HIPAA-NET-003': {
+    target: 'aws_security_group.db',
+    patch: {
+      'aws_security_group.db': {
+        ingress: [{ from_port: 5432, to_port: 5432, protocol: 'tcp', cidr_blocks: ['0.0.0.0/0'] }],
+      },
+    },
+    detail: /ingress\[0\] opens port 5432 to 0\.0\.0\.0\/0 \(includes PostgreSQL 5432\)/,
+  },
+  'HIPAA-NET-004': {
+    target: 'aws_security_group_rule.https',
+    patch: { 'aws_security_group_rule.https': { from_port: 6379, to_port: 6379 } },
+    detail: /admits 10\.40\.0\.0\/16 on port 6379/,
+  },
+  'HIPAA-NET-005': {
+    target: 'aws_vpc.vpc',
+    patch: { 'aws_flow_log.fl': { traffic_type: 'REJECT' } },
+    detail: /capture only REJECT/,
+  },
+  'HIPAA-API-001': {
+    target: stage,
+    patch: { [stage]: { xray_tracing_enabled: false } },
+    detail: /xray_tracing_enabled is not true/,
+  },
+  'HIPAA-API-002': {
+    target: stage,
+    patch: { [stage]: { access_log_settings: undefined } },
+    detail: /access_log_settings is not set/,
+  },
+  'HIPAA-API-003': {
+    target: stage,
+    patch: { 'aws_wafv2_web_acl_association.waf': null },
+    detail: /no aws_wafv2_web_acl_association/,
+  },
+  'HIPAA-API-004': {
+    target: ms,
+    patch: {
+      [ms]: {
+        settings: { data_trace_enabled: true, logging_level: 'INFO', metrics_enabled: true },
+      },
+    },
+    detail: /data_trace_enabled = true: request and response bodies \(PHI\)/,
+  },
+  'HIPAA-API-005': {
+    target: stage,
+    patch: { [ms]: { settings: { logging_level: 'OFF', metrics_enabled: true } } },
+    detail: /logging_level OFF or unset/,
+  },
+  'HIPAA-API-006': {
+    target: ms,
+    patch: { [ms]: { settings: { logging_level: 'INFO' } } },
+    detail: /metrics_enabled is not true/,
+  },
+  'HIPAA-API-007': {
+    target: ms,
+    patch: {
+      [ms]: { settings: { logging_level: 'INFO', metrics_enabled: true, caching_enabled: true } },
+    },
+    detail: /caching_enabled without cache_data_encrypted/,
+  },
+  'HIPAA-API-008': {
+    target: 'aws_api_gateway_method.m',
+    patch: { 'aws_api_gateway_method.m': { http_method: 'GET', authorization: 'NONE' } },
+    detail: /authorization = NONE and no API key required/,
+  },
+  'HIPAA-S3-001': {
+    target: bucket,
+    patch: { 'aws_s3_bucket_versioning.v': { versioning_configuration: { status: 'Suspended' } } },
+    detail: /status is Suspended/,
+  },
+  'HIPAA-S3-002': {
+    target: bucket,
+    patch: {
+      'aws_s3_bucket_server_side_encryption_configuration.sse': {
+        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }],
+      },
+    },
+    detail: /sse_algorithm is AES256/,
+  },
+  'HIPAA-S3-003': {
+    target: bucket,
+    patch: { 'aws_s3_bucket_public_access_block.pab': { restrict_public_buckets: false } },
+    detail: /restrict_public_buckets not true/,
+  },
+  'HIPAA-S3-004': {
+    target: bucket,
+    patch: {
+      'data.aws_iam_policy_document.tls': {
+        statement: [
+          {
+            effect: 'Deny',
+            actions: ['s3:DeleteBucket'],
+            resources: ['*'],
+            principals: [{ type: 'AWS', identifiers: ['*'] }],
+          },
+        ],
+      },
+    },
+    detail: /no Deny on aws:SecureTransport = false/,
+  },
+  'HIPAA-S3-005': {
+    target: bucket,
+    patch: {
+      'aws_s3_bucket_ownership_controls.oc': { rule: { object_ownership: 'ObjectWriter' } },
+    },
+    detail: /object_ownership is ObjectWriter/,
+  },
+  'HIPAA-DDB-001': {
+    target: table,
+    patch: { [table]: { point_in_time_recovery: { enabled: false } } },
+    detail: /point_in_time_recovery is not enabled/,
+  },
+  'HIPAA-DDB-002': {
+    target: table,
+    patch: { [table]: { server_side_encryption: undefined } },
+    detail: /server_side_encryption is not enabled/,
+  },
+  'HIPAA-DDB-003': {
+    target: table,
+    patch: { [table]: { deletion_protection_enabled: false } },
+    detail: /deletion_protection_enabled is not true/,
+  },
+  'HIPAA-SNS-001': {
+    target: 'aws_sns_topic.t',
+    patch: { 'aws_sns_topic.t': { kms_master_key_id: 'alias/aws/sns' } },
+    detail: /alias\/aws\/sns is not a customer-managed key/,
+  },
+  'HIPAA-IAM-001': {
+    target: 'aws_iam_policy.p',
+    patch: {
+      'aws_iam_policy.p': {
+        policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+      },
+    },
+    detail: /statement 1: allows Action "\*" on Resource "\*"/,
+  },
+  'HIPAA-IAM-002': {
+    target: 'aws_iam_role_policy.rp',
+    patch: {
+      'aws_iam_role_policy.rp': {
+        policy:
+          '${jsonencode({"Statement" = [{"Effect" = "Allow", "Action" = ["s3:*"], "Resource" = "*"}]})}',
+      },
+    },
+    detail: /allows s3:\* on Resource "\*"/,
+  },
+  'HIPAA-IAM-003': {
+    target: 'aws_iam_role.mon',
+    patch: {
+      'aws_iam_role.mon': {
+        assume_role_policy: JSON.stringify({
+          Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' }],
+        }),
+      },
+    },
+    detail: /allows Principal "\*" without a Condition/,
+  },
+  'HIPAA-KEEP-001': {
+    target: db,
+    patch: { [db]: { lifecycle: undefined } },
+    detail: /prevent_destroy is not set/,
+  },
+  'HIPAA-KEEP-002': {
+    target: rg,
+    patch: { [rg]: { lifecycle: {} } },
+    detail: /prevent_destroy is not set/,
+  },
+  'HIPAA-KEEP-003': {
+    target: 'aws_kms_key.k',
+    patch: { 'aws_kms_key.k': { lifecycle: undefined } },
+    detail: /prevent_destroy is not set/,
+  },
+  'HIPAA-KEEP-004': {
+    target: 'aws_secretsmanager_secret.sec',
+    patch: { 'aws_secretsmanager_secret.sec': { lifecycle: undefined } },
+    detail: /prevent_destroy is not set/,
+  },
+  'HIPAA-KEEP-005': {
+    target: bucket,
+    patch: { [bucket]: { lifecycle: undefined } },
+    detail: /prevent_destroy is not set/,
+  },
+  'HIPAA-KEEP-006': {
+    target: table,
+    patch: { [table]: { lifecycle: { prevent_destroy: false } } },
+    detail: /prevent_destroy is not set/,
+  },
+};

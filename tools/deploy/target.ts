@@ -1,0 +1,213 @@
+/** The target of a run: AWS as configured, or a local emulator with the remote state bootstrapped in it. */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { STSClient } from '@aws-sdk/client-sts';
+import {
+  Env,
+  PhaseTimer,
+  prepareTerraform,
+  Runner,
+  StepOptions,
+  terraformApply,
+  terraformInit,
+  terraformPlan,
+  TerraformSetup,
+} from '../core';
+import { Emulator, startEmulator } from '../emulator';
+import { createPreflightClients, PreflightClients } from '../preflight';
+import type { OpsCommand } from './args';
+import { BOOTSTRAP_STACK, PROJECT_ROOT, workDirFor } from './project';
+import {
+  BOOTSTRAP_STATE_OVERRIDE_FILE,
+  bootstrapStateOverride,
+  EMULATOR_OVERRIDE_FILE,
+  emulatorOverride,
+  stackOf,
+  SynthResult,
+} from './synth';
+
+export interface TargetOptions {
+  readonly emulator: boolean;
+  readonly region: string;
+  /** Logs and the Terraform CLI config; for the emulator also the outdir and bootstrap state. */
+  readonly workDir: string;
+  /** Where an AWS run synthesizes. @default <project>/cdktf.out */
+  readonly outdir?: string;
+  /** The caller's environment, ENVIRONMENT_SUFFIX included (Selection.env). @default process.env */
+  readonly baseEnv?: Readonly<Record<string, string | undefined>>;
+  /** For tests. */
+  readonly deps?: {
+    readonly startEmulator?: typeof startEmulator;
+    readonly prepareTerraform?: typeof prepareTerraform;
+    readonly runner?: Runner;
+  };
+}
+
+export interface Target {
+  readonly kind: 'aws' | 'emulator';
+  /** The environment for every child: Terraform CLI config, plus the emulator's AWS settings. */
+  readonly env: Env;
+  readonly endpoint?: string;
+  readonly region: string;
+  readonly workDir: string;
+  /** Where to synthesize for this target. */
+  readonly outdir: string;
+  readonly logDir: string;
+  readonly terraform: TerraformSetup;
+  /** Where the bootstrap keeps its local state (emulator runs only). */
+  readonly bootstrapStatePath?: string;
+  /**
+   * After synth. Emulator: writes the emulator-only override into each stack folder and
+   * the bootstrap state override, and applies TapStateBackend once. AWS: nothing (the
+   * bootstrap is a one-time command). Returns a note for the phase summary.
+   */
+  prepare(result: SynthResult): Promise<string>;
+  /** SDK clients for preflight that talk to this target. */
+  preflightClients(region: string): PreflightClients;
+  /** Stops the emulator and removes its state; `removeWorkDir` also removes logs. */
+  stop(options?: { removeWorkDir?: boolean }): Promise<void>;
+}
+
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+export async function startTarget(options: TargetOptions): Promise<Target> {
+  const deps = options.deps ?? {};
+  const baseEnv = options.baseEnv ?? process.env;
+  const workDir = options.workDir;
+  if (options.emulator) rmSync(workDir, { recursive: true, force: true });
+  const logDir = join(workDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const terraform = (deps.prepareTerraform ?? prepareTerraform)(workDir, baseEnv);
+
+  if (!options.emulator) {
+    return {
+      kind: 'aws',
+      env: terraform.env,
+      region: options.region,
+      workDir,
+      outdir: options.outdir ?? join(PROJECT_ROOT, 'cdktf.out'),
+      logDir,
+      terraform,
+      prepare: async () => 'AWS: the state bucket comes from the one-time bootstrap',
+      preflightClients: (region) => createPreflightClients(region),
+      stop: async () => undefined,
+    };
+  }
+  const emulator: Emulator = await (deps.startEmulator ?? startEmulator)({
+    region: options.region,
+    logFile: join(logDir, 'emulator.log'),
+  });
+  return emulatorTarget(options, emulator, terraform, logDir);
+}
+
+/** SDK clients for preflight that talk to the emulator. */
+function emulatorPreflightClients(region: string, endpoint: string): PreflightClients {
+  const config = { region, maxAttempts: 2, endpoint, credentials: EMULATOR_CREDENTIALS };
+  return {
+    sts: new STSClient(config),
+    rds: new RDSClient(config),
+    elasticache: new ElastiCacheClient(config),
+    ec2: new EC2Client(config),
+  };
+}
+
+function emulatorTarget(
+  options: TargetOptions,
+  emulator: Emulator,
+  terraform: TerraformSetup,
+  logDir: string,
+): Target {
+  const { workDir } = options;
+  const env = emulator.env(terraform.env);
+  const outdir = join(workDir, 'cdktf.out');
+  const stateDir = join(workDir, 'state');
+  const bootstrapStatePath = join(stateDir, `terraform.${BOOTSTRAP_STACK}.tfstate`);
+  let bootstrapped = false;
+  const step = (name: string): StepOptions => ({
+    logFile: join(logDir, `${name}.log`),
+    runner: options.deps?.runner,
+  });
+
+  return {
+    kind: 'emulator',
+    env,
+    endpoint: emulator.endpoint,
+    region: options.region,
+    workDir,
+    outdir,
+    logDir,
+    terraform,
+    bootstrapStatePath,
+    async prepare(result) {
+      for (const stack of result.stacks.values()) {
+        writeFileSync(join(stack.dir, EMULATOR_OVERRIDE_FILE), emulatorOverride());
+      }
+      const boot = stackOf(result, BOOTSTRAP_STACK);
+      mkdirSync(stateDir, { recursive: true });
+      writeFileSync(
+        join(boot.dir, BOOTSTRAP_STATE_OVERRIDE_FILE),
+        bootstrapStateOverride(bootstrapStatePath),
+      );
+      if (bootstrapped) return `${BOOTSTRAP_STACK} already applied`;
+      const opts = step(`bootstrap-${BOOTSTRAP_STACK}`);
+      await terraformInit(boot.dir, env, opts);
+      const plan = join(boot.dir, 'tfplan');
+      await terraformPlan(boot.dir, env, plan, opts);
+      await terraformApply(boot.dir, env, plan, opts);
+      bootstrapped = true;
+      return `${BOOTSTRAP_STACK} applied; its local state: ${relative(PROJECT_ROOT, bootstrapStatePath)}`;
+    },
+    preflightClients: (region) => emulatorPreflightClients(region, emulator.endpoint),
+    async stop(stopOptions = {}) {
+      await emulator.stop();
+      // The emulator is gone: its state files and synthesized overrides describe nothing.
+      rmSync(stateDir, { recursive: true, force: true });
+      rmSync(outdir, { recursive: true, force: true });
+      if (stopOptions.removeWorkDir) rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts the target as a timed phase: the emulator, or Terraform set up for AWS. */
+export function startTargetPhase(
+  timer: PhaseTimer,
+  command: OpsCommand,
+  options: Omit<TargetOptions, 'workDir'>,
+): Promise<Target> {
+  return timer.run(options.emulator ? 'start emulator' : 'prepare terraform', async (note) => {
+    const target = await startTarget({
+      ...options,
+      workDir: workDirFor(command, options.emulator),
+    });
+    note(target.endpoint ?? `providers from ${target.terraform.mirrorRoot}`);
+    return target;
+  });
+}
+
+/** How to point the AWS CLI, the SDKs and Terraform at a running emulator. */
+export function emulatorInstructions(options: {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly environment: string;
+  readonly stackDir: string;
+  readonly cliConfigFile: string;
+}): string {
+  const exports =
+    `export AWS_ENDPOINT_URL=${options.endpoint} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \\\n` +
+    `       AWS_REGION=${options.region} AWS_DEFAULT_REGION=${options.region} AWS_EC2_METADATA_DISABLED=true`;
+  return [
+    'Point the AWS CLI or an SDK at it (in another terminal):',
+    '',
+    `  ${exports}`,
+    `  aws ec2 describe-vpcs --filters Name=tag:Environment,Values=${options.environment} --query 'Vpcs[].[VpcId,CidrBlock]'`,
+    "  aws rds describe-db-instances --query 'DBInstances[].[DBInstanceIdentifier,Endpoint.Address,StorageEncrypted]'",
+    "  aws secretsmanager list-secrets --query 'SecretList[].Name'",
+    '',
+    'The AWS SDK for JavaScript v3 (and boto3) read the same variables: new EC2Client({}) talks to the sandbox.',
+    'Terraform state of the stack (with the variables above):',
+    `  cd ${options.stackDir} && TF_CLI_CONFIG_FILE=${options.cliConfigFile} terraform state list`,
+  ].join('\n');
+}

@@ -1,0 +1,213 @@
+/**
+ * The state of one e2e run and the operations its phases share: settings, the emulator,
+ * Terraform set-up, the synthesized stacks, and deploying/destroying with the cdktf CLI.
+ * Exercised end to end by `npm run test:e2e` (it starts real processes).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CommandError, run, RunOptions, TerraformSetup } from '../core';
+import type { Emulator } from '../emulator';
+import type { E2eFindings } from './procedure';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const WORK = path.join(ROOT, '.e2e');
+export const OUTDIR = path.join(WORK, 'cdktf.out');
+export const LOGS = path.join(WORK, 'logs');
+export const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
+export const JEST = path.join(ROOT, 'node_modules', '.bin', 'jest');
+export const BOOTSTRAP = 'TapStateBackend';
+/** Lines of cdktf deploy/destroy worth echoing. */
+export const PROGRESS =
+  /(Creation|Destruction|Modifications) complete|Apply complete|Destroy complete|Error:|error:|Still (creating|destroying)\.\.\. \[[^\]]*[0-9]m0s/;
+
+export interface StackInfo {
+  readonly name: string;
+  readonly dir: string;
+  readonly json: Record<string, unknown>;
+  readonly protectedResources: string[];
+}
+
+export interface E2eSettings {
+  readonly environments: string[];
+  readonly region: string;
+  readonly app: string;
+  readonly context: Record<string, unknown>;
+  readonly skipPlatform: boolean;
+}
+
+/** E2E_ENVIRONMENTS, E2E_REGION, E2E_APP, E2E_SKIP_PLATFORM (see e2e.command.ts). */
+export function readSettings(env = process.env): E2eSettings {
+  const environments = (env.E2E_ENVIRONMENTS ?? 'dev')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const cdktfJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));
+  return {
+    environments,
+    region: env.E2E_REGION ?? 'eu-west-1',
+    app: env.E2E_APP ?? (cdktfJson.app as string),
+    context: cdktfJson.context ?? {},
+    skipPlatform: env.E2E_SKIP_PLATFORM === '1',
+  };
+}
+
+/** Reads a synthesized stack and the addresses it protects with prevent_destroy. */
+export function readStack(name: string, dir: string): StackInfo {
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
+  const protectedResources: string[] = [];
+  for (const [type, byName] of Object.entries(
+    (json.resource ?? {}) as Record<
+      string,
+      Record<string, { lifecycle?: { prevent_destroy?: boolean } }>
+    >,
+  )) {
+    for (const [id, body] of Object.entries(byName)) {
+      if (body.lifecycle?.prevent_destroy === true) protectedResources.push(`${type}.${id}`);
+    }
+  }
+  return { name, dir, json, protectedResources };
+}
+
+export class E2eRun {
+  readonly findings: E2eFindings = { resources: {}, limitations: [], drift: [] };
+  readonly stacks = new Map<string, StackInfo>();
+  readonly bootstrapState = path.join(ROOT, `terraform.${BOOTSTRAP}.tfstate`);
+  readonly platformStacks: readonly string[];
+  readonly outputsFile = path.join(WORK, 'outputs.json');
+  emulator?: Emulator;
+  tf?: TerraformSetup;
+  createdBootstrapState = false;
+  protectedDeployed = false;
+  outputs: Record<string, Record<string, unknown>> = {};
+
+  constructor(readonly settings: E2eSettings) {
+    this.platformStacks = settings.skipPlatform
+      ? []
+      : settings.environments.map((e) => `TapStack${e}`);
+  }
+
+  /** The bootstrap stack first, then the platform stacks. */
+  get allStacks(): readonly string[] {
+    return [BOOTSTRAP, ...this.platformStacks];
+  }
+
+  stack(name: string): StackInfo {
+    return this.stacks.get(name)!;
+  }
+
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...this.emulator!.env(this.tf!.env), ...extra };
+  }
+
+  opts(log: string, extra: Partial<RunOptions> = {}): RunOptions {
+    return { cwd: ROOT, env: this.env(), logFile: path.join(LOGS, log), ...extra };
+  }
+
+  clientSettings() {
+    return {
+      region: this.settings.region,
+      endpoint: this.emulator!.endpoint,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    };
+  }
+
+  /** The stack's `terraform.backend.s3` block, if it has one. */
+  backendOf(name: string): Record<string, string> | undefined {
+    const terraform = this.stack(name).json.terraform as Record<string, unknown> | undefined;
+    return (terraform?.backend as Record<string, Record<string, string>> | undefined)?.s3;
+  }
+
+  async countResources(stack: StackInfo): Promise<number> {
+    const r = await run('terraform', ['state', 'list'], {
+      ...this.opts(`state-${stack.name}.log`),
+      cwd: stack.dir,
+    });
+    return r.stdout.split('\n').filter((l) => l.trim() && !l.startsWith('data.')).length;
+  }
+
+  /** `cdktf deploy` of one stack; its outputs go to `<work>/outputs-<stack>.json`. */
+  async deploy(stack: StackInfo): Promise<void> {
+    const outputsFile = path.join(WORK, `outputs-${stack.name}.json`);
+    const args = [
+      ...['deploy', stack.name, '--skip-synth', '-o', OUTDIR, '--auto-approve'],
+      ...['--skip-provider-lock', '--outputs-file', outputsFile],
+      ...['--outputs-file-include-sensitive-outputs', 'false'],
+    ];
+    const log = `deploy-${stack.name}.log`;
+    try {
+      await run(
+        CDKTF,
+        args,
+        this.opts(log, { echoPrefix: `    [${stack.name}] `, echoFilter: PROGRESS }),
+      );
+    } catch (error) {
+      if (error instanceof CommandError && /Apply complete!/.test(error.result.stdout)) {
+        await this.explainEmptyOutputs(stack, log, error);
+      }
+      throw error;
+    }
+    this.findings.resources[stack.name] = await this.countResources(stack);
+  }
+
+  /**
+   * cdktf-cli 0.21 crashes ("Cannot convert undefined or null to object") while writing
+   * --outputs-file when an output is null: name those outputs instead.
+   */
+  private async explainEmptyOutputs(stack: StackInfo, log: string, error: Error): Promise<void> {
+    const shown = await run('terraform', ['output', '-json'], {
+      ...this.opts(log),
+      cwd: stack.dir,
+    }).catch(() => undefined);
+    if (!shown) return;
+    const values = JSON.parse(shown.stdout) as Record<string, { value: unknown }>;
+    // Terraform keeps no null output in state, so a declared output missing here is null.
+    const declared = Object.keys((stack.json.output ?? {}) as Record<string, unknown>);
+    const empty = declared.filter(
+      (name) =>
+        values[name] === undefined || values[name].value === null || values[name].value === '',
+    );
+    if (empty.length > 0) {
+      throw new Error(
+        `${stack.name} applied, but these outputs are null or empty: ${empty.join(', ')}\n${error.message}`,
+      );
+    }
+  }
+
+  /** One outputs file in the `cdktf deploy --outputs-file` format: { stack: { output: value } }. */
+  writeOutputsFile(): void {
+    this.outputs = {};
+    for (const name of this.allStacks) {
+      Object.assign(
+        this.outputs,
+        JSON.parse(fs.readFileSync(path.join(WORK, `outputs-${name}.json`), 'utf8')),
+      );
+    }
+    fs.writeFileSync(this.outputsFile, JSON.stringify(this.outputs, null, 2));
+  }
+
+  /** `terraform plan -destroy` must fail on prevent_destroy: the protection works. */
+  async expectDestroyRefused(stack: StackInfo): Promise<void> {
+    const result = await run(
+      'terraform',
+      ['plan', '-destroy', '-input=false', '-no-color', '-lock-timeout=60s'],
+      { ...this.opts(`destroy-${stack.name}.log`), cwd: stack.dir, okCodes: [0, 1, 2] },
+    );
+    const text = result.stdout + result.stderr;
+    if (
+      result.code !== 1 ||
+      !/Instance cannot be destroyed/.test(text) ||
+      !/prevent_destroy/.test(text)
+    ) {
+      throw new Error(
+        `destroy of ${stack.name} was not refused by prevent_destroy (exit ${result.code})`,
+      );
+    }
+  }
+
+  /** Deletes the e2e run's own local bootstrap state (the emulator it described is gone). */
+  removeBootstrapState(): void {
+    fs.rmSync(this.bootstrapState, { force: true });
+    fs.rmSync(`${this.bootstrapState}.backup`, { force: true });
+    this.createdBootstrapState = false;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * `npm run test:e2e`: deploys the synthesized stacks for real, with Terraform and the
+ * installed AWS provider, against a local AWS emulator; runs the integration tests
+ * (e2e/) on the outputs; proves the plan converges and that teardown leaves nothing.
+ * The run is the declared list E2E_PHASES (phases.ts); the report is written from it.
+ * See docs/e2e.md. Every phase is timed; the first failure names its phase and exits 1.
+ *
+ * Settings (environment):
+ *   E2E_ENVIRONMENTS  platform environments to deploy, comma-separated (default: dev).
+ *                     A production-profile one (e.g. prod) is protected by
+ *                     prevent_destroy: the run shows destroy is refused, then resets.
+ *   E2E_REGION        region of the run (default: eu-west-1)
+ *   E2E_APP           app command (default: cdktf.json "app")
+ *   E2E_SKIP_PLATFORM=1  bootstrap stack only (exercises the machinery alone)
+ *   TF_PROVIDER_MIRROR, MOTO_PYTHON: see tools/core/terraform.ts, tools/emulator/emulator.ts
+ */
+import { CommandError, killActiveChildren, PhaseError, PhaseTimer } from '../core';
+import { onInterrupt } from '../emulator';
+import { E2eRun, readSettings } from './e2e-run';
+import { E2E_PHASES } from './phases';
+import { formatE2eReport, ProvenClaim, runPhases } from './procedure';
+
+async function main(): Promise<number> {
+  // Node 20 is this project's runtime (docs): the SDK's notice about Node 22 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const e2e = new E2eRun(readSettings());
+  const timer = new PhaseTimer();
+  const proven: ProvenClaim[] = [];
+  onInterrupt(async () => {
+    killActiveChildren();
+    await e2e.emulator?.stop();
+  });
+  try {
+    await runPhases(E2E_PHASES, e2e, timer, proven);
+    return 0;
+  } catch (error) {
+    const phase = error instanceof PhaseError ? error.phase : 'setup';
+    const cause = error instanceof PhaseError ? error.cause : error;
+    process.stderr.write(
+      `\nE2E FAILED in phase "${phase}":\n${cause instanceof Error ? cause.message : String(cause)}\n`,
+    );
+    if (cause instanceof CommandError && cause.logFile)
+      process.stderr.write(`(log: ${cause.logFile})\n`);
+    return 1;
+  } finally {
+    killActiveChildren();
+    if (e2e.emulator) await e2e.emulator.stop();
+    // The emulator is gone, so the bootstrap state describes nothing that exists.
+    if (e2e.createdBootstrapState) e2e.removeBootstrapState();
+    for (const line of formatE2eReport(timer, e2e.findings, proven))
+      process.stdout.write(`${line}\n`);
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

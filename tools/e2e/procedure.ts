@@ -1,0 +1,95 @@
+/**
+ * The e2e run as a declared list of phases: each phase has a name, what it proves and the
+ * function that proves it. Adding a lifecycle phase is adding an entry to E2E_PHASES
+ * (phases.ts); runPhases() times every phase and the report is written from the list.
+ */
+import { formatDuration, PhaseTimer } from '../core';
+
+export interface E2ePhase<R> {
+  /** The phase name; a per-stack phase gets the stack name. */
+  readonly name: string | ((run: R, stack: string) => string);
+  /** What a passing phase proves, printed in the report. */
+  readonly proves: string;
+  /** For a per-stack phase: the stacks to run it for, in order. @default run once */
+  readonly forEachStack?: (run: R) => readonly string[];
+  /** Why the phase does not apply to this run, or undefined to run it. @default always run */
+  readonly skipWhen?: (run: R, stack: string) => string | undefined;
+  /** Does the work; throws when the claim does not hold. `note` sets the summary note. */
+  readonly run: (run: R, note: (text: string) => void, stack: string) => Promise<void>;
+}
+
+/** One phase that ran and passed, with what it proved. */
+export interface ProvenClaim {
+  readonly phase: string;
+  readonly proves: string;
+}
+
+function phaseName<R>(phase: E2ePhase<R>, run: R, stack: string): string {
+  return typeof phase.name === 'string' ? phase.name : phase.name(run, stack);
+}
+
+/**
+ * Runs the phases in order on one timer; stops at the first failure (rethrown as the
+ * timer's PhaseError). Returns the claims of the phases that passed.
+ */
+export async function runPhases<R>(
+  phases: readonly E2ePhase<R>[],
+  run: R,
+  timer: PhaseTimer,
+  proven: ProvenClaim[] = [],
+): Promise<ProvenClaim[]> {
+  for (const phase of phases) {
+    for (const stack of phase.forEachStack?.(run) ?? ['']) {
+      const name = phaseName(phase, run, stack);
+      const reason = phase.skipWhen?.(run, stack);
+      if (reason !== undefined) {
+        timer.skip(name, reason);
+        continue;
+      }
+      await timer.run(name, (note) => phase.run(run, note, stack));
+      proven.push({ phase: name, proves: phase.proves });
+    }
+  }
+  return proven;
+}
+
+/** What the run found besides the phases: resources, integration tests, limitations, drift. */
+export interface E2eFindings {
+  readonly resources: Record<string, number>;
+  tests?: { passed: number; failed: number; skipped: number; total: number };
+  limitations: string[];
+  readonly drift: string[];
+}
+
+/** The final report: findings, what each passed phase proved, the phase table, the result. */
+export function formatE2eReport(
+  timer: PhaseTimer,
+  findings: E2eFindings,
+  proven: readonly ProvenClaim[],
+): string[] {
+  const out: string[] = ['', 'E2E report', 'Resources created per stack:'];
+  for (const [stack, count] of Object.entries(findings.resources)) out.push(`  ${stack}: ${count}`);
+  if (findings.tests) {
+    const t = findings.tests;
+    out.push(
+      `Integration tests: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped (of ${t.total})`,
+    );
+  }
+  if (findings.limitations.length > 0) {
+    out.push('Emulator limitations recorded by the tests:');
+    for (const l of findings.limitations) out.push(`  ${l}`);
+  }
+  if (findings.drift.length > 0) out.push('Plan after deploy:', ...findings.drift);
+  if (proven.length > 0) {
+    out.push('Proved:');
+    for (const p of proven) out.push(`  ${p.phase}: ${p.proves}`);
+  }
+  out.push('Phases:', ...timer.summary());
+  const failed = timer.failed;
+  out.push(
+    failed
+      ? `Result: FAILED in "${failed.name}" after ${formatDuration(timer.elapsedMs())}`
+      : `Result: passed in ${formatDuration(timer.elapsedMs())}`,
+  );
+  return out;
+}

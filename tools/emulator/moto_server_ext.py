@@ -1,0 +1,683 @@
+#!/usr/bin/env python3
+"""moto_server (moto 5.2.x) with the project's small, documented extensions.
+
+Started by tools/emulator/emulator.ts; usable by hand too:
+
+    python3 tools/emulator/moto_server_ext.py --host 127.0.0.1 --port 5055
+
+Each patch below closes one gap of the emulator (listed in docs/e2e.md) that stops the
+*unchanged* synthesized Terraform from applying or destroying. None of them changes
+what the platform asks AWS for; they make the emulator answer the way AWS answers.
+Patches are applied to moto's classes, so they survive POST /moto-api/reset.
+
+--parent-pid makes the server exit when that process is gone, so an emulator never
+outlives the script that started it (even if that script is killed with SIGKILL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from typing import Any
+
+import moto
+from moto.elasticache import models as ec_models
+from moto.elasticache.exceptions import ElastiCacheException
+from moto.elasticache.responses import ElastiCacheResponse
+from moto.core.responses import ActionResult, EmptyResult
+
+APPLIED: list[str] = []
+
+
+# --------------------------------------------------------------------------------------
+# Gap 1 (ElastiCache): a replication group lists member cluster ids, but moto never
+# creates those cache clusters. The AWS provider reads the first member with
+# DescribeCacheClusters after create and on every refresh, so apply fails with
+# CacheClusterNotFound. AWS creates one cache cluster per member; so do we, carrying
+# the group's settings (node type, engine, parameter/subnet group, security groups,
+# encryption) as AWS reports them.
+#
+# Same gap: the group's ReaderEndpoint structure is not returned (only its address is
+# kept), so `reader_endpoint_address` is null. And with cluster mode disabled moto sizes the group from
+# ReplicasPerNodeGroup only and ignores NumCacheClusters (what the provider sends for
+# `num_cache_clusters`), so a 2-node group came back with 1 member.
+# --------------------------------------------------------------------------------------
+def _patch_replication_group_members() -> None:
+    original_disabled = ec_models.ReplicationGroup._set_node_members_clusters_disabled
+
+    def set_node_members_clusters_disabled(self: Any, **kwargs: Any) -> None:
+        num = kwargs.get("num_cache_clusters") or 1
+        if not kwargs.get("replicas_per_node_group") and num > 1:
+            kwargs["replicas_per_node_group"] = num - 1
+        original_disabled(self, **kwargs)
+
+    ec_models.ReplicationGroup._set_node_members_clusters_disabled = (
+        set_node_members_clusters_disabled
+    )
+
+    original_create = ec_models.ElastiCacheBackend.create_replication_group
+
+    def create_replication_group(self: Any, *args: Any, **kwargs: Any) -> Any:
+        group = original_create(self, *args, **kwargs)
+        subnet_azs = _subnet_group_azs(self, group.cache_subnet_group_name)
+        index = 0
+        for node_group in group.node_groups:
+            # AWS returns the reader endpoint as a structure next to PrimaryEndpoint; moto
+            # keeps only the address string, so ReaderEndpoint was missing and the
+            # provider's reader_endpoint_address came back null (measured).
+            if node_group.get("reader_endpoint_address") and "reader_endpoint" not in node_group:
+                node_group["reader_endpoint"] = {
+                    "address": node_group["reader_endpoint_address"],
+                    "port": group.port,
+                }
+            for member in node_group["node_group_members"]:
+                cluster_id = member["cache_cluster_id"]
+                if cluster_id in self.cache_clusters:
+                    continue
+                az = member.get("preferred_availability_zone")
+                if subnet_azs and (not az or not az.startswith(self.region_name)):
+                    az = subnet_azs[index % len(subnet_azs)]
+                    member["preferred_availability_zone"] = az
+                index += 1
+                self.cache_clusters[cluster_id] = _member_cluster(self, group, cluster_id, az)
+        return group
+
+    ec_models.ElastiCacheBackend.create_replication_group = create_replication_group
+    APPLIED.append("elasticache: replication group member clusters are created (and NumCacheClusters honoured)")
+
+
+def _subnet_group_azs(backend: Any, name: str | None) -> list[str]:
+    group = backend.cache_subnet_groups.get(name) if name else None
+    if group is None:
+        return []
+    azs: list[str] = []
+    for subnet in getattr(group, "subnets", None) or []:
+        az = subnet.get("subnet_availability_zone")
+        if isinstance(az, dict):
+            az = az.get("Name")
+        if az and az not in azs:
+            azs.append(az)
+    return sorted(azs)
+
+
+def _member_cluster(backend: Any, group: Any, cluster_id: str, az: str | None) -> Any:
+    engine_version = group.engine_version or "7.1"
+    if engine_version.count(".") == 1:  # AWS reports the full version, e.g. 7.1.0
+        engine_version = f"{engine_version}.0"
+    cluster = ec_models.CacheCluster(
+        account_id=backend.account_id,
+        region_name=backend.region_name,
+        cache_cluster_id=cluster_id,
+        cache_node_type=group.cache_node_type,
+        replication_group_id=group.replication_group_id,
+        az_mode="single-az",
+        preferred_availability_zone=az,
+        num_cache_nodes=1,
+        engine=group.engine or "redis",
+        engine_version=engine_version,
+        cache_parameter_group_name=group.cache_parameter_group_name,
+        cache_subnet_group_name=group.cache_subnet_group_name,
+        transit_encryption_enabled=group.transit_encryption_enabled,
+        network_type=group.network_type,
+        ip_discovery=group.ip_discovery,
+        snapshot_name=None,
+        preferred_maintenance_window=group.preferred_maintenance_window,
+        port=group.port,
+        notification_topic_arn=group.notification_topic_arn,
+        auto_minor_version_upgrade=group.auto_minor_version_upgrade,
+        snapshot_retention_limit=group.snapshot_retention_limit,
+        snapshot_window=group.snapshot_window,
+        auth_token="set" if group.auth_token_enabled else None,
+        outpost_mode=None,
+        preferred_outpost_arn=None,
+        preferred_availability_zones=None,
+        cache_security_group_names=None,
+        security_group_ids=group.security_group_ids,
+        tags=None,
+        snapshot_arns=None,
+        preferred_outpost_arns=None,
+        log_delivery_configurations=[],
+        cache_node_ids_to_remove=None,
+        cache_node_ids_to_reboot=None,
+    )
+    # Attributes DescribeCacheClusters returns for a member that moto's CacheCluster
+    # does not model (names follow the API shape, which moto's serializer maps).
+    cluster.at_rest_encryption_enabled = group.at_rest_encryption_enabled
+    cluster.transit_encryption_mode = group.transit_encryption_mode
+    cluster.cache_parameter_group = {
+        "CacheParameterGroupName": group.cache_parameter_group_name or "default.redis7",
+        "ParameterApplyStatus": "in-sync",
+        "CacheNodeIdsToReboot": [],
+    }
+    cluster.security_groups = [
+        {"SecurityGroupId": sg, "Status": "active"} for sg in (group.security_group_ids or [])
+    ]
+    cluster.cache_nodes = [
+        {
+            "CacheNodeId": "0001",
+            "CacheNodeStatus": "available",
+            "CacheNodeCreateTime": cluster.cache_cluster_create_time,
+            "Endpoint": {"Address": f"{cluster_id}.cache.amazonaws.com", "Port": cluster.port},
+            "ParameterGroupStatus": "in-sync",
+            "CustomerAvailabilityZone": az,
+        }
+    ]
+    cluster.snapshot_retention_limit = group.snapshot_retention_limit
+    cluster.snapshot_window = group.snapshot_window
+    return cluster
+
+
+# --------------------------------------------------------------------------------------
+# Gap 2 (ElastiCache): DeleteReplicationGroup leaves the group "deleting" forever, and
+# the provider waits for ReplicationGroupNotFound, so destroy hangs until its timeout.
+# AWS removes the group and its member clusters; so do we (the response still shows
+# the group as "deleting", as AWS's does).
+# --------------------------------------------------------------------------------------
+def _patch_replication_group_delete() -> None:
+    original_delete = ec_models.ElastiCacheBackend.delete_replication_group
+
+    def delete_replication_group(self: Any, replication_group_id: str, retain_primary_cluster: bool | None) -> Any:
+        group = original_delete(self, replication_group_id, retain_primary_cluster)
+        for node_group in group.node_groups:
+            for member in node_group["node_group_members"]:
+                self.cache_clusters.pop(member["cache_cluster_id"], None)
+        self.replication_groups.pop(replication_group_id, None)
+        return group
+
+    ec_models.ElastiCacheBackend.delete_replication_group = delete_replication_group
+    APPLIED.append("elasticache: DeleteReplicationGroup removes the group and its member clusters")
+
+
+# --------------------------------------------------------------------------------------
+# Gap 3 (ElastiCache): cache parameter groups are not implemented at all
+# (CreateCacheParameterGroup answers HTTP 500 "has not been implemented"), so an
+# `aws_elasticache_parameter_group` cannot be created, and ListTagsForResource rejects
+# parameter-group ARNs. A minimal, in-memory implementation of the calls the provider
+# makes: create/describe/modify/reset/delete a group, describe its user parameters.
+# --------------------------------------------------------------------------------------
+class CacheParameterGroupNotFound(ElastiCacheException):
+    code = "CacheParameterGroupNotFound"
+
+    def __init__(self, name: str):
+        super().__init__(f"CacheParameterGroup {name} not found.")
+
+
+class CacheParameterGroupAlreadyExists(ElastiCacheException):
+    code = "CacheParameterGroupAlreadyExists"
+
+    def __init__(self, name: str):
+        super().__init__(f"Parameter group {name} already exists.")
+
+
+def _parameter_groups(backend: Any) -> dict[str, dict[str, Any]]:
+    return backend.__dict__.setdefault("ext_cache_parameter_groups", {})
+
+
+def _parameter_group(backend: Any, name: str | None) -> dict[str, Any]:
+    group = _parameter_groups(backend).get(name or "")
+    if group is None:
+        raise CacheParameterGroupNotFound(name or "")
+    return group
+
+
+def _patch_parameter_groups() -> None:
+    original_init = ec_models.ElastiCacheBackend.__init__
+
+    def backend_init(self: Any, region_name: str, account_id: str) -> None:
+        original_init(self, region_name, account_id)
+        # Accept parameter-group ARNs in the tagging calls.
+        self.arn_regex = ec_models.re_compile(
+            r"^arn:aws:elasticache:.*:[0-9]*:(cluster|snapshot|subnetgroup|replicationgroup|user|parametergroup):.*$"
+        )
+
+    ec_models.ElastiCacheBackend.__init__ = backend_init
+
+    def create_cache_parameter_group(self: Any) -> ActionResult:
+        backend = self.elasticache_backend
+        name = self._get_param("CacheParameterGroupName")
+        groups = _parameter_groups(backend)
+        if name in groups:
+            raise CacheParameterGroupAlreadyExists(name)
+        arn = f"arn:aws:elasticache:{backend.region_name}:{backend.account_id}:parametergroup:{name}"
+        groups[name] = {
+            "description": {
+                "CacheParameterGroupName": name,
+                "CacheParameterGroupFamily": self._get_param("CacheParameterGroupFamily"),
+                "Description": self._get_param("Description") or "",
+                "IsGlobal": False,
+                "ARN": arn,
+            },
+            "parameters": {},
+        }
+        tags = self._get_param("Tags", [])
+        if tags:
+            backend.tagging_service.tag_resource(arn, tags)
+        return ActionResult({"CacheParameterGroup": groups[name]["description"]})
+
+    def describe_cache_parameter_groups(self: Any) -> ActionResult:
+        backend = self.elasticache_backend
+        name = self._get_param("CacheParameterGroupName")
+        if name:
+            found = [_parameter_group(backend, name)["description"]]
+        else:
+            found = [g["description"] for g in _parameter_groups(backend).values()]
+        return ActionResult({"CacheParameterGroups": found})
+
+    def describe_cache_parameters(self: Any) -> ActionResult:
+        group = _parameter_group(self.elasticache_backend, self._get_param("CacheParameterGroupName"))
+        source = self._get_param("Source")
+        parameters = [
+            {
+                "ParameterName": key,
+                "ParameterValue": value,
+                "Source": "user",
+                "DataType": "string",
+                "IsModifiable": True,
+                "ChangeType": "immediate",
+            }
+            for key, value in sorted(group["parameters"].items())
+            if source in (None, "", "user")
+        ]
+        return ActionResult({"Parameters": parameters, "CacheNodeTypeSpecificParameters": []})
+
+    def modify_cache_parameter_group(self: Any) -> ActionResult:
+        name = self._get_param("CacheParameterGroupName")
+        group = _parameter_group(self.elasticache_backend, name)
+        for item in self._get_param("ParameterNameValues", []) or []:
+            group["parameters"][item["ParameterName"]] = item.get("ParameterValue")
+        return ActionResult({"CacheParameterGroupName": name})
+
+    def reset_cache_parameter_group(self: Any) -> ActionResult:
+        name = self._get_param("CacheParameterGroupName")
+        group = _parameter_group(self.elasticache_backend, name)
+        if self._get_bool_param("ResetAllParameters"):
+            group["parameters"].clear()
+        for item in self._get_param("ParameterNameValues", []) or []:
+            group["parameters"].pop(item["ParameterName"], None)
+        return ActionResult({"CacheParameterGroupName": name})
+
+    def delete_cache_parameter_group(self: Any) -> ActionResult:
+        backend = self.elasticache_backend
+        name = self._get_param("CacheParameterGroupName")
+        group = _parameter_group(backend, name)
+        backend.tagging_service.delete_all_tags_for_resource(group["description"]["ARN"])
+        del _parameter_groups(backend)[name]
+        return EmptyResult()
+
+    for handler in (
+        create_cache_parameter_group,
+        describe_cache_parameter_groups,
+        describe_cache_parameters,
+        modify_cache_parameter_group,
+        reset_cache_parameter_group,
+        delete_cache_parameter_group,
+    ):
+        setattr(ElastiCacheResponse, handler.__name__, handler)
+    APPLIED.append("elasticache: cache parameter groups (create/describe/modify/reset/delete, user parameters)")
+
+
+# --------------------------------------------------------------------------------------
+# Gap 4 (ElastiCache): DeleteCacheSubnetGroup is not implemented (HTTP 500), so destroy
+# of an `aws_elasticache_subnet_group` fails. AWS deletes the group; so do we.
+# --------------------------------------------------------------------------------------
+def _patch_subnet_group_delete() -> None:
+    from moto.elasticache.exceptions import CacheSubnetGroupNotFound
+
+    def delete_cache_subnet_group(self: Any) -> ActionResult:
+        backend = self.elasticache_backend
+        name = self._get_param("CacheSubnetGroupName")
+        group = backend.cache_subnet_groups.pop(name, None)
+        if group is None:
+            raise CacheSubnetGroupNotFound(name)
+        backend.tagging_service.delete_all_tags_for_resource(group.arn)
+        return EmptyResult()
+
+    ElastiCacheResponse.delete_cache_subnet_group = delete_cache_subnet_group
+    APPLIED.append("elasticache: DeleteCacheSubnetGroup")
+
+
+# --------------------------------------------------------------------------------------
+# Gap 5 (S3): a lifecycle rule's NoncurrentVersionExpiration.NewerNoncurrentVersions is
+# dropped (moto keeps NoncurrentDays only). The provider waits after
+# PutBucketLifecycleConfiguration until GetBucketLifecycleConfiguration returns the
+# rules it sent, so `aws_s3_bucket_lifecycle_configuration` times out after 3 minutes
+# (measured on the bootstrap stack's noncurrent-version rule). AWS stores the value;
+# so do we, and return it.
+# --------------------------------------------------------------------------------------
+def _patch_s3_lifecycle_newer_noncurrent_versions() -> None:
+    from moto.s3.models import FakeBucket
+    from moto.s3.responses import S3Response
+
+    original_set = FakeBucket.set_lifecycle
+
+    def set_lifecycle(self: Any, rules: list[dict[str, Any]]) -> None:
+        original_set(self, rules)
+        for model_rule, raw in zip(self.rules, rules):
+            newer = (raw.get("NoncurrentVersionExpiration") or {}).get("NewerNoncurrentVersions")
+            model_rule.nve_newer_versions = int(newer) if newer is not None else None
+
+    FakeBucket.set_lifecycle = set_lifecycle
+
+    original_get = S3Response.get_bucket_lifecycle
+
+    def get_bucket_lifecycle(self: Any) -> Any:
+        rules = self.backend.get_bucket_lifecycle(self.bucket_name) or []
+        original_serialized = self.serialized
+
+        def serialized(action_result: Any) -> Any:
+            result = action_result.result
+            if isinstance(result, dict):
+                for answer, model_rule in zip(result.get("Rules", []), rules):
+                    newer = getattr(model_rule, "nve_newer_versions", None)
+                    if newer is not None and "NoncurrentVersionExpiration" in answer:
+                        answer["NoncurrentVersionExpiration"]["NewerNoncurrentVersions"] = newer
+            return original_serialized(action_result)
+
+        self.serialized = serialized
+        try:
+            return original_get(self)
+        finally:
+            del self.serialized
+
+    S3Response.get_bucket_lifecycle = get_bucket_lifecycle
+    APPLIED.append("s3: lifecycle NoncurrentVersionExpiration.NewerNoncurrentVersions is stored and returned")
+
+
+# --------------------------------------------------------------------------------------
+# Gap 6 (S3 bucket policies): moto checks object requests against the bucket policy
+# without any request context, and a statement whose Condition does not match counts
+# as DENIED whatever its Effect. So every conditional Deny denies everything: the state
+# bucket's "deny requests without TLS" and "deny uploads not encrypted with KMS"
+# statements made every state read/write fail with 403 (measured: HeadObject 403 on
+# terraform init of the platform stack). On AWS those statements deny only non-TLS or
+# unencrypted requests. moto cannot tell (it has no request context to give), so here a
+# conditional statement does not apply; unconditional statements are evaluated as
+# before. The policy itself is checked by the integration tests (GetBucketPolicy).
+# --------------------------------------------------------------------------------------
+def _patch_s3_conditional_bucket_policy() -> None:
+    import json
+
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+    from moto.s3.models import FakeBucket
+
+    def get_permission(self: Any, action: str, resource: str) -> Any:
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        document = json.loads(self.policy.decode())
+        statements = document.get("Statement", [])
+        if isinstance(statements, dict):
+            statements = [statements]
+        document["Statement"] = [st for st in statements if not st.get("Condition")]
+        if not document["Statement"]:
+            return PermissionResult.NEUTRAL
+        return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
+
+    FakeBucket.get_permission = get_permission
+    APPLIED.append("s3: bucket-policy statements with a Condition are not evaluated (no request context)")
+
+
+# --------------------------------------------------------------------------------------
+# Gap 7 (EC2): DescribeSecurityGroupRules returns no Description for a rule that
+# references another security group (moto reads it from the CIDR part only, but keeps
+# it with the referenced group). Every `aws_vpc_security_group_ingress_rule` with
+# `referenced_security_group_id` and a description then drifted on each plan
+# (measured). AWS returns the description; so do we.
+# --------------------------------------------------------------------------------------
+def _patch_security_group_rule_description() -> None:
+    from moto.ec2.models.security_groups import SecurityGroupRule
+
+    def description(self: Any) -> str | None:
+        return self.ip_range.get("Description") or (self.source_group or {}).get("Description")
+
+    SecurityGroupRule.description = property(description)
+    APPLIED.append("ec2: security group rules referencing a group return their Description")
+
+
+# --------------------------------------------------------------------------------------
+# Gap 8 (ElastiCache RBAC): user groups are not implemented (CreateUserGroup,
+# DescribeUserGroups, ModifyUserGroup, DeleteUserGroup answer HTTP 500), so the
+# platform's `aws_elasticache_user_group` (IAM-authenticated Redis) cannot be created,
+# and ListTagsForResource rejects user-group ARNs. A minimal, in-memory implementation
+# that answers as AWS does: a group needs existing users of its engine and exactly one
+# user named "default" (DefaultUserRequired), is "active" at once, reports the
+# replication groups that use it, and cannot be deleted while one does
+# (InvalidUserGroupState). Users themselves are moto's own (CreateUser exists).
+# --------------------------------------------------------------------------------------
+class UserGroupNotFound(ElastiCacheException):
+    code = "UserGroupNotFound"
+
+    def __init__(self, group_id: str):
+        super().__init__(f"User group {group_id} not found.")
+
+
+class UserGroupAlreadyExists(ElastiCacheException):
+    code = "UserGroupAlreadyExists"
+
+    def __init__(self, group_id: str):
+        super().__init__(f"User group {group_id} already exists.")
+
+
+class DefaultUserRequired(ElastiCacheException):
+    code = "DefaultUserRequired"
+
+    def __init__(self) -> None:
+        super().__init__("A user with the username default must be present in the user group.")
+
+
+class InvalidUserGroupState(ElastiCacheException):
+    code = "InvalidUserGroupState"
+
+    def __init__(self, group_id: str, replication_groups: list[str]) -> None:
+        super().__init__(
+            f"User group {group_id} is in use by replication group(s) {', '.join(replication_groups)}."
+        )
+
+
+def _user_groups(backend: Any) -> dict[str, dict[str, Any]]:
+    return backend.__dict__.setdefault("ext_user_groups", {})
+
+
+def _user_group(backend: Any, group_id: str | None) -> dict[str, Any]:
+    group = _user_groups(backend).get(group_id or "")
+    if group is None:
+        raise UserGroupNotFound(group_id or "")
+    return group
+
+
+def _check_user_group_members(backend: Any, user_ids: list[str]) -> None:
+    from moto.elasticache.exceptions import UserNotFound
+
+    for user_id in user_ids:
+        if user_id not in backend.users:
+            raise UserNotFound(user_id)
+    if [backend.users[u].name for u in user_ids].count("default") != 1:
+        raise DefaultUserRequired()
+
+
+def _user_group_answer(backend: Any, group: dict[str, Any]) -> dict[str, Any]:
+    in_use = [
+        rg_id
+        for rg_id, rg in backend.replication_groups.items()
+        if group["UserGroupId"] in (getattr(rg, "user_group_ids", None) or [])
+    ]
+    return {**group, "ReplicationGroups": in_use}
+
+
+def _patch_user_groups() -> None:
+    previous_init = ec_models.ElastiCacheBackend.__init__
+
+    def backend_init(self: Any, region_name: str, account_id: str) -> None:
+        previous_init(self, region_name, account_id)
+        # Accept user-group ARNs (and the parameter-group ones of gap 3) in tagging calls.
+        self.arn_regex = ec_models.re_compile(
+            r"^arn:aws:elasticache:.*:[0-9]*:(cluster|snapshot|subnetgroup|replicationgroup|user|usergroup|parametergroup):.*$"
+        )
+
+    ec_models.ElastiCacheBackend.__init__ = backend_init
+
+    def create_user_group(self: Any) -> ActionResult:
+        backend = self.elasticache_backend
+        group_id = self._get_param("UserGroupId")
+        groups = _user_groups(backend)
+        if group_id in groups:
+            raise UserGroupAlreadyExists(group_id)
+        user_ids = list(self._get_param("UserIds", []) or [])
+        _check_user_group_members(backend, user_ids)
+        arn = f"arn:aws:elasticache:{backend.region_name}:{backend.account_id}:usergroup:{group_id}"
+        groups[group_id] = {
+            "UserGroupId": group_id,
+            "Status": "active",
+            "Engine": (self._get_param("Engine") or "redis").lower(),
+            "UserIds": user_ids,
+            "MinimumEngineVersion": "6.0",
+            "ARN": arn,
+        }
+        tags = self._get_param("Tags", [])
+        if tags:
+            backend.tagging_service.tag_resource(arn, tags)
+        return ActionResult(_user_group_answer(backend, groups[group_id]))
+
+    def describe_user_groups(self: Any) -> ActionResult:
+        backend = self.elasticache_backend
+        group_id = self._get_param("UserGroupId")
+        found = [_user_group(backend, group_id)] if group_id else list(_user_groups(backend).values())
+        return ActionResult({"UserGroups": [_user_group_answer(backend, g) for g in found]})
+
+    def modify_user_group(self: Any) -> ActionResult:
+        backend = self.elasticache_backend
+        group = _user_group(backend, self._get_param("UserGroupId"))
+        remove = set(self._get_param("UserIdsToRemove", []) or [])
+        user_ids = [u for u in group["UserIds"] if u not in remove]
+        user_ids += [u for u in self._get_param("UserIdsToAdd", []) or [] if u not in user_ids]
+        _check_user_group_members(backend, user_ids)
+        group["UserIds"] = user_ids
+        return ActionResult(_user_group_answer(backend, group))
+
+    def delete_user_group(self: Any) -> ActionResult:
+        backend = self.elasticache_backend
+        group_id = self._get_param("UserGroupId")
+        group = _user_group_answer(backend, _user_group(backend, group_id))
+        if group["ReplicationGroups"]:
+            raise InvalidUserGroupState(group_id, group["ReplicationGroups"])
+        backend.tagging_service.delete_all_tags_for_resource(group["ARN"])
+        del _user_groups(backend)[group_id]
+        return ActionResult({**group, "Status": "deleting"})
+
+    for handler in (create_user_group, describe_user_groups, modify_user_group, delete_user_group):
+        setattr(ElastiCacheResponse, handler.__name__, handler)
+    APPLIED.append("elasticache: RBAC user groups (create/describe/modify/delete, tagging)")
+
+
+# --------------------------------------------------------------------------------------
+# Gap 9 (ElastiCache): ModifyReplicationGroup is not implemented (HTTP 500), so any
+# in-place change of an `aws_elasticache_replication_group` fails, among them the
+# move from an AUTH token to an RBAC user group (UserGroupIdsToAdd/Remove) and a new
+# parameter group after a family change. A minimal implementation of the settings the
+# platform changes in place; the group stays "available" as AWS reports it once the
+# change is applied. Anything else it is sent is accepted and ignored (not modelled).
+# --------------------------------------------------------------------------------------
+def _patch_modify_replication_group() -> None:
+    from moto.elasticache.exceptions import ReplicationGroupNotFound
+
+    scalar_settings = {
+        "CacheParameterGroupName": "cache_parameter_group_name",
+        "SnapshotWindow": "snapshot_window",
+        "PreferredMaintenanceWindow": "preferred_maintenance_window",
+        "SnapshotRetentionLimit": "snapshot_retention_limit",
+        "Description": "description",
+        "ReplicationGroupDescription": "description",
+    }
+
+    def modify_replication_group(self: Any) -> ActionResult:
+        backend = self.elasticache_backend
+        group_id = self._get_param("ReplicationGroupId")
+        group = backend.replication_groups.get(group_id)
+        if group is None:
+            raise ReplicationGroupNotFound(group_id)
+        for param, attribute in scalar_settings.items():
+            value = self._get_param(param)
+            if value is not None:
+                setattr(group, attribute, value)
+        security_groups = self._get_param("SecurityGroupIds")
+        if security_groups:
+            group.security_group_ids = list(security_groups)
+        user_group_ids = list(getattr(group, "user_group_ids", None) or [])
+        for removed in self._get_param("UserGroupIdsToRemove", []) or []:
+            if removed in user_group_ids:
+                user_group_ids.remove(removed)
+        for added in self._get_param("UserGroupIdsToAdd", []) or []:
+            _user_group(backend, added)
+            if added not in user_group_ids:
+                user_group_ids.append(added)
+        group.user_group_ids = user_group_ids
+        if self._get_param("AuthTokenUpdateStrategy") == "DELETE":
+            group.auth_token_enabled = False
+        return ActionResult({"ReplicationGroup": group})
+
+    ElastiCacheResponse.modify_replication_group = modify_replication_group
+    APPLIED.append("elasticache: ModifyReplicationGroup (user groups, parameter group, windows, retention)")
+
+
+# --------------------------------------------------------------------------------------
+# Parent watchdog: exit when the process that started us is gone.
+# --------------------------------------------------------------------------------------
+def _watch_parent(parent_pid: int) -> None:
+    def loop() -> None:
+        while True:
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass
+            if os.getppid() != parent_pid:
+                os._exit(0)
+            time.sleep(1)
+
+    threading.Thread(target=loop, name="parent-watchdog", daemon=True).start()
+
+
+PATCHES = [
+    _patch_replication_group_members,
+    _patch_replication_group_delete,
+    _patch_parameter_groups,
+    _patch_subnet_group_delete,
+    _patch_s3_lifecycle_newer_noncurrent_versions,
+    _patch_s3_conditional_bucket_policy,
+    _patch_security_group_rule_description,
+    _patch_user_groups,
+    _patch_modify_replication_group,
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--parent-pid", type=int, default=None)
+    args = parser.parse_args()
+
+    # A moto setting, not a patch: AWS managed IAM policies (e.g. AmazonRDSEnhancedMonitoringRole,
+    # AmazonAPIGatewayPushToCloudWatchLogs) exist in every account; moto loads them only when
+    # asked, else AttachRolePolicy answers NoSuchEntity (measured on the platform stack).
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    for patch in PATCHES:
+        patch()
+    sys.stderr.write(f"moto {moto.__version__} with extensions:\n")
+    for line in APPLIED:
+        sys.stderr.write(f"  - {line}\n")
+    sys.stderr.flush()
+
+    if args.parent_pid:
+        _watch_parent(args.parent_pid)
+
+    from moto.server import main as moto_main
+
+    moto_main(["-H", args.host, "-p", str(args.port)])
+
+
+if __name__ == "__main__":
+    main()

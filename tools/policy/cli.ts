@@ -1,0 +1,78 @@
+/** The policy command, testable without a process: argument parsing, synth, evaluation, output. */
+import { loadConfigs } from '../../config/config';
+import { evaluateStack } from './engine';
+import { formatReport, formatWaivers, toJson } from './report';
+import { readOutdir, synthesizeApp, SynthesizedStack } from './stacks';
+import type { PolicyProfile, PolicyResult } from './types';
+
+export interface CliIo {
+  readonly projectDir: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly writeFile: (path: string, text: string) => void;
+  /** @default synthesizeApp */
+  readonly synth?: (projectDir: string, env: Record<string, string>) => string;
+}
+
+export interface CliOptions {
+  readonly dir?: string;
+  readonly env: string;
+  readonly json?: string;
+}
+
+export const STATE_BACKEND_STACK = 'TapStateBackend';
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options: { dir?: string; env: string; json?: string } = { env: 'prod,dev' };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if (flag === '--dir' || flag === '--env' || flag === '--json') {
+      if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value`);
+      options[flag.slice(2) as 'dir' | 'env' | 'json'] = value;
+      i++;
+    } else {
+      throw new Error(
+        `unknown argument "${flag}" (expected --dir <cdktf.out>, --env <a,b>, --json <file>)`,
+      );
+    }
+  }
+  return options;
+}
+
+/** Returns the exit code: 0 all pass or waived, 1 any failure, 2 usage or synth error. */
+export function runPolicyCli(argv: readonly string[], io: CliIo): number {
+  let options: CliOptions;
+  let stacks: SynthesizedStack[];
+  const profiles = new Map<string, PolicyProfile>();
+  try {
+    options = parseArgs(argv);
+    if (options.dir) {
+      stacks = readOutdir(options.dir);
+    } else {
+      const env = { ENVIRONMENT_SUFFIX: options.env };
+      // The profile of each stack as the app computes it (PLATFORM_PROFILE may override the default).
+      for (const config of loadConfigs({ env: { ...process.env, ...env } }))
+        profiles.set(config.stackId, config.profile);
+      stacks = readOutdir((io.synth ?? synthesizeApp)(io.projectDir, env));
+    }
+  } catch (error) {
+    io.stderr(`policy: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  // The state bucket and lock table serve every environment: always held to production.
+  profiles.set(STATE_BACKEND_STACK, 'production');
+  const results: PolicyResult[] = stacks.flatMap((s) =>
+    evaluateStack(s.doc, { stackName: s.name, profile: profiles.get(s.name) }),
+  );
+  io.stdout(`${formatReport(results)}\n\n${formatWaivers(results)}\n`);
+  if (!stacks.some((s) => s.name === STATE_BACKEND_STACK)) {
+    io.stdout(
+      `\nnote: no ${STATE_BACKEND_STACK} stack in this synth; the state bucket and lock table were not checked\n`,
+    );
+  }
+  if (options.json) io.writeFile(options.json, toJson(results));
+  const failed = results.filter((r) => r.status === 'FAIL').length;
+  io.stdout(failed ? `\npolicy: ${failed} failure(s)\n` : '\npolicy: no failures\n');
+  return failed ? 1 : 0;
+}

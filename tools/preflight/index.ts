@@ -1,0 +1,2 @@
+/** Preflight: can this account and region take this configuration? */
+export * from './preflight';

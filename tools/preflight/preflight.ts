@@ -1,0 +1,222 @@
+/**
+ * The pre-deploy check: asks the target account and region, through the AWS SDK for
+ * JavaScript v3, whether the configuration can be deployed there, before Terraform finds
+ * out half-way through an apply.
+ *
+ * Each check ends in one of three states:
+ * - pass: the target answered and the answer is yes;
+ * - fail: the target answered and the answer is no (the fix says what to change);
+ * - not-verified: the target could not answer (an API the emulator lacks, a missing
+ *   permission, a network error) — never counted as a pass.
+ *
+ *   const result = await preflight(configs, { strict: false });
+ *   console.log(result.text);
+ *   if (!result.passed) process.exit(1);
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { STSClient } from '@aws-sdk/client-sts';
+import type {
+  CacheSettings,
+  DatabaseSettings,
+  NetworkSettings,
+  PlatformConfig,
+} from '../../config/config';
+import { table } from '../core';
+import { DETAIL_WIDTH, wrap } from './aws-answers';
+import {
+  checkCacheEngine,
+  checkCacheNodeType,
+  checkDatabase,
+  checkIdentity,
+  checkZones,
+} from './checks';
+
+export type CheckStatus = 'pass' | 'fail' | 'not-verified';
+
+export interface CheckResult {
+  readonly name: string;
+  readonly status: CheckStatus;
+  /** What the target said (or why it could not say). */
+  readonly detail: string;
+  /** What to change: always set on fail, and on not-verified when something can be done. */
+  readonly fix?: string;
+}
+
+/** The settings preflight reads: a PlatformConfig satisfies it. */
+export interface PreflightConfig {
+  readonly environment: PlatformConfig['environment'];
+  readonly region: string;
+  readonly database: Pick<DatabaseSettings, 'engineMajorVersion' | 'instanceClass'>;
+  readonly cache: Pick<CacheSettings, 'nodeType' | 'engineVersion'>;
+  readonly network: Pick<NetworkSettings, 'azCount'>;
+}
+
+/** SDK v3 clients for one region; inject stubs in tests. */
+export interface PreflightClients {
+  readonly sts: STSClient;
+  readonly rds: RDSClient;
+  readonly elasticache: ElastiCacheClient;
+  readonly ec2: EC2Client;
+}
+
+export interface PreflightReport {
+  readonly environment: string;
+  readonly region: string;
+  /** The account the credentials belong to, when STS answered. */
+  readonly accountId?: string;
+  readonly results: readonly CheckResult[];
+}
+
+export interface PreflightCounts {
+  readonly pass: number;
+  readonly fail: number;
+  readonly notVerified: number;
+}
+
+export const CHECK_NAMES = {
+  identity: 'credentials and region',
+  engineVersion: 'PostgreSQL version',
+  instanceClass: 'DB instance class',
+  cacheNodeType: 'cache node type',
+  cacheEngine: 'cache engine version',
+  zones: 'availability zones',
+} as const;
+
+export const ENGINE = 'postgres';
+export const CACHE_ENGINE = 'redis';
+export const MAX_PAGES = 20;
+export const SUGGESTIONS = 6;
+
+/**
+ * Builds the clients for one region. They honour the standard environment: credentials
+ * chain, AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> (the emulator), AWS_MAX_ATTEMPTS.
+ */
+export function createPreflightClients(region: string, maxAttempts = 2): PreflightClients {
+  const config = { region, maxAttempts };
+  return {
+    sts: new STSClient(config),
+    rds: new RDSClient(config),
+    elasticache: new ElastiCacheClient(config),
+    ec2: new EC2Client(config),
+  };
+}
+
+/** Runs every check for one environment. Never throws: errors become results. */
+export async function runPreflight(
+  config: PreflightConfig,
+  clients: PreflightClients,
+): Promise<PreflightReport> {
+  const identity = await checkIdentity(config, clients.sts);
+  if (identity.result.status !== 'pass') {
+    const skipped = Object.values(CHECK_NAMES)
+      .filter((n) => n !== CHECK_NAMES.identity)
+      .map((name) => ({
+        name,
+        status: 'not-verified' as const,
+        detail: `skipped: the "${CHECK_NAMES.identity}" check failed`,
+      }));
+    return {
+      environment: config.environment,
+      region: config.region,
+      results: [identity.result, ...skipped],
+    };
+  }
+  const [database, cacheNodeType, cacheEngine, zones] = await Promise.all([
+    checkDatabase(config, clients.rds),
+    checkCacheNodeType(config, clients.elasticache),
+    checkCacheEngine(config, clients.elasticache),
+    checkZones(config, clients.ec2),
+  ]);
+  return {
+    environment: config.environment,
+    region: config.region,
+    accountId: identity.accountId,
+    results: [identity.result, ...database, cacheNodeType, cacheEngine, zones],
+  };
+}
+
+export interface PreflightOptions {
+  /** Treat not-verified as failure. @default false */
+  readonly strict?: boolean;
+  /** @default createPreflightClients(region) */
+  readonly clientsFor?: (region: string) => PreflightClients;
+}
+
+export interface PreflightOutcome {
+  readonly reports: readonly PreflightReport[];
+  readonly counts: PreflightCounts;
+  /** False on any fail, or on any not-verified when strict. */
+  readonly passed: boolean;
+  /** The printable table and summary. */
+  readonly text: string;
+}
+
+/** Runs preflight for every configured environment (one client set per region). */
+export async function preflight(
+  configs: readonly PreflightConfig[],
+  options: PreflightOptions = {},
+): Promise<PreflightOutcome> {
+  const clientsFor = options.clientsFor ?? ((region: string) => createPreflightClients(region));
+  const byRegion = new Map<string, PreflightClients>();
+  const reports: PreflightReport[] = [];
+  for (const config of configs) {
+    if (!byRegion.has(config.region)) byRegion.set(config.region, clientsFor(config.region));
+    reports.push(await runPreflight(config, byRegion.get(config.region)!));
+  }
+  const strict = options.strict ?? false;
+  const counts = countResults(reports);
+  return {
+    reports,
+    counts,
+    passed: counts.fail === 0 && (!strict || counts.notVerified === 0),
+    text: formatPreflight(reports, strict),
+  };
+}
+
+export function countResults(reports: readonly PreflightReport[]): PreflightCounts {
+  const all = reports.flatMap((r) => r.results);
+  return {
+    pass: all.filter((r) => r.status === 'pass').length,
+    fail: all.filter((r) => r.status === 'fail').length,
+    notVerified: all.filter((r) => r.status === 'not-verified').length,
+  };
+}
+
+const STATUS_LABEL: Record<CheckStatus, string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  'not-verified': 'NOT VERIFIED',
+};
+
+/** The table an operator reads before a deploy, with a summary and the verdict. */
+export function formatPreflight(reports: readonly PreflightReport[], strict = false): string {
+  const rows = reports.flatMap((r) =>
+    r.results.map((c) => [
+      `${r.environment} (${r.region})`,
+      c.name,
+      STATUS_LABEL[c.status],
+      wrap(c.fix ? `${c.detail}\nfix: ${c.fix}` : c.detail, DETAIL_WIDTH),
+    ]),
+  );
+  const counts = countResults(reports);
+  const failed = counts.fail > 0 || (strict && counts.notVerified > 0);
+  const lines = [
+    table(['ENVIRONMENT', 'CHECK', 'STATUS', 'DETAIL'], rows),
+    '',
+    `${counts.pass} passed, ${counts.fail} failed, ${counts.notVerified} not verified` +
+      (strict ? ' (--strict: not verified counts as failed)' : ''),
+  ];
+  if (counts.notVerified > 0 && !strict) {
+    lines.push(
+      'NOT VERIFIED means the target could not answer that question; it is not a pass. Check those by hand, or use --strict to refuse them.',
+    );
+  }
+  lines.push(failed ? 'Preflight: FAILED' : 'Preflight: OK');
+  return lines.join('\n');
+}
+
+// --- checks -------------------------------------------------------------------------
+
+// --- helpers --------------------------------------------------------------------------

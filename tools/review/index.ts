@@ -1,0 +1,10 @@
+/**
+ * Reviewing a Terraform plan: the plan JSON (plan-json), the Markdown review for a human
+ * (plan-review, with attribute-changes and security-findings), and the plan guard that
+ * refuses stateful deletes/replacements (plan-guard). Command: plan-guard.command.ts.
+ */
+export * from './attribute-changes';
+export * from './plan-guard';
+export * from './plan-json';
+export * from './plan-review';
+export * from './security-findings';

@@ -1,0 +1,286 @@
+/**
+ * The plan review: Terraform plan JSON (`terraform show -json <planfile>`) turned into
+ * Markdown a reviewer reads like a change request. Order of the document:
+ *
+ *   1. title (stack, environment), counts by action, the plan guard's verdict;
+ *   2. every replacement and deletion, first, each flagged when it destroys stateful data;
+ *   3. security-relevant attribute changes with before → after values, by category;
+ *   4. every other change, grouped by action.
+ *
+ * Sensitive values (before_sensitive/after_sensitive) are never printed, values Terraform
+ * learns only during apply (after_unknown) are shown as such, and the output is sorted so
+ * the same plan always gives the same text.
+ */
+import { writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import {
+  ChangeKind,
+  classifyChange,
+  describeActionReason,
+  formatPath,
+  managedChanges,
+  parsePlan,
+  readPlanFile,
+  ResourceChange,
+  TerraformPlan,
+  valueAtPath,
+} from './plan-json';
+import { guardPlan, isStateful, PlanGuardVerdict } from './plan-guard';
+import { attributeChanges, compare } from './attribute-changes';
+import {
+  CATEGORY_ORDER,
+  CATEGORY_TITLES,
+  isPolicyAttribute,
+  securityFindings,
+} from './security-findings';
+
+/** The actions the counts report, in the order they are shown. */
+export const COUNTED_ACTIONS = ['create', 'update', 'replace', 'delete', 'no-op'] as const;
+export type CountedAction = (typeof COUNTED_ACTIONS)[number];
+
+export interface ReviewOptions {
+  /** Addresses the operator explicitly allows the guard to let through (its override). */
+  readonly guardAllow?: readonly string[];
+  /** @default - read from the plan file's folder (`cdktf.out/stacks/<stack>/`), else none */
+  readonly stack?: string;
+  /** @default - the `Environment` tag of the planned resources, else none */
+  readonly environment?: string;
+}
+
+export interface PlanReview {
+  readonly markdown: string;
+  readonly counts: Readonly<Record<CountedAction, number>>;
+  /** The plan guard refuses this plan (a stateful resource would be destroyed). */
+  readonly blocked: boolean;
+}
+
+/** Reviews a plan; `planJson` is the parsed output of `terraform show -json`. */
+export function reviewPlan(planJson: unknown, options: ReviewOptions = {}): PlanReview {
+  const plan = parsePlan(planJson);
+  const changes = [...managedChanges(plan)].sort((a, b) => compare(a.address, b.address));
+  const kinds = new Map(changes.map((rc) => [rc.address, classifyChange(rc.change.actions)]));
+  const kindOf = (rc: ResourceChange) => kinds.get(rc.address)!;
+
+  const counts: Record<CountedAction, number> = {
+    create: 0,
+    update: 0,
+    replace: 0,
+    delete: 0,
+    'no-op': 0,
+  };
+  for (const rc of changes) {
+    const kind = kindOf(rc);
+    if ((COUNTED_ACTIONS as readonly string[]).includes(kind)) counts[kind as CountedAction]++;
+  }
+
+  const verdict = guardPlan(plan, { allow: options.guardAllow ?? [] });
+  const environment = options.environment ?? environmentOf(changes);
+  const lines: string[] = [];
+
+  const subject = [options.stack, environment ? `environment \`${environment}\`` : undefined]
+    .filter((s) => s)
+    .join(', ');
+  lines.push(`# Plan review${subject ? `: ${subject}` : ''}`, '');
+  if (plan.terraform_version) lines.push(`Terraform ${plan.terraform_version}.`, '');
+  lines.push('| Create | Update | Replace | Delete | No-op |');
+  lines.push('| ---: | ---: | ---: | ---: | ---: |');
+  lines.push(`| ${COUNTED_ACTIONS.map((a) => counts[a]).join(' | ')} |`, '');
+  lines.push(...verdictLines(verdict), '');
+
+  // 1. Replacements and deletions, first.
+  const destroying = changes.filter((rc) => ['replace', 'delete'].includes(kindOf(rc)));
+  destroying.sort(
+    (a, b) =>
+      Number(isStateful(b.type)) - Number(isStateful(a.type)) ||
+      compare(kindOf(a), kindOf(b)) ||
+      compare(a.address, b.address),
+  );
+  lines.push(`## Replacements and deletions (${destroying.length})`, '');
+  if (destroying.length === 0) lines.push('None: no existing object is destroyed.', '');
+  for (const rc of destroying) lines.push(...destroyingLines(rc, kindOf(rc), verdict));
+  if (destroying.length > 0) lines.push('');
+
+  // 2. Security-relevant changes.
+  lines.push(...securityLines(changes, kindOf));
+  // 3. Everything else, grouped by action.
+  lines.push(...otherChangeLines(changes, kindOf));
+  if (counts['no-op'] > 0) {
+    lines.push(`${counts['no-op']} resource(s) unchanged (no-op) are not listed.`, '');
+  }
+
+  return { markdown: `${lines.join('\n').trimEnd()}\n`, counts, blocked: verdict.blocked };
+}
+
+/** Section 2: security-relevant attribute changes, one table per category. */
+function securityLines(
+  changes: readonly ResourceChange[],
+  kindOf: (rc: ResourceChange) => ChangeKind,
+): string[] {
+  const lines: string[] = [];
+  const findings = changes
+    .filter((rc) => kindOf(rc) !== 'no-op')
+    .flatMap((rc) => securityFindings(rc, kindOf(rc)));
+  lines.push(`## Security-relevant changes (${findings.length})`, '');
+  if (findings.length === 0) {
+    lines.push(
+      'None: no change to encryption, public access, security groups, IAM policies, logging, deletion protection or backups.',
+      '',
+    );
+  }
+  for (const category of CATEGORY_ORDER) {
+    const rows = findings.filter((f) => f.category === category);
+    if (rows.length === 0) continue;
+    lines.push(`### ${CATEGORY_TITLES[category]}`, '');
+    lines.push('| Resource | Change | Attribute | Before | After | |');
+    lines.push('| --- | --- | --- | --- | --- | --- |');
+    for (const f of rows) {
+      lines.push(
+        `| \`${f.address}\` | ${f.kind} | \`${f.attribute}\` | ${cell(f.before)} | ${cell(f.after)} | ${f.warning ? `⚠️ ${f.warning}` : ''} |`,
+      );
+    }
+    lines.push('');
+  }
+
+  return lines;
+}
+
+/** Section 3: every other change, grouped by action; updates list their attributes. */
+function otherChangeLines(
+  changes: readonly ResourceChange[],
+  kindOf: (rc: ResourceChange) => ChangeKind,
+): string[] {
+  const lines: string[] = [];
+  lines.push('## Other changes', '');
+  const others: ChangeKind[] = ['create', 'update', 'read', 'forget'];
+  let listed = 0;
+  for (const kind of others) {
+    const group = changes.filter((rc) => kindOf(rc) === kind);
+    if (group.length === 0) continue;
+    listed += group.length;
+    lines.push(`### ${capitalize(kind)} (${group.length})`, '');
+    for (const rc of group) {
+      lines.push(`- \`${rc.address}\``);
+      if (kind === 'update') {
+        for (const c of attributeChanges(rc)) {
+          const change = isPolicyAttribute(String(c.path[0]))
+            ? '_statement changes under IAM policies above_'
+            : `${inline(c.before)} → ${inline(c.after)}`;
+          lines.push(`  - \`${formatPath(c.path)}\`: ${change}`);
+        }
+      }
+    }
+    lines.push('');
+  }
+  if (listed === 0) lines.push('None.', '');
+  return lines;
+}
+
+/** Reads plan JSON from a file, writes the review as Markdown, and returns it. */
+export function writeReview(
+  planJsonPath: string,
+  outMarkdownPath: string,
+  options: ReviewOptions = {},
+): PlanReview {
+  const plan: TerraformPlan = readPlanFile(planJsonPath);
+  const stack = options.stack ?? stackFromPath(planJsonPath);
+  const review = reviewPlan(plan, { ...options, stack });
+  writeFileSync(outMarkdownPath, review.markdown);
+  return review;
+}
+
+/** `cdktf.out/stacks/TapStackprod/plan.json` → `TapStackprod`. */
+export function stackFromPath(path: string): string | undefined {
+  const folder = dirname(path);
+  return basename(dirname(folder)) === 'stacks' ? basename(folder) : undefined;
+}
+
+function verdictLines(verdict: PlanGuardVerdict): string[] {
+  const out: string[] = [];
+  const findings = [...verdict.findings].sort((a, b) => compare(a.address, b.address));
+  const blocked = findings.filter((f) => f.decision === 'blocked');
+  const allowed = findings.filter((f) => f.decision === 'allowed');
+  if (verdict.blocked) {
+    out.push(
+      `**⛔ Plan guard: BLOCKED.** ` +
+        (blocked.length > 0
+          ? `This plan destroys stateful data: ${blocked.map((f) => `\`${f.address}\``).join(', ')}. ` +
+            'Apply it only once the data is known to be safe (a snapshot or export exists), by naming each address in the guard override (`--allow <address>`).'
+          : ''),
+    );
+    for (const problem of verdict.problems) out.push(`- ${problem}`);
+  } else if (allowed.length > 0) {
+    out.push(
+      `**Plan guard: passes with override** for ${allowed.map((f) => `\`${f.address}\``).join(', ')}: their data will be destroyed.`,
+    );
+  } else {
+    out.push('**Plan guard: passes.** No stateful resource is replaced or deleted.');
+  }
+  for (const unused of [...verdict.unusedAllows].sort(compare)) {
+    out.push(
+      '',
+      `Note: the override \`${unused}\` matches no deletion or replacement of a stateful resource.`,
+    );
+  }
+  return out;
+}
+
+function destroyingLines(
+  rc: ResourceChange,
+  kind: ChangeKind,
+  verdict: PlanGuardVerdict,
+): string[] {
+  const finding = verdict.findings.find((f) => f.address === rc.address);
+  const guard = !finding
+    ? 'not stateful'
+    : finding.decision === 'allowed'
+      ? `**stateful** (${finding.holds}): allowed by override`
+      : `**stateful** (${finding.holds}): ⛔ BLOCKED by the plan guard`;
+  const out = [`- **${kind}** \`${rc.address}\` (${rc.type}): ${guard}`];
+  const reason = describeActionReason(rc.action_reason);
+  if (reason) out.push(`  - why: ${reason}`);
+  const paths = (rc.change.replace_paths ?? []).map((p) => formatPath(p)).sort(compare);
+  if (kind === 'replace' && paths.length > 0) {
+    const byPath = new Map(attributeChanges(rc).map((c) => [formatPath(c.path), c]));
+    for (const p of paths) {
+      const c = byPath.get(p);
+      out.push(
+        c
+          ? `  - forces replacement: \`${p}\`: ${inline(c.before)} → ${inline(c.after)}`
+          : `  - forces replacement: \`${p}\``,
+      );
+    }
+  }
+  return out;
+}
+
+function environmentOf(changes: readonly ResourceChange[]): string | undefined {
+  const found = new Set<string>();
+  for (const rc of changes) {
+    for (const side of [rc.change.after, rc.change.before]) {
+      for (const key of ['tags_all', 'tags']) {
+        const env = valueAtPath(side, [key, 'Environment']);
+        if (typeof env === 'string' && env) found.add(env);
+      }
+    }
+  }
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
+/** A value inside inline Markdown text. */
+function inline(v: string): string {
+  return v.startsWith('(') ? `_${v}_` : `\`${v.replace(/`/g, "'")}\``;
+}
+
+/** A value inside a Markdown table cell: pipes escaped, lines joined with <br>. */
+function cell(v: string): string {
+  return v
+    .split('\n')
+    .map((line) =>
+      line.startsWith('(') ? `_${line}_` : `\`${line.replace(/`/g, "'").replace(/\|/g, '\\|')}\``,
+    )
+    .join('<br>');
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,133 @@
+/**
+ * npm run sandbox [-- --strict]
+ *
+ * The platform running locally for someone with no AWS account: starts the local AWS
+ * emulator (moto with tools/emulator/moto_server_ext.py's extensions), bootstraps the
+ * remote state in it, deploys the selected environment (ENVIRONMENT_SUFFIX, default dev,
+ * the standard profile) with the same phases as `npm run deploy` (preflight included),
+ * prints the outputs and how to point the AWS CLI/SDK at it, and stays up until Ctrl-C or
+ * SIGTERM; then the emulator is stopped and the sandbox's files (.sandbox/sandbox/) are
+ * removed. Nothing outlives it: everything it deployed lives in the emulator's memory.
+ *
+ * SANDBOX_EXIT_AFTER_DEPLOY=1 stops it right after printing (tests, CI).
+ */
+import { connect } from 'node:net';
+import { formatOutputs, killActiveChildren, PhaseTimer } from '../core';
+import { onInterrupt } from '../emulator';
+import { formatVerdict } from '../review';
+import {
+  applyPlanned,
+  deployGuardDecision,
+  describeSelection,
+  describeFailure,
+  exitWith,
+  emulatorInstructions,
+  planSelected,
+  runSummary,
+  startCommand,
+  startTargetPhase,
+  Target,
+} from '../deploy';
+
+/** True when something accepts TCP connections on the emulator's port (cheap, unlike its API). */
+function listening(endpoint: string): Promise<boolean> {
+  const url = new URL(endpoint);
+  return new Promise((resolve) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    socket.setTimeout(3000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Set by the signal handler: a shutdown is under way, the watcher must not report it. */
+let stopping = false;
+
+/** Resolves when the emulator's port is closed three checks in a row (it died on its own). */
+function watchEmulator(endpoint: string): Promise<void> {
+  return new Promise((resolve) => {
+    let misses = 0;
+    const timer = setInterval(async () => {
+      if (stopping) return;
+      misses = (await listening(endpoint)) ? 0 : misses + 1;
+      if (misses >= 3 && !stopping) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 5000);
+  });
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const started = startCommand('sandbox', argv, 'dev');
+  if (typeof started === 'number') return started;
+  const { args, selection } = started;
+  const { config } = selection;
+  const exitAfterDeploy = process.env.SANDBOX_EXIT_AFTER_DEPLOY === '1';
+  const timer = new PhaseTimer();
+  let target: Target | undefined;
+  onInterrupt(async () => {
+    stopping = true;
+    killActiveChildren();
+    await target?.stop({ removeWorkDir: true });
+    process.stdout.write('Sandbox stopped: emulator killed, .sandbox/sandbox/ removed.\n');
+  });
+  console.log(`Sandbox: ${describeSelection(config)} on a local AWS emulator`);
+
+  try {
+    target = await startTargetPhase(timer, 'sandbox', {
+      emulator: true,
+      region: config.region,
+      baseEnv: selection.env,
+    });
+    const planned = await planSelected({ timer, target, config, strict: args.strict });
+    const decision = deployGuardDecision(planned.verdict, config);
+    console.log(`${decision.heading}\n${formatVerdict(planned.verdict)}`);
+    if (!decision.proceed) throw new Error('the plan guard blocks the plan (see above)');
+    const outputs = await applyPlanned(timer, target, planned);
+
+    console.log(`\n${runSummary(timer, true)}`);
+    console.log(`\nOutputs of ${planned.stack.name}:\n${formatOutputs(outputs)}\n`);
+    console.log(
+      emulatorInstructions({
+        endpoint: target.endpoint!,
+        region: config.region,
+        environment: config.environment,
+        stackDir: planned.stack.dir,
+        cliConfigFile: target.terraform.cliConfigFile,
+      }),
+    );
+    console.log(`\nEmulator log: ${target.logDir}/emulator.log`);
+  } catch (error) {
+    console.error(`\n${describeFailure('sandbox', error)}`);
+    console.log(`\n${runSummary(timer, false)}`);
+    killActiveChildren();
+    // Keep the logs of a failed start for reading; the emulator and its state go.
+    await target?.stop();
+    if (target) console.error(`Logs kept in ${target.logDir}`);
+    return 1;
+  }
+
+  if (exitAfterDeploy) {
+    await target.stop({ removeWorkDir: true });
+    console.log(
+      '\nSANDBOX_EXIT_AFTER_DEPLOY=1: sandbox stopped (emulator killed, .sandbox/sandbox/ removed).',
+    );
+    return 0;
+  }
+  console.log('\nSandbox is up. Press Ctrl-C to stop it (everything in it is discarded).');
+  await watchEmulator(target.endpoint!);
+  console.error('The emulator stopped answering; shutting the sandbox down.');
+  await target.stop({ removeWorkDir: true });
+  return 1;
+}
+
+void exitWith(main(process.argv.slice(2)));
