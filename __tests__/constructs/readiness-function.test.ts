@@ -68,10 +68,10 @@ function only(json: Json, type: string): Json {
 describe('ReadinessFunction with minimal props', () => {
   const { text, json } = synth();
 
-  test('is Node.js 20 in the private subnets and the application security group', () => {
+  test('is Node.js 22 in the private subnets and the application security group', () => {
     expect(text).toHaveResourceWithProperties(LambdaFunction, {
       function_name: 'healthcare-readiness-prod',
-      runtime: 'nodejs20.x',
+      runtime: 'nodejs22.x',
       handler: 'index.handler',
       source_code_hash: 'HASH=',
       vpc_config: { subnet_ids: ['subnet-a', 'subnet-b'], security_group_ids: ['sg-app'] },

@@ -128,7 +128,7 @@ function validate(p: Required<Omit<ReadinessFunctionProps, 'bundle'>>): void {
 }
 
 /**
- * The readiness Lambda: Node.js 20 in the private subnets and the application security group,
+ * The readiness Lambda: Node.js 22 (nodejs22.x; nodejs20.x was deprecated on 2026-04-30) in the private subnets and the application security group,
  * least-privilege role, pre-created encrypted log group, KMS-encrypted environment and
  * dead-letter queue, X-Ray, reserved concurrency, and the metric filter that counts 503
  * answers (its alarms: `ReadinessAlarms`).
@@ -194,7 +194,7 @@ export class ReadinessFunction extends Construct {
       functionName: name,
       description: 'GET /ready: checks PostgreSQL and Redis over TLS with IAM authentication',
       role: role.arn,
-      runtime: 'nodejs20.x',
+      runtime: 'nodejs22.x',
       architectures: ['arm64'],
       handler: bundle.handler,
       filename: new TerraformAsset(this, 'code', { path: bundle.zipPath, type: AssetType.FILE })

@@ -20,6 +20,7 @@ const HIPAA = {
   backup: '164.308(a)(7)(ii)(A)',
   integrity: '164.312(c)(1)',
   contingency: '164.308(a)(7)(i)',
+  minimumNecessary: '164.502(b)',
 } as const;
 
 /**
@@ -214,6 +215,62 @@ const RESOURCE_POLICY_ATTRS: Record<string, string> = {
 };
 
 // ---------------------------------------------------------------- the rules
+
+// ---------------------------------------------------------------- Lambda runtimes
+
+/**
+ * Lambda-managed runtimes and the day AWS deprecates them (no more security patches), from
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html as of 2026-12-01. A
+ * runtime not listed fails: add it here, with its date, when AWS lists it and the
+ * installed provider accepts it.
+ */
+export const LAMBDA_RUNTIMES: Readonly<Record<string, { deprecated: string }>> = {
+  'nodejs18.x': { deprecated: '2025-09-01' },
+  'nodejs20.x': { deprecated: '2026-04-30' },
+  'nodejs22.x': { deprecated: '2027-04-30' },
+  'nodejs24.x': { deprecated: '2028-04-30' },
+  'python3.9': { deprecated: '2025-12-15' },
+  'python3.12': { deprecated: '2028-10-31' },
+  'python3.13': { deprecated: '2029-06-30' },
+  'provided.al2023': { deprecated: '2029-06-30' },
+};
+
+/** The day the runtime table was last checked against AWS: a runtime deprecated by then fails. */
+export const LAMBDA_RUNTIMES_CHECKED = '2026-12-01';
+
+function lambdaRuntime(r: TfResource): CheckResult {
+  if (attr(r, 'package_type') === 'Image')
+    return pass('container image: the image pins its runtime');
+  const runtime = String(attr(r, 'runtime') ?? '');
+  const known = LAMBDA_RUNTIMES[runtime];
+  if (!known)
+    return fail(
+      `runtime ${runtime || '(unset)'} is not in the supported-runtime table (tools/policy/rules.ts LAMBDA_RUNTIMES)`,
+    );
+  return known.deprecated > LAMBDA_RUNTIMES_CHECKED
+    ? pass(`runtime ${runtime} is supported until ${known.deprecated}`)
+    : fail(
+        `runtime ${runtime} was deprecated on ${known.deprecated}: no security patches, and AWS then blocks creating and updating functions on it`,
+      );
+}
+
+/** ElastiCache users of this stack that a user group lists. */
+function groupUsers(ctx: RuleContext, group: TfResource): TfResource[] {
+  return asList(group.attrs['user_ids'])
+    .map((id) => ctx.resolve(id))
+    .filter((u): u is TfResource => u?.type === 'aws_elasticache_user');
+}
+
+const userEnabled = (user: TfResource) =>
+  !/^\s*off(\s|$)/.test(String(attr(user, 'access_string') ?? ''));
+const authenticationType = (user: TfResource) =>
+  (first(attr(user, 'authentication_mode')) as Record<string, unknown> | undefined)?.['type'];
+
+/** A parameter of an aws_db_parameter_group, as text. */
+function dbParameter(group: TfResource, name: string): string | undefined {
+  const found = blocks(group.attrs['parameter']).find((p) => p['name'] === name);
+  return found === undefined ? undefined : String(found['value']);
+}
 
 export const RULES: readonly Rule[] = [
   // ------------------------------------------------------------ RDS
@@ -467,6 +524,59 @@ export const RULES: readonly Rule[] = [
         : fail('copy_tags_to_snapshot is not true'),
   },
 
+  {
+    id: 'HIPAA-RDS-015',
+    title: 'PostgreSQL parameter group keeps bind values (PHI) out of the logs',
+    severity: 'high',
+    resourceTypes: ['aws_db_parameter_group'],
+    rationale:
+      'Bind values are the patient data of a query: `log_parameter_max_length(_on_error) = 0` and `pgaudit.log_parameter = 0` keep them out of the PostgreSQL log and the audit log.',
+    control: { hipaa: HIPAA.minimumNecessary },
+    check: (r) => {
+      if (!String(attr(r, 'family') ?? '').startsWith('postgres'))
+        return pass(`family ${String(attr(r, 'family'))} is not PostgreSQL`);
+      const wrong = ['log_parameter_max_length', 'log_parameter_max_length_on_error']
+        .map((name) => [name, dbParameter(r, name)] as const)
+        .filter(([, value]) => value !== '0')
+        .map(([name, value]) => `${name} = ${value ?? '(unset, logs bind values)'}`);
+      const auditParameters = dbParameter(r, 'pgaudit.log_parameter');
+      if (auditParameters !== undefined && auditParameters !== '0')
+        wrong.push(`pgaudit.log_parameter = ${auditParameters}`);
+      return wrong.length === 0
+        ? pass('log_parameter_max_length = 0, log_parameter_max_length_on_error = 0')
+        : fail(`${wrong.join('; ')}: bind values (PHI) would be written to the logs`);
+    },
+  },
+  {
+    id: 'HIPAA-RDS-016',
+    title: 'PostgreSQL parameter group loads pgaudit and audits DDL and role changes',
+    severity: 'high',
+    resourceTypes: ['aws_db_parameter_group'],
+    rationale:
+      'pgaudit records who changed the schema and the roles; production adds read/write (DB_AUDIT_LOG). The extension must also be created once per database (docs/database-upgrades.md).',
+    control: { hipaa: HIPAA.audit },
+    check: (r) => {
+      if (!String(attr(r, 'family') ?? '').startsWith('postgres'))
+        return pass(`family ${String(attr(r, 'family'))} is not PostgreSQL`);
+      const libraries = (dbParameter(r, 'shared_preload_libraries') ?? '')
+        .split(',')
+        .map((l) => l.trim());
+      if (!libraries.includes('pgaudit'))
+        return fail(
+          `shared_preload_libraries = ${dbParameter(r, 'shared_preload_libraries') ?? '(unset)'} does not load pgaudit`,
+        );
+      const classes = (dbParameter(r, 'pgaudit.log') ?? '').split(',').map((c) => c.trim());
+      const missing = ['ddl', 'role'].filter(
+        (c) => !classes.includes(c) && !classes.includes('all'),
+      );
+      return missing.length === 0
+        ? pass(`pgaudit loaded; pgaudit.log = ${classes.join(',')}`)
+        : fail(
+            `pgaudit.log = ${dbParameter(r, 'pgaudit.log') ?? '(unset)'} lacks ${missing.join(', ')}`,
+          );
+    },
+  },
+
   // ------------------------------------------------------------ ElastiCache
   {
     id: 'HIPAA-EC-001',
@@ -586,6 +696,72 @@ export const RULES: readonly Rule[] = [
       )
         ? pass('slow-log is delivered to CloudWatch Logs')
         : fail('no log_delivery_configuration sends slow-log to cloudwatch-logs'),
+  },
+
+  {
+    id: 'HIPAA-EC-008',
+    title: 'ElastiCache authenticates with RBAC user groups, never an AUTH token',
+    severity: 'high',
+    resourceTypes: ['aws_elasticache_replication_group'],
+    rationale:
+      'An AUTH token is a shared password: it sits in state, and a random-password data source prints it in every plan. RBAC with IAM users has no password at all.',
+    control: { securityHub: 'ElastiCache.6', hipaa: HIPAA.authentication },
+    check: (r, ctx) => {
+      const token = attr(r, 'auth_token');
+      if (token !== undefined && token !== '') {
+        const source = ctx.resolve(token);
+        return fail(
+          source?.type === 'aws_secretsmanager_random_password'
+            ? `auth_token comes from ${source.address}: the password is printed in the plan ("Read complete … [id=<token>]") and kept in state`
+            : 'auth_token is set: a shared password in state; use user_group_ids (RBAC) with IAM-authenticated users',
+        );
+      }
+      const groups = asList(attr(r, 'user_group_ids'));
+      return groups.length > 0
+        ? pass(`user_group_ids = ${groups.join(', ')}, no auth_token`)
+        : fail('user_group_ids is not set: no RBAC user group decides who may connect');
+    },
+  },
+  {
+    id: 'HIPAA-EC-009',
+    title: 'ElastiCache users have no passwords; enabled users authenticate with IAM',
+    severity: 'high',
+    resourceTypes: ['aws_elasticache_user'],
+    control: { hipaa: HIPAA.authentication },
+    check: (r) => {
+      if (asList(attr(r, 'passwords')).length > 0 || authenticationType(r) === 'password')
+        return fail(
+          'the user has passwords: they sit in state; use authentication_mode { type = "iam" }',
+        );
+      if (!userEnabled(r)) return pass('disabled user (access_string "off …"), no password');
+      if (authenticationType(r) === 'iam') return pass('enabled user authenticated with IAM');
+      return fail(
+        isTrue(attr(r, 'no_password_required'))
+          ? `no_password_required = true on an enabled user (access_string "${String(attr(r, 'access_string'))}"): anyone in the network can connect as it`
+          : 'an enabled user without authentication_mode { type = "iam" }',
+      );
+    },
+  },
+  {
+    id: 'HIPAA-EC-010',
+    title: "ElastiCache user group replaces the open built-in 'default' user with a disabled one",
+    severity: 'critical',
+    resourceTypes: ['aws_elasticache_user_group'],
+    rationale:
+      "Every user group must hold a user named 'default'; the built-in one is `on ~* +@all nopass`, so the group's own default user must be switched off.",
+    control: { hipaa: HIPAA.access },
+    check: (r, ctx) => {
+      const byName = groupUsers(ctx, r).find((u) => attr(u, 'user_name') === 'default');
+      if (!byName)
+        return fail(
+          "no user of this stack named 'default' is in the group: the built-in default user (no password, all commands) would be",
+        );
+      return userEnabled(byName)
+        ? fail(
+            `${byName.address} (user_name default) is enabled: access_string must start with "off"`,
+          )
+        : pass(`${byName.address} is the group's default user, disabled`);
+    },
   },
 
   // ------------------------------------------------------------ KMS
@@ -1171,6 +1347,137 @@ export const RULES: readonly Rule[] = [
       hipaa: HIPAA.encryption,
     },
     check: (r, ctx) => customerManagedKey(ctx, attr(r, 'kms_master_key_id'), 'kms_master_key_id'),
+  },
+
+  // ------------------------------------------------------------ Lambda and SQS
+  {
+    id: 'HIPAA-LAMBDA-001',
+    title: 'Lambda function runs in the VPC (subnets and security groups set)',
+    severity: 'high',
+    resourceTypes: ['aws_lambda_function'],
+    control: {
+      checkov: 'CKV_AWS_117',
+      configRule: 'lambda-inside-vpc',
+      securityHub: 'Lambda.3',
+      hipaa: HIPAA.access,
+    },
+    check: (r) => {
+      const vpc = first(attr(r, 'vpc_config')) as Record<string, unknown> | undefined;
+      const subnets = asList(vpc?.['subnet_ids']);
+      const groups = asList(vpc?.['security_group_ids']);
+      return subnets.length > 0 && groups.length > 0
+        ? pass(`${subnets.length} subnet(s), ${groups.length} security group(s)`)
+        : fail(
+            'vpc_config has no subnet_ids or no security_group_ids: the function runs outside the VPC',
+          );
+    },
+  },
+  {
+    id: 'HIPAA-LAMBDA-002',
+    title: 'Lambda environment variables are encrypted with a customer-managed key',
+    severity: 'high',
+    resourceTypes: ['aws_lambda_function'],
+    control: { checkov: 'CKV_AWS_173', hipaa: HIPAA.encryption },
+    check: (r, ctx) => {
+      const environment = first(attr(r, 'environment')) as Record<string, unknown> | undefined;
+      const variables = Object.keys((environment?.['variables'] ?? {}) as object);
+      if (variables.length === 0) return pass('no environment variables');
+      return customerManagedKey(ctx, attr(r, 'kms_key_arn'), 'kms_key_arn');
+    },
+  },
+  {
+    id: 'HIPAA-LAMBDA-003',
+    title: 'Lambda X-Ray tracing is Active',
+    severity: 'low',
+    resourceTypes: ['aws_lambda_function'],
+    control: { checkov: 'CKV_AWS_50', hipaa: HIPAA.audit },
+    check: (r) => {
+      const mode = (first(attr(r, 'tracing_config')) as Record<string, unknown> | undefined)?.[
+        'mode'
+      ];
+      return mode === 'Active'
+        ? pass('tracing_config.mode = Active')
+        : fail(`tracing_config.mode = ${String(mode ?? '(unset, PassThrough)')}`);
+    },
+  },
+  {
+    id: 'HIPAA-LAMBDA-004',
+    title: 'Lambda reserved concurrency is set (at least 1)',
+    severity: 'medium',
+    resourceTypes: ['aws_lambda_function'],
+    rationale:
+      'A cap keeps one function from exhausting the account pool or the database connections; 0 would throttle it completely.',
+    control: {
+      checkov: 'CKV_AWS_115',
+      configRule: 'lambda-concurrency-check',
+      hipaa: HIPAA.contingency,
+    },
+    check: (r) => {
+      const value = attr(r, 'reserved_concurrent_executions');
+      const n = Number(value);
+      return value !== undefined && Number.isInteger(n) && n >= 1
+        ? pass(`reserved_concurrent_executions = ${n}`)
+        : fail(
+            `reserved_concurrent_executions = ${String(value ?? '(unset)')}: at least 1 required (-1 is unreserved, 0 throttles every call)`,
+          );
+    },
+  },
+  {
+    id: 'HIPAA-LAMBDA-005',
+    title: 'Lambda has a dead-letter queue for failed asynchronous calls',
+    severity: 'medium',
+    resourceTypes: ['aws_lambda_function'],
+    control: { checkov: 'CKV_AWS_116', configRule: 'lambda-dlq-check', hipaa: HIPAA.integrity },
+    check: (r) => {
+      const target = (
+        first(attr(r, 'dead_letter_config')) as Record<string, unknown> | undefined
+      )?.['target_arn'];
+      return target
+        ? pass(`dead_letter_config.target_arn = ${String(target)}`)
+        : fail('dead_letter_config.target_arn is not set: failed asynchronous events are lost');
+    },
+  },
+  {
+    id: 'HIPAA-LAMBDA-006',
+    title: 'Lambda runtime is supported (not deprecated)',
+    severity: 'high',
+    resourceTypes: ['aws_lambda_function'],
+    rationale: `Runtime table in tools/policy/rules.ts (LAMBDA_RUNTIMES), checked against AWS on ${LAMBDA_RUNTIMES_CHECKED}.`,
+    control: {
+      checkov: 'CKV_AWS_363',
+      configRule: 'lambda-function-settings-check',
+      securityHub: 'Lambda.2',
+      hipaa: HIPAA.integrity,
+    },
+    check: lambdaRuntime,
+  },
+  {
+    id: 'HIPAA-LAMBDA-007',
+    title: 'Lambda permission for a service names the calling resource (source_arn)',
+    severity: 'high',
+    resourceTypes: ['aws_lambda_permission'],
+    rationale:
+      'Without source_arn any resource of that service, in any account, could invoke the function (confused deputy).',
+    control: { checkov: 'CKV_AWS_364', securityHub: 'Lambda.1', hipaa: HIPAA.access },
+    check: (r) =>
+      attr(r, 'source_arn')
+        ? pass(`source_arn = ${String(attr(r, 'source_arn'))}`)
+        : fail(
+            `principal ${String(attr(r, 'principal'))} may invoke the function from any resource: source_arn is not set`,
+          ),
+  },
+  {
+    id: 'HIPAA-SQS-001',
+    title: 'SQS queue is encrypted with a customer-managed key',
+    severity: 'high',
+    resourceTypes: ['aws_sqs_queue'],
+    control: { checkov: 'CKV_AWS_27', securityHub: 'SQS.1', hipaa: HIPAA.encryption },
+    check: (r, ctx) =>
+      isTrue(attr(r, 'sqs_managed_sse_enabled'))
+        ? fail(
+            'sqs_managed_sse_enabled = true: SSE-SQS uses a key of the service, not a customer-managed key',
+          )
+        : customerManagedKey(ctx, attr(r, 'kms_master_key_id'), 'kms_master_key_id'),
   },
 
   // ------------------------------------------------------------ IAM

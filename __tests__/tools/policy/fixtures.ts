@@ -43,7 +43,14 @@ export const BASE: Record<string, Attrs> = {
   },
   'aws_db_parameter_group.pg': {
     family: 'postgres16',
-    parameter: [{ name: 'rds.force_ssl', value: '1' }],
+    parameter: [
+      { name: 'rds.force_ssl', value: '1' },
+      { name: 'log_parameter_max_length', value: '0' },
+      { name: 'log_parameter_max_length_on_error', value: '0' },
+      { name: 'shared_preload_libraries', value: 'pg_stat_statements,pgaudit' },
+      { name: 'pgaudit.log', value: 'ddl,role' },
+      { name: 'pgaudit.log_parameter', value: '0' },
+    ],
   },
   'aws_db_instance.db': {
     engine: 'postgres',
@@ -71,7 +78,7 @@ export const BASE: Record<string, Attrs> = {
     at_rest_encryption_enabled: 'true',
     kms_key_id: KEY,
     transit_encryption_enabled: true,
-    auth_token: '${aws_secretsmanager_secret_version.tok.secret_string}',
+    user_group_ids: ['${aws_elasticache_user_group.ug.user_group_id}'],
     automatic_failover_enabled: true,
     multi_az_enabled: true,
     snapshot_retention_limit: 14,
@@ -86,6 +93,46 @@ export const BASE: Record<string, Attrs> = {
     ],
     ...keep,
   },
+  'aws_elasticache_user.dflt': {
+    user_id: 'dflt',
+    user_name: 'default',
+    access_string: 'off -@all',
+    no_password_required: true,
+    engine: 'redis',
+  },
+  'aws_elasticache_user.app': {
+    user_id: 'app',
+    user_name: 'app',
+    access_string: 'on ~app:* -@all +@read',
+    authentication_mode: { type: 'iam' },
+    engine: 'redis',
+  },
+  'aws_elasticache_user_group.ug': {
+    user_group_id: 'ug',
+    engine: 'redis',
+    user_ids: ['${aws_elasticache_user.dflt.user_id}', '${aws_elasticache_user.app.user_id}'],
+  },
+  'aws_lambda_function.fn': {
+    function_name: 'fn',
+    runtime: 'nodejs22.x',
+    role: '${aws_iam_role.mon.arn}',
+    vpc_config: {
+      subnet_ids: ['${aws_subnet.sn.id}'],
+      security_group_ids: ['${aws_security_group.app.id}'],
+    },
+    environment: { variables: { DB_HOST: '${aws_db_instance.db.address}' } },
+    kms_key_arn: KEY,
+    tracing_config: { mode: 'Active' },
+    reserved_concurrent_executions: 2,
+    dead_letter_config: { target_arn: '${aws_sqs_queue.dlq.arn}' },
+  },
+  'aws_lambda_permission.invoke': {
+    action: 'lambda:InvokeFunction',
+    function_name: '${aws_lambda_function.fn.function_name}',
+    principal: 'apigateway.amazonaws.com',
+    source_arn: '${aws_api_gateway_rest_api.api.execution_arn}/prod/GET/ready',
+  },
+  'aws_sqs_queue.dlq': { kms_master_key_id: KEY },
   'aws_secretsmanager_secret.sec': { kms_key_id: KEY, recovery_window_in_days: 30, ...keep },
   'aws_cloudwatch_log_group.lg': { kms_key_id: KEY, retention_in_days: 2192 },
   'aws_vpc.vpc': { cidr_block: '10.40.0.0/16' },
@@ -352,7 +399,7 @@ export const FAIL_CASES: Record<string, FailCase> = {
   },
   'HIPAA-EC-003': {
     target: rg,
-    patch: { [rg]: { auth_token: undefined } },
+    patch: { [rg]: { user_group_ids: undefined } },
     detail: /neither auth_token nor user_group_ids/,
   },
   'HIPAA-EC-004': {
@@ -374,6 +421,101 @@ export const FAIL_CASES: Record<string, FailCase> = {
     target: rg,
     patch: { [rg]: { log_delivery_configuration: undefined } },
     detail: /slow-log/,
+  },
+  'HIPAA-EC-008': {
+    target: rg,
+    patch: {
+      [rg]: {
+        user_group_ids: undefined,
+        auth_token: '${data.aws_secretsmanager_random_password.tok.random_password}',
+      },
+      'data.aws_secretsmanager_random_password.tok': { password_length: 64 },
+    },
+    detail:
+      /auth_token comes from data\.aws_secretsmanager_random_password\.tok: the password is printed in the plan/,
+  },
+  'HIPAA-EC-009': {
+    target: 'aws_elasticache_user.app',
+    patch: {
+      'aws_elasticache_user.app': {
+        authentication_mode: undefined,
+        no_password_required: true,
+      },
+    },
+    detail: /no_password_required = true on an enabled user .*: anyone in the network can connect/,
+  },
+  'HIPAA-EC-010': {
+    target: 'aws_elasticache_user_group.ug',
+    patch: { 'aws_elasticache_user.dflt': { access_string: 'on ~* +@all' } },
+    detail: /aws_elasticache_user\.dflt \(user_name default\) is enabled/,
+  },
+  'HIPAA-RDS-015': {
+    target: 'aws_db_parameter_group.pg',
+    patch: {
+      'aws_db_parameter_group.pg': {
+        parameter: [
+          { name: 'rds.force_ssl', value: '1' },
+          { name: 'log_parameter_max_length_on_error', value: '0' },
+          { name: 'shared_preload_libraries', value: 'pgaudit' },
+          { name: 'pgaudit.log', value: 'ddl,role' },
+        ],
+      },
+    },
+    detail: /log_parameter_max_length = \(unset, logs bind values\): bind values \(PHI\)/,
+  },
+  'HIPAA-RDS-016': {
+    target: 'aws_db_parameter_group.pg',
+    patch: {
+      'aws_db_parameter_group.pg': {
+        parameter: [
+          { name: 'rds.force_ssl', value: '1' },
+          { name: 'log_parameter_max_length', value: '0' },
+          { name: 'log_parameter_max_length_on_error', value: '0' },
+          { name: 'shared_preload_libraries', value: 'pg_stat_statements' },
+        ],
+      },
+    },
+    detail: /shared_preload_libraries = pg_stat_statements does not load pgaudit/,
+  },
+  'HIPAA-LAMBDA-001': {
+    target: 'aws_lambda_function.fn',
+    patch: { 'aws_lambda_function.fn': { vpc_config: undefined } },
+    detail: /runs outside the VPC/,
+  },
+  'HIPAA-LAMBDA-002': {
+    target: 'aws_lambda_function.fn',
+    patch: { 'aws_lambda_function.fn': { kms_key_arn: undefined } },
+    detail: /kms_key_arn is not set: the AWS-managed key would be used/,
+  },
+  'HIPAA-LAMBDA-003': {
+    target: 'aws_lambda_function.fn',
+    patch: { 'aws_lambda_function.fn': { tracing_config: { mode: 'PassThrough' } } },
+    detail: /tracing_config\.mode = PassThrough/,
+  },
+  'HIPAA-LAMBDA-004': {
+    target: 'aws_lambda_function.fn',
+    patch: { 'aws_lambda_function.fn': { reserved_concurrent_executions: -1 } },
+    detail: /reserved_concurrent_executions = -1: at least 1 required/,
+  },
+  'HIPAA-LAMBDA-005': {
+    target: 'aws_lambda_function.fn',
+    patch: { 'aws_lambda_function.fn': { dead_letter_config: undefined } },
+    detail: /dead_letter_config\.target_arn is not set/,
+  },
+  'HIPAA-LAMBDA-006': {
+    target: 'aws_lambda_function.fn',
+    patch: { 'aws_lambda_function.fn': { runtime: 'nodejs20.x' } },
+    detail: /runtime nodejs20\.x was deprecated on 2026-04-30/,
+  },
+  'HIPAA-LAMBDA-007': {
+    target: 'aws_lambda_permission.invoke',
+    patch: { 'aws_lambda_permission.invoke': { source_arn: undefined } },
+    detail: /principal apigateway\.amazonaws\.com may invoke the function from any resource/,
+  },
+  'HIPAA-SQS-001': {
+    target: 'aws_sqs_queue.dlq',
+    patch: { 'aws_sqs_queue.dlq': { kms_master_key_id: undefined, sqs_managed_sse_enabled: true } },
+    detail: /sqs_managed_sse_enabled = true/,
   },
   'HIPAA-KMS-001': {
     target: 'aws_kms_key.k',

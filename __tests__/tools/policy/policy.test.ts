@@ -11,7 +11,12 @@ import {
   summarize,
   toJson,
 } from '../../../tools/policy/report';
-import { RULES, UNKNOWN_WAIVER_RULE_ID } from '../../../tools/policy/rules';
+import {
+  LAMBDA_RUNTIMES,
+  LAMBDA_RUNTIMES_CHECKED,
+  RULES,
+  UNKNOWN_WAIVER_RULE_ID,
+} from '../../../tools/policy/rules';
 import { synthesizeStack } from '../../../tools/policy/stacks';
 import { buildContext, inferProfile, listResources } from '../../../tools/policy/terraform';
 import type { PolicyResult } from '../../../tools/policy/types';
@@ -245,7 +250,10 @@ describe('rule details', () => {
     });
     expect(one(rbac, 'HIPAA-EC-003', 'aws_elasticache_replication_group.rg').status).toBe('PASS');
     const literal = run({
-      'aws_elasticache_replication_group.rg': { auth_token: 'plaintext-token-123' },
+      'aws_elasticache_replication_group.rg': {
+        auth_token: 'plaintext-token-123',
+        user_group_ids: undefined,
+      },
     });
     expect(one(literal, 'HIPAA-EC-003', 'aws_elasticache_replication_group.rg').detail).toMatch(
       /literal/,
@@ -369,6 +377,122 @@ describe('rule details', () => {
     expect(one(r, 'HIPAA-KMS-002', 'aws_kms_key.k').status).toBe('PASS');
     expect(one(r, 'HIPAA-KMS-003', 'aws_kms_key_policy.kp').status).toBe('FAIL');
     expect(one(r, 'HIPAA-KMS-003', 'aws_kms_key.k').status).toBe('PASS');
+  });
+});
+
+describe('rule details: Lambda, SQS, ElastiCache RBAC, PostgreSQL parameters', () => {
+  const fn = 'aws_lambda_function.fn';
+  const detail = (patch: Patch, id: string, address: string) => one(run(patch), id, address);
+
+  test('a function without environment variables needs no key; a container image pins its runtime', () => {
+    expect(
+      detail({ [fn]: { environment: undefined, kms_key_arn: undefined } }, 'HIPAA-LAMBDA-002', fn),
+    ).toMatchObject({ status: 'PASS', detail: 'no environment variables' });
+    expect(
+      detail({ [fn]: { package_type: 'Image', runtime: undefined } }, 'HIPAA-LAMBDA-006', fn),
+    ).toMatchObject({ status: 'PASS', detail: 'container image: the image pins its runtime' });
+  });
+
+  test('an unknown runtime fails and names the table; a supported one says until when', () => {
+    expect(detail({ [fn]: { runtime: 'nodejs8.10' } }, 'HIPAA-LAMBDA-006', fn).detail).toBe(
+      'runtime nodejs8.10 is not in the supported-runtime table (tools/policy/rules.ts LAMBDA_RUNTIMES)',
+    );
+    expect(detail({}, 'HIPAA-LAMBDA-006', fn).detail).toBe(
+      'runtime nodejs22.x is supported until 2027-04-30',
+    );
+    expect(LAMBDA_RUNTIMES_CHECKED).toBe('2026-12-01');
+    expect(LAMBDA_RUNTIMES['nodejs20.x'].deprecated < LAMBDA_RUNTIMES_CHECKED).toBe(true);
+  });
+
+  test('unset tracing and reserved concurrency 0 fail with their values', () => {
+    expect(detail({ [fn]: { tracing_config: undefined } }, 'HIPAA-LAMBDA-003', fn).detail).toBe(
+      'tracing_config.mode = (unset, PassThrough)',
+    );
+    expect(
+      detail({ [fn]: { reserved_concurrent_executions: 0 } }, 'HIPAA-LAMBDA-004', fn),
+    ).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/= 0: at least 1/) });
+    expect(
+      detail({ [fn]: { reserved_concurrent_executions: undefined } }, 'HIPAA-LAMBDA-004', fn)
+        .detail,
+    ).toMatch(/= \(unset\)/);
+  });
+
+  test('an SQS queue with the AWS-managed key fails', () => {
+    expect(
+      detail(
+        { 'aws_sqs_queue.dlq': { kms_master_key_id: 'alias/aws/sqs' } },
+        'HIPAA-SQS-001',
+        'aws_sqs_queue.dlq',
+      ).status,
+    ).toBe('FAIL');
+  });
+
+  test('a literal AUTH token and a group without RBAC fail EC-008', () => {
+    const rg = 'aws_elasticache_replication_group.rg';
+    expect(detail({ [rg]: { auth_token: 'x'.repeat(32) } }, 'HIPAA-EC-008', rg).detail).toBe(
+      'auth_token is set: a shared password in state; use user_group_ids (RBAC) with IAM-authenticated users',
+    );
+    expect(detail({ [rg]: { user_group_ids: [] } }, 'HIPAA-EC-008', rg).detail).toBe(
+      'user_group_ids is not set: no RBAC user group decides who may connect',
+    );
+  });
+
+  test('users with passwords fail; a disabled user passes; an enabled user must use IAM', () => {
+    const app = 'aws_elasticache_user.app';
+    expect(detail({ [app]: { passwords: ['${var.pw}'] } }, 'HIPAA-EC-009', app).detail).toMatch(
+      /has passwords/,
+    );
+    expect(
+      detail({ [app]: { authentication_mode: { type: 'password' } } }, 'HIPAA-EC-009', app).status,
+    ).toBe('FAIL');
+    expect(detail({}, 'HIPAA-EC-009', 'aws_elasticache_user.dflt').detail).toBe(
+      'disabled user (access_string "off …"), no password',
+    );
+    expect(detail({ [app]: { authentication_mode: undefined } }, 'HIPAA-EC-009', app).detail).toBe(
+      'an enabled user without authentication_mode { type = "iam" }',
+    );
+  });
+
+  test("a user group without its own 'default' user fails EC-010", () => {
+    const ug = 'aws_elasticache_user_group.ug';
+    expect(
+      detail(
+        { [ug]: { user_ids: ['default', '${aws_elasticache_user.app.user_id}'] } },
+        'HIPAA-EC-010',
+        ug,
+      ).detail,
+    ).toMatch(/^no user of this stack named 'default' is in the group/);
+  });
+
+  test('PostgreSQL parameter rules: audit bind values, missing classes, other engines', () => {
+    const pg = 'aws_db_parameter_group.pg';
+    const withParameters = (parameter: Array<{ name: string; value: string }>) => ({
+      [pg]: { parameter },
+    });
+    const logged = withParameters([
+      { name: 'log_parameter_max_length', value: '0' },
+      { name: 'log_parameter_max_length_on_error', value: '-1' },
+      { name: 'pgaudit.log_parameter', value: '1' },
+    ]);
+    expect(detail(logged, 'HIPAA-RDS-015', pg).detail).toBe(
+      'log_parameter_max_length_on_error = -1; pgaudit.log_parameter = 1: bind values (PHI) would be written to the logs',
+    );
+    const noRole = withParameters([
+      { name: 'shared_preload_libraries', value: 'pgaudit' },
+      { name: 'pgaudit.log', value: 'ddl' },
+    ]);
+    expect(detail(noRole, 'HIPAA-RDS-016', pg).detail).toBe('pgaudit.log = ddl lacks role');
+    const all = withParameters([
+      { name: 'shared_preload_libraries', value: 'pgaudit' },
+      { name: 'pgaudit.log', value: 'all' },
+    ]);
+    expect(detail(all, 'HIPAA-RDS-016', pg).status).toBe('PASS');
+    for (const id of ['HIPAA-RDS-015', 'HIPAA-RDS-016']) {
+      expect(detail({ [pg]: { family: 'mysql8.0', parameter: [] } }, id, pg)).toMatchObject({
+        status: 'PASS',
+        detail: 'family mysql8.0 is not PostgreSQL',
+      });
+    }
   });
 });
 
