@@ -49,6 +49,8 @@ export class LockedBucket extends Construct {
   readonly bucketName: string;
   readonly bucketArn: string;
   readonly bucketId: string;
+  /** The bucket itself, for policy waivers. */
+  readonly resource: S3Bucket;
   /** The bucket policy: writers (CloudTrail, S3 logging) depend on it. */
   readonly policy: S3BucketPolicy;
 
@@ -64,6 +66,7 @@ export class LockedBucket extends Construct {
       objectLockEnabled: props.objectLock !== undefined,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
+    this.resource = bucket;
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
     this.bucketId = bucket.id;

@@ -1,6 +1,7 @@
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
+import { waivePolicy } from '../policy/waiver';
 import { LockedBucket } from './locked-bucket';
 
 export interface StateAccessLogsProps {
@@ -59,6 +60,11 @@ export class StateAccessLogs extends Construct {
         },
       ],
     });
+    waivePolicy(
+      this.bucket.resource,
+      'HIPAA-S3-002',
+      'S3 delivers server access logs only to a target bucket with SSE-S3 default encryption (SSE-KMS is not supported for the target): https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html. The logs hold request metadata, not PHI; the state objects themselves stay under the state key.',
+    );
     this.logging = new S3BucketLoggingA(this, 'state-bucket-logging', {
       provider: props.provider,
       bucket: props.stateBucketName,
