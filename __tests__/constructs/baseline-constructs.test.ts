@@ -66,6 +66,13 @@ describe('LockedBucket', () => {
     policyStatements: () => [],
   };
 
+  it('throws when a protected bucket would be emptied by destroy', () => {
+    expect(
+      () =>
+        new LockedBucket(freshStack(), 'b', { ...props, preventDestroy: true, forceDestroy: true }),
+    ).toThrow('forceDestroy with preventDestroy: a protected bucket is never emptied by Terraform');
+  });
+
   it('throws when a locked bucket has no KMS key', () => {
     expect(() => new LockedBucket(freshStack(), 'b', { ...props, kmsKeyArn: undefined })).toThrow(
       'objectLock without kmsKeyArn',

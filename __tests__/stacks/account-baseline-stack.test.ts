@@ -648,9 +648,11 @@ describe('AccountBaselineStack, standard profile', () => {
     ]);
   });
 
-  it('does not protect keys, buckets or vaults from destroy', () => {
+  it('does not protect keys, buckets or vaults from destroy; only the access logs are emptied by it', () => {
     for (const type of ['aws_kms_key', 'aws_s3_bucket', 'aws_backup_vault'])
       for (const body of all(parsed, type)) expect(body.lifecycle).toBeUndefined();
+    expect(named(parsed, 'aws_s3_bucket', 'state-access-logs').force_destroy).toBe(true);
+    expect(named(parsed, 'aws_s3_bucket', 'audit_archive').force_destroy).toBe(false);
   });
 });
 

@@ -36,6 +36,12 @@ export interface LockedBucketProps {
   readonly policyStatements: (bucketArn: string) => DataAwsIamPolicyDocumentStatement[];
   /** @default false */
   readonly preventDestroy?: boolean;
+  /**
+   * Let `terraform destroy` empty the bucket first (never together with preventDestroy;
+   * locked object versions still cannot be deleted early).
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
   /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
@@ -64,6 +70,7 @@ export class LockedBucket extends Construct {
       provider,
       bucket: props.bucketName,
       objectLockEnabled: props.objectLock !== undefined,
+      forceDestroy: props.forceDestroy ?? false,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
     });
     this.resource = bucket;
@@ -163,6 +170,10 @@ export class LockedBucket extends Construct {
 function validate(props: LockedBucketProps, glacierAfterDays: number): void {
   const lockDays = props.objectLock?.days ?? 0;
   const rules = [
+    {
+      failed: props.forceDestroy === true && props.preventDestroy === true,
+      message: `forceDestroy with preventDestroy: a protected bucket is never emptied by Terraform`,
+    },
     {
       failed: props.objectLock !== undefined && props.kmsKeyArn === undefined,
       message: `objectLock without kmsKeyArn: a locked archive is encrypted with a customer-managed key (SSE-S3 is for access-log targets, which cannot be locked)`,

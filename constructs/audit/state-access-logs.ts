@@ -45,6 +45,8 @@ export class StateAccessLogs extends Construct {
       bucketName: props.logBucketName,
       expirationDays: props.retentionDays,
       preventDestroy: props.preventDestroy,
+      // Outside production the logs (request metadata) go with the account baseline.
+      forceDestroy: !props.preventDestroy,
       provider: props.provider,
       policyStatements: (bucketArn) => [
         {
