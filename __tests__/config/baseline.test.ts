@@ -161,6 +161,21 @@ describe('bad settings stop with one message naming setting, value and rule', ()
     ]);
   });
 
+  it('reports a blank value once, even where two rules read it', () => {
+    expect(problemsOf({ BASELINE_CLOUDTRAIL: 'off', BASELINE_CONFIG: '' })).toEqual([
+      {
+        setting: 'BASELINE_CONFIG',
+        value: '',
+        rule: 'is set but blank; give a value or unset it to use the default',
+      },
+      {
+        setting: 'BASELINE_CONFIG',
+        value: 'on',
+        rule: expect.stringMatching(/^needs BASELINE_CLOUDTRAIL=on/),
+      },
+    ]);
+  });
+
   it('throws when a switch is not on or off', () => {
     expect(problemsOf({ BASELINE_CLOUDTRAIL: 'yes' })).toContainEqual({
       setting: 'BASELINE_CLOUDTRAIL',

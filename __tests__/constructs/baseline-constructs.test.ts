@@ -1,5 +1,6 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing, TerraformStack } from 'cdktf';
+import { AuditTrail } from '../../constructs/audit/audit-trail';
 import { LockedBucket, LockedBucketProps } from '../../constructs/audit/locked-bucket';
 import { TrailAlarms } from '../../constructs/audit/trail-alarms';
 import { PhiBackup, PhiBackupProps } from '../../constructs/backup/phi-backup';
@@ -98,6 +99,36 @@ describe('LockedBucket', () => {
   it('throws when the Glacier transition day is not a positive whole number', () => {
     expect(() => new LockedBucket(freshStack(), 'b', { ...props, glacierAfterDays: 0 })).toThrow(
       'glacierAfterDays = 0: must be a whole number of days, at least 1',
+    );
+  });
+});
+
+describe('AuditTrail', () => {
+  it('records management events only and names no Config role when none is given', () => {
+    const stack = freshStack();
+    new AuditTrail(stack, 'a', {
+      scope,
+      trailName: 't',
+      logGroupName: '/g',
+      logsRoleName: 'r',
+      keyAlias: 'alias/a',
+      archiveBucketName: 'b',
+      archiveLockMode: 'GOVERNANCE',
+      archiveRetentionDays: 1,
+      logRetentionDays: 1,
+    });
+    const parsed = JSON.parse(Testing.synth(stack));
+    expect(Object.values(parsed.resource.aws_cloudtrail)[0]).toMatchObject({
+      event_selector: [{ read_write_type: 'All', include_management_events: true }],
+    });
+    expect(JSON.stringify(Object.values(parsed.resource.aws_cloudtrail)[0])).not.toContain(
+      'data_resource',
+    );
+    const docs = Object.values(parsed.data.aws_iam_policy_document) as Array<{
+      statement: Array<{ sid: string }>;
+    }>;
+    expect(docs.flatMap((d) => d.statement.map((s) => s.sid))).not.toContain(
+      'ConfigRoleEncryptsDeliveries',
     );
   });
 });
