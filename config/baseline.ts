@@ -360,17 +360,7 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
     );
   }
 
-  const cloudTrail = reader.flag('baselineCloudTrail');
-  const config = reader.flag('baselineConfig');
-  if (config && !cloudTrail) {
-    const raw = reader.raw(BASELINE_SETTINGS.baselineConfig);
-    reader.fail(
-      raw?.label ?? BASELINE_SETTINGS.baselineConfig.envVar,
-      raw?.value ?? 'on',
-      'needs BASELINE_CLOUDTRAIL=on: Config delivers to the audit archive the trail stack part creates; set BASELINE_CONFIG=off too when both run centrally',
-    );
-  }
-
+  const controls = readControls(reader);
   const alarmEmail = reader.raw(BASELINE_SETTINGS.baselineAlarmEmail);
   if (alarmEmail && !EMAIL_PATTERN.test(alarmEmail.value)) {
     reader.fail(
@@ -380,20 +370,7 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
     );
   }
 
-  const archiveRetentionDays = reader.integer(
-    'baselineArchiveRetentionDays',
-    d.archiveRetentionDays,
-    1,
-    36500,
-  );
-  if (isProduction && archiveRetentionDays < HIPAA_RETENTION_DAYS) {
-    const raw = reader.raw(BASELINE_SETTINGS.baselineArchiveRetentionDays)!;
-    reader.fail(
-      raw.label,
-      raw.value,
-      `must be at least ${HIPAA_RETENTION_DAYS} (6 years, HIPAA 164.316(b)(2)(i)) with the production profile`,
-    );
-  }
+  const archiveRetentionDays = readArchiveRetention(reader, isProduction, d.archiveRetentionDays);
 
   const result: BaselineConfig = {
     stackId: BASELINE_STACK_ID,
@@ -401,11 +378,7 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
     isProduction,
     region,
     drRegion,
-    cloudTrail,
-    config,
-    guardDuty: reader.flag('baselineGuardDuty'),
-    securityHub: reader.flag('baselineSecurityHub'),
-    accountWide: reader.flag('baselineAccountWide'),
+    ...controls,
     alarmEmail: alarmEmail?.value,
     archiveLockMode: reader.oneOf<ObjectLockMode>('baselineArchiveLockMode', d.archiveLockMode, [
       'COMPLIANCE',
@@ -431,6 +404,47 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
   };
   if (reader.problems.length > 0) throw new ConfigError(dedupe(reader.problems));
   return result;
+}
+
+/** The on/off switches; Config needs the trail's archive. */
+function readControls(reader: BaselineReader) {
+  const cloudTrail = reader.flag('baselineCloudTrail');
+  const config = reader.flag('baselineConfig');
+  if (config && !cloudTrail) {
+    const raw = reader.raw(BASELINE_SETTINGS.baselineConfig);
+    reader.fail(
+      raw?.label ?? BASELINE_SETTINGS.baselineConfig.envVar,
+      raw?.value ?? 'on',
+      'needs BASELINE_CLOUDTRAIL=on: Config delivers to the audit archive the trail stack part creates; set BASELINE_CONFIG=off too when both run centrally',
+    );
+  }
+
+  return {
+    cloudTrail,
+    config,
+    guardDuty: reader.flag('baselineGuardDuty'),
+    securityHub: reader.flag('baselineSecurityHub'),
+    accountWide: reader.flag('baselineAccountWide'),
+  };
+}
+
+/** Object Lock retention of the archive; six years at least in production. */
+function readArchiveRetention(
+  reader: BaselineReader,
+  isProduction: boolean,
+  fallback: number,
+): number {
+  const archiveRetentionDays = reader.integer('baselineArchiveRetentionDays', fallback, 1, 36500);
+  if (isProduction && archiveRetentionDays < HIPAA_RETENTION_DAYS) {
+    const raw = reader.raw(BASELINE_SETTINGS.baselineArchiveRetentionDays)!;
+    reader.fail(
+      raw.label,
+      raw.value,
+      `must be at least ${HIPAA_RETENTION_DAYS} (6 years, HIPAA 164.316(b)(2)(i)) with the production profile`,
+    );
+  }
+
+  return archiveRetentionDays;
 }
 
 function dedupe(problems: ConfigProblem[]): ConfigProblem[] {

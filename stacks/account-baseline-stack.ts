@@ -1,5 +1,6 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -49,8 +50,6 @@ export class AccountBaselineStack extends TerraformStack {
   constructor(scope: Construct, props: AccountBaselineStackProps) {
     const { config, stateBackend } = props;
     super(scope, config.stackId);
-    const names = config.names;
-    const protect = config.protectStatefulResources;
     const tags = [{ tags: { ...BASELINE_TAGS } }];
 
     new AwsProvider(this, 'aws', { region: config.region, defaultTags: tags });
@@ -64,72 +63,104 @@ export class AccountBaselineStack extends TerraformStack {
     const accountId = new DataAwsCallerIdentity(this, 'account').accountId;
     const partition = new DataAwsPartition(this, 'partition').partition;
     const home: KeyScope = { accountId, partition, region: config.region };
-    const unique = (prefix: string, region: string) => `${prefix}-${accountId}-${region}`;
 
     const configRole = config.config
-      ? configServiceRole(this, 'config-role', { name: names.configRole, accountId, partition })
-      : undefined;
-
-    if (config.cloudTrail) {
-      const state = stateBackend.s3;
-      this.trail = new AuditTrail(this, 'audit', {
-        scope: home,
-        trailName: names.trail,
-        logGroupName: names.trailLogGroup,
-        logsRoleName: names.trailLogsRole,
-        keyAlias: names.auditKeyAlias,
-        archiveBucketName: unique(names.archiveBucketPrefix, config.region),
-        archiveLockMode: config.archiveLockMode,
-        archiveRetentionDays: config.archiveRetentionDays,
-        logRetentionDays: config.trailLogRetentionDays,
-        dataEventBucketArns: [`arn:${partition}:s3:::${state.bucket}`],
-        configRoleArn: configRole?.arn,
-        kmsDeletionWindowDays: config.kmsDeletionWindowDays,
-        preventDestroy: protect,
-      });
-      // Access logs must land in the state bucket's region, which may not be the home region.
-      const stateProvider =
-        state.region === config.region
-          ? undefined
-          : new AwsProvider(this, 'aws-state', {
-              alias: 'state',
-              region: state.region,
-              defaultTags: tags,
-            });
-      new StateAccessLogs(this, 'state-access-logs', {
-        stateBucketName: state.bucket,
-        accountId,
-        partition,
-        logBucketName: unique(names.accessLogBucketPrefix, state.region),
-        retentionDays: config.archiveRetentionDays + 1,
-        provider: stateProvider,
-        preventDestroy: protect,
-      });
-      new TrailAlarms(this, 'trail-alarms', {
-        logGroupName: this.trail.logGroupName,
-        topicName: names.alarmTopic,
-        topicKeyArn: this.trail.key.keyArn,
-        accountId,
-        namespace: names.alarmNamespace,
-        alarmNamePrefix: 'healthcare-account',
-        alarmEmail: config.alarmEmail,
-      });
-      if (configRole !== undefined) {
-        new ConfigRecorder(this, 'config', {
-          recorderName: names.configRecorder,
-          role: configRole,
+      ? configServiceRole(this, 'config-role', {
+          name: config.names.configRole,
           accountId,
-          bucketName: this.trail.archive.bucketName,
-          bucketArn: this.trail.archive.bucketArn,
-          keyArn: this.trail.key.keyArn,
-          s3KeyPrefix: CONFIG_PREFIX,
-          includeGlobalResourceTypes: config.accountWide,
-          conformancePackName: names.conformancePack,
-        });
-      }
-    }
+          partition,
+        })
+      : undefined;
+    if (config.cloudTrail) this.trail = this.audit(props, home, tags, configRole);
 
-    this.backup = new PhiBackup(this, 'backup', {
+    this.backup = this.backups(config, home, drProvider);
+    if (config.guardDuty) new GuardDuty(this, 'guardduty');
+    if (config.securityHub)
+      new SecurityHub(this, 'security-hub', { partition, region: config.region });
+    new AccountSettings(this, 'account-settings', {
+      accountId,
+      partition,
+      apiGatewayCloudWatchRoleName: config.names.apiGatewayCloudWatchRole,
+      accountWide: config.accountWide,
+    });
+
+    this.outputs();
+  }
+
+  /** Trail, archive, state access logs, trail alarms and (when on) AWS Config. */
+  private audit(
+    props: AccountBaselineStackProps,
+    home: KeyScope,
+    tags: { tags: Record<string, string> }[],
+    configRole: IamRole | undefined,
+  ): AuditTrail {
+    const { config, stateBackend } = props;
+    const { accountId, partition } = home;
+    const names = config.names;
+    const protect = config.protectStatefulResources;
+    const state = stateBackend.s3;
+    const unique = (prefix: string, region: string) => `${prefix}-${accountId}-${region}`;
+    const trail = new AuditTrail(this, 'audit', {
+      scope: home,
+      trailName: names.trail,
+      logGroupName: names.trailLogGroup,
+      logsRoleName: names.trailLogsRole,
+      keyAlias: names.auditKeyAlias,
+      archiveBucketName: unique(names.archiveBucketPrefix, config.region),
+      archiveLockMode: config.archiveLockMode,
+      archiveRetentionDays: config.archiveRetentionDays,
+      logRetentionDays: config.trailLogRetentionDays,
+      dataEventBucketArns: [`arn:${partition}:s3:::${state.bucket}`],
+      configRoleArn: configRole?.arn,
+      kmsDeletionWindowDays: config.kmsDeletionWindowDays,
+      preventDestroy: protect,
+    });
+    // Access logs must land in the state bucket's region, which may not be the home region.
+    const stateProvider =
+      state.region === config.region
+        ? undefined
+        : new AwsProvider(this, 'aws-state', {
+            alias: 'state',
+            region: state.region,
+            defaultTags: tags,
+          });
+    new StateAccessLogs(this, 'state-access-logs', {
+      stateBucketName: state.bucket,
+      accountId,
+      partition,
+      logBucketName: unique(names.accessLogBucketPrefix, state.region),
+      retentionDays: config.archiveRetentionDays + 1,
+      provider: stateProvider,
+      preventDestroy: protect,
+    });
+    new TrailAlarms(this, 'trail-alarms', {
+      logGroupName: trail.logGroupName,
+      topicName: names.alarmTopic,
+      topicKeyArn: trail.key.keyArn,
+      accountId,
+      namespace: names.alarmNamespace,
+      alarmNamePrefix: 'healthcare-account',
+      alarmEmail: config.alarmEmail,
+    });
+    if (configRole !== undefined) {
+      new ConfigRecorder(this, 'config', {
+        recorderName: names.configRecorder,
+        role: configRole,
+        accountId,
+        bucketName: trail.archive.bucketName,
+        bucketArn: trail.archive.bucketArn,
+        keyArn: trail.key.keyArn,
+        s3KeyPrefix: CONFIG_PREFIX,
+        includeGlobalResourceTypes: config.accountWide,
+        conformancePackName: names.conformancePack,
+      });
+    }
+    return trail;
+  }
+
+  private backups(config: BaselineConfig, home: KeyScope, drProvider: AwsProvider): PhiBackup {
+    const names = config.names;
+    return new PhiBackup(this, 'backup', {
       scope: home,
       drScope: { ...home, region: config.drRegion },
       drProvider,
@@ -146,20 +177,8 @@ export class AccountBaselineStack extends TerraformStack {
       monthlyRetentionDays: config.monthlyBackupRetentionDays,
       continuousRetentionDays: config.continuousBackupRetentionDays,
       kmsDeletionWindowDays: config.kmsDeletionWindowDays,
-      preventDestroy: protect,
+      preventDestroy: config.protectStatefulResources,
     });
-
-    if (config.guardDuty) new GuardDuty(this, 'guardduty');
-    if (config.securityHub)
-      new SecurityHub(this, 'security-hub', { partition, region: config.region });
-    new AccountSettings(this, 'account-settings', {
-      accountId,
-      partition,
-      apiGatewayCloudWatchRoleName: names.apiGatewayCloudWatchRole,
-      accountWide: config.accountWide,
-    });
-
-    this.outputs();
   }
 
   private outputs(): void {

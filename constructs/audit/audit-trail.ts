@@ -73,8 +73,49 @@ export class AuditTrail extends Construct {
       preventDestroy: props.preventDestroy,
     });
 
+    this.archive = this.archiveBucket(props);
+
+    const logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      name: props.logGroupName,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: this.key.keyArn,
+    });
+    this.logGroupName = logGroup.name;
+
+    const { role, rolePolicy } = this.logsRole(props, logGroup.arn);
+
+    const dataBuckets = props.dataEventBucketArns ?? [];
+    const trail = new Cloudtrail(this, 'trail', {
+      name: props.trailName,
+      s3BucketName: this.archive.bucketName,
+      s3KeyPrefix: TRAIL_PREFIX,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      enableLogging: true,
+      kmsKeyId: this.key.keyArn,
+      cloudWatchLogsGroupArn: `${logGroup.arn}:*`,
+      cloudWatchLogsRoleArn: role.arn,
+      eventSelector: [
+        {
+          readWriteType: 'All',
+          includeManagementEvents: true,
+          dataResource:
+            dataBuckets.length > 0
+              ? [{ type: 'AWS::S3::Object', values: dataBuckets.map((arn) => `${arn}/`) }]
+              : undefined,
+        },
+      ],
+      dependsOn: [this.archive.policy, rolePolicy],
+    });
+    this.trailName = trail.name;
+  }
+
+  /** The Object Lock archive; only this trail may write its prefix. */
+  private archiveBucket(props: AuditTrailProps): LockedBucket {
+    const accountId = props.scope.accountId;
     const trailFiles = `${TRAIL_PREFIX}/AWSLogs/${accountId}/*`;
-    this.archive = new LockedBucket(this, 'archive', {
+    return new LockedBucket(this, 'archive', {
       bucketName: props.archiveBucketName,
       kmsKeyArn: this.key.keyArn,
       objectLock: { mode: props.archiveLockMode, days: props.archiveRetentionDays },
@@ -106,14 +147,11 @@ export class AuditTrail extends Construct {
         },
       ],
     });
+  }
 
-    const logGroup = new CloudwatchLogGroup(this, 'log-group', {
-      name: props.logGroupName,
-      retentionInDays: props.logRetentionDays,
-      kmsKeyId: this.key.keyArn,
-    });
-    this.logGroupName = logGroup.name;
-
+  /** The role CloudTrail delivers to the log group with: streams of that group only. */
+  private logsRole(props: AuditTrailProps, logGroupArn: string) {
+    const accountId = props.scope.accountId;
     const role = new IamRole(this, 'logs-role', {
       name: props.logsRoleName,
       description: 'CloudTrail delivers the account trail to its CloudWatch log group',
@@ -139,37 +177,13 @@ export class AuditTrail extends Construct {
             Sid: 'WriteTrailLogStreams',
             Effect: 'Allow',
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-            Resource: `${logGroup.arn}:log-stream:*`,
+            Resource: `${logGroupArn}:log-stream:*`,
           },
         ],
       }),
     });
 
-    const dataBuckets = props.dataEventBucketArns ?? [];
-    const trail = new Cloudtrail(this, 'trail', {
-      name: props.trailName,
-      s3BucketName: this.archive.bucketName,
-      s3KeyPrefix: TRAIL_PREFIX,
-      isMultiRegionTrail: true,
-      includeGlobalServiceEvents: true,
-      enableLogFileValidation: true,
-      enableLogging: true,
-      kmsKeyId: this.key.keyArn,
-      cloudWatchLogsGroupArn: `${logGroup.arn}:*`,
-      cloudWatchLogsRoleArn: role.arn,
-      eventSelector: [
-        {
-          readWriteType: 'All',
-          includeManagementEvents: true,
-          dataResource:
-            dataBuckets.length > 0
-              ? [{ type: 'AWS::S3::Object', values: dataBuckets.map((arn) => `${arn}/`) }]
-              : undefined,
-        },
-      ],
-      dependsOn: [this.archive.policy, rolePolicy],
-    });
-    this.trailName = trail.name;
+    return { role, rolePolicy };
   }
 }
 
@@ -186,43 +200,10 @@ export function auditKeyStatements(
   logGroupArn: string,
   configRoleArn?: string,
 ): DataAwsIamPolicyDocumentStatement[] {
-  const { accountId, partition, region } = scope;
-  const trailContext = {
-    test: 'StringLike',
-    variable: 'kms:EncryptionContext:aws:cloudtrail:arn',
-    values: [`arn:${partition}:cloudtrail:*:${accountId}:trail/*`],
-  };
-  const sourceTrail = { test: 'StringEquals', variable: 'aws:SourceArn', values: [trailArn] };
-  const cloudTrail = [{ type: 'Service', identifiers: ['cloudtrail.amazonaws.com'] }];
+  const { accountId, region } = scope;
   const account = [{ type: 'AWS', identifiers: [accountRoot(scope)] }];
   const statements: DataAwsIamPolicyDocumentStatement[] = [
-    {
-      sid: 'CloudTrailEncryptsTrailFiles',
-      effect: 'Allow',
-      principals: cloudTrail,
-      actions: ['kms:GenerateDataKey*'],
-      resources: ['*'],
-      condition: [sourceTrail, trailContext],
-    },
-    {
-      sid: 'CloudTrailDescribesKey',
-      effect: 'Allow',
-      principals: cloudTrail,
-      actions: ['kms:DescribeKey'],
-      resources: ['*'],
-      condition: [sourceTrail],
-    },
-    {
-      sid: 'AccountDecryptsTrailFiles',
-      effect: 'Allow',
-      principals: account,
-      actions: ['kms:Decrypt', 'kms:ReEncryptFrom'],
-      resources: ['*'],
-      condition: [
-        { test: 'StringEquals', variable: 'kms:CallerAccount', values: [accountId] },
-        trailContext,
-      ],
-    },
+    ...cloudTrailStatements(scope, trailArn),
     {
       sid: 'AccountReadsArchiveThroughS3',
       effect: 'Allow',
@@ -276,4 +257,49 @@ export function auditKeyStatements(
     });
   }
   return statements;
+}
+
+/** CloudTrail encrypts (this trail, this account's trail context) and account principals decrypt trail files. */
+function cloudTrailStatements(
+  scope: KeyScope,
+  trailArn: string,
+): DataAwsIamPolicyDocumentStatement[] {
+  const { accountId, partition } = scope;
+  const trailContext = {
+    test: 'StringLike',
+    variable: 'kms:EncryptionContext:aws:cloudtrail:arn',
+    values: [`arn:${partition}:cloudtrail:*:${accountId}:trail/*`],
+  };
+  const sourceTrail = { test: 'StringEquals', variable: 'aws:SourceArn', values: [trailArn] };
+  const cloudTrail = [{ type: 'Service', identifiers: ['cloudtrail.amazonaws.com'] }];
+  const account = [{ type: 'AWS', identifiers: [accountRoot(scope)] }];
+  return [
+    {
+      sid: 'CloudTrailEncryptsTrailFiles',
+      effect: 'Allow',
+      principals: cloudTrail,
+      actions: ['kms:GenerateDataKey*'],
+      resources: ['*'],
+      condition: [sourceTrail, trailContext],
+    },
+    {
+      sid: 'CloudTrailDescribesKey',
+      effect: 'Allow',
+      principals: cloudTrail,
+      actions: ['kms:DescribeKey'],
+      resources: ['*'],
+      condition: [sourceTrail],
+    },
+    {
+      sid: 'AccountDecryptsTrailFiles',
+      effect: 'Allow',
+      principals: account,
+      actions: ['kms:Decrypt', 'kms:ReEncryptFrom'],
+      resources: ['*'],
+      condition: [
+        { test: 'StringEquals', variable: 'kms:CallerAccount', values: [accountId] },
+        trailContext,
+      ],
+    },
+  ];
 }

@@ -122,6 +122,17 @@ export class LockedBucket extends Construct {
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
 
+    this.policy = this.bucketPolicy(bucket, publicAccessBlock, props);
+    this.lifecycleRules(bucket, versioning, props, glacierAfterDays);
+  }
+
+  /** Deny anything without TLS, then the writers' statements. */
+  private bucketPolicy(
+    bucket: S3Bucket,
+    publicAccessBlock: S3BucketPublicAccessBlock,
+    props: LockedBucketProps,
+  ): S3BucketPolicy {
+    const provider = props.provider;
     const document = new DataAwsIamPolicyDocument(this, 'policy-document', {
       provider,
       statement: [
@@ -136,16 +147,24 @@ export class LockedBucket extends Construct {
         ...props.policyStatements(bucket.arn),
       ],
     });
-    this.policy = new S3BucketPolicy(this, 'policy', {
+    return new S3BucketPolicy(this, 'policy', {
       provider,
       bucket: bucket.id,
       policy: document.json,
       // S3 refuses policy updates while the public access block is being written.
       dependsOn: [publicAccessBlock],
     });
+  }
 
+  /** To Glacier, then expiry (current and noncurrent versions) after the retention. */
+  private lifecycleRules(
+    bucket: S3Bucket,
+    versioning: S3BucketVersioningA,
+    props: LockedBucketProps,
+    glacierAfterDays: number,
+  ): void {
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
-      provider,
+      provider: props.provider,
       bucket: bucket.id,
       rule: [
         {

@@ -62,6 +62,29 @@ export class PhiBackup extends Construct {
     super(scope, id);
     validate(props);
     const tag = props.selectionTag ?? { key: 'DataClassification', value: 'PHI' };
+    const { vault, drVault, keyArns } = this.vaults(props);
+    const plan = new BackupPlan(this, 'plan', {
+      name: props.planName,
+      rule: planRules(props, vault.name, drVault.arn),
+    });
+
+    const role = this.serviceRole(props, keyArns);
+    new BackupSelection(this, 'selection', {
+      name: props.selectionName,
+      planId: plan.id,
+      iamRoleArn: role.arn,
+      selectionTag: [{ type: 'STRINGEQUALS', key: tag.key, value: tag.value }],
+    });
+
+    this.vaultName = vault.name;
+    this.vaultArn = vault.arn;
+    this.drVaultArn = drVault.arn;
+    this.planId = plan.id;
+    this.roleArn = role.arn;
+  }
+
+  /** The two vaults, each under its own key, each with Vault Lock. */
+  private vaults(props: PhiBackupProps) {
     const protect = props.preventDestroy ? { preventDestroy: true } : undefined;
 
     const key = new ServiceKey(this, 'key', {
@@ -113,61 +136,7 @@ export class PhiBackup extends Construct {
       ...lock,
     });
 
-    const copyTo = (deleteAfter: number, coldStorageAfter?: number) => [
-      { destinationVaultArn: drVault.arn, lifecycle: { deleteAfter, coldStorageAfter } },
-    ];
-    const rules: BackupPlanRule[] = [
-      {
-        ruleName: 'daily',
-        targetVaultName: vault.name,
-        schedule: 'cron(0 3 ? * * *)',
-        startWindow: 60,
-        completionWindow: 360,
-        lifecycle: { deleteAfter: props.dailyRetentionDays },
-        copyAction: copyTo(props.dailyRetentionDays),
-      },
-      {
-        // RDS point-in-time recovery through AWS Backup (AWS maximum 35 days); copies
-        // to another region arrive as snapshots.
-        ruleName: 'continuous',
-        targetVaultName: vault.name,
-        schedule: 'cron(0 5 ? * * *)',
-        enableContinuousBackup: true,
-        startWindow: 60,
-        completionWindow: 360,
-        lifecycle: { deleteAfter: props.continuousRetentionDays },
-        copyAction: copyTo(props.continuousRetentionDays),
-      },
-    ];
-    if (props.monthlyRetentionDays !== undefined) {
-      rules.push({
-        ruleName: 'monthly',
-        targetVaultName: vault.name,
-        schedule: 'cron(0 4 1 * ? *)',
-        startWindow: 60,
-        completionWindow: 720,
-        lifecycle: {
-          coldStorageAfter: COLD_STORAGE_AFTER_DAYS,
-          deleteAfter: props.monthlyRetentionDays,
-        },
-        copyAction: copyTo(props.monthlyRetentionDays, COLD_STORAGE_AFTER_DAYS),
-      });
-    }
-    const plan = new BackupPlan(this, 'plan', { name: props.planName, rule: rules });
-
-    const role = this.serviceRole(props, [key.keyArn, drKey.keyArn]);
-    new BackupSelection(this, 'selection', {
-      name: props.selectionName,
-      planId: plan.id,
-      iamRoleArn: role.arn,
-      selectionTag: [{ type: 'STRINGEQUALS', key: tag.key, value: tag.value }],
-    });
-
-    this.vaultName = vault.name;
-    this.vaultArn = vault.arn;
-    this.drVaultArn = drVault.arn;
-    this.planId = plan.id;
-    this.roleArn = role.arn;
+    return { vault, drVault, keyArns: [key.keyArn, drKey.keyArn] };
   }
 
   /** The role AWS Backup takes and restores with: AWS's managed policies plus the two keys. */
@@ -224,6 +193,55 @@ export class PhiBackup extends Construct {
     });
     return role;
   }
+}
+
+/** Daily, continuous (RDS point in time) and, in production, monthly; each copied to the DR vault. */
+export function planRules(
+  props: PhiBackupProps,
+  vaultName: string,
+  drVaultArn: string,
+): BackupPlanRule[] {
+  const copyTo = (deleteAfter: number, coldStorageAfter?: number) => [
+    { destinationVaultArn: drVaultArn, lifecycle: { deleteAfter, coldStorageAfter } },
+  ];
+  const rules: BackupPlanRule[] = [
+    {
+      ruleName: 'daily',
+      targetVaultName: vaultName,
+      schedule: 'cron(0 3 ? * * *)',
+      startWindow: 60,
+      completionWindow: 360,
+      lifecycle: { deleteAfter: props.dailyRetentionDays },
+      copyAction: copyTo(props.dailyRetentionDays),
+    },
+    {
+      // RDS point-in-time recovery through AWS Backup (AWS maximum 35 days); copies
+      // to another region arrive as snapshots.
+      ruleName: 'continuous',
+      targetVaultName: vaultName,
+      schedule: 'cron(0 5 ? * * *)',
+      enableContinuousBackup: true,
+      startWindow: 60,
+      completionWindow: 360,
+      lifecycle: { deleteAfter: props.continuousRetentionDays },
+      copyAction: copyTo(props.continuousRetentionDays),
+    },
+  ];
+  if (props.monthlyRetentionDays !== undefined) {
+    rules.push({
+      ruleName: 'monthly',
+      targetVaultName: vaultName,
+      schedule: 'cron(0 4 1 * ? *)',
+      startWindow: 60,
+      completionWindow: 720,
+      lifecycle: {
+        coldStorageAfter: COLD_STORAGE_AFTER_DAYS,
+        deleteAfter: props.monthlyRetentionDays,
+      },
+      copyAction: copyTo(props.monthlyRetentionDays, COLD_STORAGE_AFTER_DAYS),
+    });
+  }
+  return rules;
 }
 
 /** AWS managed policies of the backup role (S3 needs its own pair). */
