@@ -128,6 +128,9 @@ const SRC = {
   s3Kms: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html',
   s3KmsHeaders:
     'https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html',
+  putObjectDefaultKey: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html',
+  s3ConditionKeys:
+    'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html',
   dynamodbKms: 'https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html',
   keyPolicyRoot: 'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html',
   tls: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html',
@@ -292,7 +295,7 @@ const MUST_BE_DENIED: Row[] = [
     context: () => sseWith(OTHER_KEY),
     expect: 'denied',
     because: 'explicit deny',
-    source: SRC.s3KmsHeaders,
+    source: SRC.s3ConditionKeys,
   },
   {
     row: 'The deployer uploads state with aws:kms but without the state key id (S3 would use aws/s3)',
@@ -302,7 +305,7 @@ const MUST_BE_DENIED: Row[] = [
     context: () => sseWith(undefined),
     expect: 'denied',
     because: 'explicit deny',
-    source: SRC.s3KmsHeaders,
+    source: SRC.putObjectDefaultKey,
   },
   {
     row: 'An administrator of another account reads the state',
