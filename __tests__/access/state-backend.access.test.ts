@@ -8,6 +8,7 @@ import { Testing } from 'cdktf';
 import { loadStateBackend } from '../../config/backend';
 import { StateBackendStack } from '../../stacks/state-backend-stack';
 import { AccessRow, Caller, proveRow } from './support/rows';
+import { resolveEncryptionContext } from './support/simulate';
 import {
   bucketByName,
   dynamodbTableByName,
@@ -400,5 +401,92 @@ describe('access proofs, TapStateBackend', () => {
     test.each(MUST_BE_DENIED.map((r) => [r.row, r] as const))('%s', async (_row, r) => {
       await proveRow(r, world);
     });
+  });
+});
+
+describe('access-proof machinery', () => {
+  const world = stateWorld();
+  const denyRow = MUST_BE_DENIED.find((r) => r.because === 'explicit deny') as Row;
+
+  it('fails a row with the row as the message when the policy stops giving its answer', async () => {
+    // The bucket policy without its Deny statements: the non-TLS read is no longer denied.
+    const bucket = world.bucket.policy as PolicyDocument;
+    const weakened = { ...bucket, Statement: bucket.Statement.filter((s) => s.Effect !== 'Deny') };
+    const broken = { ...world, stateObject: { ...world.stateObject, policy: weakened } };
+    await expect(proveRow(denyRow, broken)).rejects.toThrow(
+      new RegExp(
+        `^${denyRow.row.replace(/[()]/g, '\\$&')}\\n  expected denied \\(explicit deny\\), simulated allowed`,
+      ),
+    );
+  });
+
+  it('refuses a denied row that does not say why', async () => {
+    await expect(proveRow({ ...denyRow, because: undefined }, world)).rejects.toThrow(
+      'a "denied" row must say why',
+    );
+  });
+
+  it('stops on an interpolation it has no test value for', () => {
+    const stack = new SynthesizedStack('Fixture', { provider: { aws: [{ region: 'eu-west-1' }] } });
+    expect(() => stack.resolve('${aws_lambda_function.x.arn}', 'fixture.policy')).toThrow(
+      'Fixture fixture.policy: unknown interpolation ${aws_lambda_function.x.arn}',
+    );
+    expect(() => stack.resolve('${data.aws_ami.x.id}', 'fixture.policy')).toThrow(
+      'unknown interpolation ${data.aws_ami.x.id}',
+    );
+  });
+
+  it('decides kms:EncryptionContext conditions visibly and refuses operators it does not resolve', () => {
+    const policy: PolicyDocument = {
+      Statement: [
+        {
+          Sid: 'Logs',
+          Effect: 'Allow',
+          Action: 'kms:GenerateDataKey',
+          Resource: '*',
+          Condition: {
+            ArnLike: {
+              'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:eu-west-1:${TEST_ACCOUNT}:*`,
+            },
+            StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT },
+          },
+        },
+      ],
+    };
+    const ours = `arn:aws:logs:eu-west-1:${TEST_ACCOUNT}:log-group:/x`;
+    const decisions: string[] = [];
+    expect(
+      resolveEncryptionContext(policy, { 'kms:EncryptionContext:aws:logs:arn': ours }, decisions),
+    ).toEqual({
+      Statement: [
+        {
+          Sid: 'Logs',
+          Effect: 'Allow',
+          Action: 'kms:GenerateDataKey',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceAccount': TEST_ACCOUNT } },
+        },
+      ],
+    });
+    expect(decisions).toEqual([
+      `Logs: ArnLike kms:EncryptionContext:aws:logs:arn "arn:aws:logs:eu-west-1:${TEST_ACCOUNT}:*" vs "${ours}" → true`,
+    ]);
+    const theirs = `arn:aws:logs:eu-west-1:${OTHER_ACCOUNT}:log-group:/x`;
+    expect(
+      resolveEncryptionContext(policy, { 'kms:EncryptionContext:aws:logs:arn': theirs }, [])
+        .Statement,
+    ).toEqual([]);
+    expect(resolveEncryptionContext(policy, {}, []).Statement).toEqual([]);
+    const negated = {
+      Statement: [
+        {
+          ...policy.Statement[0],
+          Condition: { ArnNotLike: policy.Statement[0].Condition!.ArnLike },
+        },
+      ],
+    };
+    expect(() => resolveEncryptionContext(negated, {}, [])).toThrow(
+      'Logs: ArnNotLike on kms:EncryptionContext:aws:logs:arn is not resolved by the access proofs',
+    );
   });
 });
