@@ -650,7 +650,11 @@ describe('with the real runner', () => {
       ENVIRONMENT_SUFFIX: 'dev',
       STATE_USE_PATH_STYLE: 'true',
     });
-    expect([...result.stacks.keys()].sort()).toEqual(['TapStackdev', BOOTSTRAP_STACK]);
+    expect([...result.stacks.keys()].sort()).toEqual([
+      'TapAccountBaseline',
+      'TapStackdev',
+      BOOTSTRAP_STACK,
+    ]);
     const json = JSON.parse(
       fs.readFileSync(path.join(stackOf(result, 'TapStackdev').dir, 'cdk.tf.json'), 'utf8'),
     );
