@@ -6,5 +6,7 @@
 export * from './attribute-changes';
 export * from './plan-guard';
 export * from './plan-json';
+export * from './plan-references';
 export * from './plan-review';
+export * from './posture';
 export * from './security-findings';

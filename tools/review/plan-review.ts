@@ -4,15 +4,16 @@
  *
  *   1. title (stack, environment), counts by action, the plan guard's verdict;
  *   2. every replacement and deletion, first, each flagged when it destroys stateful data;
- *   3. security-relevant attribute changes with before → after values, by category;
- *   4. every other change, grouped by action.
+ *   3. the security posture of each new resource, one line each (posture.ts);
+ *   4. security-relevant attribute changes of existing resources, before → after, by category;
+ *   5. every other change: updates with their attributes, other new resources counted by type.
  *
  * Sensitive values (before_sensitive/after_sensitive) are never printed, values Terraform
  * learns only during apply (after_unknown) are shown as such, and the output is sorted so
  * the same plan always gives the same text.
  */
-import { writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import {
   ChangeKind,
   classifyChange,
@@ -33,6 +34,8 @@ import {
   isPolicyAttribute,
   securityFindings,
 } from './security-findings';
+import { Posture, POSTURE_GROUP_TITLES, PostureGroup, postureOf } from './posture';
+import { PlanReferences } from './plan-references';
 
 /** The actions the counts report, in the order they are shown. */
 export const COUNTED_ACTIONS = ['create', 'update', 'replace', 'delete', 'no-op'] as const;
@@ -45,6 +48,11 @@ export interface ReviewOptions {
   readonly stack?: string;
   /** @default - the `Environment` tag of the planned resources, else none */
   readonly environment?: string;
+  /**
+   * Addresses with `lifecycle.prevent_destroy` (plan JSON does not carry lifecycle).
+   * @default - read by writeReview from the synthesized `cdk.tf.json` beside the plan, else none
+   */
+  readonly preventDestroy?: ReadonlySet<string>;
 }
 
 export interface PlanReview {
@@ -100,10 +108,18 @@ export function reviewPlan(planJson: unknown, options: ReviewOptions = {}): Plan
   for (const rc of destroying) lines.push(...destroyingLines(rc, kindOf(rc), verdict));
   if (destroying.length > 0) lines.push('');
 
-  // 2. Security-relevant changes.
+  // 2. The posture of every new resource, one line each.
+  const refs = new PlanReferences(plan, changes);
+  const postures = new Map<string, Posture>();
+  for (const rc of changes.filter((c) => kindOf(c) === 'create')) {
+    const posture = postureOf(rc, refs, { preventDestroy: options.preventDestroy });
+    if (posture) postures.set(rc.address, posture);
+  }
+  lines.push(...postureLines([...postures.values()]));
+  // 3. Security-relevant changes of existing resources.
   lines.push(...securityLines(changes, kindOf));
-  // 3. Everything else, grouped by action.
-  lines.push(...otherChangeLines(changes, kindOf));
+  // 4. Everything else, grouped by action.
+  lines.push(...otherChangeLines(changes, kindOf, postures));
   if (counts['no-op'] > 0) {
     lines.push(`${counts['no-op']} resource(s) unchanged (no-op) are not listed.`, '');
   }
@@ -118,12 +134,12 @@ function securityLines(
 ): string[] {
   const lines: string[] = [];
   const findings = changes
-    .filter((rc) => kindOf(rc) !== 'no-op')
+    .filter((rc) => kindOf(rc) !== 'no-op' && kindOf(rc) !== 'create')
     .flatMap((rc) => securityFindings(rc, kindOf(rc)));
-  lines.push(`## Security-relevant changes (${findings.length})`, '');
+  lines.push(`## Security-relevant changes to existing resources (${findings.length})`, '');
   if (findings.length === 0) {
     lines.push(
-      'None: no change to encryption, public access, security groups, IAM policies, logging, deletion protection or backups.',
+      'None: no existing resource changes its encryption, public access, security groups, IAM policies, logging, deletion protection or backups.',
       '',
     );
   }
@@ -144,15 +160,64 @@ function securityLines(
   return lines;
 }
 
-/** Section 3: every other change, grouped by action; updates list their attributes. */
+/** Section 2: one line per new resource with a posture, grouped by tier; ⚠️ first. */
+function postureLines(postures: readonly Posture[]): string[] {
+  const lines = [`## Security posture of new resources (${postures.length})`, ''];
+  if (postures.length === 0) {
+    lines.push(
+      'None: this plan creates nothing that holds data, opens access or grants rights.',
+      '',
+    );
+    return lines;
+  }
+  const warned = postures.filter((p) => p.warnings.length > 0);
+  lines.push(
+    warned.length === 0
+      ? 'No new resource is weaker than the platform defaults (no ⚠️ below).'
+      : `⚠️ ${warned.length} new resource(s) weaker than the platform defaults: ${warned.map((p) => `\`${p.address}\``).join(', ')}.`,
+    '',
+  );
+  for (const group of Object.keys(POSTURE_GROUP_TITLES) as PostureGroup[]) {
+    const rows = postures.filter((p) => p.group === group);
+    if (rows.length === 0) continue;
+    lines.push(`### ${POSTURE_GROUP_TITLES[group]} (${rows.length})`, '');
+    lines.push('| Resource | Posture |', '| --- | --- |');
+    for (const p of rows) {
+      const warning = p.warnings.length ? `⚠️ ${p.warnings.join('; ')}<br>` : '';
+      lines.push(`| \`${p.address}\` | ${warning}${p.facets.map(escapeCell).join('<br>')} |`);
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+}
+
+/** The last section: updates with their attributes; new resources without a posture, counted by type. */
 function otherChangeLines(
   changes: readonly ResourceChange[],
   kindOf: (rc: ResourceChange) => ChangeKind,
+  postures: ReadonlyMap<string, Posture>,
 ): string[] {
   const lines: string[] = [];
   lines.push('## Other changes', '');
-  const others: ChangeKind[] = ['create', 'update', 'read', 'forget'];
   let listed = 0;
+  const plainCreates = changes.filter((rc) => kindOf(rc) === 'create' && !postures.has(rc.address));
+  if (plainCreates.length > 0) {
+    listed += plainCreates.length;
+    const byType = new Map<string, number>();
+    for (const rc of plainCreates) byType.set(rc.type, (byType.get(rc.type) ?? 0) + 1);
+    lines.push(`### Other new resources (${plainCreates.length})`, '');
+    lines.push(
+      [...byType.entries()]
+        .map(([type, n]) => (n > 1 ? `\`${type}\` × ${n}` : `\`${type}\``))
+        .join(', '),
+      '',
+    );
+  }
+  const others: ChangeKind[] = ['update', 'read', 'forget'];
   for (const kind of others) {
     const group = changes.filter((rc) => kindOf(rc) === kind);
     if (group.length === 0) continue;
@@ -183,9 +248,26 @@ export function writeReview(
 ): PlanReview {
   const plan: TerraformPlan = readPlanFile(planJsonPath);
   const stack = options.stack ?? stackFromPath(planJsonPath);
-  const review = reviewPlan(plan, { ...options, stack });
+  const preventDestroy =
+    options.preventDestroy ?? preventDestroyOf(join(dirname(planJsonPath), 'cdk.tf.json'));
+  const review = reviewPlan(plan, { ...options, stack, preventDestroy });
   writeFileSync(outMarkdownPath, review.markdown);
   return review;
+}
+
+/** Addresses whose `lifecycle.prevent_destroy` is true in a synthesized stack, if it exists. */
+export function preventDestroyOf(cdkTfJson: string): ReadonlySet<string> {
+  const out = new Set<string>();
+  if (!existsSync(cdkTfJson)) return out;
+  const doc = JSON.parse(readFileSync(cdkTfJson, 'utf8')) as {
+    resource?: Record<string, Record<string, { lifecycle?: { prevent_destroy?: boolean } }>>;
+  };
+  for (const [type, byName] of Object.entries(doc.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName)) {
+      if (body.lifecycle?.prevent_destroy === true) out.add(`${type}.${name}`);
+    }
+  }
+  return out;
 }
 
 /** `cdktf.out/stacks/TapStackprod/plan.json` → `TapStackprod`. */

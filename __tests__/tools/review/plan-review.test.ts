@@ -112,8 +112,12 @@ describe('reviewPlan', () => {
   test('calls out a security-group rule open to 0.0.0.0/0 as one readable line', () => {
     const { markdown } = reviewPlan(load('review-mixed.json'));
     const sg = 'aws_vpc_security_group_ingress_rule.database_postgres_from_anywhere_1C2D3E4F';
-    expect(row(markdown, sg, 'rule')).toContain(
-      '`ingress tcp 5432 from 0.0.0.0/0 ("PostgreSQL from anywhere")` | ⚠️ open to the internet',
+    // A new rule is part of the new resources' posture, flagged.
+    expect(section(markdown, 'Security posture of new resources')).toContain(
+      `| \`${sg}\` | ⚠️ open to the internet<br>rules: ingress tcp 5432 from 0.0.0.0/0 ("PostgreSQL from anywhere") |`,
+    );
+    expect(section(markdown, 'Security posture of new resources')).toContain(
+      `⚠️ 1 new resource(s) weaker than the platform defaults: \`${sg}\`.`,
     );
   });
 
@@ -170,8 +174,12 @@ describe('reviewPlan', () => {
   test('lists every other change grouped by action, and counts the unchanged', () => {
     const { markdown } = reviewPlan(load('review-mixed.json'));
     const other = section(markdown, 'Other changes');
-    expect(other.indexOf('### Create (2)')).toBeLessThan(other.indexOf('### Update (4)'));
-    expect(other).toContain('- `aws_kms_key.data-key_key_8E9F0A1B`');
+    // Both new resources have a posture line, so none is repeated here.
+    expect(other).not.toContain('### Create');
+    expect(other).not.toContain('Other new resources');
+    expect(section(markdown, 'Security posture of new resources (2)')).toContain(
+      '| `aws_kms_key.data-key_key_8E9F0A1B` | rotation on<br>protection: deletion window 30 days |',
+    );
     expect(other).toContain('  - `settings[0].throttling_burst_limit`: `200` → `400`');
     expect(other).toContain('2 resource(s) unchanged (no-op) are not listed.');
     expect(other).not.toContain('aws_subnet.');
@@ -556,9 +564,13 @@ describe('reviewPlan on an errored plan without stateful changes', () => {
       // The forcing path is a whole block: no single before → after to show.
       '  - forces replacement: `network_interfaces[0]`',
       '',
-      '## Security-relevant changes (0)',
+      '## Security posture of new resources (0)',
       '',
-      'None: no change to encryption, public access, security groups, IAM policies, logging, deletion protection or backups.',
+      'None: this plan creates nothing that holds data, opens access or grants rights.',
+      '',
+      '## Security-relevant changes to existing resources (0)',
+      '',
+      'None: no existing resource changes its encryption, public access, security groups, IAM policies, logging, deletion protection or backups.',
       '',
       '## Other changes',
       '',
