@@ -1,7 +1,8 @@
 /** The target of a run: AWS as configured, or a local emulator with the remote state bootstrapped in it. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
@@ -18,7 +19,7 @@ import {
   TerraformSetup,
 } from '../core';
 import { Emulator, startEmulator } from '../emulator';
-import { createPreflightClients, PreflightClients } from '../preflight';
+import { ACCOUNT_BASELINE_STACK, createPreflightClients, PreflightClients } from '../preflight';
 import type { OpsCommand } from './args';
 import { BOOTSTRAP_STACK, PROJECT_ROOT, workDirFor } from './project';
 import {
@@ -116,6 +117,42 @@ function emulatorPreflightClients(region: string, endpoint: string): PreflightCl
   };
 }
 
+/** The emulator's stand-in for TapAccountBaseline's API Gateway CloudWatch role. */
+export const EMULATOR_APIGW_LOGGING_ROLE = 'emulator-apigateway-cloudwatch';
+
+/**
+ * Every environment's API stage logs through the account's API Gateway CloudWatch role,
+ * which TapAccountBaseline sets and preflight requires. The emulator is a fresh account
+ * each run: it gets that one account setting (a role API Gateway may assume, set with
+ * UpdateAccount), not the whole baseline (docs/account-baseline.md deploys that).
+ */
+export async function setApiGatewayLoggingRole(region: string, endpoint: string): Promise<string> {
+  const config = { region, endpoint, credentials: EMULATOR_CREDENTIALS, maxAttempts: 2 };
+  const trust = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'apigateway.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      },
+    ],
+  };
+  const created = await new IAMClient(config).send(
+    new CreateRoleCommand({
+      RoleName: EMULATOR_APIGW_LOGGING_ROLE,
+      AssumeRolePolicyDocument: JSON.stringify(trust),
+    }),
+  );
+  const arn = created.Role!.Arn!;
+  await new APIGatewayClient(config).send(
+    new UpdateAccountCommand({
+      patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: arn }],
+    }),
+  );
+  return arn;
+}
+
 function emulatorTarget(
   options: TargetOptions,
   emulator: Emulator,
@@ -159,8 +196,9 @@ function emulatorTarget(
       const plan = join(boot.dir, 'tfplan');
       await terraformPlan(boot.dir, env, plan, opts);
       await terraformApply(boot.dir, env, plan, opts);
+      const role = await setApiGatewayLoggingRole(options.region, emulator.endpoint);
       bootstrapped = true;
-      return `${BOOTSTRAP_STACK} applied; its local state: ${relative(PROJECT_ROOT, bootstrapStatePath)}`;
+      return `${BOOTSTRAP_STACK} applied; its local state: ${relative(PROJECT_ROOT, bootstrapStatePath)}; API Gateway logs through ${role} (stands in for ${ACCOUNT_BASELINE_STACK})`;
     },
     preflightClients: (region) => emulatorPreflightClients(region, emulator.endpoint),
     async stop(stopOptions = {}) {

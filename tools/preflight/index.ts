@@ -1,2 +1,3 @@
 /** Preflight: can this account and region take this configuration? */
 export * from './preflight';
+export * from './deploy-gates';

@@ -1,4 +1,7 @@
 import * as fs from 'node:fs';
+import { APIGatewayClient, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../../config/config';
@@ -350,9 +353,28 @@ describe('startTarget', () => {
     });
     expect(target.outdir).toBe(path.join(workDir, 'cdktf.out'));
 
+    const iam = mockClient(IAMClient);
+    const apigateway = mockClient(APIGatewayClient);
+    const roleArn = 'arn:aws:iam::123456789012:role/emulator-apigateway-cloudwatch';
+    iam.on(CreateRoleCommand).resolves({ Role: { Arn: roleArn } as never });
+    apigateway.on(UpdateAccountCommand).resolves({ cloudwatchRoleArn: roleArn });
     const result = await synth(target.outdir, target.env, { runner });
     const note = await target.prepare(result);
     expect(note).toMatch(/TapStateBackend applied; its local state: /);
+    // The emulator account gets the one baseline setting preflight requires.
+    expect(note).toMatch(
+      new RegExp(`API Gateway logs through ${roleArn} \\(stands in for TapAccountBaseline\\)$`),
+    );
+    const role = iam.commandCalls(CreateRoleCommand)[0].args[0].input;
+    expect(role.RoleName).toBe('emulator-apigateway-cloudwatch');
+    expect(JSON.parse(role.AssumeRolePolicyDocument!).Statement[0].Principal).toEqual({
+      Service: 'apigateway.amazonaws.com',
+    });
+    expect(apigateway.commandCalls(UpdateAccountCommand)[0].args[0].input).toEqual({
+      patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: roleArn }],
+    });
+    iam.restore();
+    apigateway.restore();
     for (const stack of result.stacks.values()) {
       expect(fs.readFileSync(path.join(stack.dir, EMULATOR_OVERRIDE_FILE), 'utf8')).toBe(
         emulatorOverride(),
