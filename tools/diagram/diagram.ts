@@ -5,7 +5,7 @@
  *   resources ──fold──▶ nodes ──collapse per AZ──▶ Graphviz DOT ──@viz-js/viz──▶ SVG
  *
  * - Resources are grouped in clusters per tier (edge, public, application, data,
- *   security/keys, observability, state backend), then per construct (the construct path
+ *   security/keys, observability, state backend, account baseline), then per construct (the construct path
  *   in each resource's `//`.metadata.path).
  * - Detail resources fold into the resource they configure (a KMS alias into its key, a
  *   route into its route table, API methods into the REST API, security-group rules into
@@ -39,7 +39,7 @@ export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 /** Prefixes and names of environment variables that change what main.ts synthesizes. */
 const CONFIG_ENV =
-  /^(ENVIRONMENT_SUFFIX|AWS_REGION|AWS_DEFAULT_REGION|PLATFORM_PROFILE|VPC_CIDR|AZ_COUNT|NAT_GATEWAYS|[A-Z]+_SUBNET_CIDRS|DB_.*|CACHE_.*|API_.*|WAF_.*|LOG_.*|SECRET_.*|ALARM_.*|STATE_.*|CDKTF_CONTEXT_JSON|CDKTF_OUTDIR)$/;
+  /^(ENVIRONMENT_SUFFIX|AWS_REGION|AWS_DEFAULT_REGION|PLATFORM_PROFILE|VPC_CIDR|AZ_COUNT|NAT_GATEWAYS|[A-Z]+_SUBNET_CIDRS|DB_.*|CACHE_.*|API_.*|WAF_.*|LOG_.*|SECRET_.*|ALARM_.*|STATE_.*|BASELINE_.*|CDKTF_CONTEXT_JSON|CDKTF_OUTDIR)$/;
 
 /**
  * Synthesizes the app with its default settings (the `prod` platform stack and the state

@@ -24,6 +24,7 @@ const TYPE_TITLES: Readonly<Record<string, string>> = {
   aws_iam_role: 'IAM role',
   aws_cloudwatch_log_group: 'log group',
   aws_cloudwatch_metric_alarm: 'CloudWatch alarm',
+  aws_cloudwatch_log_metric_filter: 'log metric filter',
   aws_sns_topic: 'SNS topic',
   aws_flow_log: 'VPC flow log',
   aws_s3_bucket: 'S3 bucket',
@@ -139,10 +140,32 @@ export function labelOf(members: readonly Draft[]): string[] {
       .map((f) => literal(f.body.stage_name))
       .filter((n): n is string => n !== undefined);
     const name = nameOf(first);
-    return [...lines, ...(name ? [name] : []), ...stages.map((s) => `stage ${s}`)];
+    return [
+      ...lines,
+      ...(name ? [name] : []),
+      ...stages.map((s) => `stage ${s}`),
+      ...routesOf(members[0].folded),
+    ];
   }
   const name = nameOf(first);
   return name ? [...lines, name] : lines;
+}
+
+/** `GET /health`, `GET /ready`: the methods folded into a REST API, with their resource's path. */
+export function routesOf(folded: readonly SynthResource[]): string[] {
+  const paths = new Map(
+    folded
+      .filter((f) => f.type === 'aws_api_gateway_resource')
+      .map((f) => [f.address, literal(f.body.path_part)]),
+  );
+  return folded
+    .filter((f) => f.type === 'aws_api_gateway_method')
+    .map((f) => {
+      const resource = /\$\{(aws_api_gateway_resource\.[^.}]+)\./.exec(String(f.body.resource_id));
+      const path = resource ? paths.get(resource[1]) : undefined;
+      return `${literal(f.body.http_method) ?? '?'} /${path ?? ''}`;
+    })
+    .sort(compare);
 }
 
 function wrap(items: readonly string[], width: number): string[] {

@@ -48,6 +48,7 @@ function foldAttributes(type: string): readonly string[] | undefined {
 /** Types that collapse into one node per construct however their ids differ. */
 const COLLAPSE_WHOLE_TYPE = new Set([
   'aws_cloudwatch_metric_alarm',
+  'aws_cloudwatch_log_metric_filter',
   'aws_cloudwatch_log_group',
   'aws_vpc_endpoint',
 ]);
@@ -165,7 +166,7 @@ function foldOwners(g: ResourceGraph): (k: string) => string {
 function tierDrafts(
   g: ResourceGraph,
   rootOf: (k: string) => string,
-  isStateStack: (stack: string) => boolean,
+  stackTier: (stack: string) => Tier | undefined,
 ): Map<string, Draft> {
   const { key, managed, refsOf } = g;
   const drafts = new Map<string, Draft>();
@@ -175,7 +176,7 @@ function tierDrafts(
     drafts.set(key(r), {
       resource: r,
       key: key(r),
-      tier: isStateStack(r.stack) ? 'state' : tierOf(r.type, id),
+      tier: stackTier(r.stack) ?? tierOf(r.type, id),
       folded: [],
     });
   }
@@ -184,7 +185,7 @@ function tierDrafts(
     if (root !== key(r)) drafts.get(root)?.folded.push(r);
   }
   for (const d of drafts.values()) {
-    if (d.resource.type !== 'aws_security_group' || d.tier === 'state') continue;
+    if (d.resource.type !== 'aws_security_group' || stackTier(d.resource.stack)) continue;
     const attached = managed
       .filter(
         (o) =>
@@ -296,12 +297,18 @@ function buildEdges(g: ResourceGraph, nodeOf: ReadonlyMap<string, string>): Diag
 export function buildModel(
   resources: readonly SynthResource[],
   stateStacks?: readonly string[],
+  baselineStacks?: readonly string[],
 ): DiagramModel {
   const isStateStack = (stack: string) =>
     stateStacks ? stateStacks.includes(stack) : /state|backend|bootstrap/i.test(stack);
+  const isBaselineStack = (stack: string) =>
+    baselineStacks ? baselineStacks.includes(stack) : /baseline/i.test(stack);
+  // Whole stacks with a tier of their own: the state backend, the account baseline.
+  const stackTier = (stack: string): Tier | undefined =>
+    isStateStack(stack) ? 'state' : isBaselineStack(stack) ? 'baseline' : undefined;
   const graph = indexResources(resources);
   const rootOf = foldOwners(graph);
-  const drafts = tierDrafts(graph, rootOf, isStateStack);
+  const drafts = tierDrafts(graph, rootOf, stackTier);
   const { nodes, nodeOf } = collapseNodes(graph, drafts);
   return {
     nodes: nodes.sort((a, b) => compare(a.id, b.id)),

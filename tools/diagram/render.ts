@@ -27,6 +27,7 @@ export const LAYOUT_ROWS: Readonly<Record<Tier, number>> = {
   data: 3,
   observability: 4,
   security: 5,
+  baseline: 6,
 };
 
 /** The Graphviz DOT text of a model: clusters per tier, then per construct. */

@@ -1,4 +1,4 @@
-/** The tiers of the picture (edge, public, application, data, keys, observability, state) and which tier a resource type goes to. */
+/** The tiers of the picture (edge, public, application, data, keys, observability, state, account baseline) and which tier a resource type goes to. */
 
 export type Tier =
   | 'edge'
@@ -7,7 +7,8 @@ export type Tier =
   | 'data'
   | 'security'
   | 'observability'
-  | 'state';
+  | 'state'
+  | 'baseline';
 
 export interface TierStyle {
   readonly label: string;
@@ -31,6 +32,12 @@ export const TIERS: Readonly<Record<Tier, TierStyle>> = {
   security: { label: 'Security & keys', fill: '#F1EAFB', border: '#7A4FB5', node: '#FFFFFF' },
   observability: { label: 'Observability', fill: '#EEF0F2', border: '#6B7280', node: '#FFFFFF' },
   state: { label: 'Terraform state backend', fill: '#E6F5F5', border: '#2C8C8C', node: '#FFFFFF' },
+  baseline: {
+    label: 'Account baseline (TapAccountBaseline: once per account and region)',
+    fill: '#FFF1E6',
+    border: '#C2410C',
+    node: '#FFFFFF',
+  },
 };
 
 export const TIER_ORDER = Object.keys(TIERS) as Tier[];

@@ -408,6 +408,60 @@ describe('buildModel edge cases', () => {
     ]);
   });
 
+  test('the account baseline is a tier of its own, by stack name or by an explicit list', () => {
+    const baseline = {
+      resource: {
+        aws_s3_bucket: { archive: { bucket: 'trail-archive' } },
+        aws_cloudwatch_log_metric_filter: {
+          a: at('trail-alarms/root-usage', { name: 'root-usage' }),
+          b: at('trail-alarms/iam-changes', { name: 'iam-changes' }),
+        },
+        aws_security_group: { sg: at('x/sg', { name: 'sg' }) },
+      },
+    };
+    const byName = buildModel(resourcesOf('TapAccountBaseline', baseline));
+    expect(byName.nodes.map((n) => [n.type, n.tier, n.label[0]])).toEqual([
+      ['aws_cloudwatch_log_metric_filter', 'baseline', '2 × log metric filter'],
+      ['aws_security_group', 'baseline', 'Security group'],
+      ['aws_s3_bucket', 'baseline', 'S3 bucket'],
+    ]);
+    const listed = buildModel(resourcesOf('Account', baseline), [], ['Account']);
+    expect(new Set(listed.nodes.map((n) => n.tier))).toEqual(new Set(['baseline']));
+    expect(toDot(byName)).toContain(
+      'label="Account baseline (TapAccountBaseline: once per account and region)"',
+    );
+  });
+
+  test('a REST API lists its routes: method and path', () => {
+    const m = modelOf({
+      aws_api_gateway_rest_api: { api: at('api/rest-api', { name: 'api' }) },
+      aws_api_gateway_resource: {
+        ready: at('api/ready', {
+          rest_api_id: '${aws_api_gateway_rest_api.api.id}',
+          path_part: 'ready',
+        }),
+      },
+      aws_api_gateway_method: {
+        get_ready: at('api/ready-get', {
+          rest_api_id: '${aws_api_gateway_rest_api.api.id}',
+          resource_id: '${aws_api_gateway_resource.ready.id}',
+          http_method: 'GET',
+        }),
+        get_root: at('api/root-get', {
+          rest_api_id: '${aws_api_gateway_rest_api.api.id}',
+          resource_id: '${aws_api_gateway_rest_api.api.root_resource_id}',
+          http_method: 'GET',
+        }),
+      },
+    });
+    expect(nodeIn(m, 'aws_api_gateway_rest_api.api').label).toEqual([
+      'API Gateway REST API',
+      'api',
+      'GET /',
+      'GET /ready',
+    ]);
+  });
+
   test('a security group attached in two tiers is drawn in the later one (data over application)', () => {
     const m = modelOf({
       aws_security_group: { shared: at('net/shared-sg', { name: 'shared' }) },
