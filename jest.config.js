@@ -18,10 +18,13 @@ module.exports = {
     'config/**/*.ts',
     'constructs/**/*.ts',
     'stacks/**/*.ts',
+    'functions/**/*.ts',
     'tools/**/*.ts',
     // Command entries (`*.command.ts`, run by the npm scripts) and re-exporting index files.
     '!tools/**/*.command.ts',
     '!tools/**/index.ts',
+    // The handler harness starts real servers: run by `npm run test:app`, not unit tests.
+    '!tools/app-test/**',
     // Start, watch and kill real processes (moto, terraform): exercised end to end by
     // `npm run test:e2e` on every CI run, not by unit tests.
     '!tools/emulator/emulator.ts',

@@ -25,24 +25,34 @@ export const NAME_RULES = {
   dataKeyAlias: rule('KMS alias', 256, (e) => `alias/${PROJECT}-data-${e}`),
   logsKeyAlias: rule('KMS alias', 256, (e) => `alias/${PROJECT}-logs-${e}`),
   database: rule('RDS DB instance identifier', 63, (e) => `${PROJECT}-db-${e}`),
+  // The family (e.g. `postgres16`) is appended by the Database construct, so a major
+  // upgrade creates the new group before the old one goes (create_before_destroy).
   databaseParameterGroup: rule('RDS DB parameter group name', 255, (e) => `${PROJECT}-pg-${e}`),
   databaseSubnetGroup: rule('RDS DB subnet group name', 255, (e) => `${PROJECT}-db-${e}`),
   databaseMonitoringRole: rule('IAM role name', 64, (e) => `${PROJECT}-rds-monitoring-${e}`),
   cache: rule('ElastiCache replication group id', 40, (e) => `${PROJECT}-redis-${e}`),
+  // The family (`redis7`) is appended by the Cache construct, as for the database.
   cacheParameterGroup: rule(
     'ElastiCache parameter group name',
     255,
     (e) => `${PROJECT}-redis-${e}`,
   ),
   cacheSubnetGroup: rule('ElastiCache subnet group name', 255, (e) => `${PROJECT}-redis-${e}`),
-  cacheAuthSecret: rule('Secrets Manager secret name', 512, (e) => `${PROJECT}/${e}/redis-auth`),
+  // ElastiCache RBAC: the application's IAM-authenticated user (IAM auth needs user id ==
+  // user name) and the disabled replacement of the built-in `default` user. 40 is the
+  // conservative length limit for user and user group ids.
+  cacheUser: rule('ElastiCache user id', 40, (e) => `${PROJECT}-app-${e}`),
+  cacheDefaultUser: rule('ElastiCache user id', 40, (e) => `${PROJECT}-dflt-${e}`),
+  cacheUserGroup: rule('ElastiCache user group id', 40, (e) => `${PROJECT}-redis-${e}`),
   api: rule('API Gateway REST API name', 1024, (e) => `${PROJECT}-api-${e}`),
-  apiCloudWatchRole: rule('IAM role name', 64, (e) => `${PROJECT}-apigw-cloudwatch-${e}`),
   webAcl: rule('WAFv2 web ACL name', 128, (e) => `${PROJECT}-api-${e}`),
   // WAF requires its log group names to start with aws-waf-logs-.
   webAclLogGroup: rule('log group name', 512, (e) => `aws-waf-logs-${PROJECT}-api-${e}`),
   alarmTopic: rule('SNS topic name', 256, (e) => `${PROJECT}-alarms-${e}`),
   securityGroup: rule('security group name', 255, (e) => `${PROJECT}-endpoints-${e}`),
+  // Also names its role (64), log group, dead-letter queue (`-dlq`, 80) and alarms.
+  readinessFunction: rule('Lambda function name', 64, (e) => `${PROJECT}-readiness-${e}`),
+  readinessCallerPolicy: rule('IAM policy name', 128, (e) => `${PROJECT}-ready-callers-${e}`),
 } as const;
 
 export type NameKey = keyof typeof NAME_RULES;

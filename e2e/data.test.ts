@@ -1,4 +1,9 @@
-import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import {
+  DescribeReplicationGroupsCommand,
+  DescribeUserGroupsCommand,
+  DescribeUsersCommand,
+  ElastiCacheClient,
+} from '@aws-sdk/client-elasticache';
 import { GetKeyRotationStatusCommand, KMSClient } from '@aws-sdk/client-kms';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -89,12 +94,13 @@ describePlatform('data tier', (outputs) => {
       );
     });
 
-    it('encrypts at rest with the data key and in transit, with AUTH on', async () => {
+    it('encrypts at rest with the data key and in transit, with RBAC and no AUTH token', async () => {
       const rg = await group();
       expect(rg.AtRestEncryptionEnabled).toBe(true);
       expect(rg.TransitEncryptionEnabled).toBe(true);
       expect(rg.KmsKeyId).toBe(dataKeyArn);
-      expect(rg.AuthTokenEnabled).toBe(true);
+      expect(rg.UserGroupIds).toEqual([config.names.cacheUserGroup]);
+      expect(rg.AuthTokenEnabled ?? false).toBe(false);
     });
 
     it('runs two nodes with automatic failover', async () => {
@@ -104,13 +110,32 @@ describePlatform('data tier', (outputs) => {
       expect(rg.MultiAZ).toBe('enabled');
     });
 
-    it('keeps the AUTH token in a secret that exists', async () => {
-      const secrets = new SecretsManagerClient(clientConfig());
-      const arn = str(outputs, 'redis_auth_secret_arn');
-      const secret = await secrets.send(new DescribeSecretCommand({ SecretId: arn }));
-      expect(secret.ARN).toBe(arn);
-      expect(secret.Name).toBe(config.names.cacheAuthSecret);
-      expect(secret.KmsKeyId).toBe(dataKeyArn);
+    it('authenticates the application with IAM; the default user is disabled', async () => {
+      const elasticache = new ElastiCacheClient(clientConfig());
+      const userId = str(outputs, 'redis_user_id');
+      expect(userId).toBe(config.names.cacheUser);
+      expect(str(outputs, 'redis_user_name')).toBe(userId);
+      const [user] =
+        (await elasticache.send(new DescribeUsersCommand({ UserId: userId }))).Users ?? [];
+      expect(user.UserName).toBe(userId);
+      expect(user.Authentication?.Type).toBe('iam');
+      const [userGroup] =
+        (
+          await elasticache.send(
+            new DescribeUserGroupsCommand({ UserGroupId: config.names.cacheUserGroup }),
+          )
+        ).UserGroups ?? [];
+      expect([...(userGroup.UserIds ?? [])].sort()).toEqual(
+        [config.names.cacheDefaultUser, userId].sort(),
+      );
+      const [defaultUser] =
+        (
+          await elasticache.send(
+            new DescribeUsersCommand({ UserId: config.names.cacheDefaultUser }),
+          )
+        ).Users ?? [];
+      expect(defaultUser.UserName).toBe('default');
+      expect(defaultUser.AccessString).toMatch(/^off /);
     });
   });
 });

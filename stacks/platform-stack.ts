@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/config';
 import { applyStateBackend, StateBackendSettings } from '../config/backend';
 import { HealthApi } from '../constructs/api/health-api';
+import { ReadinessAlarms } from '../constructs/application/readiness-alarms';
+import { ReadinessFunction } from '../constructs/application/readiness-function';
 import { Cache } from '../constructs/cache/cache';
 import { Database } from '../constructs/database/database';
 import { EncryptionKey } from '../constructs/encryption/encryption-key';
@@ -35,6 +37,7 @@ export class PlatformStack extends TerraformStack {
   readonly cache: Cache;
   readonly api: HealthApi;
   readonly alarms: PlatformAlarms;
+  readonly readiness: ReadinessFunction;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const { config } = props;
@@ -44,6 +47,8 @@ export class PlatformStack extends TerraformStack {
 
     new AwsProvider(this, 'aws', {
       region: config.region,
+      // Account pinning (AWS_ACCOUNT_ID): a plan with another account's credentials stops.
+      allowedAccountIds: config.accountId ? [config.accountId] : undefined,
       defaultTags: [{ tags: platformTags(config) }],
     });
     applyStateBackend(this, props.stateBackend, config);
@@ -52,8 +57,8 @@ export class PlatformStack extends TerraformStack {
     // (RDS, ElastiCache, Secrets Manager) and logs/notifications (CloudWatch Logs, SNS).
     this.dataKey = new EncryptionKey(this, 'data-key', {
       alias: names.dataKeyAlias,
-      description: `Healthcare platform ${config.environment}: data at rest (RDS, ElastiCache, Secrets Manager)`,
-      users: ['rds', 'elasticache', 'secretsmanager'],
+      description: `Healthcare platform ${config.environment}: data at rest (RDS, ElastiCache, Secrets Manager, Lambda environment, SQS)`,
+      users: ['rds', 'elasticache', 'secretsmanager', 'lambda', 'sqs'],
       deletionWindowDays: config.kmsDeletionWindowDays,
       preventDestroy: protect,
     });
@@ -97,8 +102,12 @@ export class PlatformStack extends TerraformStack {
       multiAz: config.database.multiAz,
       deletionProtection: config.database.deletionProtection,
       skipFinalSnapshot: config.database.skipFinalSnapshot,
+      // Production keeps point-in-time recovery after an (allowed) delete.
+      retainAutomatedBackups: config.isProduction,
       monitoringIntervalSeconds: config.database.monitoringIntervalSeconds,
       performanceInsightsRetentionDays: config.database.performanceInsightsRetentionDays,
+      auditLog: config.database.auditLog,
+      applyImmediately: config.database.applyImmediately,
       preventDestroy: protect,
     });
 
@@ -106,12 +115,13 @@ export class PlatformStack extends TerraformStack {
       replicationGroupId: names.cache,
       parameterGroupName: names.cacheParameterGroup,
       subnetGroupName: names.cacheSubnetGroup,
-      authSecretName: names.cacheAuthSecret,
+      iamUserName: names.cacheUser,
+      defaultUserId: names.cacheDefaultUser,
+      userGroupId: names.cacheUserGroup,
       network: this.network,
       dataKey: this.dataKey,
       logsKey: this.logsKey,
       logRetentionDays: config.logRetentionDays,
-      secretRecoveryWindowDays: config.secretRecoveryWindowDays,
       nodeType: config.cache.nodeType,
       engineVersion: config.cache.engineVersion,
       snapshotRetentionDays: config.cache.snapshotRetentionDays,
@@ -119,10 +129,11 @@ export class PlatformStack extends TerraformStack {
       preventDestroy: protect,
     });
 
+    this.readiness = this.readinessFunction(config);
+
     this.api = new HealthApi(this, 'api', {
       name: names.api,
       stageName: config.environment,
-      cloudWatchRoleName: names.apiCloudWatchRole,
       webAclName: names.webAcl,
       webAclLogGroupName: names.webAclLogGroup,
       logsKey: this.logsKey,
@@ -130,6 +141,11 @@ export class PlatformStack extends TerraformStack {
       throttlingRateLimit: config.api.throttlingRateLimit,
       throttlingBurstLimit: config.api.throttlingBurstLimit,
       wafRateLimit: config.api.wafRateLimit,
+      ready: {
+        functionName: this.readiness.functionName,
+        invokeArn: this.readiness.invokeArn,
+        callerPolicyName: names.readinessCallerPolicy,
+      },
     });
 
     this.alarms = new PlatformAlarms(this, 'alarms', {
@@ -143,11 +159,42 @@ export class PlatformStack extends TerraformStack {
       apiStageName: this.api.stageName,
       alarmEmail: config.alarmEmail,
     });
+    new ReadinessAlarms(this, 'readiness-alarms', {
+      functionName: names.readinessFunction,
+      queueName: this.readiness.deadLetterQueueName,
+      topicArn: this.alarms.topicArn,
+      alarmNamePrefix: this.alarms.alarmNamePrefix,
+    });
 
     this.outputs();
   }
 
-  /** Outputs named `<thing>_<attribute>`; none carries a secret value, only secret ARNs. */
+  /** The readiness function: IAM-authenticated as one database user and the cache's IAM user. */
+  private readinessFunction(config: PlatformConfig): ReadinessFunction {
+    const names = config.names;
+    return new ReadinessFunction(this, 'readiness', {
+      functionName: names.readinessFunction,
+      network: this.network,
+      dataKey: this.dataKey,
+      logsKey: this.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      database: {
+        resourceId: this.database.resourceId,
+        endpointAddress: this.database.endpointAddress,
+        port: this.database.port,
+      },
+      cache: {
+        replicationGroupId: this.cache.replicationGroupId,
+        replicationGroupArn: this.cache.replicationGroupArn,
+        primaryEndpointAddress: this.cache.primaryEndpointAddress,
+        port: this.cache.port,
+        iamUserId: this.cache.iamUserId,
+        iamUserArn: this.cache.iamUserArn,
+      },
+    });
+  }
+
+  /** Outputs named `<thing>_<attribute>`; none carries a secret value, only secret ARNs and ids. */
   private outputs(): void {
     const out = (id: string, value: unknown, description: string) =>
       new TerraformOutput(this, id, { value, description });
@@ -178,10 +225,11 @@ export class PlatformStack extends TerraformStack {
     );
     out('redis_reader_endpoint_address', this.cache.readerEndpointAddress, 'Redis reader endpoint');
     out('redis_port', this.cache.port, 'Redis port');
+    out('redis_user_id', this.cache.iamUserId, 'IAM-authenticated Redis user id');
     out(
-      'redis_auth_secret_arn',
-      this.cache.authSecretArn,
-      'ARN of the secret holding the Redis AUTH token',
+      'redis_user_name',
+      this.cache.iamUserId,
+      'Redis user name to sign the IAM auth token for (equals the user id)',
     );
     out('kms_key_id', this.dataKey.keyId, 'Data key id');
     out('kms_key_arn', this.dataKey.keyArn, 'Data key ARN');
@@ -190,5 +238,17 @@ export class PlatformStack extends TerraformStack {
     out('api_stage_name', this.api.stageName, 'API stage');
     out('api_health_url', this.api.healthUrl, 'Full GET /health URL');
     out('alarm_topic_arn', this.alarms.topicArn, 'SNS topic alarms publish to');
+    out('api_ready_url', this.api.readyUrl, 'Full GET /ready URL (SigV4-signed requests only)');
+    out(
+      'api_ready_caller_policy_arn',
+      this.api.readyCallerPolicyArn,
+      'Managed policy to attach to operator roles that may call GET /ready',
+    );
+    out('readiness_function_name', this.readiness.functionName, 'Readiness Lambda function');
+    out(
+      'readiness_database_user',
+      this.readiness.databaseUser,
+      'PostgreSQL role for npm run db:setup',
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, loadConfigs, SETTINGS } from '../../config/config';
+import { BLANK_RULE, ConfigError, loadConfig, loadConfigs, SETTINGS } from '../../config/config';
 import { tightestNameRule } from '../../config/names';
 
 const load = (env: Record<string, string>, context: Record<string, unknown> = {}) =>
@@ -37,8 +37,14 @@ describe('defaults', () => {
     });
     expect(config.network).toMatchObject({ azCount: 3, natGateways: 'one-per-az' });
     expect(config.logRetentionDays).toBe(2192);
-    expect(config.secretRecoveryWindowDays).toBe(30);
     expect(config.kmsDeletionWindowDays).toBe(30);
+    // HIPAA audit controls in production: reads and writes of PHI, DDL and role changes.
+    expect(config.database.auditLog).toBe('ddl,role,read,write');
+    expect(config.database.applyImmediately).toBe(false);
+    // No ALARM_EMAIL: synthesis works, but preflight/deploy must refuse production.
+    expect(config.alarmEmail).toBeUndefined();
+    expect(config.alarmSubscriberRequired).toBe(true);
+    expect(config.accountId).toBeUndefined();
   });
 
   it('gives other environments the cheaper standard profile', () => {
@@ -56,6 +62,8 @@ describe('defaults', () => {
     expect(config.network).toMatchObject({ azCount: 2, natGateways: 'single' });
     expect(config.cache.nodeType).toBe('cache.t4g.small');
     expect(config.logRetentionDays).toBe(30);
+    expect(config.database.auditLog).toBe('ddl,role');
+    expect(config.alarmSubscriberRequired).toBe(false);
   });
 
   it('puts the suffix in every resource name', () => {
@@ -92,9 +100,23 @@ describe('sources', () => {
     expect(config.region).toBe('eu-central-1');
   });
 
-  it('ignores empty variables', () => {
-    expect(load({ ENVIRONMENT_SUFFIX: '  ' }).environment).toBe('prod');
+  it('refuses a blank ENVIRONMENT_SUFFIX: a CI variable that expanded to nothing never means prod', () => {
+    expect(problemsOf({ ENVIRONMENT_SUFFIX: '  ' })).toEqual([
+      { setting: 'ENVIRONMENT_SUFFIX', value: '', rule: BLANK_RULE },
+    ]);
   });
+
+  it.each(Object.values(SETTINGS).map((spec) => [spec.envVar, spec.contextKey]))(
+    'refuses %s (context "%s") when it is present but blank',
+    (envVar, contextKey) => {
+      expect(problemsOf({ [envVar]: '' })).toEqual([
+        { setting: envVar, value: '', rule: BLANK_RULE },
+      ]);
+      expect(problemsOf({}, { [contextKey]: ' ' })).toEqual([
+        { setting: `context "${contextKey}"`, value: '', rule: BLANK_RULE },
+      ]);
+    },
+  );
 
   it('applies every documented override', () => {
     const config = load({
@@ -114,8 +136,10 @@ describe('sources', () => {
       API_THROTTLING_RATE_LIMIT: '10',
       API_THROTTLING_BURST_LIMIT: '20',
       WAF_RATE_LIMIT: '500',
-      SECRET_RECOVERY_WINDOW_DAYS: '10',
+      DB_AUDIT_LOG: 'ddl, role, write, -misc',
+      DB_APPLY_IMMEDIATELY: 'true',
       ALARM_EMAIL: 'oncall@example.org',
+      AWS_ACCOUNT_ID: '123456789012',
     });
     expect(config.profile).toBe('production');
     expect(config.database.multiAz).toBe(true);
@@ -141,8 +165,10 @@ describe('sources', () => {
       throttlingBurstLimit: 20,
       wafRateLimit: 500,
     });
-    expect(config.secretRecoveryWindowDays).toBe(10);
+    expect(config.database.auditLog).toBe('ddl,role,write,-misc');
+    expect(config.database.applyImmediately).toBe(true);
     expect(config.alarmEmail).toBe('oncall@example.org');
+    expect(config.accountId).toBe('123456789012');
   });
 
   it('accepts explicit subnet CIDRs', () => {
@@ -153,6 +179,47 @@ describe('sources', () => {
       ISOLATED_SUBNET_CIDRS: '10.40.210.0/24,10.40.211.0/24',
     });
     expect(config.network.publicSubnetCidrs).toEqual(['10.40.200.0/24', '10.40.201.0/24']);
+  });
+});
+
+describe('account pinning (AWS_ACCOUNT_ID)', () => {
+  it('pins every environment of the run to a bare account id', () => {
+    const configs = loadConfigs({
+      env: { ENVIRONMENT_SUFFIX: 'dev,prod', AWS_ACCOUNT_ID: ' 123456789012 ' },
+    });
+    expect(configs.map((c) => c.accountId)).toEqual(['123456789012', '123456789012']);
+  });
+
+  it('pins each listed environment to its own account; unlisted ones stay unpinned', () => {
+    const configs = loadConfigs({
+      env: {
+        ENVIRONMENT_SUFFIX: 'dev,prod,qa',
+        AWS_ACCOUNT_ID: 'dev=111111111111, prod=222222222222, staging=333333333333',
+      },
+    });
+    expect(configs.map((c) => [c.environment, c.accountId])).toEqual([
+      ['dev', '111111111111'],
+      ['prod', '222222222222'],
+      ['qa', undefined],
+    ]);
+  });
+
+  it('reads the context key accountId', () => {
+    const config = loadConfigs({
+      env: {},
+      context: (k) => (k === 'accountId' ? 'prod=444444444444' : undefined),
+    })[0];
+    expect(config.accountId).toBe('444444444444');
+  });
+
+  it('refuses a variable set but blank even when the context has a value', () => {
+    expect(problemsOf({ AWS_ACCOUNT_ID: ' ' }, { accountId: '123456789012' })).toEqual([
+      {
+        setting: 'AWS_ACCOUNT_ID',
+        value: '',
+        rule: 'is set but blank: unset it to use the default, or give a value',
+      },
+    ]);
   });
 });
 
@@ -315,11 +382,62 @@ describe('bad input names the setting, the value and the rule', () => {
     ],
     ['WAF limit', { WAF_RATE_LIMIT: '99' }, 'WAF_RATE_LIMIT', '99', /100 to 2000000000/],
     [
-      'recovery window',
-      { SECRET_RECOVERY_WINDOW_DAYS: '3' },
-      'SECRET_RECOVERY_WINDOW_DAYS',
-      '3',
-      /7 to 30/,
+      'audit classes',
+      { DB_AUDIT_LOG: 'ddl,everything' },
+      'DB_AUDIT_LOG',
+      'ddl,everything',
+      /comma list of pgaudit classes/,
+    ],
+    ['audit log blank', { DB_AUDIT_LOG: '  ' }, 'DB_AUDIT_LOG', '', /set but blank/],
+    [
+      'apply immediately',
+      { DB_APPLY_IMMEDIATELY: 'yes' },
+      'DB_APPLY_IMMEDIATELY',
+      'yes',
+      /one of true, false/,
+    ],
+    ['account id blank', { AWS_ACCOUNT_ID: '' }, 'AWS_ACCOUNT_ID', '', /set but blank/],
+    [
+      'account id too short',
+      { AWS_ACCOUNT_ID: '12345' },
+      'AWS_ACCOUNT_ID',
+      '12345',
+      /12-digit AWS account id/,
+    ],
+    [
+      'account id with letters',
+      { AWS_ACCOUNT_ID: '12345678901a' },
+      'AWS_ACCOUNT_ID',
+      '12345678901a',
+      /12-digit AWS account id/,
+    ],
+    [
+      'account pair with a bad id',
+      { AWS_ACCOUNT_ID: 'dev=111111111111,prod=2222' },
+      'AWS_ACCOUNT_ID',
+      'prod=2222',
+      /account id of "prod" must be exactly 12 digits/,
+    ],
+    [
+      'account pair without an id',
+      { AWS_ACCOUNT_ID: 'dev=111111111111,prod' },
+      'AWS_ACCOUNT_ID',
+      'prod',
+      /account id of "prod" must be exactly 12 digits/,
+    ],
+    [
+      'account pair without an environment',
+      { AWS_ACCOUNT_ID: 'dev=111111111111,=222222222222' },
+      'AWS_ACCOUNT_ID',
+      '=222222222222',
+      /<environment>=<12-digit id>/,
+    ],
+    [
+      'account pair listed twice',
+      { AWS_ACCOUNT_ID: 'prod=111111111111,prod=222222222222' },
+      'AWS_ACCOUNT_ID',
+      'prod=222222222222',
+      /listed twice/,
     ],
     ['alarm e-mail', { ALARM_EMAIL: 'oncall' }, 'ALARM_EMAIL', 'oncall', /e-mail address/],
     [
@@ -373,6 +491,21 @@ describe('bad input names the setting, the value and the rule', () => {
     expect(problem.rule).toMatch(
       /at most 23 characters: the ElastiCache replication group id .* 40-character limit/,
     );
+  });
+
+  it('refuses a blank context value of a strict setting, labelled by its key', () => {
+    expect(problemsOf({}, { dbAuditLog: ' ', accountId: '' })).toEqual([
+      {
+        setting: 'context "accountId"',
+        value: '',
+        rule: 'is set but blank: unset it to use the default, or give a value',
+      },
+      {
+        setting: 'context "dbAuditLog"',
+        value: '',
+        rule: 'is set but blank: unset it to use the default, or give a value',
+      },
+    ]);
   });
 
   it('labels context values by their key', () => {

@@ -11,6 +11,7 @@ const logsKey = {
   keyId: 'abc',
   accountId: '111122223333',
   partition: 'aws',
+  region: 'eu-west-1',
 } as unknown as EncryptionKey;
 
 const baseProps: PlatformAlarmsProps = {
@@ -67,7 +68,7 @@ describe('PlatformAlarms', () => {
       expect(json.output.topic_arn.value).toBe(topicArn);
     });
 
-    test('then only CloudWatch alarms of our own account may publish to the topic', () => {
+    test('then only the platform alarms of our own account may publish to the topic', () => {
       const policy = Object.values(json.resource.aws_sns_topic_policy)[0] as Json;
       expect(policy.arn).toBe(topicArn);
       expect(JSON.parse(policy.policy)).toEqual({
@@ -79,7 +80,13 @@ describe('PlatformAlarms', () => {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: 'sns:Publish',
             Resource: topicArn,
-            Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': '111122223333' },
+              ArnLike: {
+                'aws:SourceArn':
+                  'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:healthcare-prod-*',
+              },
+            },
           },
         ],
       });

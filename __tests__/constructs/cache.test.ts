@@ -2,8 +2,8 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { ElasticacheParameterGroup } from '@cdktf/provider-aws/lib/elasticache-parameter-group';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
-import { DataAwsSecretsmanagerRandomPassword } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-random-password';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { ElasticacheUser } from '@cdktf/provider-aws/lib/elasticache-user';
+import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Lazy, TerraformOutput, Testing, Token } from 'cdktf';
@@ -37,13 +37,16 @@ const baseProps: CacheProps = {
   replicationGroupId: 'healthcare-redis-test',
   parameterGroupName: 'healthcare-redis-test',
   subnetGroupName: 'healthcare-redis-test',
-  authSecretName: 'healthcare/test/redis-auth',
+  iamUserName: 'healthcare-app-test',
+  defaultUserId: 'healthcare-dflt-test',
+  userGroupId: 'healthcare-redis-test',
   network,
   dataKey: fakeKey(DATA_KEY_ARN, 'data'),
   logsKey: fakeKey(LOGS_KEY_ARN, 'logs'),
   logRetentionDays: 30,
-  secretRecoveryWindowDays: 7,
 };
+const FINAL_SNAPSHOT =
+  'healthcare-redis-test-final-${formatdate("YYYYMMDDhhmmss", plantimestamp())}';
 
 type Block = Record<string, Record<string, Record<string, unknown>>>;
 interface Synthesized {
@@ -58,7 +61,9 @@ function synth(props: Partial<CacheProps> = {}): { json: string; parsed: Synthes
     new TerraformOutput(scope, 'reader', { value: cache.readerEndpointAddress });
     new TerraformOutput(scope, 'port', { value: cache.port });
     new TerraformOutput(scope, 'group_id', { value: cache.replicationGroupId });
-    new TerraformOutput(scope, 'secret', { value: cache.authSecretArn });
+    new TerraformOutput(scope, 'group_arn', { value: cache.replicationGroupArn });
+    new TerraformOutput(scope, 'user_id', { value: cache.iamUserId });
+    new TerraformOutput(scope, 'user_arn', { value: cache.iamUserArn });
     new TerraformOutput(scope, 'sg', { value: cache.securityGroupId });
   });
   return { json, parsed: JSON.parse(json) as Synthesized };
@@ -78,7 +83,7 @@ describe('Cache', () => {
     );
   });
 
-  test('minimal props: encrypted at rest and in transit, AUTH from Secrets Manager, Multi-AZ', () => {
+  test('minimal props: encrypted at rest and in transit, RBAC user group, Multi-AZ', () => {
     // Given / When
     const { json, parsed } = synth();
 
@@ -98,13 +103,12 @@ describe('Cache', () => {
       kms_key_id: DATA_KEY_ARN,
       transit_encryption_enabled: true,
       transit_encryption_mode: 'required',
-      auth_token_update_strategy: 'ROTATE',
       snapshot_retention_limit: 1,
       snapshot_window: '03:00-04:00',
-      final_snapshot_identifier: 'healthcare-redis-test-final',
+      final_snapshot_identifier: FINAL_SNAPSHOT,
       maintenance_window: 'sun:05:00-sun:06:00',
       apply_immediately: false,
-      lifecycle: { prevent_destroy: false, ignore_changes: ['auth_token'] },
+      lifecycle: { prevent_destroy: false, ignore_changes: ['final_snapshot_identifier'] },
     });
     const group = only(parsed.resource, 'aws_elasticache_replication_group');
     expect(typeof group.description).toBe('string');
@@ -112,10 +116,15 @@ describe('Cache', () => {
     expect(group).not.toHaveProperty('replication_group_description');
     expect(group).not.toHaveProperty('auth_token_enabled');
     expect(group).not.toHaveProperty('num_node_groups');
-    // The token is the stored secret value, never a literal.
-    expect(group.auth_token).toMatch(
-      /^\$\{aws_secretsmanager_secret_version\.cache_auth-token_version_\w+\.secret_string\}$/,
-    );
+    // No shared AUTH token anywhere: authentication is the RBAC user group.
+    expect(group).not.toHaveProperty('auth_token');
+    expect(group).not.toHaveProperty('auth_token_update_strategy');
+    expect(group.user_group_ids).toEqual([
+      expect.stringMatching(
+        /^\$\{aws_elasticache_user_group\.cache_user-group_\w+\.user_group_id\}$/,
+      ),
+    ]);
+    expect(json).not.toMatch(/secretsmanager|random_password|"passwords"/);
     expect(group.parameter_group_name).toMatch(
       /^\$\{aws_elasticache_parameter_group\.cache_parameter-group_\w+\.name\}$/,
     );
@@ -127,8 +136,9 @@ describe('Cache', () => {
     ]);
 
     expect(json).toHaveResourceWithProperties(ElasticacheParameterGroup, {
-      name: 'healthcare-redis-test',
+      name: 'healthcare-redis-test-redis7',
       family: 'redis7',
+      lifecycle: { create_before_destroy: true },
     });
     expect(json).toHaveResourceWithProperties(ElasticacheSubnetGroup, {
       name: 'healthcare-redis-test',
@@ -136,18 +146,44 @@ describe('Cache', () => {
     });
   });
 
-  test('AUTH secret: generated 64 characters without punctuation, under the data key', () => {
-    const { json } = synth();
+  test('RBAC: an IAM-authenticated application user and a disabled default user', () => {
+    const { json, parsed } = synth();
 
-    expect(json).toHaveResourceWithProperties(SecretsmanagerSecret, {
-      name: 'healthcare/test/redis-auth',
-      kms_key_id: DATA_KEY_ARN,
-      recovery_window_in_days: 7,
-      lifecycle: { prevent_destroy: false },
+    // IAM authentication requires user_id == user_name.
+    expect(json).toHaveResourceWithProperties(ElasticacheUser, {
+      user_id: 'healthcare-app-test',
+      user_name: 'healthcare-app-test',
+      engine: 'redis',
+      authentication_mode: { type: 'iam' },
+      access_string: 'on ~app:* -@all +@read +@write +@connection -@dangerous',
     });
-    expect(json).toHaveDataSourceWithProperties(DataAwsSecretsmanagerRandomPassword, {
-      password_length: 64,
-      exclude_punctuation: true,
+    expect(json).toHaveResourceWithProperties(ElasticacheUser, {
+      user_id: 'healthcare-dflt-test',
+      user_name: 'default',
+      engine: 'redis',
+      no_password_required: true,
+      access_string: 'off -@all',
+    });
+    const users = Object.values(parsed.resource.aws_elasticache_user);
+    expect(users).toHaveLength(2);
+    for (const user of users) expect(user).not.toHaveProperty('passwords');
+
+    expect(json).toHaveResourceWithProperties(ElasticacheUserGroup, {
+      user_group_id: 'healthcare-redis-test',
+      engine: 'redis',
+    });
+    const group = only(parsed.resource, 'aws_elasticache_user_group');
+    expect(group.user_ids).toEqual([
+      expect.stringMatching(/^\$\{aws_elasticache_user\.cache_default-user_\w+\.user_id\}$/),
+      expect.stringMatching(/^\$\{aws_elasticache_user\.cache_iam-user_\w+\.user_id\}$/),
+    ]);
+  });
+
+  test('keyPattern narrows the application user to other keys', () => {
+    const { json } = synth({ keyPattern: 'sessions:*' });
+    expect(json).toHaveResourceWithProperties(ElasticacheUser, {
+      user_id: 'healthcare-app-test',
+      access_string: 'on ~sessions:* -@all +@read +@write +@connection -@dangerous',
     });
   });
 
@@ -205,7 +241,7 @@ describe('Cache', () => {
     ]);
   });
 
-  test('exposes the primary endpoint (not the configuration endpoint), reader, port and secret ARN', () => {
+  test('exposes the primary endpoint (not the configuration endpoint), reader, port, ARNs and the IAM user', () => {
     const { parsed } = synth();
     const ref = (attr: string) =>
       new RegExp(
@@ -217,8 +253,12 @@ describe('Cache', () => {
     expect(parsed.output.reader.value).toMatch(ref('reader_endpoint_address'));
     expect(parsed.output.group_id.value).toMatch(ref('replication_group_id'));
     expect(parsed.output.port.value).toBe(6379);
-    expect(parsed.output.secret.value).toMatch(
-      /^\$\{aws_secretsmanager_secret\.cache_auth-token_secret_\w+\.arn\}$/,
+    expect(parsed.output.group_arn.value).toMatch(ref('arn'));
+    expect(parsed.output.user_id.value).toMatch(
+      /^\$\{aws_elasticache_user\.cache_iam-user_\w+\.user_id\}$/,
+    );
+    expect(parsed.output.user_arn.value).toMatch(
+      /^\$\{aws_elasticache_user\.cache_iam-user_\w+\.arn\}$/,
     );
     expect(parsed.output.sg.value).toMatch(
       /^\$\{aws_security_group\.cache_security-group_\w+\.id\}$/,
@@ -232,18 +272,13 @@ describe('Cache', () => {
       snapshotRetentionDays: 35,
       preventDestroy: true,
       securityGroupName: 'healthcare-cache-test',
-      secretRecoveryWindowDays: 30,
     });
 
     expect(json).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
       node_type: 'cache.r7g.large',
       engine_version: '7.0',
       snapshot_retention_limit: 35,
-      lifecycle: { prevent_destroy: true, ignore_changes: ['auth_token'] },
-    });
-    expect(json).toHaveResourceWithProperties(SecretsmanagerSecret, {
-      recovery_window_in_days: 30,
-      lifecycle: { prevent_destroy: true },
+      lifecycle: { prevent_destroy: true, ignore_changes: ['final_snapshot_identifier'] },
     });
     expect(json).toHaveResourceWithProperties(SecurityGroup, { name: 'healthcare-cache-test' });
   });
@@ -290,13 +325,28 @@ describe('Cache', () => {
 
     test.each(['6.2', '7', '7.1.0', '8.0'])('engineVersion is %p', (engineVersion) => {
       expect(() => synth({ engineVersion })).toThrow(
-        `engineVersion = "${engineVersion}": must be a Redis 7 version as major.minor, such as 7.1 (the parameter group family is redis7)`,
+        `engineVersion = "${engineVersion}": must be a Redis 7 version as major.minor, such as 7.1 (the parameter group family is redis7; IAM authentication needs 7.0 or later)`,
       );
     });
 
-    test('the AUTH secret recovery window is out of range', () => {
-      expect(() => synth({ secretRecoveryWindowDays: 3 })).toThrow(
-        'recoveryWindowDays = 3: Secrets Manager accepts a whole number of days from 7 to 30',
+    test.each(['Healthcare-app', 'app_user', 'app--user', `app-${'a'.repeat(37)}`])(
+      'iamUserName is %p',
+      (iamUserName) => {
+        expect(() => synth({ iamUserName })).toThrow(
+          `iamUserName = "${iamUserName}": an IAM-authenticated ElastiCache user's id and name are the same, at most 40 lowercase letters, digits and single hyphens, starting with a letter`,
+        );
+      },
+    );
+
+    test.each(['default', 'Default-user', 'dflt_user'])('defaultUserId is %p', (defaultUserId) => {
+      expect(() => synth({ defaultUserId })).toThrow(
+        `defaultUserId = "${defaultUserId}": the replacement default user needs its own id (not "default"): lowercase letters, digits and single hyphens, starting with a letter`,
+      );
+    });
+
+    test.each(['', 'app:* other:*'])('keyPattern is %p', (keyPattern) => {
+      expect(() => synth({ keyPattern })).toThrow(
+        `keyPattern = "${keyPattern}": one Redis key pattern without spaces, such as app:*`,
       );
     });
 

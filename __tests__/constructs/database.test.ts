@@ -20,7 +20,9 @@ const fakeKey = (keyArn: string, keyId: string) =>
     aliasName: `alias/${keyId}`,
     accountId: '111122223333',
     partition: 'aws',
+    region: 'eu-west-1',
   }) as unknown as EncryptionKey;
+const FINAL_SNAPSHOT = 'healthcare-db-test-final-${formatdate("YYYYMMDDhhmmss", plantimestamp())}';
 const network = {
   vpcId: 'vpc-123',
   vpcCidr: '10.40.0.0/16',
@@ -98,16 +100,19 @@ describe('Database', () => {
       backup_window: '03:00-04:00',
       maintenance_window: 'sun:04:30-sun:05:30',
       copy_tags_to_snapshot: true,
+      delete_automated_backups: true,
       deletion_protection: true,
       skip_final_snapshot: false,
-      final_snapshot_identifier: 'healthcare-db-test-final',
+      final_snapshot_identifier: FINAL_SNAPSHOT,
       performance_insights_enabled: true,
       performance_insights_kms_key_id: DATA_KEY_ARN,
       performance_insights_retention_period: 7,
       monitoring_interval: 60,
       enabled_cloudwatch_logs_exports: ['postgresql', 'upgrade'],
+      // A major version change is an in-place upgrade, never a replacement.
+      allow_major_version_upgrade: true,
       apply_immediately: false,
-      lifecycle: { prevent_destroy: false },
+      lifecycle: { prevent_destroy: false, ignore_changes: ['final_snapshot_identifier'] },
     });
     const db = only(parsed.resource, 'aws_db_instance');
     expect(db).not.toHaveProperty('password');
@@ -133,13 +138,26 @@ describe('Database', () => {
     ]);
 
     expect(json).toHaveResourceWithProperties(DbParameterGroup, {
-      name: 'healthcare-pg-test',
+      name: 'healthcare-pg-test-postgres16',
       family: 'postgres16',
+      lifecycle: { create_before_destroy: true },
       parameter: [
         { name: 'rds.force_ssl', value: '1', apply_method: 'immediate' },
         { name: 'log_min_duration_statement', value: '1000', apply_method: 'immediate' },
         { name: 'log_connections', value: '1', apply_method: 'immediate' },
         { name: 'log_disconnections', value: '1', apply_method: 'immediate' },
+        { name: 'log_statement', value: 'none', apply_method: 'immediate' },
+        { name: 'log_parameter_max_length', value: '0', apply_method: 'immediate' },
+        { name: 'log_parameter_max_length_on_error', value: '0', apply_method: 'immediate' },
+        {
+          name: 'shared_preload_libraries',
+          value: 'pg_stat_statements,pgaudit',
+          apply_method: 'pending-reboot',
+        },
+        { name: 'pgaudit.log', value: 'ddl,role', apply_method: 'immediate' },
+        { name: 'pgaudit.log_parameter', value: '0', apply_method: 'immediate' },
+        { name: 'pgaudit.log_catalog', value: '0', apply_method: 'immediate' },
+        { name: 'pgaudit.role', value: 'rds_pgaudit', apply_method: 'immediate' },
       ],
     });
     expect(json).toHaveResourceWithProperties(DbSubnetGroup, {
@@ -189,7 +207,7 @@ describe('Database', () => {
     groups.forEach((g) => expect(g.kms_key_id).toBe(LOGS_KEY_ARN));
   });
 
-  test('enhanced monitoring role is assumable only by RDS monitoring for this account', () => {
+  test('enhanced monitoring role is assumable only by RDS monitoring for this instance and account', () => {
     const { json, parsed } = synth();
 
     expect(json).toHaveResourceWithProperties(IamRole, { name: 'healthcare-rds-monitoring-test' });
@@ -201,7 +219,12 @@ describe('Database', () => {
           Effect: 'Allow',
           Principal: { Service: 'monitoring.rds.amazonaws.com' },
           Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': '111122223333' },
+            ArnLike: {
+              'aws:SourceArn': 'arn:aws:rds:eu-west-1:111122223333:db:healthcare-db-test',
+            },
+          },
         },
       ],
     });
@@ -240,6 +263,9 @@ describe('Database', () => {
       preventDestroy: true,
       securityGroupName: 'healthcare-postgres-test',
       masterUsername: 'platform_admin',
+      auditLog: 'ddl,role,read,write,-misc',
+      applyImmediately: true,
+      retainAutomatedBackups: true,
     });
 
     expect(json).toHaveResourceWithProperties(DbInstance, {
@@ -251,13 +277,19 @@ describe('Database', () => {
       multi_az: true,
       deletion_protection: false,
       skip_final_snapshot: true,
-      final_snapshot_identifier: 'healthcare-db-test-final',
+      final_snapshot_identifier: FINAL_SNAPSHOT,
       monitoring_interval: 15,
       performance_insights_retention_period: 731,
       username: 'platform_admin',
-      lifecycle: { prevent_destroy: true },
+      apply_immediately: true,
+      delete_automated_backups: false,
+      lifecycle: { prevent_destroy: true, ignore_changes: ['final_snapshot_identifier'] },
     });
-    expect(json).toHaveResourceWithProperties(DbParameterGroup, { family: 'postgres17' });
+    expect(json).toHaveResourceWithProperties(DbParameterGroup, {
+      name: 'healthcare-pg-test-postgres17',
+      family: 'postgres17',
+    });
+    expect(json).toContain('"value": "ddl,role,read,write,-misc"');
     expect(json).toHaveResourceWithProperties(SecurityGroup, { name: 'healthcare-postgres-test' });
   });
 
@@ -322,6 +354,12 @@ describe('Database', () => {
     test.each([0, 8, 30, 744, 7.5])('performanceInsightsRetentionDays is %p', (days) => {
       expect(() => synth({ performanceInsightsRetentionDays: days })).toThrow(
         `performanceInsightsRetentionDays = ${days}: Performance Insights keeps 7 days, 731 days, or a multiple of 31 days (months) up to 713`,
+      );
+    });
+
+    test.each(['', 'ddl,everything', 'ddl;role', '--ddl'])('auditLog is %p', (auditLog) => {
+      expect(() => synth({ auditLog })).toThrow(
+        `auditLog = "${auditLog}": a comma list of pgaudit classes (read, write, function, role, ddl, misc, misc_set, all, none), each optionally prefixed with "-"`,
       );
     });
 

@@ -27,7 +27,16 @@ interface Statement {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Synth = any;
 
-const ALL_USERS: KeyUser[] = ['logs', 'rds', 'elasticache', 'secretsmanager', 'sns', 'cloudwatch'];
+const ALL_USERS: KeyUser[] = [
+  'logs',
+  'rds',
+  'elasticache',
+  'secretsmanager',
+  'sns',
+  'cloudwatch',
+  'lambda',
+  'sqs',
+];
 
 /** Synthesizes one EncryptionKey (id `key`) plus outputs of its attributes. */
 function synthKey(
@@ -150,25 +159,31 @@ describe('EncryptionKey', () => {
       {
         test: 'ArnLike',
         variable: 'kms:EncryptionContext:aws:logs:arn',
-        values: [`arn:${partitionRef(json)}:logs:${regionRef(json)}:${accountRef(json)}:*`],
+        // The context is the log group's ARN: only this account's log groups in the region.
+        values: [
+          `arn:${partitionRef(json)}:logs:${regionRef(json)}:${accountRef(json)}:log-group:*`,
+        ],
       },
     ]);
   });
 
   test.each([
-    ['rds', 'Rds', true],
-    ['elasticache', 'ElastiCache', true],
-    ['secretsmanager', 'SecretsManager', false],
+    ['rds', 'Rds', true, ['rds']],
+    // AWS: ElastiCache uses the key via both elasticache.<region> and dax.<region>.
+    ['elasticache', 'ElastiCache', true, ['elasticache', 'dax']],
+    ['secretsmanager', 'SecretsManager', false, ['secretsmanager']],
+    // Lambda: environment variables encrypted with the key (kms_key_arn of a function).
+    ['lambda', 'Lambda', true, ['lambda']],
   ] as const)(
     '%s: account principals only via the service; grants only for AWS resources: %s',
-    (user, label, grants) => {
+    (user, label, grants, services) => {
       const { json } = synthKey({ users: [user] });
       const root = `arn:${partitionRef(json)}:iam::${accountRef(json)}:root`;
       const via = [
         {
           test: 'StringEquals',
           variable: 'kms:ViaService',
-          values: [`${user}.${regionRef(json)}.amazonaws.com`],
+          values: services.map((service) => `${service}.${regionRef(json)}.amazonaws.com`),
         },
         { test: 'StringEquals', variable: 'kms:CallerAccount', values: [accountRef(json)] },
       ];
@@ -217,6 +232,21 @@ describe('EncryptionKey', () => {
     });
   });
 
+  test('sqs: senders in the account may encrypt queue messages only through SQS, no grants', () => {
+    const { json } = synthKey({ users: ['sqs'] });
+    const sqs = statement(json, 'AllowUseViaSqs');
+    expect(sqs.actions).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    expect(sqs.condition).toEqual([
+      {
+        test: 'StringEquals',
+        variable: 'kms:ViaService',
+        values: [`sqs.${regionRef(json)}.amazonaws.com`],
+      },
+      { test: 'StringEquals', variable: 'kms:CallerAccount', values: [accountRef(json)] },
+    ]);
+    expect(statements(json).filter((s) => s.actions.includes('kms:CreateGrant'))).toEqual([]);
+  });
+
   test('cloudwatch: alarms may publish to encrypted topics (Decrypt + GenerateDataKey* only)', () => {
     const { json } = synthKey({ users: ['cloudwatch'] });
     const cw = statement(json, 'AllowCloudWatchAlarmsToEncryptedTopics');
@@ -227,7 +257,7 @@ describe('EncryptionKey', () => {
   test('no statement names principal "*", and every AWS-principal use statement is conditioned', () => {
     const { json } = synthKey({ users: ALL_USERS });
     const all = statements(json);
-    expect(all).toHaveLength(9);
+    expect(all).toHaveLength(12);
     for (const s of all) {
       expect(s.effect).toBe('Allow');
       for (const p of s.principals) {

@@ -1,4 +1,3 @@
-import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
@@ -8,7 +7,7 @@ import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { Lazy, TerraformOutput, Testing } from 'cdktf';
@@ -26,7 +25,6 @@ const logsKey = {
 const baseProps: HealthApiProps = {
   name: 'healthcare-api-prod',
   stageName: 'prod',
-  cloudWatchRoleName: 'healthcare-apigw-cloudwatch-prod',
   webAclName: 'healthcare-api-prod',
   webAclLogGroupName: 'aws-waf-logs-healthcare-api-prod',
   logsKey,
@@ -184,35 +182,18 @@ describe('HealthApi', () => {
       }
     });
 
-    test('then the stage waits for the account CloudWatch role and the execution log group', () => {
+    test('then the stage waits for the execution log group', () => {
       const stage = only(json, 'aws_api_gateway_stage');
-      expect(stage.depends_on).toContain(addressOf(json, 'aws_api_gateway_account'));
       const executionLogs = Object.entries(json.resource.aws_cloudwatch_log_group).find(([, g]) =>
         String((g as Json).name).startsWith('API-Gateway-Execution-Logs_'),
       )!;
-      expect(stage.depends_on).toContain(`aws_cloudwatch_log_group.${executionLogs[0]}`);
+      expect(stage.depends_on).toEqual([`aws_cloudwatch_log_group.${executionLogs[0]}`]);
     });
 
-    test('then API Gateway gets an account-level role to push logs', () => {
-      const role = only(json, 'aws_iam_role');
-      expect(role.name).toBe('healthcare-apigw-cloudwatch-prod');
-      expect(JSON.parse(role.assume_role_policy)).toEqual({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'apigateway.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      });
-      expect(text).toHaveResourceWithProperties(IamRolePolicyAttachment, {
-        policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
-      });
-      expect(text).toHaveResourceWithProperties(ApiGatewayAccount, {
-        cloudwatch_role_arn: `\${${addressOf(json, 'aws_iam_role')}.arn}`,
-        depends_on: [addressOf(json, 'aws_iam_role_policy_attachment')],
-      });
+    test('then no account singleton or IAM role is created: the account baseline owns them', () => {
+      expect(json.resource.aws_api_gateway_account).toBeUndefined();
+      expect(json.resource.aws_iam_role).toBeUndefined();
+      expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
     });
 
     test('then every method has metrics, INFO logs, no data trace (PHI) and the throttling limits', () => {
@@ -376,5 +357,90 @@ describe('HealthApi', () => {
         /HealthApi 'healthcare-api-prod': invalid settings:\n {2}- stageName[^\n]*\n {2}- wafRateLimit/,
       );
     });
+  });
+});
+
+describe('HealthApi with GET /ready', () => {
+  const ready = {
+    functionName: 'healthcare-readiness-prod',
+    invokeArn:
+      'arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:healthcare-readiness-prod/invocations',
+    callerPolicyName: 'healthcare-ready-callers-prod',
+  };
+  let readyUrl: string | undefined;
+  let callerPolicyArn: string | undefined;
+  const text = Testing.synthScope((scope) => {
+    const api = new HealthApi(scope, 'api', { ...baseProps, ready });
+    readyUrl = api.readyUrl;
+    callerPolicyArn = api.readyCallerPolicyArn;
+  });
+  const json = JSON.parse(text);
+  const key = (type: string, id: string) =>
+    Object.keys(json.resource[type]).find((k) => k.startsWith(`api_${id}_`)) as string;
+  const restApi = `aws_api_gateway_rest_api.${key('aws_api_gateway_rest_api', 'rest-api')}`;
+
+  test('GET /ready requires AWS_IAM (SigV4-signed callers only)', () => {
+    expect(text).toHaveResourceWithProperties(ApiGatewayResource, { path_part: 'ready' });
+    const method = json.resource.aws_api_gateway_method[key('aws_api_gateway_method', 'ready-get')];
+    expect(method).toMatchObject({ http_method: 'GET', authorization: 'AWS_IAM' });
+    expect(method.resource_id).toMatch(/aws_api_gateway_resource\.api_ready-resource_\w+\.id/);
+  });
+
+  test('is a Lambda proxy integration: POST to the function invoke ARN', () => {
+    const integration =
+      json.resource.aws_api_gateway_integration[
+        key('aws_api_gateway_integration', 'ready-integration')
+      ];
+    expect(integration).toMatchObject({
+      type: 'AWS_PROXY',
+      integration_http_method: 'POST',
+      uri: ready.invokeArn,
+      timeout_milliseconds: 29000,
+    });
+  });
+
+  test('lets API Gateway invoke the function for this API, stage and route only', () => {
+    expect(text).toHaveResourceWithProperties(LambdaPermission, {
+      action: 'lambda:InvokeFunction',
+      function_name: 'healthcare-readiness-prod',
+      principal: 'apigateway.amazonaws.com',
+      source_arn: `\${${restApi}.execution_arn}/prod/GET/ready`,
+    });
+  });
+
+  test('offers operators a policy for exactly that route', () => {
+    const policy = json.resource.aws_iam_policy[key('aws_iam_policy', 'ready-caller-policy')];
+    expect(policy.name).toBe('healthcare-ready-callers-prod');
+    expect(JSON.parse(policy.policy)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'CallReadiness',
+          Effect: 'Allow',
+          Action: 'execute-api:Invoke',
+          Resource: `\${${restApi}.execution_arn}/prod/GET/ready`,
+        },
+      ],
+    });
+    expect(callerPolicyArn).toBeDefined();
+    expect(readyUrl).toMatch(/\/ready$/);
+  });
+
+  test('redeploys the stage when the route changes and deploys only after it exists', () => {
+    const deployment = Object.values(json.resource.aws_api_gateway_deployment)[0] as Json;
+    for (const [type, id] of [
+      ['aws_api_gateway_resource', 'ready-resource'],
+      ['aws_api_gateway_method', 'ready-get'],
+      ['aws_api_gateway_integration', 'ready-integration'],
+    ]) {
+      expect(deployment.triggers.redeployment).toContain(`${type}.${key(type, id)}.id`);
+      expect(deployment.depends_on).toContain(`${type}.${key(type, id)}`);
+    }
+  });
+
+  test('without ready props there is no /ready route', () => {
+    const { json: plain } = synth();
+    expect(JSON.stringify(plain)).not.toContain('ready');
+    expect(plain.resource.aws_lambda_permission).toBeUndefined();
   });
 });

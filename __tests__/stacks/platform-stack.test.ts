@@ -13,6 +13,36 @@ function synthStack(env: Record<string, string>): Json {
 }
 
 const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource[type] ?? {});
+
+/**
+ * Resources of which an AWS account (or account and region) has exactly one, or that
+ * configure the whole account: they belong to the TapAccountBaseline stack. Created by
+ * every environment, each environment would overwrite the others' setting and the
+ * first destroy would remove it for all.
+ */
+const ACCOUNT_SINGLETONS = [
+  'aws_api_gateway_account',
+  'aws_ebs_encryption_by_default',
+  'aws_ebs_default_kms_key',
+  'aws_s3_account_public_access_block',
+  'aws_guardduty_detector',
+  'aws_securityhub_account',
+  'aws_securityhub_standards_subscription',
+  'aws_config_configuration_recorder',
+  'aws_config_configuration_recorder_status',
+  'aws_config_delivery_channel',
+  'aws_cloudtrail',
+  'aws_iam_account_password_policy',
+  'aws_iam_account_alias',
+  'aws_macie2_account',
+  'aws_accessanalyzer_analyzer',
+  'aws_inspector2_enabler',
+  'aws_detective_graph',
+  'aws_ec2_serial_console_access',
+  'aws_ec2_image_block_public_access',
+  'aws_emr_block_public_access_configuration',
+  'aws_account_alternate_contact',
+];
 const only = (tf: Json, type: string): Json => {
   const all = resources(tf, type);
   expect(all).toHaveLength(1);
@@ -52,12 +82,17 @@ describe('PlatformStack, production profile (the default)', () => {
       multi_az: true,
       deletion_protection: true,
       skip_final_snapshot: false,
-      final_snapshot_identifier: 'healthcare-db-prod-final',
+      // Unique per instance lifetime: AWS keeps snapshot names after the instance is gone.
+      final_snapshot_identifier:
+        'healthcare-db-prod-final-${formatdate("YYYYMMDDhhmmss", plantimestamp())}',
       backup_retention_period: 35,
-      lifecycle: { prevent_destroy: true },
+      delete_automated_backups: false,
+      lifecycle: { prevent_destroy: true, ignore_changes: ['final_snapshot_identifier'] },
     });
-    expect(only(tf, 'aws_elasticache_replication_group').lifecycle).toMatchObject({
-      prevent_destroy: true,
+    expect(only(tf, 'aws_elasticache_replication_group')).toMatchObject({
+      final_snapshot_identifier:
+        'healthcare-redis-prod-final-${formatdate("YYYYMMDDhhmmss", plantimestamp())}',
+      lifecycle: { prevent_destroy: true, ignore_changes: ['final_snapshot_identifier'] },
     });
     for (const key of resources(tf, 'aws_kms_key')) {
       expect(key).toMatchObject({
@@ -66,9 +101,9 @@ describe('PlatformStack, production profile (the default)', () => {
         lifecycle: { prevent_destroy: true },
       });
     }
-    for (const secret of resources(tf, 'aws_secretsmanager_secret')) {
-      expect(secret.recovery_window_in_days).toBe(30);
-    }
+    // The only secret is the RDS-managed master secret (RDS owns its lifecycle): no
+    // secret name outlives a destroyed environment.
+    expect(resources(tf, 'aws_secretsmanager_secret')).toEqual([]);
   });
 
   it('runs one NAT gateway per AZ across three AZs', () => {
@@ -118,6 +153,8 @@ describe('PlatformStack, production profile (the default)', () => {
       'alarm_topic_arn',
       'api_health_url',
       'api_id',
+      'api_ready_caller_policy_arn',
+      'api_ready_url',
       'api_stage_name',
       'application_security_group_id',
       'database_endpoint_address',
@@ -129,10 +166,13 @@ describe('PlatformStack, production profile (the default)', () => {
       'kms_logs_key_arn',
       'private_subnet_ids',
       'public_subnet_ids',
-      'redis_auth_secret_arn',
+      'readiness_database_user',
+      'readiness_function_name',
       'redis_port',
       'redis_primary_endpoint_address',
       'redis_reader_endpoint_address',
+      'redis_user_id',
+      'redis_user_name',
       'vpc_id',
     ]);
     expect(tf.output.database_port.value).toBe(5432);
@@ -140,8 +180,88 @@ describe('PlatformStack, production profile (the default)', () => {
     expect(tf.output.database_master_secret_arn.value).toMatch(
       /\.master_user_secret\[0\]\.secret_arn\}$/,
     );
+    expect(tf.output.redis_user_id.value).toMatch(
+      /^\$\{aws_elasticache_user\.cache_iam-user_\w+\.user_id\}$/,
+    );
+    expect(tf.output.redis_user_name.value).toBe(tf.output.redis_user_id.value);
     const outputs = JSON.stringify(tf.output);
     expect(outputs).not.toMatch(/secret_string|auth_token|password|random_password/);
+  });
+
+  it('prints no secret in any plan: no generated password data source, no AUTH token', () => {
+    // data.aws_secretsmanager_random_password's id IS the password in provider 5.100.
+    expect(tf.data?.aws_secretsmanager_random_password).toBeUndefined();
+    const redis = only(tf, 'aws_elasticache_replication_group');
+    expect(redis).not.toHaveProperty('auth_token');
+    expect(redis.user_group_ids).toEqual([
+      expect.stringMatching(
+        /^\$\{aws_elasticache_user_group\.cache_user-group_\w+\.user_group_id\}$/,
+      ),
+    ]);
+    expect(only(tf, 'aws_elasticache_user_group')).toMatchObject({
+      user_group_id: 'healthcare-redis-prod',
+    });
+    const users = resources(tf, 'aws_elasticache_user').map((u) => [u.user_id, u.user_name]);
+    expect(users.sort()).toEqual([
+      ['healthcare-app-prod', 'healthcare-app-prod'],
+      ['healthcare-dflt-prod', 'default'],
+    ]);
+  });
+
+  it('runs the readiness function in the private subnets and app security group, wired to the DB, cache, API and alarms', () => {
+    const fn = only(tf, 'aws_lambda_function');
+    expect(fn.function_name).toBe('healthcare-readiness-prod');
+    expect(fn.vpc_config.subnet_ids).toEqual(
+      [0, 1, 2].map((i) =>
+        expect.stringMatching(
+          new RegExp(`^\\$\\{aws_subnet\\.network_private-subnet-${i}_\\w+\\.id\\}$`),
+        ),
+      ),
+    );
+    expect(fn.vpc_config.security_group_ids).toEqual([
+      expect.stringMatching(
+        /^\$\{aws_security_group\.network_application-security-group_\w+\.id\}$/,
+      ),
+    ]);
+    expect(fn.kms_key_arn).toMatch(/^\$\{aws_kms_key\.data-key_\w+\.arn\}$/);
+    expect(fn.environment.variables.DB_HOST).toMatch(
+      /aws_db_instance\.database_instance_\w+\.address/,
+    );
+    expect(fn.environment.variables.CACHE_HOST).toMatch(/\.primary_endpoint_address\}$/);
+    const permissions = Object.entries(tf.data.aws_iam_policy_document).find(([k]) =>
+      k.startsWith('readiness_permissions'),
+    )![1] as Json;
+    const byId = Object.fromEntries(
+      permissions.statement.map((st: Json) => [st.sid, st.resources]),
+    );
+    // rds-db:connect names the instance's resource_id (db-…), not its identifier.
+    expect(byId.ConnectToDatabaseAsOneUser).toEqual([
+      expect.stringMatching(
+        /^arn:\$\{data\.aws_partition\.data-key_partition_\w+\.partition\}:rds-db:\$\{data\.aws_region\.data-key_region_\w+\.name\}:\$\{data\.aws_caller_identity\.data-key_caller-identity_\w+\.account_id\}:dbuser:\$\{aws_db_instance\.database_instance_\w+\.resource_id\}\/readiness$/,
+      ),
+    ]);
+    expect(byId.ConnectToCacheAsOneUser).toEqual([
+      expect.stringMatching(
+        /^\$\{aws_elasticache_replication_group\.cache_replication-group_\w+\.arn\}$/,
+      ),
+      expect.stringMatching(/^\$\{aws_elasticache_user\.cache_iam-user_\w+\.arn\}$/),
+    ]);
+    const proxy = resources(tf, 'aws_api_gateway_integration').find((i) => i.type === 'AWS_PROXY')!;
+    expect(proxy.uri).toMatch(/^\$\{aws_lambda_function\.readiness_function_\w+\.invoke_arn\}$/);
+    const readinessAlarms = resources(tf, 'aws_cloudwatch_metric_alarm').filter((a) =>
+      a.alarm_name.startsWith('healthcare-prod-readiness-'),
+    );
+    // The topic policy's aws:SourceArn admits only alarms named healthcare-prod-*.
+    expect(readinessAlarms.map((a) => a.alarm_name).sort()).toEqual(
+      ['dead-letters', 'errors', 'not-ready', 'throttles'].map(
+        (w) => `healthcare-prod-readiness-${w}`,
+      ),
+    );
+    for (const alarm of readinessAlarms) {
+      expect(alarm.alarm_actions).toEqual([
+        expect.stringMatching(/^\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}$/),
+      ]);
+    }
   });
 
   it('reads the Redis primary endpoint, never the cluster-mode configuration endpoint', () => {
@@ -186,9 +306,52 @@ describe('PlatformStack, production profile (the default)', () => {
     expect(tf.output.api_health_url.value).toMatch(/\.invoke_url\}\/health$/);
   });
 
+  it('names the parameter groups after their family (in-place major upgrades)', () => {
+    expect(only(tf, 'aws_db_parameter_group')).toMatchObject({
+      name: 'healthcare-pg-prod-postgres16',
+      lifecycle: { create_before_destroy: true },
+    });
+    expect(only(tf, 'aws_elasticache_parameter_group')).toMatchObject({
+      name: 'healthcare-redis-prod-redis7',
+      lifecycle: { create_before_destroy: true },
+    });
+    expect(only(tf, 'aws_db_instance').allow_major_version_upgrade).toBe(true);
+  });
+
+  it('audits reads and writes with pgaudit in production, without parameters', () => {
+    const parameters = only(tf, 'aws_db_parameter_group').parameter as Json[];
+    const value = (name: string) => parameters.find((p) => p.name === name)?.value;
+    expect(value('pgaudit.log')).toBe('ddl,role,read,write');
+    expect(value('pgaudit.log_parameter')).toBe('0');
+    expect(value('log_parameter_max_length')).toBe('0');
+    expect(value('log_parameter_max_length_on_error')).toBe('0');
+  });
+
   it('keeps all tags identical to platformTags()', () => {
     const config = loadConfig({ env: {} });
     expect(tf.provider.aws[0].default_tags[0].tags).toEqual(platformTags(config));
+  });
+});
+
+describe.each(['prod', 'dev'])('PlatformStack %s and account-level resources', (environment) => {
+  it('contains no account or region singleton (they belong to TapAccountBaseline)', () => {
+    const tf = synthStack({ ENVIRONMENT_SUFFIX: environment });
+    const types = Object.keys(tf.resource);
+    expect(types.length).toBeGreaterThan(20);
+    expect(types.filter((type) => ACCOUNT_SINGLETONS.includes(type))).toEqual([]);
+  });
+});
+
+describe('PlatformStack account pinning', () => {
+  it('passes AWS_ACCOUNT_ID to the provider as allowed_account_ids', () => {
+    const tf = synthStack({ AWS_ACCOUNT_ID: 'dev=111111111111,prod=222222222222' });
+    expect(tf.provider.aws[0].allowed_account_ids).toEqual(['222222222222']);
+  });
+
+  it('leaves the provider unpinned without the setting', () => {
+    expect(synthStack({ ENVIRONMENT_SUFFIX: 'dev' }).provider.aws[0]).not.toHaveProperty(
+      'allowed_account_ids',
+    );
   });
 });
 
@@ -204,6 +367,7 @@ describe('PlatformStack, standard profile (dev)', () => {
       multi_az: false,
       deletion_protection: false,
       skip_final_snapshot: true,
+      delete_automated_backups: true,
       instance_class: 'db.t4g.medium',
       backup_retention_period: 7,
     });

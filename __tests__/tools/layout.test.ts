@@ -72,11 +72,21 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     product: false,
   },
   bench: { job: 'speed benchmark against a stock cdktf project', uses: ['core'], product: false },
+  database: {
+    job: 'db:setup: the IAM-mapped database role, from the RDS-managed master secret',
+    uses: [],
+    product: false,
+  },
+  'app-test': {
+    job: 'test:app: the readiness handler and db:setup against real PostgreSQL and Redis',
+    uses: ['database'],
+    product: true,
+  },
 };
 
 const ROOT = resolve(__dirname, '..', '..');
 const TOOLS = join(ROOT, 'tools');
-const PRODUCT = ['main.ts', 'config', 'constructs', 'stacks'];
+const PRODUCT = ['main.ts', 'config', 'constructs', 'stacks', 'functions'];
 const GENERIC_NAMES = new Set([
   'lib',
   'libs',

@@ -1,4 +1,3 @@
-import { ApiGatewayAccount } from '@cdktf/provider-aws/lib/api-gateway-account';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
@@ -9,8 +8,6 @@ import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Wafv2WebAcl, Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
@@ -19,13 +16,13 @@ import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import type { EncryptionKey } from '../encryption/encryption-key';
 import { waivePolicy } from '../policy/waiver';
+import { readyRoute, type ReadyRouteProps } from './ready-route';
 
 export interface HealthApiProps {
   /** REST API name, e.g. `healthcare-api-prod`. */
   readonly name: string;
   /** Stage name: the environment suffix, so the URL ends in `/<stage>/health`. */
   readonly stageName: string;
-  readonly cloudWatchRoleName: string;
   readonly webAclName: string;
   /** Must start with `aws-waf-logs-`. */
   readonly webAclLogGroupName: string;
@@ -37,6 +34,8 @@ export interface HealthApiProps {
   readonly wafRateLimit: number;
   /** @default `/aws/apigateway/<name>/access-logs` */
   readonly accessLogGroupName?: string;
+  /** Adds `GET /ready` (IAM-authorized, Lambda proxy). @default - no /ready route */
+  readonly ready?: ReadyRouteProps;
 }
 
 /** WAF only delivers logs to CloudWatch log groups whose name has this prefix. */
@@ -106,7 +105,13 @@ function validate(props: HealthApiProps): void {
   }
 }
 
-/** Regional REST API with a mock `GET /health`, access logs, X-Ray, throttling and WAF. */
+/**
+ * Regional REST API with a mock `GET /health`, access logs, X-Ray, throttling and WAF.
+ *
+ * Requires the account's API Gateway CloudWatch Logs role (`aws_api_gateway_account`,
+ * one per account and region) for execution logging: TapAccountBaseline provides it and
+ * is deployed before any environment. This construct never creates account singletons.
+ */
 export class HealthApi extends Construct {
   readonly restApiId: string;
   readonly stageName: string;
@@ -117,6 +122,10 @@ export class HealthApi extends Construct {
   readonly webAclArn: string;
   /** For alarms: the CloudWatch `ApiName` dimension. */
   readonly apiName: string;
+  /** `…/<stage>/ready` when the route exists. */
+  readonly readyUrl?: string;
+  /** The managed policy operators' roles need to call `GET /ready`, when the route exists. */
+  readonly readyCallerPolicyArn?: string;
 
   constructor(scope: Construct, id: string, props: HealthApiProps) {
     super(scope, id);
@@ -181,6 +190,9 @@ export class HealthApi extends Construct {
       dependsOn: [integration, methodResponse],
     });
 
+    const ready = props.ready && readyRoute(this, restApi, props.stageName, props.ready);
+    const readyParts = ready ? [ready.resource, ready.method, ready.integration] : [];
+
     // A deployment is a snapshot: redeploy whenever any part of the API (or its templates,
     // which change in place without a new id) changes.
     const deployment = new ApiGatewayDeployment(this, 'deployment', {
@@ -198,38 +210,18 @@ export class HealthApi extends Construct {
             createHash('sha1')
               .update(JSON.stringify({ requestTemplates, responseTemplates }))
               .digest('hex'),
+            ...readyParts.map((part) => part.id),
           ]),
         ),
       },
       lifecycle: { createBeforeDestroy: true },
-      dependsOn: [method, methodResponse, integration, integrationResponse],
+      dependsOn: [method, methodResponse, integration, integrationResponse, ...readyParts],
     });
 
-    // Account-level (one per region): lets API Gateway write execution and access logs.
-    const cloudWatchRole = new IamRole(this, 'cloudwatch-role', {
-      name: props.cloudWatchRoleName,
-      description: 'Lets API Gateway push execution and access logs to CloudWatch Logs',
-      assumeRolePolicy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: 'apigateway.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      }),
-    });
-    const cloudWatchPolicy = new IamRolePolicyAttachment(this, 'cloudwatch-role-policy', {
-      role: cloudWatchRole.name,
-      policyArn: `arn:${props.logsKey.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
-    });
-    // API Gateway checks the role's permissions when it is set, so attach the policy first.
-    const account = new ApiGatewayAccount(this, 'account', {
-      cloudwatchRoleArn: cloudWatchRole.arn,
-      dependsOn: [cloudWatchPolicy],
-    });
-
+    // Execution logging needs the account's API Gateway CloudWatch role
+    // (aws_api_gateway_account), an account/region singleton. It belongs to the
+    // TapAccountBaseline stack, which is deployed once per account and region before any
+    // environment; creating it here made every environment fight over the same setting.
     const accessLogs = logGroup('access-logs', accessLogGroupName);
     // API Gateway would otherwise create this group itself: unencrypted, kept forever.
     const executionLogs = logGroup(
@@ -242,8 +234,9 @@ export class HealthApi extends Construct {
       stageName: props.stageName,
       xrayTracingEnabled: true,
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
-      // Logging fails until the account has a CloudWatch role.
-      dependsOn: [account, executionLogs],
+      // The execution log group exists (encrypted, with retention) before API Gateway
+      // would create it itself; the account's CloudWatch role comes from the baseline.
+      dependsOn: [executionLogs],
     });
     new ApiGatewayMethodSettings(this, 'method-settings', {
       restApiId: restApi.id,
@@ -314,5 +307,9 @@ export class HealthApi extends Construct {
     this.invokeUrl = stage.invokeUrl;
     this.healthUrl = `${stage.invokeUrl}/health`;
     this.webAclArn = webAcl.arn;
+    if (ready) {
+      this.readyUrl = `${stage.invokeUrl}/ready`;
+      this.readyCallerPolicyArn = ready.callerPolicyArn;
+    }
   }
 }

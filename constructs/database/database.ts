@@ -7,13 +7,16 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { PostgresMajorVersion } from '../../config/config';
+import { isPgauditLog, PGAUDIT_CLASSES } from '../../config/pgaudit';
 import type { EncryptionKey } from '../encryption/encryption-key';
+import { FINAL_SNAPSHOT_ATTRIBUTE, finalSnapshotName } from '../lifecycle/final-snapshot';
 import { dataStoreSecurityGroup } from '../network/data-store-security-group';
 import type { Network } from '../network/network';
 
 export interface DatabaseProps {
   /** DB instance identifier, e.g. `healthcare-db-prod`. */
   readonly identifier: string;
+  /** Parameter group name prefix; the family is appended (`<name>-postgres16`). */
   readonly parameterGroupName: string;
   readonly subnetGroupName: string;
   readonly monitoringRoleName: string;
@@ -39,6 +42,12 @@ export interface DatabaseProps {
   readonly deletionProtection?: boolean;
   /** @default false (a final snapshot is taken) */
   readonly skipFinalSnapshot?: boolean;
+  /**
+   * Keep the automated backups (point-in-time recovery) for their retention period
+   * after the instance is deleted.
+   * @default false
+   */
+  readonly retainAutomatedBackups?: boolean;
   /** @default 60 */
   readonly monitoringIntervalSeconds?: number;
   /** @default 7 */
@@ -49,6 +58,17 @@ export interface DatabaseProps {
   readonly securityGroupName?: string;
   /** Master user name; its password is generated and kept by RDS. @default 'healthcare_admin' */
   readonly masterUsername?: string;
+  /**
+   * pgaudit session audit classes (`pgaudit.log`), e.g. `ddl,role,read,write`.
+   * @default 'ddl,role'
+   */
+  readonly auditLog?: string;
+  /**
+   * Apply changes at once instead of in the maintenance window. Needed for the deploy
+   * that changes the engine major version (see docs/database-upgrades.md).
+   * @default false
+   */
+  readonly applyImmediately?: boolean;
 }
 
 export const POSTGRES_PORT = 5432;
@@ -71,6 +91,8 @@ const isPerformanceInsightsRetention = (days: number): boolean =>
 export class Database extends Construct {
   readonly instanceIdentifier: string;
   readonly instanceArn: string;
+  /** The instance's `dbi-…` resource id: the resource part of `rds-db:connect` ARNs. */
+  readonly resourceId: string;
   readonly endpointAddress: string;
   readonly port: number;
   readonly masterUserSecretArn: string;
@@ -86,11 +108,14 @@ export class Database extends Construct {
     const multiAz = props.multiAz ?? false;
     const deletionProtection = props.deletionProtection ?? true;
     const skipFinalSnapshot = props.skipFinalSnapshot ?? false;
+    const retainAutomatedBackups = props.retainAutomatedBackups ?? false;
     const monitoringIntervalSeconds = props.monitoringIntervalSeconds ?? 60;
     const performanceInsightsRetentionDays = props.performanceInsightsRetentionDays ?? 7;
     const preventDestroy = props.preventDestroy ?? false;
     const securityGroupName = props.securityGroupName ?? props.identifier;
     const masterUsername = props.masterUsername ?? 'healthcare_admin';
+    const auditLog = props.auditLog ?? 'ddl,role';
+    const applyImmediately = props.applyImmediately ?? false;
 
     validate(props.identifier, [
       {
@@ -144,6 +169,10 @@ export class Database extends Construct {
           !isPerformanceInsightsRetention(performanceInsightsRetentionDays),
         message: `performanceInsightsRetentionDays = ${performanceInsightsRetentionDays}: Performance Insights keeps 7 days, 731 days, or a multiple of 31 days (months) up to 713`,
       },
+      {
+        failed: !Token.isUnresolved(auditLog) && !isPgauditLog(auditLog),
+        message: `auditLog = "${auditLog}": a comma list of pgaudit classes (${PGAUDIT_CLASSES.join(', ')}), each optionally prefixed with "-"`,
+      },
     ]);
 
     const securityGroup = dataStoreSecurityGroup(this, {
@@ -161,17 +190,14 @@ export class Database extends Construct {
       subnetIds: props.network.isolatedSubnetIds,
     });
 
-    // All four parameters are dynamic in RDS PostgreSQL, so they apply without a reboot.
     const parameterGroup = new DbParameterGroup(this, 'parameter-group', {
-      name: props.parameterGroupName,
+      // One group per family: a major upgrade creates the new group first, the instance
+      // moves to it in the same update, then the old group is deleted.
+      name: `${props.parameterGroupName}-postgres${major}`,
       family: `postgres${major}`,
-      description: `PostgreSQL ${major} for ${props.identifier}: TLS only, connection and slow-query logging`,
-      parameter: [
-        { name: 'rds.force_ssl', value: '1', applyMethod: 'immediate' },
-        { name: 'log_min_duration_statement', value: '1000', applyMethod: 'immediate' },
-        { name: 'log_connections', value: '1', applyMethod: 'immediate' },
-        { name: 'log_disconnections', value: '1', applyMethod: 'immediate' },
-      ],
+      description: `PostgreSQL ${major} for ${props.identifier}: TLS only, pgaudit, no bind values in logs`,
+      parameter: databaseParameters(auditLog),
+      lifecycle: { createBeforeDestroy: true },
     });
 
     const monitoringRole = new IamRole(this, 'monitoring-role', {
@@ -184,8 +210,13 @@ export class Database extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'monitoring.rds.amazonaws.com' },
             Action: 'sts:AssumeRole',
-            // Confused-deputy guard: only RDS acting for this account may assume it.
-            Condition: { StringEquals: { 'aws:SourceAccount': props.dataKey.accountId } },
+            // Confused-deputy guard: only RDS acting for this instance of this account.
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': props.dataKey.accountId },
+              ArnLike: {
+                'aws:SourceArn': `arn:${props.dataKey.partition}:rds:${props.dataKey.region}:${props.dataKey.accountId}:db:${props.identifier}`,
+              },
+            },
           },
         ],
       }),
@@ -213,6 +244,9 @@ export class Database extends Construct {
       // so a full version that does not exist in the region can never be requested.
       engineVersion: major,
       autoMinorVersionUpgrade: true,
+      // Changing the major is an in-place upgrade (engine_version updates in place); RDS
+      // refuses a major change unless this is set.
+      allowMajorVersionUpgrade: true,
       instanceClass,
       port: POSTGRES_PORT,
       dbSubnetGroupName: subnetGroup.name,
@@ -235,28 +269,62 @@ export class Database extends Construct {
       backupWindow: BACKUP_WINDOW,
       maintenanceWindow: MAINTENANCE_WINDOW,
       copyTagsToSnapshot: true,
+      deleteAutomatedBackups: !retainAutomatedBackups,
       deletionProtection,
       skipFinalSnapshot,
-      // Set even when skipping, so flipping skipFinalSnapshot later still names the snapshot.
-      finalSnapshotIdentifier: `${props.identifier}-final`,
+      // Set even when skipping, so flipping skipFinalSnapshot later still names the snapshot;
+      // unique per instance lifetime (AWS keeps snapshot names after the instance is gone).
+      finalSnapshotIdentifier: finalSnapshotName(props.identifier),
       performanceInsightsEnabled: true,
       performanceInsightsKmsKeyId: props.dataKey.keyArn,
       performanceInsightsRetentionPeriod: performanceInsightsRetentionDays,
       monitoringInterval: monitoringIntervalSeconds,
       monitoringRoleArn: monitoringRole.arn,
       enabledCloudwatchLogsExports: [...EXPORTED_LOGS],
-      // Changes wait for the maintenance window instead of restarting a live database.
-      applyImmediately: false,
+      // By default changes wait for the maintenance window instead of restarting a live
+      // database; a major upgrade is deployed with applyImmediately (docs/database-upgrades.md).
+      applyImmediately,
       dependsOn: [...logGroups, monitoringPolicy],
-      lifecycle: { preventDestroy },
+      lifecycle: { preventDestroy, ignoreChanges: [FINAL_SNAPSHOT_ATTRIBUTE] },
     });
 
     this.instanceIdentifier = db.identifier;
     this.instanceArn = db.arn;
+    this.resourceId = db.resourceId;
     this.endpointAddress = db.address;
     this.port = POSTGRES_PORT;
     this.masterUserSecretArn = db.masterUserSecret.get(0).secretArn;
   }
+}
+
+/**
+ * TLS only; connection and slow-query logging without bind values (PHI) in the log;
+ * pgaudit session auditing without parameters. All are dynamic except
+ * shared_preload_libraries (static: applied at the next reboot).
+ */
+function databaseParameters(auditLog: string) {
+  const dynamic = (name: string, value: string) => ({ name, value, applyMethod: 'immediate' });
+  return [
+    dynamic('rds.force_ssl', '1'),
+    dynamic('log_min_duration_statement', '1000'),
+    dynamic('log_connections', '1'),
+    dynamic('log_disconnections', '1'),
+    // Statements are audited by pgaudit; log_statement would log them a second time.
+    dynamic('log_statement', 'none'),
+    // 0 = no bind parameter values in slow-query and error log lines (PostgreSQL 13+).
+    dynamic('log_parameter_max_length', '0'),
+    dynamic('log_parameter_max_length_on_error', '0'),
+    // pg_stat_statements is RDS's default library; pgaudit is added to it.
+    {
+      name: 'shared_preload_libraries',
+      value: 'pg_stat_statements,pgaudit',
+      applyMethod: 'pending-reboot',
+    },
+    dynamic('pgaudit.log', auditLog),
+    dynamic('pgaudit.log_parameter', '0'),
+    dynamic('pgaudit.log_catalog', '0'),
+    dynamic('pgaudit.role', 'rds_pgaudit'),
+  ];
 }
 
 function validate(identifier: string, rules: { failed: boolean; message: string }[]): void {

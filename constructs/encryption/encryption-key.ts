@@ -11,7 +11,15 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 
 /** AWS services a key policy can let use a key (each gets its own narrow statement). */
-export type KeyUser = 'logs' | 'rds' | 'elasticache' | 'secretsmanager' | 'sns' | 'cloudwatch';
+export type KeyUser =
+  | 'logs'
+  | 'rds'
+  | 'elasticache'
+  | 'secretsmanager'
+  | 'sns'
+  | 'cloudwatch'
+  | 'lambda'
+  | 'sqs';
 
 export interface EncryptionKeyProps {
   /** Alias including the `alias/` prefix, e.g. `alias/healthcare-data-prod`. */
@@ -67,7 +75,10 @@ const VIA_SERVICE_ACTIONS = [
 ];
 
 /** Services that keep a grant on the key for the lifetime of the resource. */
-const GRANT_USERS: ReadonlySet<KeyUser> = new Set<KeyUser>(['rds', 'elasticache']);
+const GRANT_USERS: ReadonlySet<KeyUser> = new Set<KeyUser>(['rds', 'elasticache', 'lambda']);
+
+/** Services that only ever encrypt new data keys and decrypt (SNS, SQS server-side encryption). */
+const ENVELOPE_ONLY_USERS: ReadonlySet<KeyUser> = new Set<KeyUser>(['sns', 'sqs']);
 
 /** A customer-managed KMS key with rotation, an explicit least-privilege policy and an alias. */
 export class EncryptionKey extends Construct {
@@ -126,7 +137,7 @@ export class EncryptionKey extends Construct {
   private userStatements(user: KeyUser): DataAwsIamPolicyDocumentStatement[] {
     if (user === 'logs') {
       // CloudWatch Logs encrypts as its regional service principal; the encryption
-      // context pins it to log groups of this account and region.
+      // context (the log group's ARN) pins it to log groups of this account and region.
       return [
         {
           sid: 'AllowCloudWatchLogs',
@@ -144,7 +155,7 @@ export class EncryptionKey extends Construct {
             {
               test: 'ArnLike',
               variable: 'kms:EncryptionContext:aws:logs:arn',
-              values: [`arn:${this.partition}:logs:${this.region}:${this.accountId}:*`],
+              values: [`arn:${this.partition}:logs:${this.region}:${this.accountId}:log-group:*`],
             },
           ],
         },
@@ -164,10 +175,12 @@ export class EncryptionKey extends Construct {
     }
     // Principals of this account, and only through the named service.
     const label = SERVICE_LABELS[user];
-    const viaService = `${user}.${this.region}.amazonaws.com`;
+    const viaServices = (VIA_SERVICES[user] ?? [user]).map(
+      (service) => `${service}.${this.region}.amazonaws.com`,
+    );
     const accountPrincipal = [{ type: 'AWS', identifiers: [this.accountRootArn()] }];
     const viaConditions = [
-      { test: 'StringEquals', variable: 'kms:ViaService', values: [viaService] },
+      { test: 'StringEquals', variable: 'kms:ViaService', values: viaServices },
       { test: 'StringEquals', variable: 'kms:CallerAccount', values: [this.accountId] },
     ];
     const statements: DataAwsIamPolicyDocumentStatement[] = [
@@ -175,7 +188,9 @@ export class EncryptionKey extends Construct {
         sid: `AllowUseVia${label}`,
         effect: 'Allow',
         principals: accountPrincipal,
-        actions: user === 'sns' ? ['kms:Decrypt', 'kms:GenerateDataKey*'] : VIA_SERVICE_ACTIONS,
+        actions: ENVELOPE_ONLY_USERS.has(user)
+          ? ['kms:Decrypt', 'kms:GenerateDataKey*']
+          : VIA_SERVICE_ACTIONS,
         resources: ['*'],
         condition: viaConditions,
       },
@@ -197,11 +212,23 @@ export class EncryptionKey extends Construct {
   }
 }
 
+/**
+ * Services whose calls reach KMS under another service's name. ElastiCache calls KMS
+ * through both `elasticache.<region>` and `dax.<region>`; AWS documents that a key
+ * policy with kms:ViaService must allow both or cluster creation fails
+ * (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/at-rest-encryption.html).
+ */
+const VIA_SERVICES: Partial<Record<KeyUser, readonly string[]>> = {
+  elasticache: ['elasticache', 'dax'],
+};
+
 const SERVICE_LABELS: Record<Exclude<KeyUser, 'logs' | 'cloudwatch'>, string> = {
   rds: 'Rds',
   elasticache: 'ElastiCache',
   secretsmanager: 'SecretsManager',
   sns: 'Sns',
+  lambda: 'Lambda',
+  sqs: 'Sqs',
 };
 
 /** Collects every broken rule into one message; unresolved tokens are checked by AWS. */

@@ -102,6 +102,11 @@ function validate(props: PlatformAlarmsProps): void {
 /** CloudWatch alarms for the database, the cache and the API, to a CMK-encrypted SNS topic. */
 export class PlatformAlarms extends Construct {
   readonly topicArn: string;
+  /**
+   * Every alarm that notifies the topic is named `<alarmNamePrefix>-…`: the topic policy lets
+   * CloudWatch publish only for alarms whose ARN matches it (aws:SourceArn).
+   */
+  readonly alarmNamePrefix: string;
   /** Alarm names, for tests and the README. */
   readonly alarmNames: string[];
 
@@ -109,6 +114,7 @@ export class PlatformAlarms extends Construct {
     super(scope, id);
     validate(props);
     const prefix = props.namePrefix ?? derivePrefix(props.topicName);
+    this.alarmNamePrefix = prefix;
 
     const topic = new SnsTopic(this, 'topic', {
       name: props.topicName,
@@ -127,8 +133,13 @@ export class PlatformAlarms extends Construct {
             Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: 'sns:Publish',
             Resource: topic.arn,
-            // Only alarms in our own account (confused-deputy protection).
-            Condition: { StringEquals: { 'aws:SourceAccount': props.logsKey.accountId } },
+            // Only this platform's alarms in our own account (confused-deputy protection).
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': props.logsKey.accountId },
+              ArnLike: {
+                'aws:SourceArn': `arn:${props.logsKey.partition}:cloudwatch:${props.logsKey.region}:${props.logsKey.accountId}:alarm:${prefix}-*`,
+              },
+            },
           },
         ],
       }),

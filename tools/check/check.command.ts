@@ -4,6 +4,7 @@
  * check's output is printed as it ends; exit 1 when any check failed.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { killActiveChildren } from '../core';
 import { checkSteps, formatCheck, formatSummary, runChecks } from './checks';
@@ -16,10 +17,14 @@ async function main(): Promise<number> {
   const steps = checkSteps(scripts);
   const env = { ...process.env } as Record<string, string>;
   env.PATH = [join(ROOT, 'node_modules', '.bin'), env.PATH].filter(Boolean).join(delimiter);
-  process.stdout.write(`npm test: ${steps.map((s) => s.name).join(', ')} (concurrently)\n`);
+  // CHECK_CONCURRENCY overrides the slots (1 runs the checks one after the other).
+  const limit = Number(process.env.CHECK_CONCURRENCY) || Math.max(2, availableParallelism());
+  const names = steps.map((s) => s.name).join(', ');
+  process.stdout.write(`npm test: ${names} (${limit} at a time)\n`);
   const results = await runChecks(steps, {
     cwd: ROOT,
     env,
+    limit,
     onDone: (result) => process.stdout.write(`\n${formatCheck(result)}`),
   });
   process.stdout.write(`\n${formatSummary(results, Date.now() - started)}\n`);

@@ -1,14 +1,16 @@
 /**
- * `npm test` runs its checks concurrently: the type-check, each part of the lint, the unit
- * tests and `terraform validate` start together, so the run takes about as long as its
- * longest check instead of their sum. The commands come from package.json, so every check
+ * `npm test` runs its checks concurrently, as many at once as the machine has cores: the unit
+ * tests (the longest) start first, then the type-check, `terraform validate` and each part
+ * of the lint as slots free up, so the run takes about its CPU work divided by the cores
+ * instead of the sum of the checks. Bounding the slots keeps a loaded machine from starving
+ * the unit tests into their timeouts. The commands come from package.json, so every check
  * stays runnable alone (`npm run typecheck`, `npm run lint`, `npm run test:unit`,
  * `npm run validate`) and `npm test` can never drift from them.
  */
-import { CommandError, formatDuration, run, RunOptions, RunResult } from '../core';
+import { CommandError, formatDuration, mapLimit, run, RunOptions, RunResult } from '../core';
 
-/** The package.json scripts `npm test` runs, in the order their results are listed. */
-export const CHECK_SCRIPTS = ['typecheck', 'lint', 'test:unit', 'validate'] as const;
+/** The package.json scripts `npm test` runs, in the order they start (longest first). */
+export const CHECK_SCRIPTS = ['test:unit', 'typecheck', 'validate', 'lint'] as const;
 
 export interface CheckStep {
   /** The script name; a script of several `&&` parts gives one step per part (`lint:eslint`). */
@@ -48,6 +50,8 @@ export type Runner = (
 export interface RunChecksOptions {
   readonly cwd: string;
   readonly env: Record<string, string>;
+  /** How many checks run at once. @default all of them */
+  readonly limit?: number;
   /** Called as each check ends, for printing its output at once. */
   readonly onDone?: (result: CheckResult) => void;
   /** @default run() of tools/core */
@@ -78,18 +82,16 @@ async function runStep(step: CheckStep, options: RunChecksOptions): Promise<Chec
   }
 }
 
-/** Starts every step at once; resolves with the results in the order of `steps`. */
+/** Runs the steps, `limit` at a time in their order; resolves with the results in that order. */
 export function runChecks(
   steps: readonly CheckStep[],
   options: RunChecksOptions,
 ): Promise<CheckResult[]> {
-  return Promise.all(
-    steps.map(async (step) => {
-      const result = await runStep(step, options);
-      options.onDone?.(result);
-      return result;
-    }),
-  );
+  return mapLimit(steps, options.limit ?? steps.length, async (step) => {
+    const result = await runStep(step, options);
+    options.onDone?.(result);
+    return result;
+  });
 }
 
 /** One check's block: a heading with its verdict and time, then its output. */

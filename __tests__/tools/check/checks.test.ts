@@ -24,18 +24,18 @@ const result = (code: number, stdout: string, stderr = ''): RunResult => ({
 });
 
 describe('checkSteps', () => {
-  test('runs each check script, one step per && part, in a fixed order', () => {
+  test('runs each check script, one step per && part, the unit tests first', () => {
     expect(checkSteps(SCRIPTS)).toEqual([
+      { name: 'test:unit', command: 'jest --coverage' },
       { name: 'typecheck', command: 'tsc --noEmit' },
+      { name: 'validate', command: 'node --import tsx tools/validate/validate.command.ts' },
       { name: 'lint:eslint', command: 'eslint .' },
       { name: 'lint:prettier', command: 'prettier --check .' },
-      { name: 'test:unit', command: 'jest --coverage' },
-      { name: 'validate', command: 'node --import tsx tools/validate/validate.command.ts' },
     ]);
   });
 
   test('the checks are the scripts npm test has always run', () => {
-    expect(CHECK_SCRIPTS).toEqual(['typecheck', 'lint', 'test:unit', 'validate']);
+    expect([...CHECK_SCRIPTS].sort()).toEqual(['lint', 'test:unit', 'typecheck', 'validate']);
   });
 
   test('throws when package.json lacks a check script', () => {
@@ -80,6 +80,25 @@ describe('runChecks', () => {
       ['a', true, 'first out'],
       ['b', true, 'second out\nsecond err'],
     ]);
+  });
+
+  test('runs at most `limit` steps at once, in their order', async () => {
+    let running = 0;
+    let most = 0;
+    const order: string[] = [];
+    const runner: Runner = async (_cmd, args) => {
+      running++;
+      most = Math.max(most, running);
+      order.push(args[1]);
+      await new Promise((r) => setImmediate(r));
+      running--;
+      return result(0, '');
+    };
+    const steps = ['a', 'b', 'c', 'd'].map((c) => ({ name: c, command: c }));
+    const results = await runChecks(steps, { cwd: '/p', env: {}, runner, limit: 2 });
+    expect(most).toBe(2);
+    expect(order).toEqual(['a', 'b', 'c', 'd']);
+    expect(results.map((r) => r.name)).toEqual(['a', 'b', 'c', 'd']);
   });
 
   test('a failing command is a failed check with its exit code and output', async () => {

@@ -1,0 +1,97 @@
+import { unzipSync } from 'fflate';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import Module from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleKey, buildZip, functionBundle } from '../../constructs/application/bundle';
+import { READINESS_SOURCE_DIR } from '../../constructs/application/readiness-function';
+
+const projectRoot = process.cwd();
+const sourceDir = path.resolve(READINESS_SOURCE_DIR);
+
+describe('the readiness function package', () => {
+  const first = buildZip({ sourceDir, projectRoot });
+
+  test('is deterministic: two builds give the same bytes', () => {
+    expect(Buffer.from(buildZip({ sourceDir, projectRoot })).equals(Buffer.from(first))).toBe(true);
+  });
+
+  test('holds one index.js with a fixed 1980 timestamp that exports the handler', () => {
+    const entries = unzipSync(first);
+    expect(Object.keys(entries)).toEqual(['index.js']);
+    // DOS date of the local file header: 1980-01-01 is 0x0021, at offset 12.
+    expect(Buffer.from(first).readUInt16LE(12)).toBe(0x0021);
+    const mod = new Module('index.js');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    (mod as any)._compile(
+      Buffer.from(entries['index.js']).toString('utf8'),
+      path.join(projectRoot, 'index.js'),
+    );
+    expect(typeof mod.exports.handler).toBe('function');
+  });
+});
+
+describe('functionBundle', () => {
+  const workDirs: string[] = [];
+  const workDir = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bundle-test-'));
+    workDirs.push(dir);
+    return dir;
+  };
+  afterAll(() => workDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  test('caches by content hash, returns the Lambda source_code_hash, and rebuilds when a source changes', () => {
+    const work = workDir();
+    const src = path.join(work, 'fn');
+    mkdirSync(src);
+    writeFileSync(
+      path.join(src, 'handler.ts'),
+      "import { answer } from './settings';\nexport const handler = async () => answer;\n",
+    );
+    writeFileSync(path.join(src, 'settings.ts'), 'export const answer: number = 42;\n');
+    const cacheDir = path.join(work, 'cache');
+    const options = { sourceDir: src, projectRoot, cacheDir };
+
+    const bundle = functionBundle(options);
+    expect(bundle.handler).toBe('index.handler');
+    expect(bundle.sourceCodeHash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(path.dirname(bundle.zipPath)).toBe(cacheDir);
+    expect(path.basename(bundle.zipPath)).toBe(`fn-${bundleKey(options)}.zip`);
+    expect(functionBundle(options)).toBe(bundle);
+
+    writeFileSync(path.join(src, 'settings.ts'), '// changed\n', { flag: 'a' });
+    const changed = functionBundle(options);
+    expect(changed.zipPath).not.toBe(bundle.zipPath);
+    // The stale build is pruned; only the current one stays.
+    expect(readdirSync(cacheDir)).toEqual([path.basename(changed.zipPath)]);
+  });
+
+  test('reads a zip another process left in the cache instead of rebuilding', () => {
+    const work = workDir();
+    const src = path.join(work, 'other');
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'handler.ts'), 'export const handler = async () => 1;\n');
+    const cacheDir = path.join(work, 'cache');
+    const key = bundleKey({ sourceDir: src, projectRoot });
+    const planted = path.join(cacheDir, `other-${key}.zip`);
+    cpSync(__filename, planted);
+    const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir });
+    expect(bundle.zipPath).toBe(planted);
+    expect(existsSync(planted)).toBe(true);
+  });
+
+  test('defaults its cache to cdktf.out/.cache/functions under the project root', () => {
+    const bundle = functionBundle({ sourceDir, projectRoot });
+    expect(path.dirname(bundle.zipPath)).toBe(
+      path.join(projectRoot, 'cdktf.out', '.cache', 'functions'),
+    );
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * Builds a Lambda deployment package from a TypeScript entry: one esbuild bundle (`index.js`)
+ * zipped with fixed timestamps, so the same sources and lock file give the same bytes and the
+ * same `source_code_hash` on every run and machine. Bundling costs ~1 s, so the zip is cached
+ * under `cdktf.out/.cache/functions/` by a hash of everything that goes into it (sources,
+ * package-lock.json, esbuild version, build options); a synth with a warm cache only hashes.
+ */
+import { buildSync, version as esbuildVersion } from 'esbuild';
+import { zipSync } from 'fflate';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+
+export interface FunctionBundle {
+  /** Absolute path of the zip. */
+  readonly zipPath: string;
+  /** Base64 SHA-256 of the zip: Lambda's `source_code_hash`. */
+  readonly sourceCodeHash: string;
+  /** The handler setting for the zip (`index.handler`). */
+  readonly handler: string;
+}
+
+export interface BundleOptions {
+  /** Folder of the function's sources, e.g. `<root>/functions/readiness`. */
+  readonly sourceDir: string;
+  /** Entry file inside sourceDir. @default handler.ts */
+  readonly entry?: string;
+  /** Project root: where package-lock.json and node_modules are. */
+  readonly projectRoot: string;
+  /** @default `<projectRoot>/cdktf.out/.cache/functions` */
+  readonly cacheDir?: string;
+}
+
+/** Fixed zip entry time (the zip format cannot encode anything before 1980). */
+const ZIP_MTIME = new Date('1980-01-01T00:00:00Z');
+const BUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  sourcemap: false,
+} as const;
+
+const memo = new Map<string, FunctionBundle>();
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+/** Hash of every input of the build: a changed source, lock file or option changes it. */
+export function bundleKey(options: BundleOptions): string {
+  const hash = createHash('sha256');
+  hash.update(
+    JSON.stringify({ BUILD_OPTIONS, esbuildVersion, entry: options.entry ?? 'handler.ts' }),
+  );
+  for (const file of sourceFiles(options.sourceDir)) {
+    hash.update(path.relative(options.sourceDir, file)).update('\0').update(readFileSync(file));
+  }
+  hash.update(readFileSync(path.join(options.projectRoot, 'package-lock.json')));
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** Bundles and zips, in memory. Deterministic: same inputs, same bytes. */
+export function buildZip(options: BundleOptions): Uint8Array {
+  const result = buildSync({
+    ...BUILD_OPTIONS,
+    entryPoints: [path.join(options.sourceDir, options.entry ?? 'handler.ts')],
+    absWorkingDir: options.projectRoot,
+    write: false,
+    logLevel: 'error',
+  });
+  const code = result.outputFiles[0].contents;
+  return zipSync({ 'index.js': [code, { mtime: ZIP_MTIME, level: 9 }] });
+}
+
+/** The function's zip, from the in-process memo, the on-disk cache, or a fresh build. */
+export function functionBundle(options: BundleOptions): FunctionBundle {
+  const key = bundleKey(options);
+  const cacheDir =
+    options.cacheDir ?? path.join(options.projectRoot, 'cdktf.out', '.cache', 'functions');
+  const zipPath = path.join(cacheDir, `${path.basename(options.sourceDir)}-${key}.zip`);
+  const cached = memo.get(zipPath);
+  if (cached) return cached;
+  let bytes: Uint8Array;
+  if (existsSync(zipPath)) {
+    bytes = readFileSync(zipPath);
+  } else {
+    bytes = buildZip(options);
+    mkdirSync(cacheDir, { recursive: true });
+    // Write then rename: a parallel synth never reads half a zip.
+    const partial = `${zipPath}.${process.pid}.partial`;
+    writeFileSync(partial, bytes);
+    renameSync(partial, zipPath);
+    // Older builds of the same function are never read again.
+    const prefix = `${path.basename(options.sourceDir)}-`;
+    for (const stale of readdirSync(cacheDir)) {
+      if (
+        stale.startsWith(prefix) &&
+        stale.endsWith('.zip') &&
+        path.join(cacheDir, stale) !== zipPath
+      ) {
+        rmSync(path.join(cacheDir, stale), { force: true });
+      }
+    }
+  }
+  const bundle: FunctionBundle = {
+    zipPath,
+    sourceCodeHash: createHash('sha256').update(bytes).digest('base64'),
+    handler: 'index.handler',
+  };
+  memo.set(zipPath, bundle);
+  return bundle;
+}
