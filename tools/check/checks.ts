@@ -7,7 +7,8 @@
  * stays runnable alone (`npm run typecheck`, `npm run lint`, `npm run test:unit`,
  * `npm run validate`) and `npm test` can never drift from them.
  */
-import { CommandError, formatDuration, mapLimit, run, RunOptions, RunResult } from '../core';
+import { CommandError, formatDuration, mapLimit, run, RunResult } from '../core';
+import type { Runner } from '../core';
 
 /** The package.json scripts `npm test` runs, in the order they start (longest first). */
 export const CHECK_SCRIPTS = ['test:unit', 'typecheck', 'validate', 'lint'] as const;
@@ -41,11 +42,7 @@ export interface CheckResult {
   readonly output: string;
 }
 
-export type Runner = (
-  cmd: string,
-  args: readonly string[],
-  options?: RunOptions,
-) => Promise<RunResult>;
+export type { Runner };
 
 export interface RunChecksOptions {
   readonly cwd: string;
