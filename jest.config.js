@@ -7,8 +7,12 @@ module.exports = {
   maxWorkers: Math.max(2, availableParallelism() - 1),
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  // Transpile only (tsconfig isolatedModules): `npm run typecheck` type-checks once.
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  // Transpile only, with esbuild (tsconfig isolatedModules): `npm run typecheck` type-checks
+  // once. Measured cold on this machine: 30 s CPU against ts-jest's 38 s for the same suite.
+  transform: { '^.+\\.ts$': '<rootDir>/tools/check/jest-transform.cjs' },
+  // In the checkout, not the machine-wide /tmp/jest_<uid>: a fresh clone starts cold, and
+  // clearing it (npm run bench) touches no other checkout.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
   collectCoverageFrom: [
     'config/**/*.ts',

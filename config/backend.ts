@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { LocalBackend, S3Backend, TerraformBackend, TerraformStack } from 'cdktf';
-import { ConfigError, ConfigProblem, ConfigSources, PlatformConfig } from './config';
+import { BLANK_RULE, ConfigError, ConfigProblem, ConfigSources, PlatformConfig } from './config';
 import { AwsRegion, isAwsRegion } from './regions';
 
 /** The folder holding package.json, cdktf.json and terraform-backend.tf.json. */
@@ -293,14 +293,21 @@ export function resolveStateBackend(
     });
     return undefined;
   };
-  const override = (variable: string, rules: readonly Rule[]): string | undefined => {
+  // A variable that is set but blank (a CI variable that expanded to nothing) is refused,
+  // never read as "use the file's value".
+  const present = (variable: string): string | undefined => {
     const value = env[variable]?.trim();
-    if (value === undefined || value === '') return undefined;
+    if (value === '') problems.push({ setting: variable, value: '', rule: BLANK_RULE });
+    return value === '' ? undefined : value;
+  };
+  const override = (variable: string, rules: readonly Rule[]): string | undefined => {
+    const value = present(variable);
+    if (value === undefined) return undefined;
     return check(problems, variable, value, rules) ? value : undefined;
   };
   const choice = <T extends string>(variable: string, allowed: readonly T[]): T | undefined => {
-    const value = env[variable]?.trim();
-    if (value === undefined || value === '') return undefined;
+    const value = present(variable);
+    if (value === undefined) return undefined;
     const match = allowed.find((a) => a === value.toLowerCase());
     if (match === undefined) {
       problems.push({ setting: variable, value, rule: `must be one of ${allowed.join(', ')}` });

@@ -327,7 +327,7 @@ class BaselineReader {
 
 /**
  * The home region: BASELINE_REGION, else the platform's AWS_REGION (or context "region",
- * read the platform's way: blank means unset), else eu-west-1.
+ * already refused there when blank), else eu-west-1.
  */
 function homeRegion(reader: BaselineReader, sources: ConfigSources): AwsRegion {
   const fromEnv = sources.env[SETTINGS.region.envVar]?.trim();

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { BLANK_RULE } from '../../config/config';
 import { Testing, TerraformStack } from 'cdktf';
 import {
   applyStateBackend,
@@ -183,9 +184,21 @@ describe('environment overrides', () => {
     ).toBe(false);
   });
 
-  it('ignores empty and blank variables', () => {
-    expect(resolve({ STATE_BUCKET: '', STATE_REGION: '  ', STATE_BACKEND: '' })).toEqual(
-      resolve({}),
+  it('refuses empty and blank variables: a CI variable that expanded to nothing is not "unset"', () => {
+    const error = problemsOf(() =>
+      resolve({
+        STATE_BUCKET: '',
+        STATE_REGION: '  ',
+        STATE_BACKEND: '',
+        STATE_USE_PATH_STYLE: ' ',
+      }),
+    );
+    expect(error.problems).toEqual(
+      ['STATE_BUCKET', 'STATE_REGION', 'STATE_USE_PATH_STYLE', 'STATE_BACKEND'].map((setting) => ({
+        setting,
+        value: '',
+        rule: BLANK_RULE,
+      })),
     );
   });
 

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, loadConfigs, SETTINGS } from '../../config/config';
+import { BLANK_RULE, ConfigError, loadConfig, loadConfigs, SETTINGS } from '../../config/config';
 import { tightestNameRule } from '../../config/names';
 
 const load = (env: Record<string, string>, context: Record<string, unknown> = {}) =>
@@ -100,9 +100,23 @@ describe('sources', () => {
     expect(config.region).toBe('eu-central-1');
   });
 
-  it('ignores empty variables', () => {
-    expect(load({ ENVIRONMENT_SUFFIX: '  ' }).environment).toBe('prod');
+  it('refuses a blank ENVIRONMENT_SUFFIX: a CI variable that expanded to nothing never means prod', () => {
+    expect(problemsOf({ ENVIRONMENT_SUFFIX: '  ' })).toEqual([
+      { setting: 'ENVIRONMENT_SUFFIX', value: '', rule: BLANK_RULE },
+    ]);
   });
+
+  it.each(Object.values(SETTINGS).map((spec) => [spec.envVar, spec.contextKey]))(
+    'refuses %s (context "%s") when it is present but blank',
+    (envVar, contextKey) => {
+      expect(problemsOf({ [envVar]: '' })).toEqual([
+        { setting: envVar, value: '', rule: BLANK_RULE },
+      ]);
+      expect(problemsOf({}, { [contextKey]: ' ' })).toEqual([
+        { setting: `context "${contextKey}"`, value: '', rule: BLANK_RULE },
+      ]);
+    },
+  );
 
   it('applies every documented override', () => {
     const config = load({

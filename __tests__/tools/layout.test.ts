@@ -24,6 +24,11 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     uses: [],
     product: false,
   },
+  check: {
+    job: "npm test: the checks run concurrently, and the unit tests' jest transform",
+    uses: ['core'],
+    product: false,
+  },
   synth: { job: 'the CDKTF app command (run-app.cjs, cdktf.json "app")', uses: [], product: false },
   emulator: {
     job: 'the local AWS emulator (moto) and its extension',

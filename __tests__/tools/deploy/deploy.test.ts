@@ -41,6 +41,7 @@ import {
   terraformApply,
   terraformInit,
   terraformPlan,
+  terraformPlatform,
 } from '../../../tools/core';
 import type { TerraformSetup } from '../../../tools/core/terraform';
 
@@ -303,7 +304,6 @@ describe('startTarget', () => {
     const workDir = tmp();
     const mirror = tmp();
     const platformDir = path.join(mirror, 'registry.terraform.io', 'hashicorp', 'aws', '5.100.0');
-    const { terraformPlatform } = await import('../../../tools/core/terraform');
     fs.mkdirSync(path.join(platformDir, terraformPlatform()), { recursive: true });
     fs.writeFileSync(
       path.join(platformDir, terraformPlatform(), 'terraform-provider-aws_v5.100.0_x5'),

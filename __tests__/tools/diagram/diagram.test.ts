@@ -1,4 +1,4 @@
-import { spawnSync, SpawnSyncReturns } from 'node:child_process';
+import type { SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +16,9 @@ import {
   toDot,
 } from '../../../tools/diagram';
 
-// The real spawnSync unless a test stubs one call (the failure paths of synthesizeDefaults).
-jest.mock('node:child_process', () => {
-  const actual = jest.requireActual<typeof import('node:child_process')>('node:child_process');
-  return { ...actual, spawnSync: jest.fn(actual.spawnSync) };
-});
+// The real spawnSync unless a test stubs one call (the failure paths of synthesizeDefaults):
+// a spy on the node module object itself, which diagram.ts reads at call time.
+const childProcess = jest.requireActual<typeof import('node:child_process')>('node:child_process');
 
 /** A tiny platform stack in Terraform JSON, shaped like cdktf's output. */
 function stackJson(): unknown {
@@ -756,7 +754,8 @@ describe('toDot on a hand-made model', () => {
 });
 
 describe('synthesizeDefaults', () => {
-  const spawn = jest.mocked(spawnSync);
+  const spawn = jest.spyOn(childProcess, 'spawnSync');
+  afterAll(() => spawn.mockRestore());
   const result = (status: number | null, stdout: string, stderr: string) =>
     ({ pid: 1, output: [], signal: null, status, stdout, stderr }) as SpawnSyncReturns<string>;
   const saved = {

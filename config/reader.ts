@@ -1,0 +1,108 @@
+/**
+ * How a setting is read (environment variable, then cdktf context, else the default) and how
+ * bad input is reported: every problem is collected into one ConfigError naming the setting,
+ * the value and the rule.
+ */
+import { SETTINGS, SettingKey } from './settings';
+
+export interface ConfigProblem {
+  /** Where the value came from: the variable name, `context "key"`, or the setting name. */
+  readonly setting: string;
+  readonly value: string;
+  readonly rule: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was synthesized:\n` +
+        problems.map((p) => `  - ${p.setting} = ${JSON.stringify(p.value)}: ${p.rule}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Where configuration comes from; main.ts passes process.env and the app's context. */
+export interface ConfigSources {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly context?: (key: string) => unknown;
+}
+
+/** The rule a present-but-blank setting breaks. */
+export const BLANK_RULE = 'is set but blank: unset it to use the default, or give a value';
+
+/** Reads one raw setting: environment variable first, then context, else undefined. */
+export class Reader {
+  readonly problems: ConfigProblem[] = [];
+
+  constructor(private readonly sources: ConfigSources) {}
+
+  /**
+   * The raw value, trimmed, or undefined when unset. A setting that is present but blank is
+   * refused, for every setting: a CI variable that expanded to nothing must never silently
+   * mean "use the default" (for ENVIRONMENT_SUFFIX, that default is prod).
+   */
+  raw(key: SettingKey): { value: string; label: string } | undefined {
+    const spec = SETTINGS[key];
+    const fromEnv = this.sources.env[spec.envVar];
+    if (fromEnv !== undefined) return this.present(fromEnv, spec.envVar);
+    const fromContext = this.sources.context?.(spec.contextKey);
+    if (fromContext === undefined || fromContext === null) return undefined;
+    const value = Array.isArray(fromContext) ? fromContext.join(',') : String(fromContext);
+    return this.present(value, `context "${spec.contextKey}"`);
+  }
+
+  private present(value: string, label: string): { value: string; label: string } | undefined {
+    if (value.trim() === '') {
+      this.fail(label, '', BLANK_RULE);
+      return undefined;
+    }
+    return { value: value.trim(), label };
+  }
+
+  fail(label: string, value: string, rule: string): void {
+    this.problems.push({ setting: label, value, rule });
+  }
+
+  integer(key: SettingKey, fallback: number, min: number, max: number): number {
+    const raw = this.raw(key);
+    if (!raw) return fallback;
+    const n = Number(raw.value);
+    if (!/^-?\d+$/.test(raw.value) || n < min || n > max) {
+      this.fail(raw.label, raw.value, `must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  oneOf<T extends string | number>(key: SettingKey, fallback: T, allowed: readonly T[]): T {
+    const raw = this.raw(key);
+    if (!raw) return fallback;
+    const match = allowed.find((a) => String(a) === raw.value);
+    if (match === undefined) {
+      this.fail(raw.label, raw.value, `must be one of ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return match;
+  }
+
+  matching(key: SettingKey, fallback: string, pattern: RegExp, rule: string): string {
+    const raw = this.raw(key);
+    if (!raw) return fallback;
+    if (!pattern.test(raw.value)) {
+      this.fail(raw.label, raw.value, rule);
+      return fallback;
+    }
+    return raw.value;
+  }
+}
+
+export function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.setting}\u0000${p.value}\u0000${p.rule}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

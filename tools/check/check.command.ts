@@ -1,0 +1,44 @@
+/**
+ * `npm test`: the type-check, eslint, prettier, the unit tests (coverage ≥ 95%) and
+ * `terraform validate` of every synthesized stack, run concurrently (see checks.ts). Each
+ * check's output is printed as it ends; exit 1 when any check failed.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { killActiveChildren } from '../core';
+import { checkSteps, formatCheck, formatSummary, runChecks } from './checks';
+
+const ROOT = resolve(__dirname, '..', '..');
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts;
+  const steps = checkSteps(scripts);
+  const env = { ...process.env } as Record<string, string>;
+  env.PATH = [join(ROOT, 'node_modules', '.bin'), env.PATH].filter(Boolean).join(delimiter);
+  // CHECK_CONCURRENCY overrides the slots (1 runs the checks one after the other).
+  const limit = Number(process.env.CHECK_CONCURRENCY) || Math.max(2, availableParallelism());
+  const names = steps.map((s) => s.name).join(', ');
+  process.stdout.write(`npm test: ${names} (${limit} at a time)\n`);
+  const results = await runChecks(steps, {
+    cwd: ROOT,
+    env,
+    limit,
+    onDone: (result) => process.stdout.write(`\n${formatCheck(result)}`),
+  });
+  process.stdout.write(`\n${formatSummary(results, Date.now() - started)}\n`);
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+process.on('SIGINT', () => {
+  killActiveChildren('SIGINT');
+  process.exit(130);
+});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`npm test: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

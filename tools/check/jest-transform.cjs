@@ -1,0 +1,28 @@
+// Jest transform for the unit tests: esbuild strips the TypeScript types of one file
+// (no type-checking: `npm run typecheck` does that once) and emits CommonJS with an
+// inline source map, which the V8 coverage report maps back to the .ts lines.
+// Jest hoists nothing here: a test that must replace a module before it loads uses
+// jest.spyOn on the module object instead of jest.mock.
+'use strict';
+const { createHash } = require('node:crypto');
+const { transformSync, version } = require('esbuild');
+
+const OPTIONS = {
+  loader: 'ts',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'inline',
+};
+
+module.exports = {
+  process(source, filename) {
+    const result = transformSync(source, { ...OPTIONS, sourcefile: filename });
+    return { code: result.code };
+  },
+  getCacheKey(source, filename) {
+    return createHash('sha256')
+      .update(`esbuild ${version}\0${JSON.stringify(OPTIONS)}\0${filename}\0`)
+      .update(source)
+      .digest('hex');
+  },
+};
