@@ -45,8 +45,9 @@ export const MAX_DELETION_WINDOW_DAYS = 30;
  * What the account root may do: manage the key, never use it. Without this the key
  * could become unmanageable (KMS refuses policies that lock the account out), and
  * leaving out Encrypt/Decrypt/CreateGrant keeps use limited to the services below.
+ * The baseline's ServiceKey uses the same list.
  */
-const KEY_ADMINISTRATION_ACTIONS = [
+export const KEY_ADMINISTRATION_ACTIONS = [
   'kms:CreateAlias',
   'kms:DeleteAlias',
   'kms:UpdateAlias',

@@ -6,6 +6,8 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { TerraformProvider, Token } from 'cdktf';
 import { Construct } from 'constructs';
+// What the account root may do with a baseline key: manage it, never use it.
+import { KEY_ADMINISTRATION_ACTIONS } from './encryption-key';
 
 /** Where a key lives: account, partition and region as the key policy names them. */
 export interface KeyScope {
@@ -31,30 +33,6 @@ export interface ServiceKeyProps {
   /** @default - the stack's default AWS provider */
   readonly provider?: TerraformProvider;
 }
-
-/**
- * What the account root may do with a baseline key: manage it, never use it. KMS refuses a
- * policy that would lock the account out; leaving use out keeps it to the named services.
- * Same list as constructs/encryption/encryption-key.ts.
- */
-export const KEY_ADMINISTRATION_ACTIONS = [
-  'kms:CreateAlias',
-  'kms:DeleteAlias',
-  'kms:UpdateAlias',
-  'kms:Describe*',
-  'kms:Enable*',
-  'kms:Disable*',
-  'kms:List*',
-  'kms:Get*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-  'kms:RotateKeyOnDemand',
-];
 
 /** The account root as a principal. */
 export function accountRoot(scope: KeyScope): string {

@@ -4,22 +4,9 @@
  * Security Hub and the account-level settings. Same shape and id scheme as rules.ts; each
  * cites the AWS Config HIPAA-pack rule and Security Hub control it restates.
  */
+import { attr, fail, HIPAA, pass } from './checks';
 import { asList, blocks, first, isTrue } from './terraform';
 import type { CheckResult, Rule, RuleContext, TfResource } from './types';
-
-const pass = (detail: string): CheckResult => ({ pass: true, detail });
-const fail = (detail: string): CheckResult => ({ pass: false, detail });
-const attr = (r: TfResource, name: string): unknown => r.attrs[name];
-
-const HIPAA = {
-  encryption: '164.312(a)(2)(iv)',
-  audit: '164.312(b)',
-  access: '164.312(a)(1)',
-  integrity: '164.312(c)(1)',
-  monitoring: '164.308(a)(1)(ii)(D)',
-  backup: '164.308(a)(7)(ii)(A)',
-  passwords: '164.308(a)(5)(ii)(D)',
-} as const;
 
 /** Six years (HIPAA documentation retention, 164.316(b)(2)(i)). */
 export const PRODUCTION_ARCHIVE_RETENTION_DAYS = 2192;

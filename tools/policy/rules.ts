@@ -3,25 +3,9 @@
  * Hub, HIPAA Security Rule) against the synthesized Terraform JSON. Ids are stable: a
  * retired rule's id is never reused. docs/policy.md is generated from this table.
  */
+import { attr, fail, HIPAA, pass } from './checks';
 import { asList, blocks, first, isTrue } from './terraform';
 import type { CheckResult, PolicyStatement, Rule, RuleContext, TfResource } from './types';
-
-const pass = (detail: string): CheckResult => ({ pass: true, detail });
-const fail = (detail: string): CheckResult => ({ pass: false, detail });
-const attr = (r: TfResource, name: string): unknown => r.attrs[name];
-
-/** HIPAA Security Rule citations used below. */
-const HIPAA = {
-  encryption: '164.312(a)(2)(iv)',
-  transmission: '164.312(e)(1)',
-  audit: '164.312(b)',
-  access: '164.312(a)(1)',
-  authentication: '164.312(d)',
-  backup: '164.308(a)(7)(ii)(A)',
-  integrity: '164.312(c)(1)',
-  contingency: '164.308(a)(7)(i)',
-  minimumNecessary: '164.502(b)',
-} as const;
 
 /**
  * A key attribute names a customer-managed key: a reference to an `aws_kms_key` (or an
