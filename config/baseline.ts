@@ -1,18 +1,18 @@
 /**
  * Settings of the account baseline (`TapAccountBaseline`): the controls deployed once per
  * account and region, after the state bootstrap and before the environments. Read like
- * the platform's settings (environment variable, then cdktf context, then the profile
- * default) with one difference: a variable or context key that is present but blank is
- * refused instead of falling back to the default, so a half-set CI variable cannot turn a
- * control off or shorten a retention by accident.
+ * the platform's settings, with the platform's reader (environment variable, then cdktf
+ * context, then the profile default); a variable or context key that is present but blank
+ * is refused, so a half-set CI variable cannot turn a control off or shorten a retention.
  */
 import {
   ConfigError,
-  ConfigProblem,
   ConfigSources,
+  dedupe,
   DEFAULT_REGION,
   LOG_RETENTION_DAYS,
   Profile,
+  Reader,
   SETTINGS,
   SettingSpec,
 } from './config';
@@ -258,52 +258,10 @@ const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 type BaselineKey = keyof typeof BASELINE_SETTINGS;
 
-/** Reads baseline settings; present-but-blank values are problems, not defaults. */
-class BaselineReader {
-  readonly problems: ConfigProblem[] = [];
-
-  constructor(private readonly sources: ConfigSources) {}
-
-  raw(spec: SettingSpec): { value: string; label: string } | undefined {
-    const fromEnv = this.sources.env[spec.envVar];
-    if (fromEnv !== undefined) return this.present(fromEnv, spec.envVar);
-    const fromContext = this.sources.context?.(spec.contextKey);
-    if (fromContext === undefined || fromContext === null) return undefined;
-    return this.present(String(fromContext), `context "${spec.contextKey}"`);
-  }
-
-  private present(value: string, label: string): { value: string; label: string } | undefined {
-    if (value.trim() === '') {
-      this.fail(label, value, 'is set but blank; give a value or unset it to use the default');
-      return undefined;
-    }
-    return { value: value.trim(), label };
-  }
-
-  fail(setting: string, value: string, rule: string): void {
-    this.problems.push({ setting, value, rule });
-  }
-
-  oneOf<T extends string | number>(key: BaselineKey, fallback: T, allowed: readonly T[]): T {
-    const raw = this.raw(BASELINE_SETTINGS[key]);
-    if (!raw) return fallback;
-    const match = allowed.find((a) => String(a) === raw.value);
-    if (match === undefined) {
-      this.fail(raw.label, raw.value, `must be one of ${allowed.join(', ')}`);
-      return fallback;
-    }
-    return match;
-  }
-
-  integer(key: BaselineKey, fallback: number, min: number, max: number): number {
-    const raw = this.raw(BASELINE_SETTINGS[key]);
-    if (!raw) return fallback;
-    const n = Number(raw.value);
-    if (!/^\d+$/.test(raw.value) || n < min || n > max) {
-      this.fail(raw.label, raw.value, `must be an integer from ${min} to ${max}`);
-      return fallback;
-    }
-    return n;
+/** The platform's reader over the baseline's table, plus on/off switches and regions. */
+class BaselineReader extends Reader<BaselineKey> {
+  constructor(sources: ConfigSources) {
+    super(sources, BASELINE_SETTINGS);
   }
 
   flag(key: BaselineKey): boolean {
@@ -311,7 +269,7 @@ class BaselineReader {
   }
 
   region(key: BaselineKey, fallback: AwsRegion): AwsRegion {
-    const raw = this.raw(BASELINE_SETTINGS[key]);
+    const raw = this.raw(key);
     if (!raw) return fallback;
     if (!isAwsRegion(raw.value)) {
       this.fail(
@@ -352,7 +310,7 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
   const region = homeRegion(reader, sources);
   const drRegion = reader.region('baselineDrRegion', DEFAULT_DR_REGIONS[region]);
   if (drRegion === region) {
-    const raw = reader.raw(BASELINE_SETTINGS.baselineDrRegion)!;
+    const raw = reader.raw('baselineDrRegion')!;
     reader.fail(
       raw.label,
       raw.value,
@@ -361,7 +319,7 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
   }
 
   const controls = readControls(reader);
-  const alarmEmail = reader.raw(BASELINE_SETTINGS.baselineAlarmEmail);
+  const alarmEmail = reader.raw('baselineAlarmEmail');
   if (alarmEmail && !EMAIL_PATTERN.test(alarmEmail.value)) {
     reader.fail(
       alarmEmail.label,
@@ -411,7 +369,7 @@ function readControls(reader: BaselineReader) {
   const cloudTrail = reader.flag('baselineCloudTrail');
   const config = reader.flag('baselineConfig');
   if (config && !cloudTrail) {
-    const raw = reader.raw(BASELINE_SETTINGS.baselineConfig);
+    const raw = reader.raw('baselineConfig');
     reader.fail(
       raw?.label ?? BASELINE_SETTINGS.baselineConfig.envVar,
       raw?.value ?? 'on',
@@ -436,7 +394,7 @@ function readArchiveRetention(
 ): number {
   const archiveRetentionDays = reader.integer('baselineArchiveRetentionDays', fallback, 1, 36500);
   if (isProduction && archiveRetentionDays < HIPAA_RETENTION_DAYS) {
-    const raw = reader.raw(BASELINE_SETTINGS.baselineArchiveRetentionDays)!;
+    const raw = reader.raw('baselineArchiveRetentionDays')!;
     reader.fail(
       raw.label,
       raw.value,
@@ -445,14 +403,4 @@ function readArchiveRetention(
   }
 
   return archiveRetentionDays;
-}
-
-function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const key = `${p.setting}\u0000${p.value}\u0000${p.rule}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

@@ -3,7 +3,7 @@
  * bad input is reported: every problem is collected into one ConfigError naming the setting,
  * the value and the rule.
  */
-import { SETTINGS, SettingKey } from './settings';
+import { SETTINGS, SettingKey, SettingSpec } from './settings';
 
 export interface ConfigProblem {
   /** Where the value came from: the variable name, `context "key"`, or the setting name. */
@@ -31,19 +31,25 @@ export interface ConfigSources {
 /** The rule a present-but-blank setting breaks. */
 export const BLANK_RULE = 'is set but blank: unset it to use the default, or give a value';
 
-/** Reads one raw setting: environment variable first, then context, else undefined. */
-export class Reader {
+/**
+ * Reads one raw setting of a settings table (the platform's SETTINGS by default):
+ * environment variable first, then context, else undefined.
+ */
+export class Reader<K extends string = SettingKey> {
   readonly problems: ConfigProblem[] = [];
 
-  constructor(private readonly sources: ConfigSources) {}
+  constructor(
+    private readonly sources: ConfigSources,
+    private readonly table: Readonly<Record<K, SettingSpec>> = SETTINGS as Record<K, SettingSpec>,
+  ) {}
 
   /**
    * The raw value, trimmed, or undefined when unset. A setting that is present but blank is
    * refused, for every setting: a CI variable that expanded to nothing must never silently
    * mean "use the default" (for ENVIRONMENT_SUFFIX, that default is prod).
    */
-  raw(key: SettingKey): { value: string; label: string } | undefined {
-    const spec = SETTINGS[key];
+  raw(key: K): { value: string; label: string } | undefined {
+    const spec = this.table[key];
     const fromEnv = this.sources.env[spec.envVar];
     if (fromEnv !== undefined) return this.present(fromEnv, spec.envVar);
     const fromContext = this.sources.context?.(spec.contextKey);
@@ -64,7 +70,7 @@ export class Reader {
     this.problems.push({ setting: label, value, rule });
   }
 
-  integer(key: SettingKey, fallback: number, min: number, max: number): number {
+  integer(key: K, fallback: number, min: number, max: number): number {
     const raw = this.raw(key);
     if (!raw) return fallback;
     const n = Number(raw.value);
@@ -75,7 +81,7 @@ export class Reader {
     return n;
   }
 
-  oneOf<T extends string | number>(key: SettingKey, fallback: T, allowed: readonly T[]): T {
+  oneOf<T extends string | number>(key: K, fallback: T, allowed: readonly T[]): T {
     const raw = this.raw(key);
     if (!raw) return fallback;
     const match = allowed.find((a) => String(a) === raw.value);
@@ -86,7 +92,7 @@ export class Reader {
     return match;
   }
 
-  matching(key: SettingKey, fallback: string, pattern: RegExp, rule: string): string {
+  matching(key: K, fallback: string, pattern: RegExp, rule: string): string {
     const raw = this.raw(key);
     if (!raw) return fallback;
     if (!pattern.test(raw.value)) {

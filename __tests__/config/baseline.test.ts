@@ -1,5 +1,5 @@
 import { BASELINE_SETTINGS, DEFAULT_DR_REGIONS, loadBaselineConfig } from '../../config/baseline';
-import { ConfigError } from '../../config/config';
+import { BLANK_RULE, ConfigError } from '../../config/config';
 import { AWS_REGIONS } from '../../config/regions';
 
 const load = (env: Record<string, string | undefined>, context: Record<string, unknown> = {}) =>
@@ -145,8 +145,8 @@ describe('bad settings stop with one message naming setting, value and rule', ()
     expect(problemsOf({ BASELINE_GUARDDUTY: '  ' })).toEqual([
       {
         setting: 'BASELINE_GUARDDUTY',
-        value: '  ',
-        rule: 'is set but blank; give a value or unset it to use the default',
+        value: '',
+        rule: BLANK_RULE,
       },
     ]);
   });
@@ -156,7 +156,7 @@ describe('bad settings stop with one message naming setting, value and rule', ()
       {
         setting: 'context "baselineSecurityHub"',
         value: '',
-        rule: 'is set but blank; give a value or unset it to use the default',
+        rule: BLANK_RULE,
       },
     ]);
   });
@@ -166,7 +166,7 @@ describe('bad settings stop with one message naming setting, value and rule', ()
       {
         setting: 'BASELINE_CONFIG',
         value: '',
-        rule: 'is set but blank; give a value or unset it to use the default',
+        rule: BLANK_RULE,
       },
       {
         setting: 'BASELINE_CONFIG',
