@@ -1,6 +1,8 @@
 import { App } from 'cdktf';
 import { ConfigError, loadConfigs } from './config/config';
 import { loadStateBackend } from './config/backend';
+import { loadBaselineConfig } from './config/baseline';
+import { AccountBaselineStack } from './stacks/account-baseline-stack';
 import { PlatformStack } from './stacks/platform-stack';
 import { StateBackendStack } from './stacks/state-backend-stack';
 
@@ -17,10 +19,11 @@ function main(): void {
     return fail('CDKTF_CONTEXT_JSON is not valid JSON; nothing was synthesized');
   }
   const sources = { env: process.env, context: (key: string) => context[key] };
-  let configs, stateBackend;
+  let configs, stateBackend, baseline;
   try {
     configs = loadConfigs(sources);
     stateBackend = loadStateBackend(sources);
+    baseline = loadBaselineConfig(sources);
   } catch (error) {
     if (error instanceof ConfigError) return fail(error.message);
     throw error;
@@ -30,6 +33,8 @@ function main(): void {
   for (const config of configs) new PlatformStack(app, { config, stateBackend });
   // The one-time bootstrap of the remote state, itself on local state: `cdktf deploy TapStateBackend`.
   new StateBackendStack(app, { settings: stateBackend });
+  // Once per account and region, after the bootstrap and before the environments.
+  new AccountBaselineStack(app, { config: baseline, stateBackend });
   app.synth();
 }
 

@@ -29,13 +29,16 @@ function runApp(env: Record<string, string>) {
 }
 
 describe('the app (main.ts)', () => {
-  it('writes TapStackprod and the state bootstrap stack by default', () => {
+  it('writes TapStackprod, the state bootstrap and the account baseline by default', () => {
     const run = runApp({});
     try {
       expect(run.status).toBe(0);
-      expect(run.stacks).toEqual(['TapStackprod', 'TapStateBackend']);
+      expect(run.stacks).toEqual(['TapAccountBaseline', 'TapStackprod', 'TapStateBackend']);
       expect(run.read('TapStackprod').terraform.backend.s3.key).toBe(
         'healthcare/prod/TapStackprod.tfstate',
+      );
+      expect(run.read('TapAccountBaseline').terraform.backend.s3.key).toBe(
+        'healthcare/account/TapAccountBaseline.tfstate',
       );
     } finally {
       run.cleanup();
@@ -49,7 +52,12 @@ describe('the app (main.ts)', () => {
     });
     try {
       expect(run.status).toBe(0);
-      expect(run.stacks).toEqual(['TapStackdev', 'TapStackqa', 'TapStateBackend']);
+      expect(run.stacks).toEqual([
+        'TapAccountBaseline',
+        'TapStackdev',
+        'TapStackqa',
+        'TapStateBackend',
+      ]);
       expect(run.read('TapStackqa').provider.aws[0].region).toBe('us-east-1');
       expect(Object.keys(run.read('TapStackdev').resource.aws_nat_gateway)).toHaveLength(1);
       expect(Object.keys(run.read('TapStackdev').resource.aws_subnet)).toHaveLength(9);
@@ -66,6 +74,10 @@ describe('the app (main.ts)', () => {
     [{ VPC_CIDR: '10.0.0.0/33' }, /VPC_CIDR = "10.0.0.0\/33": must be an IPv4 CIDR block/],
     [{ STATE_BUCKET: 'Bad_Bucket' }, /STATE_BUCKET = "Bad_Bucket"/],
     [{ CDKTF_CONTEXT_JSON: '{' }, /CDKTF_CONTEXT_JSON is not valid JSON/],
+    [
+      { BASELINE_DR_REGION: 'eu-west-1' },
+      /BASELINE_DR_REGION = "eu-west-1": must differ from the home region/,
+    ],
   ])('stops on bad input %j with one message, exit 1 and nothing written', (env, message) => {
     const run = runApp(env);
     try {

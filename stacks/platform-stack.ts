@@ -163,6 +163,7 @@ export class PlatformStack extends TerraformStack {
       functionName: names.readinessFunction,
       queueName: this.readiness.deadLetterQueueName,
       topicArn: this.alarms.topicArn,
+      alarmNamePrefix: this.alarms.alarmNamePrefix,
     });
 
     this.outputs();

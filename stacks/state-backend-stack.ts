@@ -96,9 +96,17 @@ export class StateBackendStack extends TerraformStack {
     const accountRoot = `arn:${partition.partition}:iam::${account.accountId}:root`;
     const protect = { preventDestroy: true };
 
-    this.keyArn = s3.kmsKeyId.startsWith('alias/')
+    const createsKey = s3.kmsKeyId.startsWith('alias/');
+    this.keyArn = createsKey
       ? this.createKey(s3.kmsKeyId, s3.region, accountRoot, account.accountId, deletionWindowDays)
       : s3.kmsKeyId;
+    const pinnedKeyIds = stateKeyHeaderValues({
+      kmsKeyId: s3.kmsKeyId,
+      keyArn: this.keyArn,
+      aliasArn: createsKey
+        ? `arn:${partition.partition}:kms:${s3.region}:${account.accountId}:${s3.kmsKeyId}`
+        : undefined,
+    });
 
     const bucket = new S3Bucket(this, 'state-bucket', {
       bucket: s3.bucket,
@@ -173,6 +181,38 @@ export class StateBackendStack extends TerraformStack {
           resources: [objects],
           condition: [
             { test: 'Null', variable: 's3:x-amz-server-side-encryption', values: ['true'] },
+          ],
+        },
+        {
+          // aws:kms with no key id: S3 would use the AWS managed key aws/s3, not the state key.
+          sid: 'DenyKmsUploadsWithoutKeyId',
+          effect: 'Deny',
+          principals: everyone,
+          actions: ['s3:PutObject'],
+          resources: [objects],
+          condition: [
+            {
+              test: 'Null',
+              variable: 's3:x-amz-server-side-encryption-aws-kms-key-id',
+              values: ['true'],
+            },
+          ],
+        },
+        {
+          // Another key. Terraform sends kms_key_id as configured (alias name or key ARN)
+          // for the state, the lock file and the digest alike: every form of the state
+          // key is accepted, nothing else.
+          sid: 'DenyUploadsWithAnotherKmsKey',
+          effect: 'Deny',
+          principals: everyone,
+          actions: ['s3:PutObject'],
+          resources: [objects],
+          condition: [
+            {
+              test: 'StringNotEqualsIfExists',
+              variable: 's3:x-amz-server-side-encryption-aws-kms-key-id',
+              values: pinnedKeyIds,
+            },
           ],
         },
       ],
@@ -286,6 +326,23 @@ export class StateBackendStack extends TerraformStack {
     new KmsAlias(this, 'state-key-alias', { name: alias, targetKeyId: key.keyId });
     return key.arn;
   }
+}
+
+/**
+ * The values of the `x-amz-server-side-encryption-aws-kms-key-id` header an upload of
+ * the state may carry: what Terraform's S3 backend sends (its `kms_key_id`, verbatim)
+ * and the key's ARN (what S3 records on the object). With a bootstrap-created key, also
+ * the alias ARN, the other documented way to name the same key.
+ */
+export function stateKeyHeaderValues(key: {
+  readonly kmsKeyId: string;
+  readonly keyArn: string;
+  readonly aliasArn?: string;
+}): string[] {
+  const values = [key.kmsKeyId, key.keyArn, key.aliasArn].filter(
+    (v): v is string => v !== undefined,
+  );
+  return [...new Set(values)];
 }
 
 function isIntegerIn(value: number, min: number, max: number): boolean {

@@ -299,11 +299,13 @@ test('ReadinessAlarms: errors, throttles, 503 answers and dead letters notify th
       functionName: 'healthcare-readiness-prod',
       queueName: 'healthcare-readiness-prod-dlq',
       topicArn: 'arn:aws:sns:eu-west-1:111122223333:alarms',
+      alarmNamePrefix: 'healthcare-prod',
     }).alarmNames;
   });
+  // Under the topic's prefix: its policy lets CloudWatch publish only for those alarms.
   expect(names).toEqual(
     ['errors', 'throttles', 'not-ready', 'dead-letters'].map(
-      (w) => `healthcare-readiness-prod-${w}`,
+      (w) => `healthcare-prod-readiness-${w}`,
     ),
   );
   const common = {
@@ -335,7 +337,7 @@ test('ReadinessAlarms: errors, throttles, 503 answers and dead letters notify th
   }
   expect(text).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
     ...common,
-    alarm_name: 'healthcare-readiness-prod-not-ready',
+    alarm_name: 'healthcare-prod-readiness-not-ready',
     namespace: 'Healthcare/Readiness',
     metric_name: 'NotReady-healthcare-readiness-prod',
     statistic: 'Sum',

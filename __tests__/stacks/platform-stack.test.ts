@@ -249,11 +249,12 @@ describe('PlatformStack, production profile (the default)', () => {
     const proxy = resources(tf, 'aws_api_gateway_integration').find((i) => i.type === 'AWS_PROXY')!;
     expect(proxy.uri).toMatch(/^\$\{aws_lambda_function\.readiness_function_\w+\.invoke_arn\}$/);
     const readinessAlarms = resources(tf, 'aws_cloudwatch_metric_alarm').filter((a) =>
-      a.alarm_name.startsWith('healthcare-readiness-prod-'),
+      a.alarm_name.startsWith('healthcare-prod-readiness-'),
     );
+    // The topic policy's aws:SourceArn admits only alarms named healthcare-prod-*.
     expect(readinessAlarms.map((a) => a.alarm_name).sort()).toEqual(
       ['dead-letters', 'errors', 'not-ready', 'throttles'].map(
-        (w) => `healthcare-readiness-prod-${w}`,
+        (w) => `healthcare-prod-readiness-${w}`,
       ),
     );
     for (const alarm of readinessAlarms) {

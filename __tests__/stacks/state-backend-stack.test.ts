@@ -225,7 +225,51 @@ describe('StateBackendStack with the checked-in backend settings', () => {
           { test: 'Null', variable: 's3:x-amz-server-side-encryption', values: ['true'] },
         ],
       },
+      {
+        sid: 'DenyKmsUploadsWithoutKeyId',
+        effect: 'Deny',
+        principals: everyone,
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        condition: [
+          {
+            test: 'Null',
+            variable: 's3:x-amz-server-side-encryption-aws-kms-key-id',
+            values: ['true'],
+          },
+        ],
+      },
+      {
+        sid: 'DenyUploadsWithAnotherKmsKey',
+        effect: 'Deny',
+        principals: everyone,
+        actions: ['s3:PutObject'],
+        resources: [objects],
+        condition: [
+          {
+            test: 'StringNotEqualsIfExists',
+            variable: 's3:x-amz-server-side-encryption-aws-kms-key-id',
+            values: [
+              'alias/healthcare-platform-tfstate',
+              '${aws_kms_key.state-key.arn}',
+              'arn:${data.aws_partition.partition.partition}:kms:eu-west-1:${data.aws_caller_identity.account.account_id}:alias/healthcare-platform-tfstate',
+            ],
+          },
+        ],
+      },
     ]);
+  });
+
+  it('pins uploads to the value Terraform sends for kms_key_id (the alias name in terraform-backend.tf.json)', () => {
+    const backend = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '../../terraform-backend.tf.json'), 'utf8'),
+    );
+    const sent: string = backend.terraform.backend.s3.kms_key_id;
+    const pin = statements(parsed, 'state-bucket-policy-document').find(
+      (s) => s.sid === 'DenyUploadsWithAnotherKmsKey',
+    ) as { condition: Array<{ values: string[] }> };
+    expect(sent).toBe('alias/healthcare-platform-tfstate');
+    expect(pin.condition[0].values).toContain(sent);
   });
 
   it('expires noncurrent versions after 90 days keeping the 10 newest, and aborts stale uploads', () => {
@@ -309,6 +353,16 @@ describe('StateBackendStack with overrides', () => {
       kms_key_arn: KEY_ARN,
     });
     expect(parsed.output.state_kms_key_arn.value).toBe(KEY_ARN);
+    const pin = statements(parsed, 'state-bucket-policy-document').find(
+      (s) => s.sid === 'DenyUploadsWithAnotherKmsKey',
+    );
+    expect(pin?.condition).toEqual([
+      {
+        test: 'StringNotEqualsIfExists',
+        variable: 's3:x-amz-server-side-encryption-aws-kms-key-id',
+        values: [KEY_ARN],
+      },
+    ]);
   });
 
   it('creates no lock table when the backend locks with S3 lock files only', () => {

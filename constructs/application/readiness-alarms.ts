@@ -11,6 +11,12 @@ export interface ReadinessAlarmsProps {
   readonly queueName: string;
   /** The platform's alarm topic (`PlatformAlarms.topicArn`). */
   readonly topicArn: string;
+  /**
+   * The topic's alarm name prefix (`PlatformAlarms.alarmNamePrefix`): alarms are named
+   * `<prefix>-readiness-<what>`, because the topic policy only lets CloudWatch publish for
+   * alarms under that prefix (aws:SourceArn).
+   */
+  readonly alarmNamePrefix: string;
 }
 
 /**
@@ -23,7 +29,7 @@ export class ReadinessAlarms extends Construct {
   constructor(scope: Construct, id: string, props: ReadinessAlarmsProps) {
     super(scope, id);
     this.alarmNames = alarmSpecs(props).map((spec) => {
-      const alarmName = `${props.functionName}-${spec.what}`;
+      const alarmName = `${props.alarmNamePrefix}-readiness-${spec.what}`;
       new CloudwatchMetricAlarm(this, spec.what, {
         alarmName,
         alarmDescription: spec.description,

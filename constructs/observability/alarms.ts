@@ -102,6 +102,11 @@ function validate(props: PlatformAlarmsProps): void {
 /** CloudWatch alarms for the database, the cache and the API, to a CMK-encrypted SNS topic. */
 export class PlatformAlarms extends Construct {
   readonly topicArn: string;
+  /**
+   * Every alarm that notifies the topic is named `<alarmNamePrefix>-…`: the topic policy lets
+   * CloudWatch publish only for alarms whose ARN matches it (aws:SourceArn).
+   */
+  readonly alarmNamePrefix: string;
   /** Alarm names, for tests and the README. */
   readonly alarmNames: string[];
 
@@ -109,6 +114,7 @@ export class PlatformAlarms extends Construct {
     super(scope, id);
     validate(props);
     const prefix = props.namePrefix ?? derivePrefix(props.topicName);
+    this.alarmNamePrefix = prefix;
 
     const topic = new SnsTopic(this, 'topic', {
       name: props.topicName,

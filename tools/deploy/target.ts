@@ -1,6 +1,7 @@
 /** The target of a run: AWS as configured, or a local emulator with the remote state bootstrapped in it. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
@@ -111,6 +112,7 @@ function emulatorPreflightClients(region: string, endpoint: string): PreflightCl
     rds: new RDSClient(config),
     elasticache: new ElastiCacheClient(config),
     ec2: new EC2Client(config),
+    apigateway: new APIGatewayClient(config),
   };
 }
 

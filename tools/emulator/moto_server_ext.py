@@ -29,6 +29,8 @@ from moto.elasticache.exceptions import ElastiCacheException
 from moto.elasticache.responses import ElastiCacheResponse
 from moto.core.responses import ActionResult, EmptyResult
 
+from moto_baseline_gaps import BASELINE_PATCHES  # noqa: E402  (sibling module, same folder)
+
 APPLIED: list[str] = []
 
 
@@ -722,6 +724,8 @@ def main() -> None:
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     for patch in PATCHES:
         patch()
+    for baseline_patch in BASELINE_PATCHES:  # the account baseline's gaps (moto_baseline_gaps.py)
+        baseline_patch(APPLIED)
     sys.stderr.write(f"moto {moto.__version__} with extensions:\n")
     for line in APPLIED:
         sys.stderr.write(f"  - {line}\n")

@@ -1,4 +1,5 @@
 /** The policy command, testable without a process: argument parsing, synth, evaluation, output. */
+import { BASELINE_STACK_ID, loadBaselineConfig } from '../../config/baseline';
 import { loadConfigs } from '../../config/config';
 import { evaluateStack } from './engine';
 import { formatReport, formatWaivers, toJson } from './report';
@@ -47,6 +48,8 @@ export function runPolicyCli(argv: readonly string[], io: CliIo): number {
   const profiles = new Map<string, PolicyProfile>();
   try {
     options = parseArgs(argv);
+    // The account baseline is held to the profile it is synthesized with (BASELINE_PROFILE).
+    profiles.set(BASELINE_STACK_ID, loadBaselineConfig({ env: process.env }).profile);
     if (options.dir) {
       stacks = readOutdir(options.dir);
     } else {

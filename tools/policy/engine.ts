@@ -1,5 +1,6 @@
 /** Runs the rules over one synthesized stack and applies the waivers its resources carry. */
 import { RULES, UNKNOWN_WAIVER_RULE_ID } from './rules';
+import { BASELINE_RULES } from './rules-baseline';
 import { buildContext, inferProfile, listResources, TerraformJson } from './terraform';
 import type { PolicyProfile, PolicyResult, Rule } from './types';
 
@@ -8,12 +9,12 @@ export interface EvaluateOptions {
   readonly stackName: string;
   /** @default - inferred from the provider's default `Environment` tag (see inferProfile) */
   readonly profile?: PolicyProfile;
-  /** @default RULES */
+  /** @default RULES and BASELINE_RULES */
   readonly rules?: readonly Rule[];
 }
 
 export function evaluateStack(doc: TerraformJson, options: EvaluateOptions): PolicyResult[] {
-  const rules = options.rules ?? RULES;
+  const rules = options.rules ?? [...RULES, ...BASELINE_RULES];
   const profile = options.profile ?? inferProfile(doc);
   const resources = listResources(doc);
   const ctx = buildContext(options.stackName, profile, resources);

@@ -13,6 +13,7 @@
  *   console.log(result.text);
  *   if (!result.passed) process.exit(1);
  */
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
@@ -32,6 +33,12 @@ import {
   checkIdentity,
   checkZones,
 } from './checks';
+import {
+  checkAccountBaseline,
+  checkAccountPin,
+  checkAlarmSubscriber,
+  GATE_NAMES,
+} from './deploy-gates';
 
 export type CheckStatus = 'pass' | 'fail' | 'not-verified';
 
@@ -51,6 +58,10 @@ export interface PreflightConfig {
   readonly database: Pick<DatabaseSettings, 'engineMajorVersion' | 'instanceClass'>;
   readonly cache: Pick<CacheSettings, 'nodeType' | 'engineVersion'>;
   readonly network: Pick<NetworkSettings, 'azCount'>;
+  readonly profile: PlatformConfig['profile'];
+  readonly alarmEmail?: string;
+  readonly alarmSubscriberRequired: boolean;
+  readonly accountId?: string;
 }
 
 /** SDK v3 clients for one region; inject stubs in tests. */
@@ -59,6 +70,7 @@ export interface PreflightClients {
   readonly rds: RDSClient;
   readonly elasticache: ElastiCacheClient;
   readonly ec2: EC2Client;
+  readonly apigateway: APIGatewayClient;
 }
 
 export interface PreflightReport {
@@ -100,6 +112,7 @@ export function createPreflightClients(region: string, maxAttempts = 2): Preflig
     rds: new RDSClient(config),
     elasticache: new ElastiCacheClient(config),
     ec2: new EC2Client(config),
+    apigateway: new APIGatewayClient(config),
   };
 }
 
@@ -108,32 +121,46 @@ export async function runPreflight(
   config: PreflightConfig,
   clients: PreflightClients,
 ): Promise<PreflightReport> {
+  const alarm = checkAlarmSubscriber(config);
   const identity = await checkIdentity(config, clients.sts);
   if (identity.result.status !== 'pass') {
-    const skipped = Object.values(CHECK_NAMES)
-      .filter((n) => n !== CHECK_NAMES.identity)
-      .map((name) => ({
-        name,
-        status: 'not-verified' as const,
-        detail: `skipped: the "${CHECK_NAMES.identity}" check failed`,
-      }));
+    const skipped = [
+      ...Object.values(CHECK_NAMES).filter((n) => n !== CHECK_NAMES.identity),
+      GATE_NAMES.accountPin,
+      GATE_NAMES.accountBaseline,
+    ].map((name) => ({
+      name,
+      status: 'not-verified' as const,
+      detail: `skipped: the "${CHECK_NAMES.identity}" check failed`,
+    }));
     return {
       environment: config.environment,
       region: config.region,
-      results: [identity.result, ...skipped],
+      results: [identity.result, alarm, ...skipped],
     };
   }
-  const [database, cacheNodeType, cacheEngine, zones] = await Promise.all([
+  const [database, cacheNodeType, cacheEngine, zones, baseline] = await Promise.all([
     checkDatabase(config, clients.rds),
     checkCacheNodeType(config, clients.elasticache),
     checkCacheEngine(config, clients.elasticache),
     checkZones(config, clients.ec2),
+    checkAccountBaseline(config, clients.apigateway),
   ]);
+  const pin = checkAccountPin(config, identity.accountId ?? '(unknown)');
   return {
     environment: config.environment,
     region: config.region,
     accountId: identity.accountId,
-    results: [identity.result, ...database, cacheNodeType, cacheEngine, zones],
+    results: [
+      identity.result,
+      pin,
+      alarm,
+      baseline,
+      ...database,
+      cacheNodeType,
+      cacheEngine,
+      zones,
+    ],
   };
 }
 

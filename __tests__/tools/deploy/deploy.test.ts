@@ -287,6 +287,7 @@ describe('startTarget', () => {
     expect(fs.existsSync(target.logDir)).toBe(true);
     expect(await target.prepare({ outdir: '', stacks: new Map() })).toMatch(/one-time bootstrap/);
     expect(Object.keys(target.preflightClients('eu-west-1')).sort()).toEqual([
+      'apigateway',
       'ec2',
       'elasticache',
       'rds',
@@ -417,6 +418,10 @@ describe('planSelected and applyPlanned', () => {
       sts: { config: config_, send: sts },
       rds: { config: config_, send: async () => Promise.reject(http500) },
       elasticache: { config: config_, send: async () => Promise.reject(http500) },
+      apigateway: {
+        config: config_,
+        send: async () => ({ cloudwatchRoleArn: 'arn:aws:iam::123456789012:role/apigw-logs' }),
+      },
       ec2: {
         config: config_,
         send: async () => ({
@@ -645,7 +650,11 @@ describe('with the real runner', () => {
       ENVIRONMENT_SUFFIX: 'dev',
       STATE_USE_PATH_STYLE: 'true',
     });
-    expect([...result.stacks.keys()].sort()).toEqual(['TapStackdev', BOOTSTRAP_STACK]);
+    expect([...result.stacks.keys()].sort()).toEqual([
+      'TapAccountBaseline',
+      'TapStackdev',
+      BOOTSTRAP_STACK,
+    ]);
     const json = JSON.parse(
       fs.readFileSync(path.join(stackOf(result, 'TapStackdev').dir, 'cdk.tf.json'), 'utf8'),
     );

@@ -1,3 +1,4 @@
+import { APIGatewayClient, GetAccountCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeAvailabilityZonesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   DescribeCacheEngineVersionsCommand,
@@ -26,6 +27,7 @@ const sts = mockClient(STSClient);
 const rds = mockClient(RDSClient);
 const elasticache = mockClient(ElastiCacheClient);
 const ec2 = mockClient(EC2Client);
+const apigateway = mockClient(APIGatewayClient);
 
 /** An SDK-shaped error: what a service (or the emulator) throws. */
 function awsError(name: string, message: string, httpStatusCode?: number, code?: string): Error {
@@ -41,6 +43,7 @@ const emulator500 = () => awsError('Error', '@aws-sdk XML parse error: mismatche
 
 /** A region that offers PostgreSQL 15-17, the usual classes and node types, three AZs. */
 function realRegion(): void {
+  apigateway.on(GetAccountCommand).resolves({ cloudwatchRoleArn: BASELINE_ROLE });
   sts.on(GetCallerIdentityCommand).resolves({
     Account: '111122223333',
     Arn: 'arn:aws:sts::111122223333:assumed-role/deployer/ci',
@@ -99,8 +102,13 @@ function realRegion(): void {
   });
 }
 
+const BASELINE_ROLE = 'arn:aws:iam::111122223333:role/healthcare-apigateway-cloudwatch';
+
+/** A production deploy that may happen: an alarm subscriber and the credentials' account pinned. */
+const DEPLOYABLE = { ALARM_EMAIL: 'oncall@example.org', AWS_ACCOUNT_ID: '111122223333' };
+
 /** prod (production profile) in eu-west-1 unless the environment says otherwise. */
-const prod = (env: Record<string, string> = {}) => loadConfig({ env });
+const prod = (env: Record<string, string> = {}) => loadConfig({ env: { ...DEPLOYABLE, ...env } });
 const clients = (region = 'eu-west-1') => createPreflightClients(region);
 const byName = (report: PreflightReport, prefix: string): CheckResult =>
   report.results.find((r) => r.name.startsWith(prefix))!;
@@ -110,6 +118,7 @@ beforeEach(() => {
   rds.reset();
   elasticache.reset();
   ec2.reset();
+  apigateway.reset();
 });
 
 describe('preflight against a region that can take the deploy', () => {
@@ -119,6 +128,9 @@ describe('preflight against a region that can take the deploy', () => {
 
     expect(report.results.map((r) => [r.name, r.status])).toEqual([
       ['credentials and region', 'pass'],
+      ['account pin', 'pass'],
+      ['alarm subscriber', 'pass'],
+      ['account baseline', 'pass'],
       ['PostgreSQL version 16', 'pass'],
       ['DB instance class db.r6g.large', 'pass'],
       ['cache node type cache.r7g.large', 'pass'],
@@ -154,7 +166,7 @@ describe('preflight against a region that can take the deploy', () => {
   test('preflight() over several environments builds clients once per region', async () => {
     realRegion();
     const configs = loadConfigs({
-      env: { ENVIRONMENT_SUFFIX: 'prod,qa,dev@us-east-1', AZ_COUNT: '2' },
+      env: { ENVIRONMENT_SUFFIX: 'prod,qa,dev@us-east-1', AZ_COUNT: '2', ...DEPLOYABLE },
     });
     const regions: string[] = [];
     const outcome = await preflight(configs, {
@@ -166,9 +178,9 @@ describe('preflight against a region that can take the deploy', () => {
     expect(regions).toEqual(['eu-west-1', 'us-east-1']);
     expect(outcome.reports.map((r) => r.environment)).toEqual(['prod', 'qa', 'dev']);
     // qa and dev use db.t4g.medium / cache.t4g.small, answered by the unfiltered stubs.
-    expect(outcome.counts).toEqual({ pass: 18, fail: 0, notVerified: 0 });
+    expect(outcome.counts).toEqual({ pass: 27, fail: 0, notVerified: 0 });
     expect(outcome.passed).toBe(true);
-    expect(outcome.text).toContain('18 passed, 0 failed, 0 not verified');
+    expect(outcome.text).toContain('27 passed, 0 failed, 0 not verified');
     expect(outcome.text).toMatch(/Preflight: OK$/);
   });
 });
@@ -310,8 +322,11 @@ describe('preflight failures say what to change', () => {
         'the credentials were refused or not found in eu-west-1: InvalidClientTokenId, HTTP 403: The security token included in the request is invalid.',
       fix: expect.stringContaining('provide valid credentials for the target account'),
     });
-    expect(report.results.slice(1).every((r) => r.status === 'not-verified')).toBe(true);
-    expect(report.results[1].detail).toBe('skipped: the "credentials and region" check failed');
+    // The alarm subscriber is a question about the configuration: it is answered anyway.
+    expect(report.results[1]).toMatchObject({ name: 'alarm subscriber', status: 'pass' });
+    expect(report.results.slice(2).every((r) => r.status === 'not-verified')).toBe(true);
+    expect(report.results.slice(2).map((r) => r.name)).toContain('account baseline');
+    expect(report.results[2].detail).toBe('skipped: the "credentials and region" check failed');
     expect(rds.calls()).toHaveLength(0);
     expect(outcome.passed).toBe(false);
     expect(outcome.text).toMatch(/Preflight: FAILED$/);
@@ -386,14 +401,19 @@ describe('what the target cannot answer is "not verified", never a pass', () => 
         State: 'available',
       })),
     });
+    apigateway.on(GetAccountCommand).rejects(emulator500());
   }
+  const onEmulator = () => prod({ AWS_ACCOUNT_ID: '123456789012' });
 
   test('HTTP 500 / NotImplemented and empty catalogues give not-verified with the reason', async () => {
     emulator();
-    const outcome = await preflight([prod()]);
+    const outcome = await preflight([onEmulator()]);
     const [report] = outcome.reports;
     expect(report.results.map((r) => r.status)).toEqual([
       'pass',
+      'pass',
+      'pass',
+      'not-verified',
       'not-verified',
       'not-verified',
       'not-verified',
@@ -411,9 +431,12 @@ describe('what the target cannot answer is "not verified", never a pass', () => 
     );
     // Not verified does not fail the run, but it is counted and explained.
     expect(outcome.passed).toBe(true);
-    expect(outcome.counts).toEqual({ pass: 2, fail: 0, notVerified: 4 });
+    expect(byName(report, 'account baseline').detail).toContain(
+      'the target does not implement API Gateway GetAccount',
+    );
+    expect(outcome.counts).toEqual({ pass: 4, fail: 0, notVerified: 5 });
     expect(outcome.text).toContain('NOT VERIFIED');
-    expect(outcome.text).toContain('2 passed, 0 failed, 4 not verified');
+    expect(outcome.text).toContain('4 passed, 0 failed, 5 not verified');
     expect(outcome.text).toContain(
       'NOT VERIFIED means the target could not answer that question; it is not a pass.',
     );
@@ -495,6 +518,9 @@ describe('preflight reads sparse SDK answers safely', () => {
       clients(),
     );
     expect(report.results.map((r) => r.status)).toEqual([
+      'pass',
+      'pass',
+      'pass',
       'pass',
       'fail',
       'fail',

@@ -1,0 +1,458 @@
+/**
+ * Settings of the account baseline (`TapAccountBaseline`): the controls deployed once per
+ * account and region, after the state bootstrap and before the environments. Read like
+ * the platform's settings (environment variable, then cdktf context, then the profile
+ * default) with one difference: a variable or context key that is present but blank is
+ * refused instead of falling back to the default, so a half-set CI variable cannot turn a
+ * control off or shorten a retention by accident.
+ */
+import {
+  ConfigError,
+  ConfigProblem,
+  ConfigSources,
+  DEFAULT_REGION,
+  LOG_RETENTION_DAYS,
+  Profile,
+  SETTINGS,
+  SettingSpec,
+} from './config';
+import { AWS_REGIONS, AwsRegion, isAwsRegion } from './regions';
+
+/** The stack id: `cdktf deploy TapAccountBaseline`. Part of the contract (state key). */
+export const BASELINE_STACK_ID = 'TapAccountBaseline';
+
+export type OnOff = 'on' | 'off';
+/** S3 Object Lock modes (S3 API spelling). */
+export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
+/** AWS Backup Vault Lock modes: compliance sets `changeable_for_days`, governance does not. */
+export type VaultLockMode = 'governance' | 'compliance';
+
+/**
+ * Where each home region copies its backups by default: the other region of the same
+ * country or jurisdiction where AWS has one (eu-west-1 → eu-central-1 keeps PHI in the
+ * EU), else the nearest. Opt-in regions (e.g. eu-central-2, ap-southeast-4, ca-west-1)
+ * must be enabled in the account first. A Record over every region, so a new region in
+ * config/regions.ts does not compile until it has a default here.
+ */
+export const DEFAULT_DR_REGIONS: Readonly<Record<AwsRegion, AwsRegion>> = {
+  'af-south-1': 'eu-west-1',
+  'ap-east-1': 'ap-southeast-1',
+  'ap-northeast-1': 'ap-northeast-3',
+  'ap-northeast-2': 'ap-northeast-1',
+  'ap-northeast-3': 'ap-northeast-1',
+  'ap-south-1': 'ap-south-2',
+  'ap-south-2': 'ap-south-1',
+  'ap-southeast-1': 'ap-southeast-5',
+  'ap-southeast-2': 'ap-southeast-4',
+  'ap-southeast-3': 'ap-southeast-1',
+  'ap-southeast-4': 'ap-southeast-2',
+  'ap-southeast-5': 'ap-southeast-1',
+  'ap-southeast-7': 'ap-southeast-1',
+  'ca-central-1': 'ca-west-1',
+  'ca-west-1': 'ca-central-1',
+  'eu-central-1': 'eu-west-1',
+  'eu-central-2': 'eu-central-1',
+  'eu-north-1': 'eu-central-1',
+  'eu-south-1': 'eu-central-1',
+  'eu-south-2': 'eu-west-3',
+  'eu-west-1': 'eu-central-1',
+  'eu-west-2': 'eu-west-1',
+  'eu-west-3': 'eu-central-1',
+  'il-central-1': 'eu-central-1',
+  'me-central-1': 'me-south-1',
+  'me-south-1': 'me-central-1',
+  'mx-central-1': 'us-east-2',
+  'sa-east-1': 'us-east-1',
+  'us-east-1': 'us-west-2',
+  'us-east-2': 'us-west-2',
+  'us-west-1': 'us-west-2',
+  'us-west-2': 'us-east-1',
+};
+
+/** Physical names of the baseline's resources (one set per account and region). */
+export const BASELINE_NAMES = {
+  trail: 'healthcare-account-trail',
+  trailLogGroup: '/healthcare/account/cloudtrail',
+  trailLogsRole: 'healthcare-cloudtrail-logs',
+  auditKeyAlias: 'alias/healthcare-audit',
+  /** `<prefix>-<account id>-<region>`: S3 bucket names are global. */
+  archiveBucketPrefix: 'healthcare-audit',
+  accessLogBucketPrefix: 'healthcare-s3-access-logs',
+  alarmTopic: 'healthcare-account-security-alarms',
+  alarmNamespace: 'Healthcare/AccountBaseline',
+  backupKeyAlias: 'alias/healthcare-backup',
+  drBackupKeyAlias: 'alias/healthcare-backup-dr',
+  backupVault: 'healthcare-backup',
+  drBackupVault: 'healthcare-backup-dr',
+  backupPlan: 'healthcare-phi',
+  backupSelection: 'healthcare-phi-tagged',
+  backupRole: 'healthcare-backup',
+  configRecorder: 'healthcare-account',
+  configRole: 'healthcare-config',
+  conformancePack: 'healthcare-hipaa-security',
+  apiGatewayCloudWatchRole: 'healthcare-apigw-cloudwatch',
+} as const;
+
+export interface BaselineConfig {
+  readonly stackId: string;
+  readonly profile: Profile;
+  readonly isProduction: boolean;
+  /** The home region: trail home, archive, Config, GuardDuty, Security Hub, vault. */
+  readonly region: AwsRegion;
+  /** Where every recovery point is copied. Never the home region. */
+  readonly drRegion: AwsRegion;
+  /** Switches for organisations that run a control centrally. */
+  readonly cloudTrail: boolean;
+  readonly config: boolean;
+  readonly guardDuty: boolean;
+  readonly securityHub: boolean;
+  /**
+   * This region owns the account-wide (global) settings: IAM password policy, S3 account
+   * public access block, Config's global resource types. Exactly one region per account.
+   */
+  readonly accountWide: boolean;
+  readonly alarmEmail?: string;
+  /** Object Lock default retention of the audit archive. */
+  readonly archiveLockMode: ObjectLockMode;
+  readonly archiveRetentionDays: number;
+  /** Days the trail's CloudWatch log group keeps events (the archive keeps the files). */
+  readonly trailLogRetentionDays: number;
+  readonly vaultLockMode: VaultLockMode;
+  /** Compliance-mode cooling-off period: the lock can be changed or removed until it ends. */
+  readonly vaultLockChangeableForDays: number;
+  readonly dailyBackupRetentionDays: number;
+  /** Monthly backups kept this long; production only (undefined elsewhere). */
+  readonly monthlyBackupRetentionDays?: number;
+  /** Continuous (point-in-time) backup retention for RDS; the AWS maximum is 35. */
+  readonly continuousBackupRetentionDays: number;
+  readonly kmsDeletionWindowDays: number;
+  /** `prevent_destroy` on keys, buckets and vaults. */
+  readonly protectStatefulResources: boolean;
+  readonly names: typeof BASELINE_NAMES;
+}
+
+const ON_OFF = ['on', 'off'] as const;
+
+export const BASELINE_SETTINGS: Record<string, SettingSpec> = {
+  baselineProfile: {
+    envVar: 'BASELINE_PROFILE',
+    contextKey: 'baselineProfile',
+    description: 'Settings profile of the account baseline',
+    defaultText: '`production`',
+    ruleText: '`production` or `standard`',
+  },
+  baselineRegion: {
+    envVar: 'BASELINE_REGION',
+    contextKey: 'baselineRegion',
+    description: 'Home region of the baseline (trail, archive, Config, vault)',
+    defaultText: `\`AWS_REGION\`, else ${DEFAULT_REGION}`,
+    ruleText: 'a commercial AWS region (config/regions.ts)',
+  },
+  baselineDrRegion: {
+    envVar: 'BASELINE_DR_REGION',
+    contextKey: 'baselineDrRegion',
+    description: 'Region every backup recovery point is copied to',
+    defaultText: 'per home region (`DEFAULT_DR_REGIONS`): eu-west-1 → eu-central-1',
+    ruleText: 'a commercial AWS region other than the home region',
+  },
+  baselineCloudTrail: {
+    envVar: 'BASELINE_CLOUDTRAIL',
+    contextKey: 'baselineCloudTrail',
+    description: 'Trail, archive, trail alarms (off when an organisation trail covers it)',
+    defaultText: '`on`',
+    ruleText: '`on` or `off`',
+  },
+  baselineConfig: {
+    envVar: 'BASELINE_CONFIG',
+    contextKey: 'baselineConfig',
+    description: 'AWS Config recorder, delivery channel and HIPAA conformance pack',
+    defaultText: '`on`',
+    ruleText: '`on` or `off`; `on` needs `BASELINE_CLOUDTRAIL=on` (it delivers to the archive)',
+  },
+  baselineGuardDuty: {
+    envVar: 'BASELINE_GUARDDUTY',
+    contextKey: 'baselineGuardDuty',
+    description: 'GuardDuty detector with S3 and RDS protection',
+    defaultText: '`on`',
+    ruleText: '`on` or `off`',
+  },
+  baselineSecurityHub: {
+    envVar: 'BASELINE_SECURITY_HUB',
+    contextKey: 'baselineSecurityHub',
+    description: 'Security Hub with AWS Foundational Security Best Practices',
+    defaultText: '`on`',
+    ruleText: '`on` or `off`',
+  },
+  baselineAccountWide: {
+    envVar: 'BASELINE_ACCOUNT_WIDE',
+    contextKey: 'baselineAccountWide',
+    description:
+      'This region owns the account-wide settings (IAM password policy, S3 account public access block, Config global resources)',
+    defaultText: '`on`',
+    ruleText: '`on` or `off`; `on` in exactly one region per account',
+  },
+  baselineAlarmEmail: {
+    envVar: 'BASELINE_ALARM_EMAIL',
+    contextKey: 'baselineAlarmEmail',
+    description: 'Optional e-mail subscribed to the security alarm topic',
+    defaultText: 'none',
+    ruleText: 'an e-mail address',
+  },
+  baselineArchiveLockMode: {
+    envVar: 'BASELINE_ARCHIVE_LOCK_MODE',
+    contextKey: 'baselineArchiveLockMode',
+    description: 'Object Lock mode of the audit archive',
+    defaultText: 'production `COMPLIANCE`, standard `GOVERNANCE`',
+    ruleText: '`COMPLIANCE` or `GOVERNANCE`',
+  },
+  baselineArchiveRetentionDays: {
+    envVar: 'BASELINE_ARCHIVE_RETENTION_DAYS',
+    contextKey: 'baselineArchiveRetentionDays',
+    description: 'Object Lock default retention (and expiry) of the audit archive',
+    defaultText: 'production 2192 (6 years), standard 30',
+    ruleText: 'integer 1 to 36500; at least 2192 with the production profile',
+  },
+  baselineTrailLogRetentionDays: {
+    envVar: 'BASELINE_TRAIL_LOG_RETENTION_DAYS',
+    contextKey: 'baselineTrailLogRetentionDays',
+    description: "Retention of the trail's CloudWatch log group",
+    defaultText: 'production 365, standard 30',
+    ruleText: 'one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, … 3653)',
+  },
+  baselineVaultLockMode: {
+    envVar: 'BASELINE_VAULT_LOCK_MODE',
+    contextKey: 'baselineVaultLockMode',
+    description: 'Backup Vault Lock mode',
+    defaultText: 'production `compliance` (3-day cooling-off), standard `governance`',
+    ruleText: '`compliance` or `governance`',
+  },
+  baselineDailyBackupRetentionDays: {
+    envVar: 'BASELINE_DAILY_BACKUP_RETENTION_DAYS',
+    contextKey: 'baselineDailyBackupRetentionDays',
+    description: 'Retention of the daily backups (and their copies)',
+    defaultText: '35',
+    ruleText: 'integer 7 to 36500',
+  },
+};
+
+const PROFILE_DEFAULTS = {
+  production: {
+    archiveLockMode: 'COMPLIANCE' as ObjectLockMode,
+    archiveRetentionDays: 2192,
+    trailLogRetentionDays: 365,
+    vaultLockMode: 'compliance' as VaultLockMode,
+    monthlyBackupRetentionDays: 2192,
+  },
+  standard: {
+    archiveLockMode: 'GOVERNANCE' as ObjectLockMode,
+    archiveRetentionDays: 30,
+    trailLogRetentionDays: 30,
+    vaultLockMode: 'governance' as VaultLockMode,
+    monthlyBackupRetentionDays: undefined,
+  },
+} as const;
+
+/** HIPAA keeps documentation six years (45 CFR 164.316(b)(2)(i)). */
+export const HIPAA_RETENTION_DAYS = 2192;
+const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+type BaselineKey = keyof typeof BASELINE_SETTINGS;
+
+/** Reads baseline settings; present-but-blank values are problems, not defaults. */
+class BaselineReader {
+  readonly problems: ConfigProblem[] = [];
+
+  constructor(private readonly sources: ConfigSources) {}
+
+  raw(spec: SettingSpec): { value: string; label: string } | undefined {
+    const fromEnv = this.sources.env[spec.envVar];
+    if (fromEnv !== undefined) return this.present(fromEnv, spec.envVar);
+    const fromContext = this.sources.context?.(spec.contextKey);
+    if (fromContext === undefined || fromContext === null) return undefined;
+    return this.present(String(fromContext), `context "${spec.contextKey}"`);
+  }
+
+  private present(value: string, label: string): { value: string; label: string } | undefined {
+    if (value.trim() === '') {
+      this.fail(label, value, 'is set but blank; give a value or unset it to use the default');
+      return undefined;
+    }
+    return { value: value.trim(), label };
+  }
+
+  fail(setting: string, value: string, rule: string): void {
+    this.problems.push({ setting, value, rule });
+  }
+
+  oneOf<T extends string | number>(key: BaselineKey, fallback: T, allowed: readonly T[]): T {
+    const raw = this.raw(BASELINE_SETTINGS[key]);
+    if (!raw) return fallback;
+    const match = allowed.find((a) => String(a) === raw.value);
+    if (match === undefined) {
+      this.fail(raw.label, raw.value, `must be one of ${allowed.join(', ')}`);
+      return fallback;
+    }
+    return match;
+  }
+
+  integer(key: BaselineKey, fallback: number, min: number, max: number): number {
+    const raw = this.raw(BASELINE_SETTINGS[key]);
+    if (!raw) return fallback;
+    const n = Number(raw.value);
+    if (!/^\d+$/.test(raw.value) || n < min || n > max) {
+      this.fail(raw.label, raw.value, `must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  flag(key: BaselineKey): boolean {
+    return this.oneOf<OnOff>(key, 'on', ON_OFF) === 'on';
+  }
+
+  region(key: BaselineKey, fallback: AwsRegion): AwsRegion {
+    const raw = this.raw(BASELINE_SETTINGS[key]);
+    if (!raw) return fallback;
+    if (!isAwsRegion(raw.value)) {
+      this.fail(
+        raw.label,
+        raw.value,
+        `must be a commercial AWS region such as eu-central-1 (one of ${AWS_REGIONS.length} in config/regions.ts)`,
+      );
+      return fallback;
+    }
+    return raw.value;
+  }
+}
+
+/**
+ * The home region: BASELINE_REGION, else the platform's AWS_REGION (or context "region",
+ * read the platform's way: blank means unset), else eu-west-1.
+ */
+function homeRegion(reader: BaselineReader, sources: ConfigSources): AwsRegion {
+  const fromEnv = sources.env[SETTINGS.region.envVar]?.trim();
+  const fromContext = sources.context?.(SETTINGS.region.contextKey);
+  const platformRegion = fromEnv || (typeof fromContext === 'string' ? fromContext.trim() : '');
+  const fallback = isAwsRegion(platformRegion) ? platformRegion : DEFAULT_REGION;
+  return reader.region('baselineRegion', fallback);
+}
+
+/**
+ * Loads and validates the baseline's settings. Throws ConfigError listing every problem.
+ * Every setting has a default: nothing is required.
+ */
+export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
+  const reader = new BaselineReader(sources);
+  const profile = reader.oneOf<Profile>('baselineProfile', 'production', [
+    'production',
+    'standard',
+  ]);
+  const isProduction = profile === 'production';
+  const d = PROFILE_DEFAULTS[profile];
+  const region = homeRegion(reader, sources);
+  const drRegion = reader.region('baselineDrRegion', DEFAULT_DR_REGIONS[region]);
+  if (drRegion === region) {
+    const raw = reader.raw(BASELINE_SETTINGS.baselineDrRegion)!;
+    reader.fail(
+      raw.label,
+      raw.value,
+      `must differ from the home region ${region}: a copy in the same region does not survive a regional outage`,
+    );
+  }
+
+  const controls = readControls(reader);
+  const alarmEmail = reader.raw(BASELINE_SETTINGS.baselineAlarmEmail);
+  if (alarmEmail && !EMAIL_PATTERN.test(alarmEmail.value)) {
+    reader.fail(
+      alarmEmail.label,
+      alarmEmail.value,
+      'must be an e-mail address such as security@example.org',
+    );
+  }
+
+  const archiveRetentionDays = readArchiveRetention(reader, isProduction, d.archiveRetentionDays);
+
+  const result: BaselineConfig = {
+    stackId: BASELINE_STACK_ID,
+    profile,
+    isProduction,
+    region,
+    drRegion,
+    ...controls,
+    alarmEmail: alarmEmail?.value,
+    archiveLockMode: reader.oneOf<ObjectLockMode>('baselineArchiveLockMode', d.archiveLockMode, [
+      'COMPLIANCE',
+      'GOVERNANCE',
+    ]),
+    archiveRetentionDays,
+    trailLogRetentionDays: reader.oneOf<number>(
+      'baselineTrailLogRetentionDays',
+      d.trailLogRetentionDays,
+      LOG_RETENTION_DAYS,
+    ),
+    vaultLockMode: reader.oneOf<VaultLockMode>('baselineVaultLockMode', d.vaultLockMode, [
+      'compliance',
+      'governance',
+    ]),
+    vaultLockChangeableForDays: 3,
+    dailyBackupRetentionDays: reader.integer('baselineDailyBackupRetentionDays', 35, 7, 36500),
+    monthlyBackupRetentionDays: d.monthlyBackupRetentionDays,
+    continuousBackupRetentionDays: 35,
+    kmsDeletionWindowDays: 30,
+    protectStatefulResources: isProduction,
+    names: BASELINE_NAMES,
+  };
+  if (reader.problems.length > 0) throw new ConfigError(dedupe(reader.problems));
+  return result;
+}
+
+/** The on/off switches; Config needs the trail's archive. */
+function readControls(reader: BaselineReader) {
+  const cloudTrail = reader.flag('baselineCloudTrail');
+  const config = reader.flag('baselineConfig');
+  if (config && !cloudTrail) {
+    const raw = reader.raw(BASELINE_SETTINGS.baselineConfig);
+    reader.fail(
+      raw?.label ?? BASELINE_SETTINGS.baselineConfig.envVar,
+      raw?.value ?? 'on',
+      'needs BASELINE_CLOUDTRAIL=on: Config delivers to the audit archive the trail stack part creates; set BASELINE_CONFIG=off too when both run centrally',
+    );
+  }
+
+  return {
+    cloudTrail,
+    config,
+    guardDuty: reader.flag('baselineGuardDuty'),
+    securityHub: reader.flag('baselineSecurityHub'),
+    accountWide: reader.flag('baselineAccountWide'),
+  };
+}
+
+/** Object Lock retention of the archive; six years at least in production. */
+function readArchiveRetention(
+  reader: BaselineReader,
+  isProduction: boolean,
+  fallback: number,
+): number {
+  const archiveRetentionDays = reader.integer('baselineArchiveRetentionDays', fallback, 1, 36500);
+  if (isProduction && archiveRetentionDays < HIPAA_RETENTION_DAYS) {
+    const raw = reader.raw(BASELINE_SETTINGS.baselineArchiveRetentionDays)!;
+    reader.fail(
+      raw.label,
+      raw.value,
+      `must be at least ${HIPAA_RETENTION_DAYS} (6 years, HIPAA 164.316(b)(2)(i)) with the production profile`,
+    );
+  }
+
+  return archiveRetentionDays;
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.setting}\u0000${p.value}\u0000${p.rule}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
