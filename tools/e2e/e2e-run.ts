@@ -26,6 +26,18 @@ export const PLANS = path.join(WORK, 'plans');
 export const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
 export const JEST = path.join(ROOT, 'node_modules', '.bin', 'jest');
 export const BOOTSTRAP = 'TapStateBackend';
+/** The account baseline, deployed once per account and region between bootstrap and environments. */
+export const BASELINE = 'TapAccountBaseline';
+/**
+ * Baseline settings of every emulator synth (docs/account-baseline.md §7): the standard
+ * profile (production's prevent_destroy would stop the teardown) and no account-wide
+ * settings (the S3 account public access block calls S3 Control at <account>.<host>,
+ * which does not resolve to the emulator).
+ */
+export const EMULATOR_BASELINE_SETTINGS: Readonly<Record<string, string>> = {
+  BASELINE_PROFILE: 'standard',
+  BASELINE_ACCOUNT_WIDE: 'off',
+};
 /** Lines of cdktf deploy/destroy worth echoing. */
 export const PROGRESS =
   /(Creation|Destruction|Modifications) complete|Apply complete|Destroy complete|Error:|error:|Still (creating|destroying)\.\.\. \[[^\]]*[0-9]m0s/;
@@ -116,9 +128,14 @@ export class E2eRun {
       : settings.environments.map((e) => `TapStack${e}`);
   }
 
-  /** The bootstrap stack first, then the platform stacks. */
+  /** The bootstrap stack first, then the account baseline, then the platform stacks. */
   get allStacks(): readonly string[] {
-    return [BOOTSTRAP, ...this.platformStacks];
+    return [BOOTSTRAP, ...this.baselineStacks, ...this.platformStacks];
+  }
+
+  /** The account baseline, unless only the bootstrap runs (E2E_SKIP_PLATFORM=1). */
+  get baselineStacks(): readonly string[] {
+    return this.settings.skipPlatform ? [] : [BASELINE];
   }
 
   stack(name: string): StackInfo {
@@ -230,6 +247,7 @@ export class E2eRun {
     await run('sh', ['-c', this.settings.app], {
       ...this.opts(log),
       env: this.env({
+        ...EMULATOR_BASELINE_SETTINGS,
         ...settings,
         CDKTF_OUTDIR: outdir,
         CDKTF_CONTEXT_JSON: JSON.stringify(this.settings.context),

@@ -8,7 +8,16 @@ import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/clie
 import { formatDuration, prepareTerraform, run } from '../core';
 import { startEmulator } from '../emulator';
 import { classifyPlan, formatVerdict } from './drift';
-import { BOOTSTRAP, E2eRun, JEST, LOGS, OUTDIR, WORK } from './e2e-run';
+import {
+  BASELINE,
+  BOOTSTRAP,
+  E2eRun,
+  EMULATOR_BASELINE_SETTINGS,
+  JEST,
+  LOGS,
+  OUTDIR,
+  WORK,
+} from './e2e-run';
 import { findLeftovers } from './leftovers';
 import {
   dayTwoChange,
@@ -119,6 +128,18 @@ const deployBootstrap: Phase = {
   },
 };
 
+const deployBaseline: Phase = {
+  name: `deploy ${BASELINE} (S3 backend)`,
+  proves:
+    'the account baseline (trail, archive, backup vaults and plan, GuardDuty, Config) deploys once per account and region, before the environments',
+  skipWhen: (e2e) => (e2e.baselineStacks.length === 0 ? 'E2E_SKIP_PLATFORM=1' : undefined),
+  async run(e2e, note) {
+    await e2e.deploy(e2e.stack(BASELINE));
+    await e2e.captureSecrets(e2e.stack(BASELINE));
+    note(`${e2e.findings.resources[BASELINE]} resources`);
+  },
+};
+
 const deployPlatform: Phase = {
   name: (e2e) => `deploy ${e2e.platformStacks.join(' + ')} side by side (S3 backend)`,
   proves:
@@ -148,9 +169,11 @@ const integrationTests: Phase = {
     const resultsFile = path.join(WORK, `jest-results-${tag}.json`);
     const limitationsFile = path.join(WORK, 'limitations.jsonl');
     const testEnv = e2e.env({
+      ...EMULATOR_BASELINE_SETTINGS,
       ...(stack ? e2e.stack(stack).settings : {}),
       E2E_OUTPUTS_FILE: e2e.outputsFile,
       E2E_BOOTSTRAP_STACK: BOOTSTRAP,
+      E2E_BASELINE_STACK: e2e.baselineStacks[0] ?? '',
       E2E_EMULATOR: '1',
       E2E_LIMITATIONS_FILE: limitationsFile,
       ...(stack
@@ -297,6 +320,16 @@ const destroyPlatform: Phase = {
   },
 };
 
+const destroyBaseline: Phase = {
+  name: `destroy ${BASELINE}`,
+  proves: 'the account baseline (standard profile) destroys cleanly once no environment needs it',
+  skipWhen: (e2e) => (e2e.baselineStacks.length === 0 ? 'E2E_SKIP_PLATFORM=1' : undefined),
+  async run(e2e, note) {
+    await e2e.destroy(e2e.stack(BASELINE));
+    note('destroyed');
+  },
+};
+
 const nothingLeft: Phase = {
   name: 'nothing left but the bootstrap',
   proves: 'teardown leaves no resource behind except the state bootstrap',
@@ -339,6 +372,7 @@ export const E2E_PHASES: readonly Phase[] = [
   startEmulatorPhase,
   synth,
   deployBootstrap,
+  deployBaseline,
   deployPlatform,
   integrationTests,
   planConverges,
@@ -349,6 +383,7 @@ export const E2E_PHASES: readonly Phase[] = [
   redeployLifecycle,
   destroyLifecycleAgain,
   destroyPlatform,
+  destroyBaseline,
   nothingLeft,
   destroyBootstrap,
   noSecretAnywhere,

@@ -29,6 +29,7 @@ from moto.elasticache.exceptions import ElastiCacheException
 from moto.elasticache.responses import ElastiCacheResponse
 from moto.core.responses import ActionResult, EmptyResult
 
+from moto_app_gaps import APP_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_baseline_gaps import BASELINE_PATCHES  # noqa: E402  (sibling module, same folder)
 
 APPLIED: list[str] = []
@@ -623,61 +624,6 @@ def _patch_modify_replication_group() -> None:
     APPLIED.append("elasticache: ModifyReplicationGroup (user groups, parameter group, windows, retention)")
 
 
-
-# --------------------------------------------------------------------------------------
-# Gap 10 (Lambda): CreateFunction accepts KMSKeyArn, DeadLetterConfig and LoggingConfig,
-# but GetFunction/GetFunctionConfiguration never return them and UpdateFunctionConfiguration
-# drops them. The provider then reads `kms_key_arn`, `dead_letter_config` and
-# `logging_config` back empty, so every plan after apply proposes to set them again
-# (measured on the readiness function). AWS stores and returns all three; so do we.
-# --------------------------------------------------------------------------------------
-LAMBDA_STORED_SETTINGS = ("KMSKeyArn", "DeadLetterConfig", "LoggingConfig")
-
-
-def _patch_lambda_configuration() -> None:
-    from moto.awslambda.models import LambdaFunction
-
-    original_init = LambdaFunction.__init__
-
-    def init(self: Any, *args: Any, **kwargs: Any) -> None:
-        original_init(self, *args, **kwargs)
-        spec = kwargs.get("spec", args[1] if len(args) > 1 else {})
-        self.ext_settings = {key: spec[key] for key in LAMBDA_STORED_SETTINGS if spec.get(key)}
-
-    original_get = LambdaFunction.get_configuration
-
-    def get_configuration(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        config = original_get(self, *args, **kwargs)
-        stored = dict(getattr(self, "ext_settings", {}))
-        logging = stored.get("LoggingConfig")
-        if logging is not None:
-            # AWS fills in the defaults it applies (text format, the function's log group).
-            stored["LoggingConfig"] = {
-                "LogFormat": "Text",
-                "LogGroup": f"/aws/lambda/{self.function_name}",
-                **logging,
-            }
-        config.update(stored)
-        return config
-
-    original_update = LambdaFunction.update_configuration
-
-    def update_configuration(self: Any, config_updates: dict[str, Any]) -> dict[str, Any]:
-        settings = getattr(self, "ext_settings", {})
-        for key in LAMBDA_STORED_SETTINGS:
-            if key in config_updates:
-                if config_updates[key]:
-                    settings[key] = config_updates[key]
-                else:
-                    settings.pop(key, None)
-        self.ext_settings = settings
-        return original_update(self, config_updates)
-
-    LambdaFunction.__init__ = init
-    LambdaFunction.get_configuration = get_configuration
-    LambdaFunction.update_configuration = update_configuration
-    APPLIED.append("lambda: KMSKeyArn, DeadLetterConfig and LoggingConfig are stored and returned")
-
 # --------------------------------------------------------------------------------------
 # Parent watchdog: exit when the process that started us is gone.
 # --------------------------------------------------------------------------------------
@@ -707,7 +653,6 @@ PATCHES = [
     _patch_security_group_rule_description,
     _patch_user_groups,
     _patch_modify_replication_group,
-    _patch_lambda_configuration,
 ]
 
 
@@ -726,6 +671,8 @@ def main() -> None:
         patch()
     for baseline_patch in BASELINE_PATCHES:  # the account baseline's gaps (moto_baseline_gaps.py)
         baseline_patch(APPLIED)
+    for app_patch in APP_PATCHES:  # the readiness app's and the e2e lifecycle's (moto_app_gaps.py)
+        app_patch(APPLIED)
     sys.stderr.write(f"moto {moto.__version__} with extensions:\n")
     for line in APPLIED:
         sys.stderr.write(f"  - {line}\n")
