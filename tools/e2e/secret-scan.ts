@@ -2,7 +2,7 @@
  * "No secret in any log, output or artifact": the e2e run reads back every secret value the
  * stacks own, then searches everything the run wrote (process logs, plan JSON, outputs,
  * plan reviews, the diagram) for each value in the forms it could take there: as is,
- * JSON-escaped (a value inside a JSON string, once or twice), URL-encoded, and base64 or
+ * JSON-escaped (a value inside a JSON string, once or twice, or as Go escapes it), URL-encoded, and base64 or
  * base64url at any byte offset (a value inside a larger encoded blob). A finding names the
  * secret's label, the file, the line and the form, never the value.
  */
@@ -75,6 +75,10 @@ export function base64Fragments(value: string): string[] {
   return fragments;
 }
 
+function htmlSafe(json: string): string {
+  return json.replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
 /** Every form of a value to search for, each with its name. */
 export function searchForms(value: string): Array<{ form: string; needle: string }> {
   const forms = new Map<string, string>();
@@ -85,6 +89,8 @@ export function searchForms(value: string): Array<{ form: string; needle: string
   const jsonOnce = JSON.stringify(value).slice(1, -1);
   add('JSON-escaped', jsonOnce);
   add('JSON-escaped twice', JSON.stringify(jsonOnce).slice(1, -1));
+  // Go's encoding/json (Terraform's JSON output) also escapes <, > and & as \u003c, \u003e, \u0026.
+  add('JSON-escaped (Go, HTML-safe)', htmlSafe(jsonOnce));
   add('URL-encoded', encodeURIComponent(value));
   for (const fragment of base64Fragments(value)) {
     add('base64', fragment);

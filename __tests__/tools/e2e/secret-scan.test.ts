@@ -44,6 +44,14 @@ describe('searchForms', () => {
     expect(byForm('base64')).toHaveLength(3);
   });
 
+  test('finds the value as Go encodes it in Terraform JSON (<, > and & as \\u003c, \\u003e, \\u0026)', () => {
+    const secret = { label: 'pw', value: 'a<b>c&d-long-enough' };
+    const terraformJson = '{"password":"a\\u003cb\\u003ec\\u0026d-long-enough"}';
+    expect(scanText(terraformJson, 'plan.json', [secret]).map((f) => f.form)).toEqual([
+      'JSON-escaped (Go, HTML-safe)',
+    ]);
+  });
+
   test('a value with nothing to escape is searched once for the identical forms', () => {
     const needles = searchForms('plainvalue123').map((f) => f.needle);
     expect(new Set(needles).size).toBe(needles.length);
