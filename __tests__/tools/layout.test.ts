@@ -57,8 +57,8 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     product: false,
   },
   e2e: {
-    job: 'deploy, integration-test, re-plan and destroy on the emulator',
-    uses: ['core', 'deploy', 'emulator'],
+    job: 'deploy, integration-test, re-plan, day-2 lifecycle, destroy and secret scan on the emulator',
+    uses: ['core', 'deploy', 'emulator', 'review'],
     product: false,
   },
   validate: {

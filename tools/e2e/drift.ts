@@ -11,6 +11,11 @@ export interface DriftAllowance {
   readonly attributes: readonly string[];
   /** The emulator gap, for the report. */
   readonly reason: string;
+  /**
+   * Allow only a value that becomes unknown (a data source read deferred to apply), never a
+   * different known value. @default false
+   */
+  readonly onlyWhenUnknown?: boolean;
 }
 
 /**
@@ -33,6 +38,13 @@ export const EMULATOR_DRIFT_ALLOW_LIST: readonly DriftAllowance[] = [
     attributes: ['monitoring_interval', 'monitoring_role_arn'],
     reason:
       'moto does not store Enhanced Monitoring settings: DescribeDBInstances returns MonitoringInterval 0 and no role, so every plan proposes to set them again',
+  },
+  {
+    resourceType: 'aws_iam_role_policy',
+    attributes: ['policy'],
+    onlyWhenUnknown: true,
+    reason:
+      'follows from the aws_db_instance drift above: the readiness role\'s policy document reads the instance\'s resource_id, so Terraform defers that data source to apply ("depends on a resource with changes pending") and the policy becomes unknown; a different known policy is still refused',
   },
   {
     resourceType: 'aws_db_parameter_group',
@@ -133,7 +145,12 @@ export function classifyPlan(
       refused.push({ ...change, why: `${actions.join('+')} is never an emulator gap` });
       continue;
     }
-    const rules = allowList.filter((a) => a.resourceType === rc.type);
+    const unknown = rc.change.after_unknown ?? {};
+    const rules = allowList.filter(
+      (a) =>
+        a.resourceType === rc.type &&
+        (!a.onlyWhenUnknown || a.attributes.every((attr) => unknown[attr] === true)),
+    );
     const unexplained = change.attributes.filter(
       (attr) => !rules.some((r) => r.attributes.includes(attr)),
     );

@@ -5,17 +5,39 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import {
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { CommandError, run, RunOptions, TerraformSetup } from '../core';
+import { EMULATOR_OVERRIDE_FILE, emulatorOverride } from '../deploy';
 import type { Emulator } from '../emulator';
 import type { E2eFindings } from './procedure';
+import { SecretValue, secretsIn } from './secret-scan';
+import { StateSecretEntry, stateSecrets } from './state-secrets';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const WORK = path.join(ROOT, '.e2e');
 export const OUTDIR = path.join(WORK, 'cdktf.out');
 export const LOGS = path.join(WORK, 'logs');
+/** Plan JSON and plan reviews of the lifecycle steps (examples for docs/plan-review.md). */
+export const PLANS = path.join(WORK, 'plans');
 export const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
 export const JEST = path.join(ROOT, 'node_modules', '.bin', 'jest');
 export const BOOTSTRAP = 'TapStateBackend';
+/** The account baseline, deployed once per account and region between bootstrap and environments. */
+export const BASELINE = 'TapAccountBaseline';
+/**
+ * Baseline settings of every emulator synth (docs/account-baseline.md §7): the standard
+ * profile (production's prevent_destroy would stop the teardown) and no account-wide
+ * settings (the S3 account public access block calls S3 Control at <account>.<host>,
+ * which does not resolve to the emulator).
+ */
+export const EMULATOR_BASELINE_SETTINGS: Readonly<Record<string, string>> = {
+  BASELINE_PROFILE: 'standard',
+  BASELINE_ACCOUNT_WIDE: 'off',
+};
 /** Lines of cdktf deploy/destroy worth echoing. */
 export const PROGRESS =
   /(Creation|Destruction|Modifications) complete|Apply complete|Destroy complete|Error:|error:|Still (creating|destroying)\.\.\. \[[^\]]*[0-9]m0s/;
@@ -23,12 +45,18 @@ export const PROGRESS =
 export interface StackInfo {
   readonly name: string;
   readonly dir: string;
+  /** The synth output folder the stack is in (cdktf deploy/destroy -o). */
+  readonly outdir: string;
+  /** Settings it was synthesized with besides the run's (e.g. DB_ENGINE_MAJOR_VERSION). */
+  readonly settings: Readonly<Record<string, string>>;
   readonly json: Record<string, unknown>;
   readonly protectedResources: string[];
 }
 
 export interface E2eSettings {
   readonly environments: string[];
+  /** The environment the day-2 lifecycle runs on (change, upgrade, re-create), if deployed. */
+  readonly lifecycleEnvironment: string;
   readonly region: string;
   readonly app: string;
   readonly context: Record<string, unknown>;
@@ -37,13 +65,14 @@ export interface E2eSettings {
 
 /** E2E_ENVIRONMENTS, E2E_REGION, E2E_APP, E2E_SKIP_PLATFORM (see e2e.command.ts). */
 export function readSettings(env = process.env): E2eSettings {
-  const environments = (env.E2E_ENVIRONMENTS ?? 'dev')
+  const environments = (env.E2E_ENVIRONMENTS ?? 'dev,prod')
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   const cdktfJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));
   return {
     environments,
+    lifecycleEnvironment: env.E2E_LIFECYCLE_ENVIRONMENT ?? 'dev',
     region: env.E2E_REGION ?? 'eu-west-1',
     app: env.E2E_APP ?? (cdktfJson.app as string),
     context: cdktfJson.context ?? {},
@@ -52,7 +81,12 @@ export function readSettings(env = process.env): E2eSettings {
 }
 
 /** Reads a synthesized stack and the addresses it protects with prevent_destroy. */
-export function readStack(name: string, dir: string): StackInfo {
+export function readStack(
+  name: string,
+  dir: string,
+  outdir = OUTDIR,
+  settings: Readonly<Record<string, string>> = {},
+): StackInfo {
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
   const protectedResources: string[] = [];
   for (const [type, byName] of Object.entries(
@@ -65,7 +99,7 @@ export function readStack(name: string, dir: string): StackInfo {
       if (body.lifecycle?.prevent_destroy === true) protectedResources.push(`${type}.${id}`);
     }
   }
-  return { name, dir, json, protectedResources };
+  return { name, dir, outdir, settings, json, protectedResources };
 }
 
 export class E2eRun {
@@ -79,6 +113,14 @@ export class E2eRun {
   createdBootstrapState = false;
   protectedDeployed = false;
   outputs: Record<string, Record<string, unknown>> = {};
+  /** Platform stacks destroyed by a lifecycle phase (the final destroy skips them). */
+  readonly destroyed = new Set<string>();
+  /** Every secret value read back from the emulator and the states (never printed). */
+  readonly secrets: SecretValue[] = [];
+  /** Per credential-bearing attribute in a state: held or not, and why. */
+  readonly stateSecretEntries: StateSecretEntry[] = [];
+  /** Per stack, the secret-scan report lines (filled by captureSecrets). */
+  readonly secretSources: string[] = [];
 
   constructor(readonly settings: E2eSettings) {
     this.platformStacks = settings.skipPlatform
@@ -86,9 +128,14 @@ export class E2eRun {
       : settings.environments.map((e) => `TapStack${e}`);
   }
 
-  /** The bootstrap stack first, then the platform stacks. */
+  /** The bootstrap stack first, then the account baseline, then the platform stacks. */
   get allStacks(): readonly string[] {
-    return [BOOTSTRAP, ...this.platformStacks];
+    return [BOOTSTRAP, ...this.baselineStacks, ...this.platformStacks];
+  }
+
+  /** The account baseline, unless only the bootstrap runs (E2E_SKIP_PLATFORM=1). */
+  get baselineStacks(): readonly string[] {
+    return this.settings.skipPlatform ? [] : [BASELINE];
   }
 
   stack(name: string): StackInfo {
@@ -129,7 +176,7 @@ export class E2eRun {
   async deploy(stack: StackInfo): Promise<void> {
     const outputsFile = path.join(WORK, `outputs-${stack.name}.json`);
     const args = [
-      ...['deploy', stack.name, '--skip-synth', '-o', OUTDIR, '--auto-approve'],
+      ...['deploy', stack.name, '--skip-synth', '-o', stack.outdir, '--auto-approve'],
       ...['--skip-provider-lock', '--outputs-file', outputsFile],
       ...['--outputs-file-include-sensitive-outputs', 'false'],
     ];
@@ -183,6 +230,83 @@ export class E2eRun {
       );
     }
     fs.writeFileSync(this.outputsFile, JSON.stringify(this.outputs, null, 2));
+  }
+
+  /**
+   * Runs the app into `outdir` for the given environments with extra settings, writes the
+   * emulator override next to each stack, and records the stacks (replacing older synths).
+   */
+  async synthInto(
+    outdir: string,
+    environments: readonly string[],
+    settings: Readonly<Record<string, string>>,
+    log: string,
+  ): Promise<StackInfo[]> {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(outdir), { recursive: true });
+    await run('sh', ['-c', this.settings.app], {
+      ...this.opts(log),
+      env: this.env({
+        ...EMULATOR_BASELINE_SETTINGS,
+        ...settings,
+        CDKTF_OUTDIR: outdir,
+        CDKTF_CONTEXT_JSON: JSON.stringify(this.settings.context),
+        ENVIRONMENT_SUFFIX: environments.join(','),
+      }),
+    });
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    const stacks: StackInfo[] = [];
+    for (const [name, s] of Object.entries(
+      manifest.stacks as Record<string, { workingDirectory: string }>,
+    )) {
+      const dir = path.join(outdir, s.workingDirectory);
+      fs.writeFileSync(path.join(dir, EMULATOR_OVERRIDE_FILE), emulatorOverride());
+      stacks.push(readStack(name, dir, outdir, settings));
+    }
+    return stacks;
+  }
+
+  /** `cdktf destroy` of one stack. */
+  async destroy(stack: StackInfo, log = `destroy-${stack.name}.log`): Promise<void> {
+    await run(
+      CDKTF,
+      [
+        ...['destroy', stack.name, '--skip-synth', '-o', stack.outdir],
+        ...['--auto-approve', '--skip-provider-lock'],
+      ],
+      this.opts(log, { echoPrefix: `    [${stack.name}] `, echoFilter: PROGRESS }),
+    );
+    this.destroyed.add(stack.name);
+  }
+
+  /**
+   * Reads back every secret the stack owns while it exists: each secret in Secrets Manager
+   * (GetSecretValue; the RDS-managed master secret among them) and every value the state
+   * holds at a sensitive path. `terraform state pull` runs unlogged: its output is the
+   * secret-bearing input of the scan and stays in memory.
+   */
+  async captureSecrets(stack: StackInfo): Promise<void> {
+    const pulled = await run('terraform', ['state', 'pull'], { cwd: stack.dir, env: this.env() });
+    const fromState = stateSecrets(stack.name, pulled.stdout);
+    this.secrets.push(...fromState.values);
+    this.stateSecretEntries.push(...fromState.entries);
+    const sm = new SecretsManagerClient({ ...this.clientSettings(), maxAttempts: 2 });
+    let listed = 0;
+    for (let token: string | undefined, first = true; first || token; first = false) {
+      const page = await sm.send(new ListSecretsCommand({ NextToken: token }));
+      token = page.NextToken;
+      for (const entry of page.SecretList ?? []) {
+        const value = await sm.send(new GetSecretValueCommand({ SecretId: entry.ARN }));
+        if (value.SecretString === undefined) continue;
+        listed++;
+        this.secrets.push(
+          ...secretsIn(`secret ${entry.Name} (Secrets Manager)`, value.SecretString),
+        );
+      }
+    }
+    this.secretSources.push(
+      `after ${stack.name}: ${listed} Secrets Manager value(s), ${fromState.values.length} sensitive value(s) in state`,
+    );
   }
 
   /** `terraform plan -destroy` must fail on prevent_destroy: the protection works. */

@@ -5,12 +5,31 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { prepareTerraform, run } from '../core';
-import { EMULATOR_OVERRIDE_FILE, emulatorOverride } from '../deploy';
+import { formatDuration, prepareTerraform, run } from '../core';
 import { startEmulator } from '../emulator';
 import { classifyPlan, formatVerdict } from './drift';
-import { BOOTSTRAP, CDKTF, E2eRun, JEST, LOGS, OUTDIR, PROGRESS, readStack, WORK } from './e2e-run';
+import {
+  BASELINE,
+  BOOTSTRAP,
+  E2eRun,
+  EMULATOR_BASELINE_SETTINGS,
+  JEST,
+  LOGS,
+  OUTDIR,
+  WORK,
+} from './e2e-run';
 import { findLeftovers } from './leftovers';
+import {
+  dayTwoChange,
+  destroyLifecycle,
+  destroyLifecycleAgain,
+  LIFECYCLE_STEPS,
+  lifecycleStack,
+  majorUpgrade,
+  redeployLifecycle,
+  STEPS_DIR,
+} from './lifecycle';
+import { noSecretAnywhere } from './secret-phase';
 import type { E2ePhase } from './procedure';
 
 type Phase = E2ePhase<E2eRun>;
@@ -55,23 +74,28 @@ const startEmulatorPhase: Phase = {
 
 const synth: Phase = {
   name: 'synth',
-  proves: 'the app synthesizes the bootstrap and every requested platform stack',
+  proves:
+    'the app synthesizes the bootstrap and every requested platform stack (the lifecycle one at its initial settings)',
   async run(e2e, note) {
-    await run('sh', ['-c', e2e.settings.app], {
-      ...e2e.opts('synth.log'),
-      env: e2e.env({
-        CDKTF_OUTDIR: OUTDIR,
-        CDKTF_CONTEXT_JSON: JSON.stringify(e2e.settings.context),
-        ENVIRONMENT_SUFFIX: e2e.settings.environments.join(','),
-      }),
-    });
-    const manifest = JSON.parse(fs.readFileSync(path.join(OUTDIR, 'manifest.json'), 'utf8'));
-    for (const [name, s] of Object.entries(
-      manifest.stacks as Record<string, { workingDirectory: string }>,
-    )) {
-      const dir = path.join(OUTDIR, s.workingDirectory);
-      fs.writeFileSync(path.join(dir, EMULATOR_OVERRIDE_FILE), emulatorOverride());
-      e2e.stacks.set(name, readStack(name, dir));
+    const { environments } = e2e.settings;
+    const life = lifecycleStack(e2e) ? e2e.settings.lifecycleEnvironment : undefined;
+    const others = environments.filter((env) => env !== life);
+    const first = await e2e.synthInto(
+      OUTDIR,
+      others.length > 0 ? others : environments,
+      {},
+      'synth.log',
+    );
+    for (const stack of first) e2e.stacks.set(stack.name, stack);
+    if (life) {
+      const initial = await e2e.synthInto(
+        path.join(STEPS_DIR, 'initial'),
+        [life],
+        LIFECYCLE_STEPS.initial,
+        'synth-initial.log',
+      );
+      const stack = initial.find((s) => s.name === `TapStack${life}`)!;
+      e2e.stacks.set(stack.name, stack);
     }
     for (const wanted of e2e.allStacks) {
       if (!e2e.stacks.has(wanted))
@@ -79,7 +103,17 @@ const synth: Phase = {
           `the app did not synthesize ${wanted} (got ${[...e2e.stacks.keys()].join(', ')})`,
         );
     }
-    note([...e2e.stacks.keys()].join(', '));
+    note(
+      [...e2e.stacks.values()]
+        .map((s) =>
+          Object.keys(s.settings).length > 0
+            ? `${s.name} (${Object.entries(s.settings)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ')})`
+            : s.name,
+        )
+        .join(', '),
+    );
   },
 };
 
@@ -89,40 +123,66 @@ const deployBootstrap: Phase = {
   async run(e2e, note) {
     e2e.createdBootstrapState = true;
     await e2e.deploy(e2e.stack(BOOTSTRAP));
+    await e2e.captureSecrets(e2e.stack(BOOTSTRAP));
     note(`${e2e.findings.resources[BOOTSTRAP]} resources`);
   },
 };
 
+const deployBaseline: Phase = {
+  name: `deploy ${BASELINE} (S3 backend)`,
+  proves:
+    'the account baseline (trail, archive, backup vaults and plan, GuardDuty, Config) deploys once per account and region, before the environments',
+  skipWhen: (e2e) => (e2e.baselineStacks.length === 0 ? 'E2E_SKIP_PLATFORM=1' : undefined),
+  async run(e2e, note) {
+    await e2e.deploy(e2e.stack(BASELINE));
+    await e2e.captureSecrets(e2e.stack(BASELINE));
+    note(`${e2e.findings.resources[BASELINE]} resources`);
+  },
+};
+
 const deployPlatform: Phase = {
-  name: (_e2e, stack) => `deploy ${stack} (S3 backend)`,
-  proves: 'the platform deploys with its state in the bootstrapped S3 backend, no empty output',
-  forEachStack: (e2e) => e2e.platformStacks,
-  async run(e2e, note, stack) {
-    await e2e.deploy(e2e.stack(stack));
-    note(`${e2e.findings.resources[stack]} resources`);
+  name: (e2e) => `deploy ${e2e.platformStacks.join(' + ')} side by side (S3 backend)`,
+  proves:
+    'the environments deploy side by side in one account and region, state in the bootstrapped S3 backend, no empty output',
+  skipWhen: (e2e) => (e2e.platformStacks.length === 0 ? 'no platform stack' : undefined),
+  async run(e2e, note) {
+    // In parallel: most of a deploy is the provider polling (RDS ~80 s), not CPU.
+    const times = await Promise.all(
+      e2e.platformStacks.map(async (name) => {
+        const started = Date.now();
+        await e2e.deploy(e2e.stack(name));
+        await e2e.captureSecrets(e2e.stack(name));
+        return `${name} ${e2e.findings.resources[name]} resources in ${formatDuration(Date.now() - started)}`;
+      }),
+    );
+    note(times.join(', '));
   },
 };
 
 const integrationTests: Phase = {
-  name: 'integration tests',
+  name: (_e2e, stack) => (stack ? `integration tests ${stack}` : 'integration tests'),
   proves: 'the deployed resources are configured as synthesized (e2e/ tests with the AWS SDK)',
-  async run(e2e, note) {
+  forEachStack: (e2e) => (e2e.platformStacks.length > 0 ? e2e.platformStacks : ['']),
+  async run(e2e, note, stack) {
     e2e.writeOutputsFile();
-    const resultsFile = path.join(WORK, 'jest-results.json');
+    const tag = stack || BOOTSTRAP;
+    const resultsFile = path.join(WORK, `jest-results-${tag}.json`);
     const limitationsFile = path.join(WORK, 'limitations.jsonl');
-    const first = e2e.platformStacks[0];
     const testEnv = e2e.env({
+      ...EMULATOR_BASELINE_SETTINGS,
+      ...(stack ? e2e.stack(stack).settings : {}),
       E2E_OUTPUTS_FILE: e2e.outputsFile,
       E2E_BOOTSTRAP_STACK: BOOTSTRAP,
+      E2E_BASELINE_STACK: e2e.baselineStacks[0] ?? '',
       E2E_EMULATOR: '1',
       E2E_LIMITATIONS_FILE: limitationsFile,
-      ...(first
-        ? { E2E_STACK: first, E2E_STATE_KEY: e2e.backendOf(first)?.key ?? '' }
+      ...(stack
+        ? { E2E_STACK: stack, E2E_STATE_KEY: e2e.backendOf(stack)?.key ?? '' }
         : { E2E_SKIP_PLATFORM: '1' }),
     });
     try {
       await run(JEST, ['-c', 'jest.e2e.config.js', '--json', '--outputFile', resultsFile], {
-        ...e2e.opts('jest.log'),
+        ...e2e.opts(`jest-${tag}.log`),
         env: testEnv,
         echoPrefix: '    ',
         echoFilter: /✓|✕|○|PASS|FAIL|Tests:|●|limitation/,
@@ -130,18 +190,20 @@ const integrationTests: Phase = {
     } finally {
       readTestResults(e2e, resultsFile, limitationsFile);
     }
-    note(`${e2e.findings.tests?.passed ?? 0}/${e2e.findings.tests?.total ?? 0} passed`);
+    const t = e2e.findings.tests;
+    note(`${t?.passed ?? 0}/${t?.total ?? 0} passed so far`);
   },
 };
 
 function readTestResults(e2e: E2eRun, resultsFile: string, limitationsFile: string): void {
   if (fs.existsSync(resultsFile)) {
     const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
+    const before = e2e.findings.tests ?? { passed: 0, failed: 0, skipped: 0, total: 0 };
     e2e.findings.tests = {
-      passed: r.numPassedTests,
-      failed: r.numFailedTests,
-      skipped: r.numPendingTests + (r.numTodoTests ?? 0),
-      total: r.numTotalTests,
+      passed: before.passed + r.numPassedTests,
+      failed: before.failed + r.numFailedTests,
+      skipped: before.skipped + r.numPendingTests + (r.numTodoTests ?? 0),
+      total: before.total + r.numTotalTests,
     };
   }
   if (fs.existsSync(limitationsFile)) {
@@ -244,6 +306,8 @@ const destroyPlatform: Phase = {
       : `destroy ${stack}`,
   proves: 'an unprotected stack destroys cleanly; a protected one refuses destroy',
   forEachStack: (e2e) => e2e.platformStacks,
+  skipWhen: (e2e, stack) =>
+    e2e.destroyed.has(stack) ? 'already destroyed by the lifecycle phases' : undefined,
   async run(e2e, note, name) {
     const stack = e2e.stack(name);
     if (stack.protectedResources.length > 0) {
@@ -252,11 +316,17 @@ const destroyPlatform: Phase = {
       note(`${stack.protectedResources.length} protected resources; removed by the emulator reset`);
       return;
     }
-    await run(
-      CDKTF,
-      ['destroy', name, '--skip-synth', '-o', OUTDIR, '--auto-approve', '--skip-provider-lock'],
-      e2e.opts(`destroy-${name}.log`, { echoPrefix: `    [${name}] `, echoFilter: PROGRESS }),
-    );
+    await e2e.destroy(stack);
+  },
+};
+
+const destroyBaseline: Phase = {
+  name: `destroy ${BASELINE}`,
+  proves: 'the account baseline (standard profile) destroys cleanly once no environment needs it',
+  skipWhen: (e2e) => (e2e.baselineStacks.length === 0 ? 'E2E_SKIP_PLATFORM=1' : undefined),
+  async run(e2e, note) {
+    await e2e.destroy(e2e.stack(BASELINE));
+    note('destroyed');
   },
 };
 
@@ -302,11 +372,19 @@ export const E2E_PHASES: readonly Phase[] = [
   startEmulatorPhase,
   synth,
   deployBootstrap,
+  deployBaseline,
   deployPlatform,
   integrationTests,
   planConverges,
   stateLock,
+  dayTwoChange,
+  majorUpgrade,
+  destroyLifecycle,
+  redeployLifecycle,
+  destroyLifecycleAgain,
   destroyPlatform,
+  destroyBaseline,
   nothingLeft,
   destroyBootstrap,
+  noSecretAnywhere,
 ];

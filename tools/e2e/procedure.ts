@@ -59,6 +59,8 @@ export interface E2eFindings {
   tests?: { passed: number; failed: number; skipped: number; total: number };
   limitations: string[];
   readonly drift: string[];
+  /** Where the scanned secret values came from, and per credential attribute whether state holds it. */
+  secrets?: string[];
 }
 
 /** The final report: findings, what each passed phase proved, the phase table, the result. */
@@ -80,6 +82,10 @@ export function formatE2eReport(
     for (const l of findings.limitations) out.push(`  ${l}`);
   }
   if (findings.drift.length > 0) out.push('Plan after deploy:', ...findings.drift);
+  if (findings.secrets && findings.secrets.length > 0) {
+    out.push('Secrets (read back, then searched for in every log and artifact):');
+    for (const s of findings.secrets) out.push(`  ${s}`);
+  }
   if (proven.length > 0) {
     out.push('Proved:');
     for (const p of proven) out.push(`  ${p.phase}: ${p.proves}`);

@@ -29,6 +29,7 @@ from moto.elasticache.exceptions import ElastiCacheException
 from moto.elasticache.responses import ElastiCacheResponse
 from moto.core.responses import ActionResult, EmptyResult
 
+from moto_app_gaps import APP_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_baseline_gaps import BASELINE_PATCHES  # noqa: E402  (sibling module, same folder)
 
 APPLIED: list[str] = []
@@ -670,6 +671,8 @@ def main() -> None:
         patch()
     for baseline_patch in BASELINE_PATCHES:  # the account baseline's gaps (moto_baseline_gaps.py)
         baseline_patch(APPLIED)
+    for app_patch in APP_PATCHES:  # the readiness app's and the e2e lifecycle's (moto_app_gaps.py)
+        app_patch(APPLIED)
     sys.stderr.write(f"moto {moto.__version__} with extensions:\n")
     for line in APPLIED:
         sys.stderr.write(f"  - {line}\n")

@@ -98,3 +98,32 @@ describe('drift allow-list', () => {
     for (const a of EMULATOR_DRIFT_ALLOW_LIST) expect(a.reason.length).toBeGreaterThan(20);
   });
 });
+
+describe('drift allowed only while unknown', () => {
+  const policyChange = (after: Record<string, unknown>, afterUnknown: Record<string, unknown>) => ({
+    resource_changes: [
+      {
+        address: 'aws_iam_role_policy.p',
+        type: 'aws_iam_role_policy',
+        change: {
+          actions: ['update'],
+          before: { policy: '{"a":1}' },
+          after,
+          after_unknown: afterUnknown,
+        },
+      },
+    ],
+  });
+
+  it('allows a role policy that becomes unknown (its policy document is read at apply)', () => {
+    const verdict = classifyPlan(policyChange({}, { policy: true }));
+    expect(verdict.refused).toEqual([]);
+    expect(verdict.allowed[0].reason).toMatch(/defers that data source to apply/);
+  });
+
+  it('refuses a role policy that changes to a different known value', () => {
+    const verdict = classifyPlan(policyChange({ policy: '{"a":2}' }, {}));
+    expect(verdict.allowed).toEqual([]);
+    expect(verdict.refused[0].why).toBe('changes policy, not on the emulator allow-list');
+  });
+});

@@ -108,6 +108,7 @@ describe('e2e procedure', () => {
         tests: { passed: 9, failed: 0, skipped: 1, total: 10 },
         limitations: ['moto: no UpdateMethod'],
         drift: ['  A: no changes'],
+        secrets: ['RDS master password (A aws_db_instance.db.password): not in state: managed'],
       },
       proven,
     );
@@ -120,6 +121,8 @@ describe('e2e procedure', () => {
         '  moto: no UpdateMethod',
         'Plan after deploy:',
         '  A: no changes',
+        'Secrets (read back, then searched for in every log and artifact):',
+        '  RDS master password (A aws_db_instance.db.password): not in state: managed',
         'Proved:',
         '  synth: the app synthesizes',
         '  deploy A: each stack deploys',
@@ -135,6 +138,7 @@ describe('e2e procedure', () => {
     const lines = formatE2eReport(timer, { resources: {}, limitations: [], drift: [] }, []);
     expect(lines).not.toContain('Proved:');
     expect(lines).not.toContain('Plan after deploy:');
+    expect(lines.some((l) => l.startsWith('Secrets'))).toBe(false);
     expect(lines.some((l) => l.startsWith('Integration tests'))).toBe(false);
     expect(lines[lines.length - 1]).toMatch(/^Result: FAILED in "synth" after /);
   });
