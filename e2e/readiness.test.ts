@@ -24,10 +24,10 @@ describePlatform('readiness application', (outputs) => {
   const configuration = () =>
     lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
 
-  it('is named for the environment and runs on nodejs20.x with active tracing', async () => {
+  it('is named for the environment and runs on nodejs22.x (nodejs20.x is deprecated) with active tracing', async () => {
     expect(functionName).toBe(config.names.readinessFunction);
     const fn = await configuration();
-    expect(fn.Runtime).toBe('nodejs20.x');
+    expect(fn.Runtime).toBe('nodejs22.x');
     expect(fn.TracingConfig?.Mode).toBe('Active');
   });
 
@@ -48,7 +48,7 @@ describePlatform('readiness application', (outputs) => {
     const fn = await configuration();
     const region = clientConfig().region;
     expect(fn.DeadLetterConfig?.TargetArn).toMatch(
-      new RegExp(`^arn:aws:sqs:${region}:\\d{12}:${functionName}-dlq$`),
+      new RegExp(`^arn:aws:sqs:${region}:\\d{12}:${functionName}-dlq-\\w+$`),
     );
     expect(fn.LoggingConfig?.LogGroup).toBe(`/aws/lambda/${functionName}`);
   });

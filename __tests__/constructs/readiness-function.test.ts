@@ -123,9 +123,11 @@ describe('ReadinessFunction with minimal props', () => {
     });
   });
 
-  test('encrypts its dead-letter queue with the data key', () => {
+  test('encrypts its dead-letter queue with the data key, named by prefix so a re-deploy is never refused', () => {
+    // SQS keeps a deleted queue's name for 60 s (QueueDeletedRecently): no fixed name.
+    expect(only(json, 'aws_sqs_queue')).not.toHaveProperty('name');
     expect(text).toHaveResourceWithProperties(SqsQueue, {
-      name: 'healthcare-readiness-prod-dlq',
+      name_prefix: 'healthcare-readiness-prod-dlq-',
       kms_master_key_id: 'arn:aws:kms:eu-west-1:111122223333:key/data',
       message_retention_seconds: 1209600,
     });

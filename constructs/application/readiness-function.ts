@@ -172,8 +172,10 @@ export class ReadinessFunction extends Construct {
       retentionInDays: props.logRetentionDays,
     });
     // Asynchronous invocations that fail every retry land here (API Gateway's are synchronous).
+    // A name prefix, not a fixed name: SQS refuses a queue name for 60 s after its deletion
+    // (QueueDeletedRecently), so a destroyed environment could not be deployed again at once.
     const deadLetters = new SqsQueue(this, 'dead-letter-queue', {
-      name: `${name}-dlq`,
+      namePrefix: `${name}-dlq-`,
       kmsMasterKeyId: props.dataKey.keyArn,
       kmsDataKeyReusePeriodSeconds: 300,
       messageRetentionSeconds: 14 * 24 * 3600,
