@@ -25,7 +25,13 @@ from moto.elasticache.responses import ElastiCacheResponse
 # replication groups that use it, and cannot be deleted while one does
 # (InvalidUserGroupState). Users themselves are moto's own (CreateUser exists).
 # --------------------------------------------------------------------------------------
+# moto picks an error's wire format from its class's module: a module named moto* must be
+# one of moto's services (moto_cache_gaps is not, and the error became an HTTP 500).
+_ERRORS_MODULE = "moto.elasticache.exceptions"
+
+
 class UserGroupNotFound(ElastiCacheException):
+    __module__ = _ERRORS_MODULE
     code = "UserGroupNotFound"
 
     def __init__(self, group_id: str):
@@ -33,6 +39,7 @@ class UserGroupNotFound(ElastiCacheException):
 
 
 class UserGroupAlreadyExists(ElastiCacheException):
+    __module__ = _ERRORS_MODULE
     code = "UserGroupAlreadyExists"
 
     def __init__(self, group_id: str):
@@ -40,6 +47,7 @@ class UserGroupAlreadyExists(ElastiCacheException):
 
 
 class DefaultUserRequired(ElastiCacheException):
+    __module__ = _ERRORS_MODULE
     code = "DefaultUserRequired"
 
     def __init__(self) -> None:
@@ -47,6 +55,7 @@ class DefaultUserRequired(ElastiCacheException):
 
 
 class InvalidUserGroupState(ElastiCacheException):
+    __module__ = _ERRORS_MODULE
     code = "InvalidUserGroupState"
 
     def __init__(self, group_id: str, replication_groups: list[str]) -> None:
