@@ -341,16 +341,14 @@ const MUST_BE_ALLOWED: Row[] = [
     expect: 'allowed',
     source: SRC.rdsMonitoring,
   },
-  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map(
-    (action): Row => ({
-      row: `The monitoring role may ${action} in RDSOSMetrics`,
-      principal: roleActing(RDS_MONITORING),
-      action,
-      resource: rdsOsMetricsStream,
-      expect: 'allowed',
-      source: SRC.rdsMonitoringPolicy,
-    }),
-  ),
+  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): Row => ({
+    row: `The monitoring role may ${action} in RDSOSMetrics`,
+    principal: roleActing(RDS_MONITORING),
+    action,
+    resource: rdsOsMetricsStream,
+    expect: 'allowed',
+    source: SRC.rdsMonitoringPolicy,
+  })),
   {
     row: "API Gateway assumes the account baseline's CloudWatch role for this account",
     principal: service(API_GATEWAY),
@@ -359,16 +357,14 @@ const MUST_BE_ALLOWED: Row[] = [
     expect: 'allowed',
     source: SRC.apiGatewayLogging,
   },
-  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map(
-    (action): Row => ({
-      row: `The account's API Gateway CloudWatch role may ${action} in this environment's API access-log group`,
-      principal: roleActing(API_GATEWAY),
-      action,
-      resource: streamIn(accessLogGroup),
-      expect: 'allowed',
-      source: SRC.apiGatewayPolicy,
-    }),
-  ),
+  ...['logs:CreateLogStream', 'logs:PutLogEvents'].map((action): Row => ({
+    row: `The account's API Gateway CloudWatch role may ${action} in this environment's API access-log group`,
+    principal: roleActing(API_GATEWAY),
+    action,
+    resource: streamIn(accessLogGroup),
+    expect: 'allowed',
+    source: SRC.apiGatewayPolicy,
+  })),
   {
     row: 'An administrator of this account schedules deletion of the data key (key policy enables IAM policies)',
     principal: operator,

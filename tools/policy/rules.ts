@@ -1527,19 +1527,17 @@ export const RULES: readonly Rule[] = [
       ['HIPAA-KEEP-005', 'aws_s3_bucket', 'S3 bucket'],
       ['HIPAA-KEEP-006', 'aws_dynamodb_table', 'DynamoDB table'],
     ] as const
-  ).map(
-    ([id, type, what]): Rule => ({
-      id,
-      title: `${what} has lifecycle.prevent_destroy (production)`,
-      severity: 'high',
-      profile: 'production',
-      resourceTypes: [type],
-      rationale:
-        'Terraform refuses any plan that would destroy or replace it; removing the guard is a reviewed code change.',
-      control: { hipaa: HIPAA.backup },
-      check: preventDestroy,
-    }),
-  ),
+  ).map(([id, type, what]): Rule => ({
+    id,
+    title: `${what} has lifecycle.prevent_destroy (production)`,
+    severity: 'high',
+    profile: 'production',
+    resourceTypes: [type],
+    rationale:
+      'Terraform refuses any plan that would destroy or replace it; removing the guard is a reviewed code change.',
+    control: { hipaa: HIPAA.backup },
+    check: preventDestroy,
+  })),
 ];
 
 /** Waivers that name a rule id not in RULES are reported as failures of this pseudo-rule. */

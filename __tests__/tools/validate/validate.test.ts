@@ -1,26 +1,86 @@
-import { formatDiagnostics, validationKey } from '../../../tools/validate/validate';
+import {
+  diagnosticsByStack,
+  formatDiagnostics,
+  validationKey,
+  validationRoot,
+  ValidateJson,
+} from '../../../tools/validate/validate';
+
+const STACKS = [
+  { name: 'TapStackdev', dir: 'stacks/TapStackdev' },
+  { name: 'TapStackprod', dir: 'stacks/TapStackprod' },
+];
 
 describe('validate report', () => {
   it('prints one line per diagnostic with where and detail', () => {
     expect(
-      formatDiagnostics('TapStackdev', {
-        valid: false,
-        error_count: 1,
-        warning_count: 1,
-        diagnostics: [
-          {
-            severity: 'error',
-            summary: 'Unsupported argument',
-            detail: 'An argument named "x"\n  is not expected.',
-            range: { filename: 'cdk.tf.json', start: { line: 12 } },
-          },
-          { severity: 'warning', summary: 'Deprecated', address: 'aws_s3_bucket.b' },
-        ],
-      }),
+      formatDiagnostics('TapStackdev', [
+        {
+          severity: 'error',
+          summary: 'Unsupported argument',
+          detail: 'An argument named "x"\n  is not expected.',
+          range: { filename: 'stacks/TapStackdev/cdk.tf.json', start: { line: 12 } },
+        },
+        { severity: 'warning', summary: 'Deprecated', address: 'aws_s3_bucket.b' },
+      ]),
     ).toEqual([
-      '    TapStackdev: error: Unsupported argument (cdk.tf.json:12) — An argument named "x" is not expected.',
+      '    TapStackdev: error: Unsupported argument (stacks/TapStackdev/cdk.tf.json:12) — An argument named "x" is not expected.',
       '    TapStackdev: warning: Deprecated (aws_s3_bucket.b)',
     ]);
+  });
+});
+
+describe('validation root', () => {
+  it('is one module per stack, named for it, sourced from its folder', () => {
+    expect(JSON.parse(validationRoot(STACKS))).toEqual({
+      module: {
+        TapStackdev: { source: './stacks/TapStackdev' },
+        TapStackprod: { source: './stacks/TapStackprod' },
+      },
+    });
+  });
+});
+
+describe('diagnostics by stack', () => {
+  const json = (diagnostics: ValidateJson['diagnostics']): ValidateJson => ({
+    valid: false,
+    error_count: diagnostics.filter((d) => d.severity === 'error').length,
+    warning_count: diagnostics.filter((d) => d.severity === 'warning').length,
+    diagnostics,
+  });
+  const at = (filename: string) => ({ filename, start: { line: 1 } });
+
+  it('gives each stack the diagnostics in its files and drops only the ignored-backend warning', () => {
+    const error = {
+      severity: 'error' as const,
+      summary: 'Extraneous JSON object property',
+      range: at('stacks/TapStackdev/cdk.tf.json'),
+    };
+    const deprecated = {
+      severity: 'warning' as const,
+      summary: 'Argument is deprecated',
+      range: at('stacks/TapStackprod/cdk.tf.json'),
+    };
+    const backend = {
+      severity: 'warning' as const,
+      summary: 'Backend configuration ignored',
+      range: at('stacks/TapStackprod/cdk.tf.json'),
+    };
+    const byStack = diagnosticsByStack(json([error, deprecated, backend]), STACKS);
+    expect(byStack.get('TapStackdev')).toEqual([error]);
+    expect(byStack.get('TapStackprod')).toEqual([deprecated]);
+    expect(byStack.has('(root)')).toBe(false);
+  });
+
+  it('reports under (root) what names no stack file, so nothing is lost', () => {
+    const noFile = { severity: 'error' as const, summary: 'Module not installed' };
+    const otherFile = { severity: 'error' as const, summary: 'x', range: at('main.tf.json') };
+    // A stack whose name prefixes another's (TapStackdev2) does not take its diagnostics.
+    const prefix = { severity: 'error' as const, summary: 'y', range: at('stacks/TapStackdev2/x') };
+    const byStack = diagnosticsByStack(json([noFile, otherFile, prefix]), STACKS);
+    expect(byStack.get('(root)')).toEqual([noFile, otherFile, prefix]);
+    expect(byStack.get('TapStackdev')).toEqual([]);
+    expect(byStack.get('TapStackprod')).toEqual([]);
   });
 });
 
