@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { ConfigError, loadConfigs } from './config/config';
+import { ConfigError, ConfigProblem, dedupe, loadConfigs } from './config/config';
 import { loadStateBackend } from './config/backend';
 import { loadBaselineConfig } from './config/baseline';
 import { AccountBaselineStack } from './stacks/account-baseline-stack';
@@ -19,15 +19,23 @@ function main(): void {
     return fail('CDKTF_CONTEXT_JSON is not valid JSON; nothing was synthesized');
   }
   const sources = { env: process.env, context: (key: string) => context[key] };
-  let configs, stateBackend, baseline;
-  try {
-    configs = loadConfigs(sources);
-    stateBackend = loadStateBackend(sources);
-    baseline = loadBaselineConfig(sources);
-  } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message);
-    throw error;
-  }
+  // Every loader runs, so one message lists every bad setting of the platform, the state
+  // backend and the baseline at once instead of one per attempt.
+  const problems: ConfigProblem[] = [];
+  const load = <T>(loader: (s: typeof sources) => T): T | undefined => {
+    try {
+      return loader(sources);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+      return undefined;
+    }
+  };
+  const configs = load(loadConfigs);
+  const stateBackend = load(loadStateBackend);
+  const baseline = load(loadBaselineConfig);
+  if (!configs || !stateBackend || !baseline)
+    return fail(new ConfigError(dedupe(problems)).message);
 
   const app = new App();
   for (const config of configs) new PlatformStack(app, { config, stateBackend });

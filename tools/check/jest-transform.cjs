@@ -12,6 +12,7 @@ const OPTIONS = {
   format: 'cjs',
   target: 'node20',
   sourcemap: 'inline',
+  sourcesContent: false,
 };
 
 module.exports = {

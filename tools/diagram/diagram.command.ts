@@ -51,7 +51,9 @@ async function main(): Promise<void> {
   if (!outdir) {
     temp = mkdtempSync(join(tmpdir(), 'diagram-synth-'));
     outdir = temp;
-    console.log('[diagram] synthesizing the default stacks (node --import tsx main.ts) …');
+    console.log(
+      '[diagram] synthesizing the default stacks (node tools/synth/run-app.cjs main.ts) …',
+    );
     synthesizeDefaults(outdir);
   }
   try {

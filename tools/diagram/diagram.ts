@@ -37,6 +37,9 @@ export async function diagramFromOutdir(
 /** The project root (the folder holding main.ts). */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
+/** cdktf.json's app command: one esbuild bundle of main.ts, run in-process (~2× faster than tsx). */
+const APP_RUNNER = resolve(__dirname, '..', 'synth', 'run-app.cjs');
+
 /** Prefixes and names of environment variables that change what main.ts synthesizes. */
 const CONFIG_ENV =
   /^(ENVIRONMENT_SUFFIX|AWS_REGION|AWS_DEFAULT_REGION|PLATFORM_PROFILE|VPC_CIDR|AZ_COUNT|NAT_GATEWAYS|[A-Z]+_SUBNET_CIDRS|DB_.*|CACHE_.*|API_.*|WAF_.*|LOG_.*|SECRET_.*|ALARM_.*|STATE_.*|BASELINE_.*|CDKTF_CONTEXT_JSON|CDKTF_OUTDIR)$/;
@@ -50,14 +53,14 @@ export function synthesizeDefaults(outdir: string): void {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!CONFIG_ENV.test(k)) env[k] = v;
   env.CDKTF_OUTDIR = outdir;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+  const result = spawnSync(process.execPath, [APP_RUNNER, 'main.ts'], {
     cwd: PROJECT_ROOT,
     env,
     encoding: 'utf8',
   });
   if (result.status !== 0) {
     throw new Error(
-      `synthesis failed (node --import tsx main.ts, exit ${String(result.status)}):\n${result.stderr || result.stdout}`,
+      `synthesis failed (node tools/synth/run-app.cjs main.ts, exit ${String(result.status)}):\n${result.stderr || result.stdout}`,
     );
   }
 }

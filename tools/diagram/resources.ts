@@ -21,7 +21,7 @@ export function readSynthesizedStacks(outdir: string, stacks?: readonly string[]
   const stacksDir = join(outdir, 'stacks');
   if (!existsSync(stacksDir)) {
     throw new Error(
-      `${stacksDir} does not exist: synthesize first (node --import tsx main.ts) or pass --dir <cdktf.out>`,
+      `${stacksDir} does not exist: synthesize first (npm run synth) or pass --dir <cdktf.out>`,
     );
   }
   const names = (stacks ?? readdirSync(stacksDir)).filter((s) =>

@@ -28,13 +28,16 @@ export function readOutdir(dir: string): SynthesizedStack[] {
   }));
 }
 
+/** cdktf.json's app command (tools/synth/run-app.cjs), for any project folder. */
+const APP_RUNNER = resolve(__dirname, '..', 'synth', 'run-app.cjs');
+
 /**
- * Synthesizes the app (`node --import tsx main.ts`, as cdktf.json runs it) into a fresh
- * temporary folder: cdktf's App writes to `CDKTF_OUTDIR` when no outdir is passed.
+ * Synthesizes the app (`node tools/synth/run-app.cjs main.ts`, as cdktf.json runs it) into
+ * a fresh temporary folder: cdktf's App writes to `CDKTF_OUTDIR` when no outdir is passed.
  */
 export function synthesizeApp(projectDir: string, env: Record<string, string>): string {
   const outdir = mkdtempSync(join(tmpdir(), 'policy-synth-'));
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+  const run = spawnSync(process.execPath, [APP_RUNNER, 'main.ts'], {
     cwd: projectDir,
     env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
     encoding: 'utf8',

@@ -775,7 +775,10 @@ describe('synthesizeDefaults', () => {
     spawn.mockReturnValueOnce(result(0, '', ''));
     synthesizeDefaults('/tmp/out');
     const [command, args, options] = spawn.mock.lastCall!;
-    expect([command, args]).toEqual([process.execPath, ['--import', 'tsx', 'main.ts']]);
+    expect([command, args]).toEqual([
+      process.execPath,
+      [join(PROJECT_ROOT, 'tools', 'synth', 'run-app.cjs'), 'main.ts'],
+    ]);
     const env = (options as { cwd: string; env: NodeJS.ProcessEnv }).env;
     expect((options as { cwd: string }).cwd).toBe(PROJECT_ROOT);
     expect(env.CDKTF_OUTDIR).toBe('/tmp/out');
@@ -787,11 +790,11 @@ describe('synthesizeDefaults', () => {
   test('a failed synthesis throws with its exit status and stderr, else its stdout', () => {
     spawn.mockReturnValueOnce(result(1, 'progress', 'Error: bad VPC_CIDR'));
     expect(() => synthesizeDefaults('/tmp/out')).toThrow(
-      'synthesis failed (node --import tsx main.ts, exit 1):\nError: bad VPC_CIDR',
+      'synthesis failed (node tools/synth/run-app.cjs main.ts, exit 1):\nError: bad VPC_CIDR',
     );
     spawn.mockReturnValueOnce(result(null, 'killed while synthesizing', ''));
     expect(() => synthesizeDefaults('/tmp/out')).toThrow(
-      'synthesis failed (node --import tsx main.ts, exit null):\nkilled while synthesizing',
+      'synthesis failed (node tools/synth/run-app.cjs main.ts, exit null):\nkilled while synthesizing',
     );
   });
 });

@@ -103,7 +103,7 @@ describe('policy CLI', () => {
   });
 
   test('synthesizeApp runs the app with CDKTF_OUTDIR set and reports a failing synth', () => {
-    // Inside the repository so that `--import tsx` resolves from node_modules.
+    // Inside the repository, as a project folder is: its packages resolve from node_modules.
     const project = mkdtempSync(join(process.cwd(), '.policy-app-'));
     writeFileSync(
       join(project, 'main.ts'),
