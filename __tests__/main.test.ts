@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { diagramFromOutdir, PROJECT_ROOT } from '../tools/diagram';
 
 const root = resolve(__dirname, '..');
 
@@ -29,9 +30,14 @@ function runApp(env: Record<string, string>) {
 }
 
 describe('the app (main.ts)', () => {
-  it('writes TapStackprod, the state bootstrap and the account baseline by default', () => {
-    const run = runApp({});
-    try {
+  describe('with default settings', () => {
+    let run: ReturnType<typeof runApp>;
+    beforeAll(() => {
+      run = runApp({});
+    });
+    afterAll(() => run.cleanup());
+
+    it('writes TapStackprod, the state bootstrap and the account baseline', () => {
       expect(run.status).toBe(0);
       expect(run.stacks).toEqual(['TapAccountBaseline', 'TapStackprod', 'TapStateBackend']);
       expect(run.read('TapStackprod').terraform.backend.s3.key).toBe(
@@ -40,9 +46,19 @@ describe('the app (main.ts)', () => {
       expect(run.read('TapAccountBaseline').terraform.backend.s3.key).toBe(
         'healthcare/account/TapAccountBaseline.tfstate',
       );
-    } finally {
-      run.cleanup();
-    }
+    });
+
+    // The diagram's own tests (tools/diagram) use small stacks; this run is the app's
+    // default output, which is exactly what `npm run diagram` draws.
+    it('is what docs/architecture.svg shows (run `npm run diagram` to refresh)', async () => {
+      const { svg } = await diagramFromOutdir(run.outdir);
+      const committed = readFileSync(join(PROJECT_ROOT, 'docs', 'architecture.svg'), 'utf8');
+      if (svg !== committed) {
+        throw new Error(
+          'docs/architecture.svg is stale: it differs from what the current code draws from the current stacks. Run `npm run diagram`, look at it, and commit it.',
+        );
+      }
+    });
   });
 
   it('writes one stack per listed environment, and reads the cdktf context', () => {
