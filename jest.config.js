@@ -12,7 +12,8 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Transpile only, with esbuild (tsconfig isolatedModules): `npm run typecheck` type-checks
-  // once. Measured cold on this machine: 30 s CPU against ts-jest's 38 s for the same suite.
+  // once. Measured cold with coverage on this machine: 39 s CPU, against 52 s for babel-jest
+  // with preset-typescript and 44 s for swc with its coverage plugin.
   transform: { '^.+\\.ts$': '<rootDir>/tools/check/jest-transform.cjs' },
   // In the checkout, not the machine-wide /tmp/jest_<uid>: a fresh clone starts cold, and
   // clearing it (npm run bench) touches no other checkout.

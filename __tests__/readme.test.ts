@@ -4,7 +4,7 @@ import { BASELINE_SETTINGS } from '../config/baseline';
 import { SETTINGS } from '../config/config';
 
 const readme = readFileSync(resolve(__dirname, '..', 'README.md'), 'utf8');
-/** Rows of the configuration table: `| \`VAR\` | \`contextKey\` | …` (prettier pads cells). */
+/** Rows of the configuration table: `| \`VAR\` | \`contextKey\` | …` (oxfmt pads cells). */
 const rows = [...readme.matchAll(/^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|\s*`([a-zA-Z]+)`\s*\|/gm)].map(
   (m) => `${m[1]} ${m[2]}`,
 );

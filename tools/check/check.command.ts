@@ -1,5 +1,5 @@
 /**
- * `npm test`: the type-check, eslint, prettier, the unit tests (coverage ≥ 95%) and
+ * `npm test`: the type-check, oxlint, oxfmt, the unit tests (coverage ≥ 95%) and
  * `terraform validate` of every synthesized stack, run concurrently (see checks.ts). Each
  * check's output is printed as it ends; exit 1 when any check failed.
  */

@@ -14,7 +14,7 @@ import type { Runner } from '../core';
 export const CHECK_SCRIPTS = ['test:unit', 'typecheck', 'validate', 'lint'] as const;
 
 export interface CheckStep {
-  /** The script name; a script of several `&&` parts gives one step per part (`lint:eslint`). */
+  /** The script name; a script of several `&&` parts gives one step per part (`lint:oxlint`). */
   readonly name: string;
   /** The shell command. */
   readonly command: string;

@@ -9,8 +9,8 @@ import {
 } from '../../../tools/check/checks';
 
 const SCRIPTS = {
-  typecheck: 'tsc --noEmit',
-  lint: 'eslint . && prettier --check .',
+  typecheck: 'tsc --build',
+  lint: 'oxlint --deny-warnings && oxfmt --check',
   'test:unit': 'jest --coverage',
   validate: 'node --import tsx tools/validate/validate.command.ts',
   deploy: 'not a check',
@@ -27,10 +27,10 @@ describe('checkSteps', () => {
   test('runs each check script, one step per && part, the unit tests first', () => {
     expect(checkSteps(SCRIPTS)).toEqual([
       { name: 'test:unit', command: 'jest --coverage' },
-      { name: 'typecheck', command: 'tsc --noEmit' },
+      { name: 'typecheck', command: 'tsc --build' },
       { name: 'validate', command: 'node --import tsx tools/validate/validate.command.ts' },
-      { name: 'lint:eslint', command: 'eslint .' },
-      { name: 'lint:prettier', command: 'prettier --check .' },
+      { name: 'lint:oxlint', command: 'oxlint --deny-warnings' },
+      { name: 'lint:oxfmt', command: 'oxfmt --check' },
     ]);
   });
 
