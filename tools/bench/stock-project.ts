@@ -24,7 +24,8 @@ export function toRootImports(source: string): string {
     usesRoot = true;
     return names
       .split(',')
-      .map((n) => n.trim())
+      // An inline `type X` specifier becomes the same alias as X.
+      .map((n) => n.trim().replace(/^type\s+/, ''))
       .filter((n) => n.length > 0)
       .map((n) => {
         const [imported, local] = n.split(/\s+as\s+/);

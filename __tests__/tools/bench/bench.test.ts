@@ -16,6 +16,7 @@ describe('stock project rewrite', () => {
       "import { Construct } from 'constructs';",
       "import { DbInstance, DbInstanceConfig as Cfg } from '@cdktf/provider-aws/lib/db-instance';",
       "import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';",
+      "import {\n  IamRole,\n  type IamRoleConfig,\n} from '@cdktf/provider-aws/lib/iam-role';",
       'new DbInstance();',
     ].join('\n');
     expect(toRootImports(source)).toBe(
@@ -25,6 +26,8 @@ describe('stock project rewrite', () => {
         'import DbInstance = aws.dbInstance.DbInstance;',
         'import Cfg = aws.dbInstance.DbInstanceConfig;',
         'import KmsKey = aws.kmsKey.KmsKey;',
+        'import IamRole = aws.iamRole.IamRole;',
+        'import IamRoleConfig = aws.iamRole.IamRoleConfig;',
         'new DbInstance();',
       ].join('\n'),
     );
