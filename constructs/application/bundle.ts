@@ -49,6 +49,9 @@ const BUILD_OPTIONS = {
   minify: true,
   legalComments: 'none',
   sourcemap: false,
+  // Module paths in the bundle stay as seen from the project (node_modules/...), not where a
+  // symlinked node_modules really lives, so the bytes do not depend on the checkout's layout.
+  preserveSymlinks: true,
 } as const;
 
 const memo = new Map<string, FunctionBundle>();

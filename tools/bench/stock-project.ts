@@ -22,16 +22,18 @@ export function toRootImports(source: string): string {
   let usesRoot = false;
   const rewritten = source.replace(DEEP_IMPORT, (_all, _type, names: string, mod: string) => {
     usesRoot = true;
-    return names
-      .split(',')
-      // An inline `type X` specifier becomes the same alias as X.
-      .map((n) => n.trim().replace(/^type\s+/, ''))
-      .filter((n) => n.length > 0)
-      .map((n) => {
-        const [imported, local] = n.split(/\s+as\s+/);
-        return `import ${local ?? imported} = aws.${namespaceOf(mod)}.${imported};`;
-      })
-      .join('\n');
+    return (
+      names
+        .split(',')
+        // An inline `type X` specifier becomes the same alias as X.
+        .map((n) => n.trim().replace(/^type\s+/, ''))
+        .filter((n) => n.length > 0)
+        .map((n) => {
+          const [imported, local] = n.split(/\s+as\s+/);
+          return `import ${local ?? imported} = aws.${namespaceOf(mod)}.${imported};`;
+        })
+        .join('\n')
+    );
   });
   return usesRoot ? `import * as aws from '@cdktf/provider-aws';\n${rewritten}` : rewritten;
 }
