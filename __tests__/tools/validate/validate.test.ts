@@ -22,10 +22,12 @@ describe('validate report', () => {
           range: { filename: 'stacks/TapStackdev/cdk.tf.json', start: { line: 12 } },
         },
         { severity: 'warning', summary: 'Deprecated', address: 'aws_s3_bucket.b' },
+        { severity: 'error', summary: 'Module not installed' },
       ]),
     ).toEqual([
       '    TapStackdev: error: Unsupported argument (stacks/TapStackdev/cdk.tf.json:12) — An argument named "x" is not expected.',
       '    TapStackdev: warning: Deprecated (aws_s3_bucket.b)',
+      '    TapStackdev: error: Module not installed',
     ]);
   });
 });
