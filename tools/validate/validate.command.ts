@@ -76,7 +76,7 @@ async function validateStacks(
   const json = JSON.parse(result.stdout) as ValidateJson;
   const byStack = diagnosticsByStack(json, stacks);
   const rootErrors = (byStack.get('(root)') ?? []).some((d) => d.severity === 'error');
-  let ok = json.valid;
+  fs.mkdirSync(CACHE, { recursive: true });
   for (const [name, diagnostics] of byStack) {
     const stack = stacks.find((s) => s.name === name);
     const valid = json.valid || (!rootErrors && !diagnostics.some((d) => d.severity === 'error'));
@@ -86,13 +86,10 @@ async function validateStacks(
       process.stdout.write(`  ${name.padEnd(18)} ${valid ? 'valid' : 'INVALID'}${note}\n`);
     }
     for (const line of formatDiagnostics(name, diagnostics)) process.stdout.write(`${line}\n`);
-    if (stack && valid) {
-      fs.mkdirSync(CACHE, { recursive: true });
-      fs.writeFileSync(path.join(CACHE, stack.key), `${name}\n`);
-    }
-    ok &&= valid;
+    if (stack && valid) fs.writeFileSync(path.join(CACHE, stack.key), `${name}\n`);
   }
-  return ok;
+  // Terraform's own verdict: any error, in a stack or in the root, fails the run.
+  return json.valid;
 }
 
 async function main(): Promise<number> {
