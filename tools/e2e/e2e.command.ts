@@ -41,6 +41,7 @@ async function main(): Promise<number> {
     );
     if (cause instanceof CommandError && cause.logFile)
       process.stderr.write(`(log: ${cause.logFile})\n`);
+    writeEmulatorErrors(e2e.emulator?.errors() ?? []);
     return 1;
   } finally {
     killActiveChildren();
@@ -50,6 +51,13 @@ async function main(): Promise<number> {
     for (const line of formatE2eReport(timer, e2e.findings, proven))
       process.stdout.write(`${line}\n`);
   }
+}
+
+/** The emulator's 5xx answers (the last 20): which call it could not answer, if any. */
+function writeEmulatorErrors(errors: readonly string[]): void {
+  if (errors.length === 0) return;
+  process.stderr.write(`The emulator answered HTTP 5xx ${errors.length} time(s) in this run:\n`);
+  for (const line of errors.slice(-20)) process.stderr.write(`  ${line}\n`);
 }
 
 if (require.main === module) {

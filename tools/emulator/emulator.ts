@@ -29,6 +29,8 @@ export interface Emulator {
   env(base?: Readonly<Record<string, string | undefined>>): Record<string, string>;
   /** POST /moto-api/reset: forget every resource. */
   reset(): Promise<void>;
+  /** The 5xx answers the emulator has given so far (see emulatorErrors). */
+  errors(): string[];
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,19 @@ export function freePort(): Promise<number> {
       });
     });
   });
+}
+
+/**
+ * The emulator's 5xx answers in its log, one line each ("<service> <method> <path>
+ * <operation>: <status>"), as moto_server_ext.py writes them. A failed deploy names the
+ * resource; this names the call the emulator could not answer.
+ */
+export function emulatorErrors(logText: string): string[] {
+  const prefix = 'moto 5xx: ';
+  return logText
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .map((line) => line.slice(prefix.length));
 }
 
 /**
@@ -197,6 +212,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
       if (!response.ok) throw new Error(`emulator reset answered HTTP ${response.status}`);
     },
+    errors: () =>
+      fs.existsSync(options.logFile)
+        ? emulatorErrors(fs.readFileSync(options.logFile, 'utf8'))
+        : [],
     stop,
   };
 }

@@ -120,6 +120,7 @@ function fakeEmulator(): Emulator & { stopped: number } {
       STATE_USE_PATH_STYLE: 'true',
     }),
     reset: async () => undefined,
+    errors: () => [],
     stop: async () => {
       emulator.stopped += 1;
     },
