@@ -8,6 +8,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/e2e'],
   testMatch: ['**/*.test.ts'],
+  // e2e/live/ calls the API over the network: a real account only (E2E_HTTP=1, docs/e2e.md).
+  testPathIgnorePatterns: process.env.E2E_HTTP === '1' ? [] : ['<rootDir>/e2e/live/'],
   // Transpile only (tsconfig isolatedModules): `npm run typecheck` type-checks e2e/ too.
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
