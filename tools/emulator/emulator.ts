@@ -52,7 +52,7 @@ export function freePort(): Promise<number> {
 
 /**
  * The emulator's 5xx answers in its log, one line each ("<service> <method> <path>
- * <operation>: <status>"), as moto_server_ext.py writes them. A failed deploy names the
+ * <operation>: <status>"), as moto_request_gaps.py writes them. A failed deploy names the
  * resource; this names the call the emulator could not answer.
  */
 export function emulatorErrors(logText: string): string[] {

@@ -32,6 +32,7 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto_app_gaps import APP_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_cache_gaps import CACHE_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_baseline_gaps import BASELINE_PATCHES  # noqa: E402  (sibling module, same folder)
+from moto_request_gaps import serialize_requests  # noqa: E402  (sibling module, same folder)
 
 APPLIED: list[str] = []
 
@@ -421,79 +422,6 @@ def _patch_security_group_rule_description() -> None:
 
 
 # --------------------------------------------------------------------------------------
-# Gap 17 (every service): moto serves each request on its own thread, but its backends
-# are plain dicts and lists changed without a lock (moto does not claim thread safety).
-# With dev and prod applying side by side, one CI run failed with WafV2DuplicateItem on
-# prod's CreateWebACL. Each stack's ACL has its own name, so the duplicate was prod's own
-# ACL: a first attempt created it, its answer never reached the provider, and the
-# provider retried (it retries HTTP 5xx and dropped connections). That run's emulator log
-# is gone, so which call broke is not known; concurrent changes to moto's unlocked state
-# are the likely cause, and they cannot happen here: one request runs at a time (moto's
-# work is bound by Python's GIL anyway). AWS serves concurrent clients correctly, so this
-# changes nothing the platform asks for. Every 5xx answer is logged with its service and
-# operation ("moto 5xx: ..."), and a failed e2e run prints them (emulatorErrors()).
-# --------------------------------------------------------------------------------------
-def _serialize_requests() -> None:
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
-
-    original_call = DomainDispatcherApplication.__call__
-    lock = threading.Lock()
-
-    def call(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
-        form = _buffer_form_body(environ)
-
-        def report(status: str) -> None:
-            sys.stderr.write(f"moto 5xx: {_describe_request(environ, form)}: {status}\n")
-
-        def start(status: str, headers: Any, exc_info: Any = None) -> Any:
-            if status.startswith("5"):
-                report(status)
-            return start_response(status, headers, exc_info)
-
-        with lock:
-            # The body is materialized inside the lock: nothing of a request runs unlocked.
-            try:
-                result = original_call(self, environ, start)
-            except Exception as error:  # werkzeug answers 500 and logs the traceback
-                report(f"500 {type(error).__name__}: {error}")
-                raise
-            try:
-                return list(result)
-            finally:
-                if hasattr(result, "close"):
-                    result.close()
-
-    DomainDispatcherApplication.__call__ = call
-    APPLIED.append("all services: one request at a time; 5xx answers are logged with their operation")
-
-
-def _buffer_form_body(environ: dict[str, Any]) -> bytes:
-    """A query-protocol body (its Action names the operation), put back for moto to read."""
-    import io
-
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    if length <= 0 or not environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
-        return b""
-    body = environ["wsgi.input"].read(length)
-    environ["wsgi.input"] = io.BytesIO(body)
-    return body
-
-
-def _describe_request(environ: dict[str, Any], form: bytes) -> str:
-    """Service and operation of a request, from its signature scope, target header or form."""
-    from urllib.parse import parse_qs
-
-    auth = environ.get("HTTP_AUTHORIZATION", "")
-    scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/") if "Credential=" in auth else []
-    service = scope[3] if len(scope) > 3 else "?"
-    operation = environ.get("HTTP_X_AMZ_TARGET", "")
-    if not operation and form:
-        operation = (parse_qs(form.decode("utf-8", "replace")).get("Action") or [""])[0]
-    method, path = environ.get("REQUEST_METHOD", "?"), environ.get("PATH_INFO", "")
-    return f"{service} {method} {path} {operation}".rstrip()
-
-
-# --------------------------------------------------------------------------------------
 # Parent watchdog: exit when the process that started us is gone.
 # --------------------------------------------------------------------------------------
 def _watch_parent(parent_pid: int) -> None:
@@ -513,7 +441,6 @@ def _watch_parent(parent_pid: int) -> None:
 
 
 PATCHES = [
-    _serialize_requests,
     _patch_replication_group_members,
     _patch_replication_group_delete,
     _patch_parameter_groups,
@@ -534,6 +461,7 @@ def main() -> None:
     # AmazonAPIGatewayPushToCloudWatchLogs) exist in every account; moto loads them only when
     # asked, else AttachRolePolicy answers NoSuchEntity (measured on the platform stack).
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    serialize_requests(APPLIED)  # every service: one request at a time (moto_request_gaps.py)
     for patch in PATCHES:
         patch()
     for cache_patch in CACHE_PATCHES:  # ElastiCache RBAC (moto_cache_gaps.py)
