@@ -103,8 +103,9 @@ describe('policy CLI', () => {
   });
 
   test('synthesizeApp runs the app with CDKTF_OUTDIR set and reports a failing synth', () => {
-    // Inside the repository, as a project folder is: its packages resolve from node_modules.
-    const project = mkdtempSync(join(process.cwd(), '.policy-app-'));
+    // Outside the repository: a file written inside it races the concurrent lint of `npm test`
+    // (oxlint failed CI on this app's require() calls). It needs only Node's own modules.
+    const project = mkdtempSync(join(tmpdir(), 'policy-app-'));
     writeFileSync(
       join(project, 'main.ts'),
       `const fs = require('node:fs'); const p = require('node:path'); const d = process.env.CDKTF_OUTDIR;
@@ -113,12 +114,15 @@ describe('policy CLI', () => {
        fs.writeFileSync(p.join(d, 'stacks', 'S', 'cdk.tf.json'), '{}');
        fs.writeFileSync(p.join(d, 'manifest.json'), JSON.stringify({ stacks: { S: { synthesizedStackPath: 'stacks/S/cdk.tf.json' } } }));`,
     );
-    const dir = synthesizeApp(project, { ENVIRONMENT_SUFFIX: 'prod' });
-    expect(readOutdir(dir)).toEqual([{ name: 'S', doc: {} }]);
-    expect(() => synthesizeApp(project, { ENVIRONMENT_SUFFIX: 'bad' })).toThrow(
-      /synth failed \(exit 1\):\nInvalid configuration/,
-    );
-    rmSync(project, { recursive: true, force: true });
+    try {
+      const dir = synthesizeApp(project, { ENVIRONMENT_SUFFIX: 'prod' });
+      expect(readOutdir(dir)).toEqual([{ name: 'S', doc: {} }]);
+      expect(() => synthesizeApp(project, { ENVIRONMENT_SUFFIX: 'bad' })).toThrow(
+        /synth failed \(exit 1\):\nInvalid configuration/,
+      );
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   }, 30000);
 });
 
