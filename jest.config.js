@@ -1,9 +1,14 @@
-/** Unit tests: synthesized JSON, config rules, tools with stubbed AWS clients. Fast. */
+/**
+ * Unit tests: synthesized JSON, config rules, tools with stubbed AWS clients. `npm test` and
+ * `npm run test:unit` run them as two single-thread runs with merged coverage
+ * (tools/check/unit-tests.ts); these settings apply to both and to `npx jest <path>`.
+ */
 const { availableParallelism } = require('node:os');
 
 module.exports = {
   testEnvironment: 'node',
-  // Jest's default (cores - 1) runs a 2-core machine in one worker; two halve the wall time.
+  // For `npx jest` (npm's scripts run in band): jest's default (cores - 1) runs a 2-core
+  // machine in one worker; two halve the wall time.
   maxWorkers: Math.max(2, availableParallelism() - 1),
   // Worker threads, not child processes: each test file's coverage map comes back by
   // structured clone instead of JSON over a pipe. Measured with coverage on 2 cores:

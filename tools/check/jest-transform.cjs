@@ -1,6 +1,6 @@
 // Jest transform for the unit tests: esbuild strips the TypeScript types of one file
 // (no type-checking: `npm run typecheck` does that once) and emits CommonJS with an
-// inline source map, which the V8 coverage report maps back to the .ts lines.
+// inline source map, through which jest's coverage (istanbul) reports the .ts lines.
 // Jest hoists nothing here: a test that must replace a module before it loads uses
 // jest.spyOn on the module object instead of jest.mock.
 'use strict';

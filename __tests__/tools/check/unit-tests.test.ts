@@ -1,0 +1,169 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CoverageMapData } from 'istanbul-lib-coverage';
+import {
+  findTestFiles,
+  globalThresholds,
+  mergeCoverage,
+  partitionTests,
+  shardArgs,
+  thresholdFailures,
+  UNIT_SHARDS,
+} from '../../../tools/check/unit-tests';
+
+describe('partitionTests', () => {
+  const files = [
+    '__tests__/access/platform.access.test.ts',
+    '__tests__/config/config.test.ts',
+    '__tests__/constructs/cache.test.ts',
+    '__tests__/main.test.ts',
+    '__tests__/stacks/app.test.ts',
+    '__tests__/tools/policy/cli.test.ts',
+    '__tests__/tools/policyx/other.test.ts',
+    '__tests__/tools/deploy/deploy.test.ts',
+  ];
+
+  test('the tests that build constructs and stacks run together; every other file runs in the rest', () => {
+    expect(partitionTests(files).map((s) => [s.shard.name, s.files])).toEqual([
+      [
+        'stacks',
+        [
+          '__tests__/access/platform.access.test.ts',
+          '__tests__/constructs/cache.test.ts',
+          '__tests__/stacks/app.test.ts',
+          '__tests__/tools/policy/cli.test.ts',
+        ],
+      ],
+      [
+        'rest',
+        [
+          '__tests__/config/config.test.ts',
+          '__tests__/main.test.ts',
+          '__tests__/tools/policyx/other.test.ts',
+          '__tests__/tools/deploy/deploy.test.ts',
+        ],
+      ],
+    ]);
+  });
+
+  test('leaves out a shard with no file', () => {
+    expect(partitionTests(['__tests__/main.test.ts']).map((s) => s.shard.name)).toEqual(['rest']);
+  });
+
+  test('refuses a file no shard takes, rather than skipping it', () => {
+    expect(() => partitionTests(['x/a.test.ts'], '__tests__', [UNIT_SHARDS[0]])).toThrow(
+      'no unit-test shard takes x/a.test.ts',
+    );
+  });
+
+  test('ends with a shard that takes everything', () => {
+    expect(UNIT_SHARDS[UNIT_SHARDS.length - 1].folders).toBeUndefined();
+  });
+});
+
+describe('findTestFiles', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'unit-tests-find-'));
+    mkdirSync(join(root, '__tests__', 'b', 'c'), { recursive: true });
+    for (const f of ['a.test.ts', 'b/c/d.test.ts', 'b/helper.ts', 'b/e.test.js']) {
+      writeFileSync(join(root, '__tests__', f), '');
+    }
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  test('finds every *.test.ts in the tree, relative to the root, sorted', () => {
+    expect(findTestFiles(root, join(root, '__tests__'))).toEqual([
+      '__tests__/a.test.ts',
+      '__tests__/b/c/d.test.ts',
+    ]);
+  });
+});
+
+test('shardArgs: one thread, JSON coverage into its folder, no threshold of its own', () => {
+  expect(shardArgs(['a.test.ts', 'b.test.ts'], '/tmp/cov/stacks')).toEqual([
+    '--runInBand',
+    '--coverage',
+    '--coverageReporters=json',
+    '--coverageDirectory=/tmp/cov/stacks',
+    '--coverageThreshold={}',
+    '--runTestsByPath',
+    'a.test.ts',
+    'b.test.ts',
+  ]);
+});
+
+/** A file of two statements and one function, with the given hit counts. */
+function fileCoverage(path: string, s0: number, s1: number, f0: number): CoverageMapData {
+  const loc = (line: number) => ({
+    start: { line, column: 0 },
+    end: { line, column: 10 },
+  });
+  return {
+    [path]: {
+      path,
+      statementMap: { 0: loc(1), 1: loc(2) },
+      fnMap: { 0: { name: 'f', decl: loc(1), loc: loc(1), line: 1 } },
+      branchMap: {},
+      s: { 0: s0, 1: s1 },
+      f: { 0: f0 },
+      b: {},
+    },
+  } as unknown as CoverageMapData;
+}
+
+describe('mergeCoverage', () => {
+  test('adds the hits of a file both runs loaded, and keeps a file only one run loaded', () => {
+    const merged = mergeCoverage([
+      fileCoverage('/p/a.ts', 1, 0, 1),
+      { ...fileCoverage('/p/a.ts', 0, 2, 0), ...fileCoverage('/p/b.ts', 0, 0, 0) },
+    ]);
+    expect(merged.files().sort()).toEqual(['/p/a.ts', '/p/b.ts']);
+    expect(merged.fileCoverageFor('/p/a.ts').s).toEqual({ 0: 1, 1: 2 });
+    const summary = merged.getCoverageSummary();
+    expect([summary.statements.covered, summary.statements.total]).toEqual([2, 4]);
+    expect([summary.functions.covered, summary.functions.total]).toEqual([1, 2]);
+  });
+});
+
+describe('thresholdFailures', () => {
+  const summary = mergeCoverage([fileCoverage('/p/a.ts', 1, 0, 1)]).getCoverageSummary();
+
+  test('names each axis below its minimum, with the figures', () => {
+    expect(thresholdFailures(summary, { lines: 95, statements: 50, functions: 100 })).toEqual([
+      'coverage of lines is 50% (1/2), below the 95% required',
+    ]);
+  });
+
+  test('an axis with no minimum is not checked', () => {
+    expect(thresholdFailures(summary, {})).toEqual([]);
+  });
+});
+
+describe('globalThresholds', () => {
+  test("reads jest.config.js's global thresholds", () => {
+    expect(globalThresholds({ coverageThreshold: { global: { lines: 95 } } })).toEqual({
+      lines: 95,
+    });
+    expect(globalThresholds({})).toEqual({});
+  });
+
+  test('refuses a per-path threshold, which would go unchecked', () => {
+    expect(() =>
+      globalThresholds({ coverageThreshold: { global: {}, './stacks/': { lines: 100 } } }),
+    ).toThrow(
+      'jest.config.js sets coverage thresholds for ./stacks/: npm run test:unit checks only "global"',
+    );
+  });
+
+  test('the project holds every axis to 95%', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(globalThresholds(require('../../../jest.config.js'))).toEqual({
+      lines: 95,
+      branches: 95,
+      functions: 95,
+      statements: 95,
+    });
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * `npm run test:unit`: the unit tests as two single-thread jest runs at once, their
+ * coverage merged, printed, written to coverage/coverage-final.json and held to
+ * jest.config.js's thresholds (see unit-tests.ts). Exit 1 when a test or a threshold fails.
+ * One file or folder alone: `npx jest <path>`.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createContext } from 'istanbul-lib-report';
+import { create as createReport } from 'istanbul-reports';
+import { formatDuration, killActiveChildren, run } from '../core';
+import {
+  findTestFiles,
+  globalThresholds,
+  mergeCoverage,
+  partitionTests,
+  shardArgs,
+  thresholdFailures,
+} from './unit-tests';
+
+const ROOT = resolve(__dirname, '..', '..');
+const JEST = require.resolve('jest/bin/jest');
+
+async function main(): Promise<number> {
+  if (process.argv.length > 2) {
+    process.stderr.write('test:unit takes no arguments (one file or folder: npx jest <path>)\n');
+    return 2;
+  }
+  // jest.config.js is CommonJS, read the way jest reads it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const thresholds = globalThresholds(require(join(ROOT, 'jest.config.js')));
+  const shards = partitionTests(findTestFiles(ROOT, join(ROOT, '__tests__')));
+  const work = mkdtempSync(join(tmpdir(), 'unit-tests-'));
+  try {
+    const results = await Promise.all(
+      shards.map(({ shard, files }) =>
+        run(process.execPath, [JEST, ...shardArgs(files, join(work, shard.name))], {
+          cwd: ROOT,
+          okCodes: [0, 1],
+        }),
+      ),
+    );
+    shards.forEach(({ shard, files }, i) => {
+      const { code, stdout, stderr, durationMs } = results[i];
+      const verdict = code === 0 ? 'passed' : `FAILED (exit ${code})`;
+      process.stdout.write(
+        `── jest run "${shard.name}" (${files.length} files): ${verdict} in ${formatDuration(durationMs)}\n`,
+      );
+      process.stdout.write(
+        `${[stderr, stdout]
+          .map((s) => s.trimEnd())
+          .filter(Boolean)
+          .join('\n')}\n`,
+      );
+    });
+    const coverage = mergeCoverage(
+      shards.map(({ shard }) =>
+        JSON.parse(readFileSync(join(work, shard.name, 'coverage-final.json'), 'utf8')),
+      ),
+    );
+    const context = createContext({
+      dir: join(ROOT, 'coverage'),
+      coverageMap: coverage,
+      defaultSummarizer: 'pkg',
+    });
+    createReport('json').execute(context);
+    // Only what is not fully covered (the folders' and totals' rows always print).
+    createReport('text', { skipFull: true, maxCols: 0 }).execute(context);
+    const failures = thresholdFailures(coverage.getCoverageSummary(), thresholds);
+    for (const line of failures) process.stderr.write(`${line}\n`);
+    return results.every((r) => r.code === 0) && failures.length === 0 ? 0 : 1;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+process.on('SIGINT', () => {
+  killActiveChildren('SIGINT');
+  process.exit(130);
+});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`test:unit: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
