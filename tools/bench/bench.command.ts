@@ -113,8 +113,9 @@ async function compareWithStock(app: string[]): Promise<boolean> {
 async function measureTests(): Promise<void> {
   log('unit tests …');
   rows.push({
-    name: 'jest unit suite (with coverage)',
-    samples: await repeat(2, bin('jest'), ['--silent', '--coverage']),
+    name: 'unit tests (`npm run test:unit`)',
+    samples: await repeat(2, 'npm', ['run', '--silent', 'test:unit']),
+    note: 'two single-thread jest runs, coverage merged',
   });
   // Cold: no tsc/validate/jest caches and no built function bundle, as on a fresh clone
   // (CI). Warm: a developer's second run, where unchanged files and stacks are not redone.
