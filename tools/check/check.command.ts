@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { killActiveChildren } from '../core';
+import { runCommand } from '../core';
 import { checkSteps, formatCheck, formatSummary, runChecks } from './checks';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -31,14 +31,4 @@ async function main(): Promise<number> {
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-process.on('SIGINT', () => {
-  killActiveChildren('SIGINT');
-  process.exit(130);
-});
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`npm test: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+void runCommand('npm test', main);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createContext } from 'istanbul-lib-report';
 import { create as createReport } from 'istanbul-reports';
-import { formatDuration, killActiveChildren, run } from '../core';
+import { formatDuration, run, runCommand } from '../core';
 import {
   findTestFiles,
   globalThresholds,
@@ -75,14 +75,4 @@ async function main(): Promise<number> {
   }
 }
 
-process.on('SIGINT', () => {
-  killActiveChildren('SIGINT');
-  process.exit(130);
-});
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`test:unit: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+void runCommand('test:unit', main);

@@ -3,6 +3,7 @@
  * Terraform provider mirror and CLI config, the Terraform runner, and text tables.
  * Nothing here knows about a particular tool.
  */
+export * from './command';
 export * from './phases';
 export * from './process';
 export * from './terraform';
