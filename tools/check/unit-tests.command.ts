@@ -65,7 +65,7 @@ async function main(): Promise<number> {
       defaultSummarizer: 'pkg',
     });
     createReport('json').execute(context);
-    // Only what is not fully covered (the folders' and totals' rows always print).
+    // Only the files not fully covered, their folders and the totals.
     createReport('text', { skipFull: true, maxCols: 0 }).execute(context);
     const failures = thresholdFailures(coverage.getCoverageSummary(), thresholds);
     for (const line of failures) process.stderr.write(`${line}\n`);
