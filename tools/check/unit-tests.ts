@@ -39,16 +39,10 @@ export type CoverageThresholds = Partial<Record<(typeof COVERAGE_AXES)[number], 
 
 /** Every `*.test.ts` under `dir`, as paths relative to `root`, sorted. */
 export function findTestFiles(root: string, dir: string): string[] {
-  const found: string[] = [];
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const full = join(folder, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.test.ts')) found.push(relative(root, full));
-    }
-  };
-  walk(dir);
-  return found.sort();
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
+    .map((e) => relative(root, join(e.parentPath, e.name)))
+    .sort();
 }
 
 /**

@@ -31,6 +31,8 @@ export function reattachFromOutput(output: string): string | undefined {
  */
 export function installedProviders(workDir: string): string[] {
   const found: string[] = [];
+  // Walked by hand: the platform folder is a link into the mirror, which a recursive
+  // readdir does not follow.
   const walk = (dir: string, depth: number) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = join(dir, entry.name);
