@@ -1,4 +1,5 @@
 import { unzipSync } from 'fflate';
+import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -9,6 +10,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,6 +92,76 @@ describe('functionBundle', () => {
     const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir });
     expect(bundle.zipPath).toBe(planted);
     expect(existsSync(planted)).toBe(true);
+  });
+
+  /** A small function folder and the zip path its build would have in `cacheDir`. */
+  const smallFunction = (name: string) => {
+    const work = workDir();
+    const src = path.join(work, name);
+    mkdirSync(src);
+    writeFileSync(path.join(src, 'handler.ts'), 'export const handler = async () => 2;\n');
+    const cacheDir = path.join(work, 'cache');
+    mkdirSync(cacheDir);
+    const zipPath = path.join(
+      cacheDir,
+      `${name}-${bundleKey({ sourceDir: src, projectRoot })}.zip`,
+    );
+    return { src, cacheDir, zipPath, lockPath: `${zipPath}.lock` };
+  };
+
+  test('waits for the zip another process is building instead of building it too', () => {
+    const { src, cacheDir, zipPath, lockPath } = smallFunction('waited');
+    // The other process holds the lock, writes bytes no build would give, then lets go.
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const fs = require('node:fs');
+         fs.writeFileSync(process.argv[1], String(process.pid));
+         setTimeout(() => { fs.writeFileSync(process.argv[2], 'from the other process'); fs.rmSync(process.argv[1]); }, 300);`,
+        lockPath,
+        zipPath,
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      const until = Date.now() + 10_000;
+      while (!existsSync(lockPath) && Date.now() < until) {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      }
+      const started = Date.now();
+      const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+      expect(readFileSync(bundle.zipPath, 'utf8')).toBe('from the other process');
+      expect(bundle.sourceCodeHash).toBe(
+        createHash('sha256').update('from the other process').digest('base64'),
+      );
+    } finally {
+      holder.kill();
+    }
+  });
+
+  test('takes over a lock whose process has exited, and builds', () => {
+    const { src, cacheDir, zipPath, lockPath } = smallFunction('orphaned');
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(lockPath, String(gone));
+    const started = Date.now();
+    const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir, waitMs: 30_000 });
+    expect(Date.now() - started).toBeLessThan(5_000); // not waited out
+    expect(bundle.zipPath).toBe(zipPath);
+    expect(Object.keys(unzipSync(readFileSync(zipPath)))).toEqual(['index.js']);
+    expect(existsSync(lockPath)).toBe(false);
+  });
+
+  test('builds once waitMs has passed when the lock holder never finishes', () => {
+    const { src, cacheDir, zipPath, lockPath } = smallFunction('stuck');
+    writeFileSync(lockPath, String(process.pid)); // alive, and never writes the zip
+    const started = Date.now();
+    const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir, waitMs: 200 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    expect(Object.keys(unzipSync(readFileSync(bundle.zipPath)))).toEqual(['index.js']);
+    expect(existsSync(zipPath)).toBe(true);
+    expect(existsSync(lockPath)).toBe(false);
   });
 
   test('defaults its cache to cdktf.out/.cache/functions under the project root', () => {

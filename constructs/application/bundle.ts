@@ -3,19 +3,23 @@
  * zipped with fixed timestamps, so the same sources and lock file give the same bytes and the
  * same `source_code_hash` on every run and machine. Bundling costs ~1 s, so the zip is cached
  * under `cdktf.out/.cache/functions/` by a hash of everything that goes into it (sources,
- * package-lock.json, esbuild version, build options); a synth with a warm cache only hashes.
+ * package-lock.json, esbuild version, build options); a synth with a warm cache only hashes. Parallel synths of one checkout (`npm test` runs several)
+ * build it once: the first takes a lock file beside the zip, the others wait for the zip.
  */
 import { buildSync, version as esbuildVersion } from 'esbuild';
 import { zipSync } from 'fflate';
 import { createHash } from 'node:crypto';
 import {
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import path from 'node:path';
 
@@ -37,6 +41,12 @@ export interface BundleOptions {
   readonly projectRoot: string;
   /** @default `<projectRoot>/cdktf.out/.cache/functions` */
   readonly cacheDir?: string;
+  /**
+   * How long to wait for another process that is building the same zip before building it
+   * here too (a build takes ~1 s; a holder that has exited is not waited for).
+   * @default 60 s
+   */
+  readonly waitMs?: number;
 }
 
 /** Fixed zip entry time (the zip format cannot encode anything before 1980). */
@@ -89,6 +99,81 @@ export function buildZip(options: BundleOptions): Uint8Array {
   return zipSync({ 'index.js': [code, { mtime: ZIP_MTIME, level: 9 }] });
 }
 
+/** Blocks the thread (synth is synchronous) for `ms`. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Whether the process that wrote a lock file still runs (an empty file: still writing). */
+function holderAlive(lockPath: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(lockPath, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Builds, writes (then renames: no one reads half a zip) and prunes older builds. */
+function buildAndStore(options: BundleOptions, cacheDir: string, zipPath: string): Uint8Array {
+  const bytes = buildZip(options);
+  const partial = `${zipPath}.${process.pid}.partial`;
+  writeFileSync(partial, bytes);
+  renameSync(partial, zipPath);
+  // Older builds of the same function are never read again.
+  const prefix = `${path.basename(options.sourceDir)}-`;
+  for (const stale of readdirSync(cacheDir)) {
+    if (
+      stale.startsWith(prefix) &&
+      stale.endsWith('.zip') &&
+      path.join(cacheDir, stale) !== zipPath
+    ) {
+      rmSync(path.join(cacheDir, stale), { force: true });
+    }
+  }
+  return bytes;
+}
+
+/**
+ * The zip's bytes from the cache, or built once across processes: whoever creates
+ * `<zip>.lock` first builds; the others wait for the zip. A lock whose process has exited,
+ * or one held past `waitMs`, is taken over (two builds then give the same bytes).
+ */
+function cachedOrBuilt(options: BundleOptions, cacheDir: string, zipPath: string): Uint8Array {
+  const lockPath = `${zipPath}.lock`;
+  const deadline = Date.now() + (options.waitMs ?? 60_000);
+  mkdirSync(cacheDir, { recursive: true });
+  for (;;) {
+    if (existsSync(zipPath)) return readFileSync(zipPath);
+    let fd: number | undefined;
+    try {
+      fd = openSync(lockPath, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (fd !== undefined) {
+      try {
+        writeSync(fd, String(process.pid));
+        closeSync(fd);
+        // The holder before us may have finished between the two checks.
+        if (existsSync(zipPath)) return readFileSync(zipPath);
+        return buildAndStore(options, cacheDir, zipPath);
+      } finally {
+        rmSync(lockPath, { force: true });
+      }
+    }
+    if (!holderAlive(lockPath) || Date.now() > deadline) rmSync(lockPath, { force: true });
+    else sleepSync(25);
+  }
+}
+
 /** The function's zip, from the in-process memo, the on-disk cache, or a fresh build. */
 export function functionBundle(options: BundleOptions): FunctionBundle {
   const key = bundleKey(options);
@@ -97,28 +182,7 @@ export function functionBundle(options: BundleOptions): FunctionBundle {
   const zipPath = path.join(cacheDir, `${path.basename(options.sourceDir)}-${key}.zip`);
   const cached = memo.get(zipPath);
   if (cached) return cached;
-  let bytes: Uint8Array;
-  if (existsSync(zipPath)) {
-    bytes = readFileSync(zipPath);
-  } else {
-    bytes = buildZip(options);
-    mkdirSync(cacheDir, { recursive: true });
-    // Write then rename: a parallel synth never reads half a zip.
-    const partial = `${zipPath}.${process.pid}.partial`;
-    writeFileSync(partial, bytes);
-    renameSync(partial, zipPath);
-    // Older builds of the same function are never read again.
-    const prefix = `${path.basename(options.sourceDir)}-`;
-    for (const stale of readdirSync(cacheDir)) {
-      if (
-        stale.startsWith(prefix) &&
-        stale.endsWith('.zip') &&
-        path.join(cacheDir, stale) !== zipPath
-      ) {
-        rmSync(path.join(cacheDir, stale), { force: true });
-      }
-    }
-  }
+  const bytes = cachedOrBuilt(options, cacheDir, zipPath);
   const bundle: FunctionBundle = {
     zipPath,
     sourceCodeHash: createHash('sha256').update(bytes).digest('base64'),
