@@ -26,6 +26,9 @@ module.exports = {
   // clearing it (npm run bench) touches no other checkout.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  // Every file these take must be loaded by some unit test: jest reports only the files a
+  // test loaded (its `roots` hold the tests alone), so `npm run test:unit` fails naming any
+  // other (tools/check/unit-tests.ts, unloadedSources). Files of types only are exempt.
   collectCoverageFrom: [
     'config/**/*.ts',
     'constructs/**/*.ts',

@@ -20,9 +20,13 @@ module.exports = {
     const result = transformSync(source, { ...OPTIONS, sourcefile: filename });
     return { code: result.code };
   },
-  getCacheKey(source, filename) {
+  // jest caches what it runs, instrumented for coverage or not, under this key alone: a key
+  // without `instrument` let a run without coverage (`npx jest <file>`) leave a file that a
+  // later coverage run loaded uninstrumented, and so left out of the report.
+  getCacheKey(source, filename, { instrument, configString }) {
     return createHash('sha256')
       .update(`esbuild ${version}\0${JSON.stringify(OPTIONS)}\0${filename}\0`)
+      .update(`${instrument ? 'instrument' : ''}\0${configString}\0`)
       .update(source)
       .digest('hex');
   },

@@ -17,6 +17,7 @@ import {
   partitionTests,
   shardArgs,
   thresholdFailures,
+  unloadedSources,
 } from './unit-tests';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -29,7 +30,8 @@ async function main(): Promise<number> {
   }
   // jest.config.js is CommonJS, read the way jest reads it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const thresholds = globalThresholds(require(join(ROOT, 'jest.config.js')));
+  const jestConfig = require(join(ROOT, 'jest.config.js'));
+  const thresholds = globalThresholds(jestConfig);
   const shards = partitionTests(findTestFiles(ROOT, join(ROOT, '__tests__')));
   const work = mkdtempSync(join(tmpdir(), 'unit-tests-'));
   try {
@@ -67,7 +69,14 @@ async function main(): Promise<number> {
     createReport('json').execute(context);
     // Only the files not fully covered, their folders and the totals.
     createReport('text', { skipFull: true, maxCols: 0 }).execute(context);
-    const failures = thresholdFailures(coverage.getCoverageSummary(), thresholds);
+    const unloaded = unloadedSources(ROOT, jestConfig.collectCoverageFrom ?? [], coverage.files());
+    const failures = [
+      ...unloaded.map(
+        (file) =>
+          `${file}: no unit test loads it, so its coverage cannot count (jest.config.js collectCoverageFrom takes it): test it, or exclude it there with the reason`,
+      ),
+      ...thresholdFailures(coverage.getCoverageSummary(), thresholds),
+    ];
     for (const line of failures) process.stderr.write(`${line}\n`);
     return results.every((r) => r.code === 0) && failures.length === 0 ? 0 : 1;
   } finally {

@@ -13,8 +13,10 @@
  * and 34 s for one run on two worker threads; cold: 20.4–22.7 s against 23.7–28.7 s.
  * The merged coverage is the same, to the line, as one run's.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { transformSync } from 'esbuild';
+import { globsToMatcher } from 'jest-util';
 import { createCoverageMap } from 'istanbul-lib-coverage';
 import type { CoverageMap, CoverageMapData, CoverageSummary } from 'istanbul-lib-coverage';
 
@@ -100,6 +102,41 @@ export function thresholdFailures(
     if (minimum === undefined || pct >= minimum) return [];
     return [`coverage of ${axis} is ${pct}% (${covered}/${total}), below the ${minimum}% required`];
   });
+}
+
+/** Whether a TypeScript file leaves any JavaScript once its types are stripped. */
+export function hasRuntimeCode(source: string): boolean {
+  return transformSync(source, { loader: 'ts' }).code.trim() !== '';
+}
+
+/**
+ * The files `collectCoverageFrom` takes that no unit test loaded (relative to `root`,
+ * sorted). jest adds such files to the report only when they are under its `roots`, and
+ * ours is `__tests__/`: without this list, a source file no test loads would not count at
+ * all. A file of types only compiles to nothing and is left out.
+ */
+export function unloadedSources(
+  root: string,
+  collectCoverageFrom: readonly string[],
+  covered: readonly string[],
+  runtimeCode: (source: string) => boolean = hasRuntimeCode,
+): string[] {
+  const matches = globsToMatcher([...collectCoverageFrom]);
+  const loaded = new Set(covered.map((file) => relative(root, file).split(sep).join('/')));
+  // The globs' first folders (`tools/**/*.ts` → tools): the only places a match can be.
+  const tops = new Set(
+    collectCoverageFrom.filter((g) => !g.startsWith('!')).map((g) => g.split('/')[0]),
+  );
+  return [...tops]
+    .filter((top) => existsSync(join(root, top)))
+    .flatMap((top) =>
+      readdirSync(join(root, top), { recursive: true, encoding: 'utf8' }).map((file) =>
+        [top, ...file.split(sep)].join('/'),
+      ),
+    )
+    .filter((file) => matches(file) && !loaded.has(file))
+    .filter((file) => runtimeCode(readFileSync(join(root, file), 'utf8')))
+    .sort();
 }
 
 /**

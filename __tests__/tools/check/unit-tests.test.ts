@@ -5,11 +5,13 @@ import type { CoverageMapData } from 'istanbul-lib-coverage';
 import {
   findTestFiles,
   globalThresholds,
+  hasRuntimeCode,
   mergeCoverage,
   partitionTests,
   shardArgs,
   thresholdFailures,
   UNIT_SHARDS,
+  unloadedSources,
 } from '../../../tools/check/unit-tests';
 
 describe('partitionTests', () => {
@@ -165,5 +167,67 @@ describe('globalThresholds', () => {
       functions: 95,
       statements: 95,
     });
+  });
+});
+
+describe('unloadedSources', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'unloaded-'));
+    const write = (file: string, text: string) => {
+      mkdirSync(join(root, file, '..'), { recursive: true });
+      writeFileSync(join(root, file), text);
+    };
+    write('tools/e2e/loaded.ts', 'export const a = 1;\n');
+    write('tools/e2e/forgotten.ts', 'export function b() { return 2; }\n');
+    write('tools/e2e/run.command.ts', 'console.log(1);\n');
+    write(
+      'tools/policy/types.ts',
+      'export interface Rule { id: string }\nexport type Id = string;\n',
+    );
+    write('config/deep/nested.ts', 'export const c = 3;\n');
+    write('config/readme.md', '# not code\n');
+    write('other/outside.ts', 'export const d = 4;\n');
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const globs = ['config/**/*.ts', 'tools/**/*.ts', 'docs/**/*.ts', '!tools/**/*.command.ts'];
+
+  test('names the files the globs take that no test loaded, at any depth, sorted', () => {
+    expect(unloadedSources(root, globs, [join(root, 'tools/e2e/loaded.ts')])).toEqual([
+      'config/deep/nested.ts',
+      'tools/e2e/forgotten.ts',
+    ]);
+  });
+
+  test('is empty when every file with code was loaded', () => {
+    const covered = ['config/deep/nested.ts', 'tools/e2e/forgotten.ts', 'tools/e2e/loaded.ts'];
+    expect(
+      unloadedSources(
+        root,
+        globs,
+        covered.map((f) => join(root, f)),
+      ),
+    ).toEqual([]);
+  });
+
+  test('leaves out files of types only, as their JavaScript is empty', () => {
+    expect(hasRuntimeCode('export interface Rule { id: string }\nexport type Id = string;\n')).toBe(
+      false,
+    );
+    expect(hasRuntimeCode("import type { X } from './x';\nexport const y = 1;\n")).toBe(true);
+    expect(hasRuntimeCode('export enum Kind { A }\n')).toBe(true);
+  });
+
+  test('over the project tree, takes what jest.config.js counts: no command entry, no file of types only', () => {
+    const projectRoot = join(__dirname, '..', '..', '..');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { collectCoverageFrom } = require(join(projectRoot, 'jest.config.js'));
+    const all = unloadedSources(projectRoot, collectCoverageFrom, []);
+    expect(all).toContain('tools/e2e/leftovers.ts');
+    expect(all).toContain('constructs/application/bundle.ts');
+    expect(all).not.toContain('tools/policy/types.ts');
+    expect(all).not.toContain('tools/check/check.command.ts');
+    expect(all).not.toContain('tools/e2e/lifecycle.ts');
   });
 });
