@@ -3,7 +3,8 @@
  * a standard profile and runs the real Terraform and AWS provider over every stack, all
  * stacks as modules of one working directory (see validate.ts): one
  * `terraform init -backend=false` (offline, from the provider mirror) and one
- * `terraform validate -json`, served by one provider process (provider-server.ts). Prints
+ * `terraform validate -json`, served by one provider process (provider-server.ts), taken
+ * from the mirror when the stacks pin its exact version (pinnedProviderBinary). Prints
  * one line per stack; exits 1 with the diagnostics when any stack is invalid.
  *
  *   VALIDATE_ENVIRONMENTS  environments to synthesize (default: prod,dev)
@@ -16,12 +17,13 @@ import { formatDuration, PhaseTimer, prepareTerraform, run, TerraformSetup } fro
 import {
   diagnosticsByStack,
   formatDiagnostics,
+  pinnedProviderBinary,
   StackDir,
   validationKey,
   validationRoot,
   ValidateJson,
 } from './validate';
-import { installedProviders, startProviderServer } from './provider-server';
+import { installedProviders, ProviderServer, startProviderServer } from './provider-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Stacks whose exact JSON already passed `terraform validate` with this provider. */
@@ -31,6 +33,8 @@ const CACHE = path.join(ROOT, 'node_modules', '.cache', 'validate');
 const VALIDATE_GO_ENV = { GOGC: '200' };
 
 interface Stack extends StackDir {
+  /** Its synthesized JSON. */
+  readonly json: string;
   /** The cache key of its JSON with this provider. */
   readonly key: string;
 }
@@ -39,15 +43,38 @@ interface Stack extends StackDir {
 function readStacks(outdir: string, providers: string): Stack[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
   return Object.entries(manifest.stacks as Record<string, { workingDirectory: string }>).map(
-    ([name, s]) => ({
-      name,
-      dir: s.workingDirectory,
-      key: validationKey(
-        fs.readFileSync(path.join(outdir, s.workingDirectory, 'cdk.tf.json'), 'utf8'),
-        providers,
-      ),
-    }),
+    ([name, s]) => {
+      const json = fs.readFileSync(path.join(outdir, s.workingDirectory, 'cdk.tf.json'), 'utf8');
+      return { name, dir: s.workingDirectory, json, key: validationKey(json, providers) };
+    },
   );
+}
+
+const INIT = ['init', '-backend=false', '-input=false', '-no-color'];
+
+/**
+ * The one provider process the validation uses. When the stacks pin an exact version the
+ * mirror holds unpacked, it is started from the mirror and init runs afterwards with it
+ * (`initWithIt`): init then links the stack modules and installs, and hashes, nothing.
+ * Otherwise init runs first, chooses and installs the version, and that binary is started.
+ */
+async function serveProvider(
+  outdir: string,
+  stacks: readonly Stack[],
+  tf: TerraformSetup,
+  env: Record<string, string>,
+): Promise<{ provider: ProviderServer; initWithIt: boolean }> {
+  const pinned = pinnedProviderBinary(
+    stacks.map((s) => s.json),
+    tf.providers,
+  );
+  if (pinned) return { provider: await startProviderServer(pinned, env), initWithIt: true };
+  await run('terraform', INIT, { cwd: outdir, env });
+  const binaries = installedProviders(outdir);
+  if (binaries.length !== 1) {
+    throw new Error(`terraform init installed ${binaries.length} providers, expected the AWS one`);
+  }
+  return { provider: await startProviderServer(binaries[0], env), initWithIt: false };
 }
 
 /**
@@ -67,20 +94,14 @@ async function validateStacks(
   // at 100 and 11.1 s / 8.4 s with the collector off (page faults of a ~1 GB heap cost more
   // system time on this VM than the collections they avoid); peak RSS 410 MB against 980 MB.
   const env = { ...tf.env, ...VALIDATE_GO_ENV };
-  await run('terraform', ['init', '-backend=false', '-input=false', '-no-color'], {
-    cwd: outdir,
-    env,
-  });
-  const binaries = installedProviders(outdir);
-  if (binaries.length !== 1) {
-    throw new Error(`terraform init installed ${binaries.length} providers, expected the AWS one`);
-  }
-  const provider = await startProviderServer(binaries[0], env);
+  const { provider, initWithIt } = await serveProvider(outdir, stacks, tf, env);
   let result;
   try {
+    const served = { ...env, TF_REATTACH_PROVIDERS: provider.reattach };
+    if (initWithIt) await run('terraform', INIT, { cwd: outdir, env: served });
     result = await run('terraform', ['validate', '-json', '-no-color'], {
       cwd: outdir,
-      env: { ...env, TF_REATTACH_PROVIDERS: provider.reattach },
+      env: served,
       okCodes: [0, 1],
     });
   } finally {

@@ -73,6 +73,39 @@ export function diagnosticsByStack(
   return byStack;
 }
 
+/** Where a provider version lies in the mirror (tools/core's ProviderInMirror). */
+export interface MirroredProvider {
+  readonly version: string;
+  /** The binary, or the zip of a packed mirror. */
+  readonly path: string;
+}
+
+/**
+ * The AWS provider binary to validate with, straight from the mirror: when every stack
+ * pins the same exact version (`required_providers.aws.version`, as the bindings write it)
+ * and the mirror holds that version unpacked. Terraform then gets the running provider for
+ * `init` too, and init only links the stack modules instead of installing and hashing the
+ * ~700 MB binary. Undefined otherwise (a range, versions that differ, a packed mirror):
+ * then init installs the provider as usual and chooses the version.
+ */
+export function pinnedProviderBinary(
+  stackJsons: readonly string[],
+  mirror: readonly MirroredProvider[],
+): string | undefined {
+  const versions = new Set(
+    stackJsons.map((text) => {
+      const json = JSON.parse(text) as {
+        terraform?: { required_providers?: { aws?: { version?: string } } };
+      };
+      return json.terraform?.required_providers?.aws?.version ?? '';
+    }),
+  );
+  if (versions.size !== 1) return undefined;
+  const [version] = versions;
+  if (!/^\d+\.\d+\.\d+$/.test(version)) return undefined;
+  return mirror.find((p) => p.version === version && !p.path.endsWith('.zip'))?.path;
+}
+
 /** One line per diagnostic: severity, summary, where, detail. */
 export function formatDiagnostics(stack: string, diagnostics: readonly Diagnostic[]): string[] {
   return diagnostics.map((d) => {

@@ -1,6 +1,7 @@
 import {
   diagnosticsByStack,
   formatDiagnostics,
+  pinnedProviderBinary,
   validationKey,
   validationRoot,
   ValidateJson,
@@ -93,5 +94,39 @@ describe('validate cache key', () => {
     expect(validationKey('{"resource":{}}', '/mirror/aws_v5.100.0:123')).toBe(key);
     expect(validationKey('{"resource":{"a":{}}}', '/mirror/aws_v5.100.0:123')).not.toBe(key);
     expect(validationKey('{"resource":{}}', '/mirror/aws_v5.101.0:124')).not.toBe(key);
+  });
+});
+
+describe('the provider binary taken from the mirror', () => {
+  const stack = (version?: string) =>
+    JSON.stringify({
+      terraform: {
+        required_providers: { aws: { source: 'aws', ...(version ? { version } : {}) } },
+      },
+    });
+  const mirror = [
+    { version: '5.99.1', path: '/m/aws/5.99.1/linux_amd64/terraform-provider-aws_v5.99.1_x5' },
+    { version: '5.100.0', path: '/m/aws/5.100.0/linux_amd64/terraform-provider-aws_v5.100.0_x5' },
+    { version: '6.0.0', path: '/m/aws/terraform-provider-aws_6.0.0_linux_amd64.zip' },
+  ];
+
+  it('is the unpacked binary of the exact version every stack pins', () => {
+    expect(pinnedProviderBinary([stack('5.100.0'), stack('5.100.0')], mirror)).toBe(
+      '/m/aws/5.100.0/linux_amd64/terraform-provider-aws_v5.100.0_x5',
+    );
+    expect(pinnedProviderBinary([stack('5.99.1')], mirror)).toBe(
+      '/m/aws/5.99.1/linux_amd64/terraform-provider-aws_v5.99.1_x5',
+    );
+  });
+
+  it('is left to terraform init for a range, stacks that differ, no pin, a packed or missing version', () => {
+    expect(pinnedProviderBinary([stack('~> 5.100')], mirror)).toBeUndefined();
+    expect(pinnedProviderBinary([stack('>= 5.100.0')], mirror)).toBeUndefined();
+    expect(pinnedProviderBinary([stack('5.100.0'), stack('5.99.1')], mirror)).toBeUndefined();
+    expect(pinnedProviderBinary([stack('5.100.0'), stack()], mirror)).toBeUndefined();
+    expect(pinnedProviderBinary([JSON.stringify({ resource: {} })], mirror)).toBeUndefined();
+    expect(pinnedProviderBinary([stack('6.0.0')], mirror)).toBeUndefined();
+    expect(pinnedProviderBinary([stack('5.101.0')], mirror)).toBeUndefined();
+    expect(pinnedProviderBinary([], mirror)).toBeUndefined();
   });
 });
