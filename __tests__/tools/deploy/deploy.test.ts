@@ -665,23 +665,26 @@ describe('messages', () => {
 });
 
 describe('with the real runner', () => {
-  it('synthesizes the real app into the given folder', async () => {
+  // A small real cdktf app (__tests__/fixtures/cdktf-app), run as cdktf.json says: the real
+  // shell, runner and cdktf output. main.test runs the product's own app, and every e2e run
+  // synthesizes it through synth().
+  it('runs a real cdktf app into the given folder, with the environment and cdktf.json context', async () => {
     const outdir = tmp();
-    const result = await synth(outdir, {
-      PATH: process.env.PATH ?? '',
-      HOME: os.tmpdir(),
-      ENVIRONMENT_SUFFIX: 'dev',
-      STATE_USE_PATH_STYLE: 'true',
-    });
-    expect([...result.stacks.keys()].sort()).toEqual([
-      'TapAccountBaseline',
-      'TapStackdev',
-      BOOTSTRAP_STACK,
-    ]);
-    const json = JSON.parse(
-      fs.readFileSync(path.join(stackOf(result, 'TapStackdev').dir, 'cdk.tf.json'), 'utf8'),
+    const root = path.join(__dirname, '..', '..', 'fixtures', 'cdktf-app');
+    const result = await synth(
+      outdir,
+      { PATH: process.env.PATH ?? '', ENVIRONMENT_SUFFIX: 'dev' },
+      { root },
     );
-    expect(json.terraform.backend.s3.use_path_style).toBe(true);
+    expect([...result.stacks.keys()].sort()).toEqual(['FixtureOne', 'FixtureTwo']);
+    const json = JSON.parse(
+      fs.readFileSync(path.join(stackOf(result, 'FixtureTwo').dir, 'cdk.tf.json'), 'utf8'),
+    );
+    expect(stackOf(result, 'FixtureTwo').dir).toBe(path.join(outdir, 'stacks', 'FixtureTwo'));
+    expect(json.output).toEqual({
+      environment: { value: 'dev' },
+      context: { value: 'from cdktf.json' },
+    });
   }, 30_000);
 
   it('reports a Terraform that cannot start', async () => {
