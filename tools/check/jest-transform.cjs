@@ -7,6 +7,13 @@
 const { createHash } = require('node:crypto');
 const { transformSync, version } = require('esbuild');
 
+// The instrumenter jest applies after this transform when collecting coverage.
+const ISTANBUL_VERSION = require(
+  require.resolve('babel-plugin-istanbul/package.json', {
+    paths: [require.resolve('@jest/transform')],
+  }),
+).version;
+
 const OPTIONS = {
   loader: 'ts',
   format: 'cjs',
@@ -22,11 +29,12 @@ module.exports = {
   },
   // jest caches what it runs, instrumented for coverage or not, under this key alone: a key
   // without `instrument` let a run without coverage (`npx jest <file>`) leave a file that a
-  // later coverage run loaded uninstrumented, and so left out of the report.
-  getCacheKey(source, filename, { instrument, configString }) {
+  // later coverage run loaded uninstrumented, and so left out of the report. Not jest's
+  // whole config (`configString`): it holds the coverage folder, new on every test:unit run.
+  getCacheKey(source, filename, { instrument }) {
     return createHash('sha256')
       .update(`esbuild ${version}\0${JSON.stringify(OPTIONS)}\0${filename}\0`)
-      .update(`${instrument ? 'instrument' : ''}\0${configString}\0`)
+      .update(`${instrument ? `istanbul ${ISTANBUL_VERSION}` : ''}\0`)
       .update(source)
       .digest('hex');
   },
