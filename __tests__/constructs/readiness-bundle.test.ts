@@ -118,7 +118,7 @@ describe('functionBundle', () => {
         '-e',
         `const fs = require('node:fs');
          fs.writeFileSync(process.argv[1], String(process.pid));
-         setTimeout(() => { fs.writeFileSync(process.argv[2], 'from the other process'); fs.rmSync(process.argv[1]); }, 300);`,
+         setTimeout(() => { fs.writeFileSync(process.argv[2], 'from the other process'); fs.rmSync(process.argv[1]); }, 150);`,
         lockPath,
         zipPath,
       ],
@@ -131,7 +131,7 @@ describe('functionBundle', () => {
       }
       const started = Date.now();
       const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(75);
       expect(readFileSync(bundle.zipPath, 'utf8')).toBe('from the other process');
       expect(bundle.sourceCodeHash).toBe(
         createHash('sha256').update('from the other process').digest('base64'),
@@ -157,8 +157,8 @@ describe('functionBundle', () => {
     const { src, cacheDir, zipPath, lockPath } = smallFunction('stuck');
     writeFileSync(lockPath, String(process.pid)); // alive, and never writes the zip
     const started = Date.now();
-    const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir, waitMs: 200 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir, waitMs: 100 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
     expect(Object.keys(unzipSync(readFileSync(bundle.zipPath)))).toEqual(['index.js']);
     expect(existsSync(zipPath)).toBe(true);
     expect(existsSync(lockPath)).toBe(false);
