@@ -127,6 +127,12 @@ export function unloadedSources(
   const tops = new Set(
     collectCoverageFrom.filter((g) => !g.startsWith('!')).map((g) => g.split('/')[0]),
   );
+  const wild = [...tops].filter((top) => /[*?[\]{}]/.test(top));
+  if (wild.length > 0) {
+    throw new Error(
+      `collectCoverageFrom globs must start with a folder name (got ${wild.join(', ')}): the check for files no test loads walks those folders`,
+    );
+  }
   return [...tops]
     .filter((top) => existsSync(join(root, top)))
     .flatMap((top) =>

@@ -211,6 +211,12 @@ describe('unloadedSources', () => {
     ).toEqual([]);
   });
 
+  test('refuses a glob that does not start with a folder, rather than checking nothing', () => {
+    expect(() => unloadedSources(root, ['**/*.ts'], [])).toThrow(
+      'collectCoverageFrom globs must start with a folder name (got **)',
+    );
+  });
+
   test('leaves out files of types only, as their JavaScript is empty', () => {
     expect(hasRuntimeCode('export interface Rule { id: string }\nexport type Id = string;\n')).toBe(
       false,
