@@ -8,6 +8,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -111,14 +112,19 @@ describe('functionBundle', () => {
 
   test('waits for the zip another process is building instead of building it too', () => {
     const { src, cacheDir, zipPath, lockPath } = smallFunction('waited');
-    // The other process holds the lock, writes bytes no build would give, then lets go.
+    // The other process holds the lock, then writes (and renames into place) bytes no build
+    // would give, and lets go.
     const holder = spawn(
       process.execPath,
       [
         '-e',
         `const fs = require('node:fs');
-         fs.writeFileSync(process.argv[1], String(process.pid));
-         setTimeout(() => { fs.writeFileSync(process.argv[2], 'from the other process'); fs.rmSync(process.argv[1]); }, 150);`,
+         fs.writeFileSync(process.argv[1], process.pid + ' other');
+         setTimeout(() => {
+           fs.writeFileSync(process.argv[2] + '.tmp', 'from the other process');
+           fs.renameSync(process.argv[2] + '.tmp', process.argv[2]);
+           fs.rmSync(process.argv[1]);
+         }, 500);`,
         lockPath,
         zipPath,
       ],
@@ -129,9 +135,9 @@ describe('functionBundle', () => {
       while (!existsSync(lockPath) && Date.now() < until) {
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
       }
-      const started = Date.now();
+      // Not there yet when asked: the bytes below can only have come by waiting.
+      expect(existsSync(zipPath)).toBe(false);
       const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(75);
       expect(readFileSync(bundle.zipPath, 'utf8')).toBe('from the other process');
       expect(bundle.sourceCodeHash).toBe(
         createHash('sha256').update('from the other process').digest('base64'),
@@ -144,23 +150,35 @@ describe('functionBundle', () => {
   test('takes over a lock whose process has exited, and builds', () => {
     const { src, cacheDir, zipPath, lockPath } = smallFunction('orphaned');
     const gone = 2 ** 22 + 7; // above Linux's largest pid: no process has it
-    writeFileSync(lockPath, String(gone));
+    writeFileSync(lockPath, `${gone} nonce`);
     const started = Date.now();
-    const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir, waitMs: 30_000 });
-    expect(Date.now() - started).toBeLessThan(5_000); // not waited out
+    const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir });
+    expect(Date.now() - started).toBeLessThan(5_000); // not waited out (30 s)
     expect(bundle.zipPath).toBe(zipPath);
     expect(Object.keys(unzipSync(readFileSync(zipPath)))).toEqual(['index.js']);
     expect(existsSync(lockPath)).toBe(false);
   });
 
-  test('builds once waitMs has passed when the lock holder never finishes', () => {
-    const { src, cacheDir, zipPath, lockPath } = smallFunction('stuck');
-    writeFileSync(lockPath, String(process.pid)); // alive, and never writes the zip
+  test('takes over a lock older than staleMs, though its pid runs (reused, or hung)', () => {
+    const { src, cacheDir, zipPath, lockPath } = smallFunction('stale');
+    writeFileSync(lockPath, `${process.pid} nonce`); // alive, and never writes the zip
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(lockPath, hourAgo, hourAgo);
     const started = Date.now();
-    const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir, waitMs: 100 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir });
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(Object.keys(unzipSync(readFileSync(bundle.zipPath)))).toEqual(['index.js']);
     expect(existsSync(zipPath)).toBe(true);
+    expect(existsSync(lockPath)).toBe(false);
+  });
+
+  test('waits for a live holder until its lock is staleMs old, then builds', () => {
+    const { src, cacheDir, lockPath } = smallFunction('stuck');
+    writeFileSync(lockPath, `${process.pid} nonce`);
+    const started = Date.now();
+    const bundle = functionBundle({ sourceDir: src, projectRoot, cacheDir, staleMs: 100 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(80);
+    expect(Object.keys(unzipSync(readFileSync(bundle.zipPath)))).toEqual(['index.js']);
     expect(existsSync(lockPath)).toBe(false);
   });
 

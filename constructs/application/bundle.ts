@@ -8,7 +8,7 @@
  */
 import { buildSync, version as esbuildVersion } from 'esbuild';
 import { zipSync } from 'fflate';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -18,6 +18,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -42,11 +43,12 @@ export interface BundleOptions {
   /** @default `<projectRoot>/cdktf.out/.cache/functions` */
   readonly cacheDir?: string;
   /**
-   * How long to wait for another process that is building the same zip before building it
-   * here too (a build takes ~1 s; a holder that has exited is not waited for).
-   * @default 60 s
+   * Age after which another process's build lock is taken over, so a holder that hangs, or a
+   * lock left behind by a killed process whose pid is in use again, blocks no one for long
+   * (a build takes ~1 s; a holder that has exited is not waited for at all).
+   * @default 30 s
    */
-  readonly waitMs?: number;
+  readonly staleMs?: number;
 }
 
 /** Fixed zip entry time (the zip format cannot encode anything before 1980). */
@@ -99,16 +101,28 @@ export function buildZip(options: BundleOptions): Uint8Array {
   return zipSync({ 'index.js': [code, { mtime: ZIP_MTIME, level: 9 }] });
 }
 
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Blocks the thread (synth is synchronous) for `ms`. */
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Whether the process that wrote a lock file still runs (an empty file: still writing). */
-function holderAlive(lockPath: string): boolean {
+/**
+ * Whether the lock still binds: it exists, is younger than `staleMs`, and the process that
+ * wrote it (`<pid> <nonce>`; empty while it is being written) still runs.
+ */
+function lockHeld(lockPath: string, staleMs: number): boolean {
   let pid: number;
   try {
-    pid = Number(readFileSync(lockPath, 'utf8'));
+    if (Date.now() - statSync(lockPath).mtimeMs > staleMs) return false;
+    pid = Number(readFileSync(lockPath, 'utf8').split(' ')[0]);
   } catch {
     return false;
   }
@@ -124,7 +138,8 @@ function holderAlive(lockPath: string): boolean {
 /** Builds, writes (then renames: no one reads half a zip) and prunes older builds. */
 function buildAndStore(options: BundleOptions, cacheDir: string, zipPath: string): Uint8Array {
   const bytes = buildZip(options);
-  const partial = `${zipPath}.${process.pid}.partial`;
+  // Unique per builder: two threads of one process may build at once.
+  const partial = `${zipPath}.${randomUUID()}.partial`;
   writeFileSync(partial, bytes);
   renameSync(partial, zipPath);
   // Older builds of the same function are never read again.
@@ -144,11 +159,12 @@ function buildAndStore(options: BundleOptions, cacheDir: string, zipPath: string
 /**
  * The zip's bytes from the cache, or built once across processes: whoever creates
  * `<zip>.lock` first builds; the others wait for the zip. A lock whose process has exited,
- * or one held past `waitMs`, is taken over (two builds then give the same bytes).
+ * or one older than `staleMs`, is taken over. Should two processes build anyway (both take
+ * over at once), each writes its own partial file and renames it: the same bytes land.
  */
 function cachedOrBuilt(options: BundleOptions, cacheDir: string, zipPath: string): Uint8Array {
   const lockPath = `${zipPath}.lock`;
-  const deadline = Date.now() + (options.waitMs ?? 60_000);
+  const staleMs = options.staleMs ?? 30_000;
   mkdirSync(cacheDir, { recursive: true });
   for (;;) {
     if (existsSync(zipPath)) return readFileSync(zipPath);
@@ -159,17 +175,19 @@ function cachedOrBuilt(options: BundleOptions, cacheDir: string, zipPath: string
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     if (fd !== undefined) {
+      const token = `${process.pid} ${randomUUID()}`;
       try {
-        writeSync(fd, String(process.pid));
+        writeSync(fd, token);
         closeSync(fd);
         // The holder before us may have finished between the two checks.
         if (existsSync(zipPath)) return readFileSync(zipPath);
         return buildAndStore(options, cacheDir, zipPath);
       } finally {
-        rmSync(lockPath, { force: true });
+        // Only our own lock: after a takeover, the file is someone else's.
+        if (readIfExists(lockPath) === token) rmSync(lockPath, { force: true });
       }
     }
-    if (!holderAlive(lockPath) || Date.now() > deadline) rmSync(lockPath, { force: true });
+    if (!lockHeld(lockPath, staleMs)) rmSync(lockPath, { force: true });
     else sleepSync(25);
   }
 }
