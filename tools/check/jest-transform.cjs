@@ -8,11 +8,16 @@ const { createHash } = require('node:crypto');
 const { transformSync, version } = require('esbuild');
 
 // The instrumenter jest applies after this transform when collecting coverage.
-const ISTANBUL_VERSION = require(
-  require.resolve('babel-plugin-istanbul/package.json', {
-    paths: [require.resolve('@jest/transform')],
-  }),
-).version;
+const fromJest = { paths: [require.resolve('@jest/transform')] };
+const istanbulPlugin = require.resolve('babel-plugin-istanbul/package.json', fromJest);
+const ISTANBUL_VERSION = [
+  require(istanbulPlugin).version,
+  require(
+    require.resolve('istanbul-lib-instrument/package.json', {
+      paths: [require('node:path').dirname(istanbulPlugin)],
+    }),
+  ).version,
+].join('/');
 
 const OPTIONS = {
   loader: 'ts',

@@ -1,4 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
@@ -188,16 +196,20 @@ describe('unloadedSources', () => {
     write('config/deep/nested.ts', 'export const c = 3;\n');
     write('config/readme.md', '# not code\n');
     write('other/outside.ts', 'export const d = 4;\n');
+    // A link to a loaded file (jest names it by its real path), a dangling link, a folder
+    // whose name matches the glob.
+    symlinkSync(join(root, 'tools/e2e/loaded.ts'), join(root, 'tools/e2e/linked.ts'));
+    symlinkSync(join(root, 'tools/e2e/missing.ts'), join(root, 'tools/e2e/.#dangling.ts'));
+    mkdirSync(join(root, 'config/folder.ts'));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   const globs = ['config/**/*.ts', 'tools/**/*.ts', 'docs/**/*.ts', '!tools/**/*.command.ts'];
 
   test('names the files the globs take that no test loaded, at any depth, sorted', () => {
-    expect(unloadedSources(root, globs, [join(root, 'tools/e2e/loaded.ts')])).toEqual([
-      'config/deep/nested.ts',
-      'tools/e2e/forgotten.ts',
-    ]);
+    expect(unloadedSources(root, globs, [realpathSync(join(root, 'tools/e2e/loaded.ts'))])).toEqual(
+      ['config/deep/nested.ts', 'tools/e2e/forgotten.ts'],
+    );
   });
 
   test('is empty when every file with code was loaded', () => {
@@ -206,7 +218,7 @@ describe('unloadedSources', () => {
       unloadedSources(
         root,
         globs,
-        covered.map((f) => join(root, f)),
+        covered.map((f) => realpathSync(join(root, f))),
       ),
     ).toEqual([]);
   });
@@ -223,6 +235,8 @@ describe('unloadedSources', () => {
     );
     expect(hasRuntimeCode("import type { X } from './x';\nexport const y = 1;\n")).toBe(true);
     expect(hasRuntimeCode('export enum Kind { A }\n')).toBe(true);
+    expect(hasRuntimeCode('export {};\ninterface A { a: 1 }\n')).toBe(false);
+    expect(hasRuntimeCode('/*! licence */\n"use strict";\nexport type A = 1;\n')).toBe(false);
   });
 
   test('over the project tree, takes what jest.config.js counts: no command entry, no file of types only', () => {
