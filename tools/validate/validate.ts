@@ -85,8 +85,9 @@ export interface MirroredProvider {
  * pins the same exact version (`required_providers.aws.version`, as the bindings write it)
  * and the mirror holds that version unpacked. Terraform then gets the running provider for
  * `init` too, and init only links the stack modules instead of installing and hashing the
- * ~700 MB binary. Undefined otherwise (a range, versions that differ, a packed mirror):
- * then init installs the provider as usual and chooses the version.
+ * ~700 MB binary. Undefined otherwise (a range, versions that differ, a packed mirror, or
+ * a stack with modules or other providers, whose constraints an attached provider would
+ * leave unchecked): then init installs the provider as usual and checks every constraint.
  */
 export function pinnedProviderBinary(
   stackJsons: readonly string[],
@@ -95,9 +96,15 @@ export function pinnedProviderBinary(
   const versions = new Set(
     stackJsons.map((text) => {
       const json = JSON.parse(text) as {
-        terraform?: { required_providers?: { aws?: { version?: string } } };
+        module?: unknown;
+        terraform?: { required_providers?: Record<string, { source?: string; version?: string }> };
       };
-      return json.terraform?.required_providers?.aws?.version ?? '';
+      const required = json.terraform?.required_providers ?? {};
+      const aws = required.aws;
+      const onlyAws =
+        Object.keys(required).length === 1 &&
+        ['aws', 'hashicorp/aws', 'registry.terraform.io/hashicorp/aws'].includes(aws?.source ?? '');
+      return json.module === undefined && onlyAws ? (aws?.version ?? '') : '';
     }),
   );
   if (versions.size !== 1) return undefined;

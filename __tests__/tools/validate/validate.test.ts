@@ -111,6 +111,16 @@ describe('the provider binary taken from the mirror', () => {
   ];
 
   it('is the unpacked binary of the exact version every stack pins', () => {
+    const full = JSON.stringify({
+      terraform: {
+        required_providers: {
+          aws: { source: 'registry.terraform.io/hashicorp/aws', version: '5.100.0' },
+        },
+      },
+    });
+    expect(pinnedProviderBinary([full], mirror)).toBe(
+      '/m/aws/5.100.0/linux_amd64/terraform-provider-aws_v5.100.0_x5',
+    );
     expect(pinnedProviderBinary([stack('5.100.0'), stack('5.100.0')], mirror)).toBe(
       '/m/aws/5.100.0/linux_amd64/terraform-provider-aws_v5.100.0_x5',
     );
@@ -127,6 +137,25 @@ describe('the provider binary taken from the mirror', () => {
     expect(pinnedProviderBinary([JSON.stringify({ resource: {} })], mirror)).toBeUndefined();
     expect(pinnedProviderBinary([stack('6.0.0')], mirror)).toBeUndefined();
     expect(pinnedProviderBinary([stack('5.101.0')], mirror)).toBeUndefined();
+    // Constraints an attached provider would leave unchecked: a module's, another provider's.
+    const withModule = JSON.stringify({
+      ...JSON.parse(stack('5.100.0')),
+      module: { m: { source: './m' } },
+    });
+    expect(pinnedProviderBinary([withModule], mirror)).toBeUndefined();
+    const twoProviders = JSON.stringify({
+      terraform: {
+        required_providers: {
+          aws: { source: 'aws', version: '5.100.0' },
+          awsnext: { source: 'hashicorp/aws', version: '>= 6.0.0' },
+        },
+      },
+    });
+    expect(pinnedProviderBinary([twoProviders], mirror)).toBeUndefined();
+    const otherSource = JSON.stringify({
+      terraform: { required_providers: { aws: { source: 'example/aws', version: '5.100.0' } } },
+    });
+    expect(pinnedProviderBinary([otherSource], mirror)).toBeUndefined();
     expect(pinnedProviderBinary([], mirror)).toBeUndefined();
   });
 });
