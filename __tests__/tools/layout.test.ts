@@ -29,7 +29,11 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     uses: ['core'],
     product: false,
   },
-  synth: { job: 'the CDKTF app command (run-app.cjs, cdktf.json "app")', uses: [], product: false },
+  synth: {
+    job: 'the CDKTF app command (run-app.cjs, cdktf.json "app") and the app in a child process',
+    uses: [],
+    product: false,
+  },
   emulator: {
     job: 'the local AWS emulator (moto) and its extension',
     uses: ['core'],
@@ -43,7 +47,7 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
   },
   policy: {
     job: 'the HIPAA policy rules over the synthesized stacks',
-    uses: ['core'],
+    uses: ['core', 'synth'],
     product: true,
   },
   deploy: {
@@ -68,7 +72,7 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
   },
   diagram: {
     job: 'the architecture diagram from the synthesized stacks',
-    uses: [],
+    uses: ['synth'],
     product: false,
   },
   bench: { job: 'speed benchmark against a stock cdktf project', uses: ['core'], product: false },

@@ -18,8 +18,8 @@
  *
  * Everything is sorted, and Graphviz is deterministic: the same stacks give the same SVG.
  */
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { runApp } from '../synth';
 import { buildModel, DiagramModel } from './model';
 import { renderSvg, toDot } from './render';
 import { readSynthesizedStacks } from './resources';
@@ -37,9 +37,6 @@ export async function diagramFromOutdir(
 /** The project root (the folder holding main.ts). */
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
-/** cdktf.json's app command: one esbuild bundle of main.ts, run in-process (~2× faster than tsx). */
-const APP_RUNNER = resolve(__dirname, '..', 'synth', 'run-app.cjs');
-
 /** Prefixes and names of environment variables that change what main.ts synthesizes. */
 const CONFIG_ENV =
   /^(ENVIRONMENT_SUFFIX|AWS_REGION|AWS_DEFAULT_REGION|PLATFORM_PROFILE|VPC_CIDR|AZ_COUNT|NAT_GATEWAYS|[A-Z]+_SUBNET_CIDRS|DB_.*|CACHE_.*|API_.*|WAF_.*|LOG_.*|SECRET_.*|ALARM_.*|STATE_.*|BASELINE_.*|CDKTF_CONTEXT_JSON|CDKTF_OUTDIR)$/;
@@ -52,15 +49,5 @@ const CONFIG_ENV =
 export function synthesizeDefaults(outdir: string): void {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!CONFIG_ENV.test(k)) env[k] = v;
-  env.CDKTF_OUTDIR = outdir;
-  const result = spawnSync(process.execPath, [APP_RUNNER, 'main.ts'], {
-    cwd: PROJECT_ROOT,
-    env,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) {
-    throw new Error(
-      `synthesis failed (node tools/synth/run-app.cjs main.ts, exit ${String(result.status)}):\n${result.stderr || result.stdout}`,
-    );
-  }
+  runApp({ projectDir: PROJECT_ROOT, outdir, env });
 }

@@ -1,10 +1,10 @@
 /** Getting synthesized stacks: from a cdktf output folder, from a fresh synth of the app, or in-process. */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TerraformStack } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { runApp } from '../synth';
 import type { TerraformJson } from './terraform';
 
 export interface SynthesizedStack {
@@ -28,22 +28,10 @@ export function readOutdir(dir: string): SynthesizedStack[] {
   }));
 }
 
-/** cdktf.json's app command (tools/synth/run-app.cjs), for any project folder. */
-const APP_RUNNER = resolve(__dirname, '..', 'synth', 'run-app.cjs');
-
-/**
- * Synthesizes the app (`node tools/synth/run-app.cjs main.ts`, as cdktf.json runs it) into
- * a fresh temporary folder: cdktf's App writes to `CDKTF_OUTDIR` when no outdir is passed.
- */
+/** Synthesizes the app (tools/synth runApp) into a fresh temporary folder, with `env` over this process's environment. */
 export function synthesizeApp(projectDir: string, env: Record<string, string>): string {
   const outdir = mkdtempSync(join(tmpdir(), 'policy-synth-'));
-  const run = spawnSync(process.execPath, [APP_RUNNER, 'main.ts'], {
-    cwd: projectDir,
-    env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
-    encoding: 'utf8',
-  });
-  if (run.status !== 0)
-    throw new Error(`synth failed (exit ${String(run.status)}):\n${run.stderr || run.stdout}`);
+  runApp({ projectDir, outdir, env: { ...process.env, ...env } });
   return outdir;
 }
 

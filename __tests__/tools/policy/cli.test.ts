@@ -118,7 +118,7 @@ describe('policy CLI', () => {
       const dir = synthesizeApp(project, { ENVIRONMENT_SUFFIX: 'prod' });
       expect(readOutdir(dir)).toEqual([{ name: 'S', doc: {} }]);
       expect(() => synthesizeApp(project, { ENVIRONMENT_SUFFIX: 'bad' })).toThrow(
-        /synth failed \(exit 1\):\nInvalid configuration/,
+        /synthesis failed \(node tools\/synth\/run-app.cjs main.ts, exit 1\):\nInvalid configuration/,
       );
     } finally {
       rmSync(project, { recursive: true, force: true });

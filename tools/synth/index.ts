@@ -1,0 +1,2 @@
+/** The app as cdktf.json runs it: run-app.cjs (the app command) and runApp (it, in a child process). */
+export * from './synth';
