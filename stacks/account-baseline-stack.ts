@@ -137,7 +137,7 @@ export class AccountBaselineStack extends TerraformStack {
       logGroupName: trail.logGroupName,
       topicName: names.alarmTopic,
       topicKeyArn: trail.key.keyArn,
-      accountId,
+      scope: home,
       namespace: names.alarmNamespace,
       alarmNamePrefix: 'healthcare-account',
       alarmEmail: config.alarmEmail,

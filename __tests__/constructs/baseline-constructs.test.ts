@@ -138,7 +138,7 @@ describe('TrailAlarms', () => {
     logGroupName: 'g',
     topicName: 't',
     topicKeyArn: 'k',
-    accountId: '123456789012',
+    scope,
     namespace: 'N',
     alarmNamePrefix: 'p',
   };

@@ -413,6 +413,39 @@ describe('AccountBaselineStack, production defaults', () => {
         { protocol: 'email', endpoint: 'sec@example.org' },
       );
     });
+    it('let only the account alarms of this account publish to the topic (aws:SourceAccount, aws:SourceArn)', () => {
+      const policy = named(parsed, 'aws_sns_topic_policy', 'trail-alarms_topic-policy');
+      const topicArn = '${aws_sns_topic.trail-alarms_topic_E60DBE10.arn}';
+      expect(policy.arn).toBe(topicArn);
+      expect(JSON.parse(String(policy.policy))).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'CloudWatchAlarmsPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: topicArn,
+            Condition: {
+              StringEquals: {
+                'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}',
+              },
+              ArnLike: {
+                'aws:SourceArn':
+                  'arn:${data.aws_partition.partition.partition}:cloudwatch:eu-west-1:${data.aws_caller_identity.account.account_id}:alarm:healthcare-account-*',
+              },
+            },
+          },
+        ],
+      });
+      // Every alarm that notifies the topic carries that prefix.
+      const notifying = all(parsed, 'aws_cloudwatch_metric_alarm').filter((a) =>
+        JSON.stringify(a.alarm_actions ?? []).includes('trail-alarms_topic'),
+      );
+      expect(notifying).toHaveLength(TRAIL_ALARMS.length);
+      for (const alarm of notifying)
+        expect(String(alarm.alarm_name)).toMatch(/^healthcare-account-/);
+    });
   });
 
   describe('backups', () => {

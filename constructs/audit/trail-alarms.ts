@@ -1,9 +1,8 @@
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
+import type { KeyScope } from '../encryption/service-key';
+import { alarmTopic } from '../observability/alarm-topic';
 
 /** One CIS / Security Hub metric-filter control on the trail's log group. */
 export interface TrailAlarmSpec {
@@ -140,7 +139,8 @@ export interface TrailAlarmsProps {
   readonly topicName: string;
   /** Customer-managed key of the topic; its policy must let CloudWatch use it. */
   readonly topicKeyArn: string;
-  readonly accountId: string;
+  /** The account, partition and region of the trail and its alarms. */
+  readonly scope: KeyScope;
   /** Metric namespace of the filters. */
   readonly namespace: string;
   /** Prefix of every alarm name (`<prefix>-root-account-usage`). */
@@ -169,34 +169,13 @@ export class TrailAlarms extends Construct {
       );
     }
 
-    const topic = new SnsTopic(this, 'topic', {
-      name: props.topicName,
-      kmsMasterKeyId: props.topicKeyArn,
+    const topic = alarmTopic(this, {
+      topicName: props.topicName,
+      keyArn: props.topicKeyArn,
+      scope: props.scope,
+      alarmNamePrefix: props.alarmNamePrefix,
+      alarmEmail: props.alarmEmail,
     });
-    new SnsTopicPolicy(this, 'topic-policy', {
-      arn: topic.arn,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'CloudWatchAlarmsPublish',
-            Effect: 'Allow',
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: 'sns:Publish',
-            Resource: topic.arn,
-            Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
-          },
-        ],
-      }),
-    });
-    if (props.alarmEmail !== undefined) {
-      // Stays "pending confirmation" until the recipient clicks the link AWS mails.
-      new SnsTopicSubscription(this, 'email', {
-        topicArn: topic.arn,
-        protocol: 'email',
-        endpoint: props.alarmEmail,
-      });
-    }
 
     this.alarmNames = specs.map((spec) => {
       const filter = new CloudwatchLogMetricFilter(this, `${spec.id}-filter`, {

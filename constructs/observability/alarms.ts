@@ -1,10 +1,8 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
-import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { EncryptionKey } from '../encryption/encryption-key';
+import { alarmTopic } from './alarm-topic';
 
 export interface PlatformAlarmsProps {
   readonly topicName: string;
@@ -116,42 +114,13 @@ export class PlatformAlarms extends Construct {
     const prefix = props.namePrefix ?? derivePrefix(props.topicName);
     this.alarmNamePrefix = prefix;
 
-    const topic = new SnsTopic(this, 'topic', {
-      name: props.topicName,
-      // Alarm messages name resources; encrypt them with our key (CloudWatch needs
-      // kms:Decrypt/GenerateDataKey* on it: the key's `cloudwatch` user).
-      kmsMasterKeyId: props.logsKey.keyArn,
+    const topic = alarmTopic(this, {
+      topicName: props.topicName,
+      keyArn: props.logsKey.keyArn,
+      scope: props.logsKey,
+      alarmNamePrefix: prefix,
+      alarmEmail: props.alarmEmail,
     });
-    new SnsTopicPolicy(this, 'topic-policy', {
-      arn: topic.arn,
-      policy: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'CloudWatchAlarmsPublish',
-            Effect: 'Allow',
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: 'sns:Publish',
-            Resource: topic.arn,
-            // Only this platform's alarms in our own account (confused-deputy protection).
-            Condition: {
-              StringEquals: { 'aws:SourceAccount': props.logsKey.accountId },
-              ArnLike: {
-                'aws:SourceArn': `arn:${props.logsKey.partition}:cloudwatch:${props.logsKey.region}:${props.logsKey.accountId}:alarm:${prefix}-*`,
-              },
-            },
-          },
-        ],
-      }),
-    });
-    if (props.alarmEmail !== undefined) {
-      // Stays "pending confirmation" until the recipient clicks the link AWS mails.
-      new SnsTopicSubscription(this, 'email', {
-        topicArn: topic.arn,
-        protocol: 'email',
-        endpoint: props.alarmEmail,
-      });
-    }
 
     const specs: AlarmSpec[] = [
       ...this.databaseAlarms(props),
