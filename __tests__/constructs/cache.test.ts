@@ -338,11 +338,14 @@ describe('Cache', () => {
       },
     );
 
-    test.each(['default', 'Default-user', 'dflt_user'])('defaultUserId is %p', (defaultUserId) => {
-      expect(() => synth({ defaultUserId })).toThrow(
-        `defaultUserId = "${defaultUserId}": the replacement default user needs its own id (not "default"): lowercase letters, digits and single hyphens, starting with a letter`,
-      );
-    });
+    test.each(['default', 'Default-user', 'dflt_user', `d${'x'.repeat(40)}`])(
+      'defaultUserId is %p',
+      (defaultUserId) => {
+        expect(() => synth({ defaultUserId })).toThrow(
+          `defaultUserId = "${defaultUserId}": the replacement default user needs its own id (not "default"): at most 40 lowercase letters, digits and single hyphens, starting with a letter`,
+        );
+      },
+    );
 
     test.each(['', 'app:* other:*'])('keyPattern is %p', (keyPattern) => {
       expect(() => synth({ keyPattern })).toThrow(

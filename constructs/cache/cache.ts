@@ -253,8 +253,10 @@ function validate(
     {
       failed:
         !Token.isUnresolved(props.defaultUserId) &&
-        (props.defaultUserId === 'default' || !IAM_USER_PATTERN.test(props.defaultUserId)),
-      message: `defaultUserId = "${props.defaultUserId}": the replacement default user needs its own id (not "default"): lowercase letters, digits and single hyphens, starting with a letter`,
+        (props.defaultUserId === 'default' ||
+          props.defaultUserId.length > 40 ||
+          !IAM_USER_PATTERN.test(props.defaultUserId)),
+      message: `defaultUserId = "${props.defaultUserId}": the replacement default user needs its own id (not "default"): at most 40 lowercase letters, digits and single hyphens, starting with a letter`,
     },
     {
       failed: !Token.isUnresolved(keyPattern) && !/^[^\s]+$/.test(keyPattern),
