@@ -133,7 +133,7 @@ describe('ReadinessFunction with minimal props', () => {
     });
   });
 
-  test('its role trusts Lambda acting for this account only', () => {
+  test('its role trusts Lambda, with no condition Lambda may not meet', () => {
     const role = only(json, 'aws_iam_role');
     expect(role.name).toBe('healthcare-readiness-prod');
     expect(JSON.parse(role.assume_role_policy)).toEqual({
@@ -143,7 +143,6 @@ describe('ReadinessFunction with minimal props', () => {
           Effect: 'Allow',
           Principal: { Service: 'lambda.amazonaws.com' },
           Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
         },
       ],
     });

@@ -144,7 +144,6 @@ export class ReadinessFunction extends Construct {
   readonly deadLetterQueueArn: string;
   readonly deadLetterQueueName: string;
   readonly databaseUser: string;
-  private readonly accountId: string;
 
   constructor(scope: Construct, id: string, props: ReadinessFunctionProps) {
     super(scope, id);
@@ -162,7 +161,6 @@ export class ReadinessFunction extends Construct {
       props.bundle ??
       functionBundle({ sourceDir: path.resolve(READINESS_SOURCE_DIR), projectRoot: process.cwd() });
     const { accountId, partition, region } = props.dataKey;
-    this.accountId = accountId;
     const name = props.functionName;
 
     // Pre-created so it is encrypted and expires; Lambda would create it unencrypted, forever.
@@ -243,8 +241,10 @@ export class ReadinessFunction extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'lambda.amazonaws.com' },
             Action: 'sts:AssumeRole',
-            // Only Lambda acting for this account may assume it (confused-deputy protection).
-            Condition: { StringEquals: { 'aws:SourceAccount': this.accountId } },
+            // No aws:SourceAccount condition: Lambda's execution-role page documents none, and
+            // Lambda checks the trust at CreateFunction ("The role defined for the function cannot
+            // be assumed by Lambda"). Only this account's functions can use the role: IAM
+            // refuses to pass a role across accounts.
           },
         ],
       }),

@@ -151,7 +151,6 @@ export class AuditTrail extends Construct {
 
   /** The role CloudTrail delivers to the log group with: streams of that group only. */
   private logsRole(props: AuditTrailProps, logGroupArn: string) {
-    const accountId = props.scope.accountId;
     const role = new IamRole(this, 'logs-role', {
       name: props.logsRoleName,
       description: 'CloudTrail delivers the account trail to its CloudWatch log group',
@@ -162,7 +161,10 @@ export class AuditTrail extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'cloudtrail.amazonaws.com' },
             Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+            // No aws:SourceAccount condition: AWS's page for this role shows none, and users
+            // report that one breaks delivery (CloudTrail checks the role at CreateTrail:
+            // InvalidCloudWatchLogsRoleArnException). Only this account's trail can name the
+            // role: IAM refuses to pass a role across accounts.
           },
         ],
       }),

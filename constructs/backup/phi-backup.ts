@@ -141,7 +141,7 @@ export class PhiBackup extends Construct {
 
   /** The role AWS Backup takes and restores with: AWS's managed policies plus the two keys. */
   private serviceRole(props: PhiBackupProps, keyArns: string[]): IamRole {
-    const { accountId, partition } = props.scope;
+    const { partition } = props.scope;
     const role = new IamRole(this, 'role', {
       name: props.roleName,
       description: 'AWS Backup takes, copies and restores the PHI-tagged resources',
@@ -152,7 +152,10 @@ export class PhiBackup extends Construct {
             Effect: 'Allow',
             Principal: { Service: 'backup.amazonaws.com' },
             Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
+            // No aws:SourceAccount condition: AWS Backup documents the key for resource
+            // policies only, not for assuming its service role, and a condition it cannot meet
+            // fails every backup job silently, after the deploy. Only this account's backup
+            // selections and restores can name the role: IAM refuses to pass a role across accounts.
           },
         ],
       }),
