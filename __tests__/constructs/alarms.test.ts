@@ -278,6 +278,16 @@ describe('PlatformAlarms', () => {
         { cacheClusterIds: ['a', 'a'] },
         'cacheClusterIds [a, a] contains duplicates',
       ],
+      [
+        'the alarm name prefix holds a wildcard of the topic policy',
+        { namePrefix: 'healthcare-*' },
+        `alarm topic 'healthcare-alarms-prod': alarmNamePrefix = "healthcare-*": must be non-empty, without spaces, * or ? (the topic policy matches alarm ARNs against "<prefix>-*")`,
+      ],
+      [
+        'the alarm name prefix is empty',
+        { namePrefix: '' },
+        'alarmNamePrefix = "": must be non-empty',
+      ],
     ])('throws when %s', (_case, overrides, message) => {
       expect(() => synth(overrides)).toThrow(message);
     });

@@ -347,6 +347,29 @@ describe('Cache', () => {
       },
     );
 
+    test.each(['Healthcare-redis', 'redis--group', `r${'x'.repeat(40)}`])(
+      'userGroupId is %p',
+      (userGroupId) => {
+        expect(() => synth({ userGroupId })).toThrow(
+          `userGroupId = "${userGroupId}": at most 40 lowercase letters, digits and single hyphens, starting with a letter`,
+        );
+      },
+    );
+
+    test('ids of exactly 40 characters are accepted', () => {
+      const id = (c: string) => `${c}${'x'.repeat(39)}`;
+      const { resource } = synth({
+        iamUserName: id('a'),
+        defaultUserId: id('d'),
+        userGroupId: id('g'),
+      }).parsed;
+      const users = Object.values(resource.aws_elasticache_user ?? {});
+      expect(users.map((u) => u.user_id).sort()).toEqual([id('a'), id('d')]);
+      expect(only(resource, 'aws_elasticache_user_group')).toMatchObject({
+        user_group_id: id('g'),
+      });
+    });
+
     test.each(['', 'app:* other:*'])('keyPattern is %p', (keyPattern) => {
       expect(() => synth({ keyPattern })).toThrow(
         `keyPattern = "${keyPattern}": one Redis key pattern without spaces, such as app:*`,

@@ -408,6 +408,7 @@ describe('AccountBaselineStack, production defaults', () => {
         { protocol: 'email', endpoint: 'sec@example.org' },
       );
     });
+
     it('let only the account alarms of this account publish to the topic (aws:SourceAccount, aws:SourceArn)', () => {
       const policy = named(parsed, 'aws_sns_topic_policy', 'trail-alarms_topic-policy');
       const topicArn = '${aws_sns_topic.trail-alarms_topic_E60DBE10.arn}';

@@ -48,8 +48,9 @@ export const COLD_STORAGE_AFTER_DAYS = 90;
 /**
  * AWS Backup for everything tagged PHI: a vault under its own key with Vault Lock, a
  * plan (daily, monthly in production, continuous for RDS), a copy of every recovery
- * point to a locked vault in the DR region under a key of that region, and a service
- * role only AWS Backup of this account can assume.
+ * point to a locked vault in the DR region under a key of that region, and the service
+ * role AWS Backup takes (only this account, or its organization's backup policies, can
+ * name it: IAM does not pass roles across accounts).
  */
 export class PhiBackup extends Construct {
   readonly vaultName: string;
@@ -154,8 +155,9 @@ export class PhiBackup extends Construct {
             Action: 'sts:AssumeRole',
             // No aws:SourceAccount condition: AWS Backup documents the key for resource
             // policies only, not for assuming its service role, and a condition it cannot meet
-            // fails every backup job silently, after the deploy. Only this account's backup
-            // selections and restores can name the role: IAM refuses to pass a role across accounts.
+            // would fail every backup job while the deploy itself succeeds. Only this account
+            // (or its organization's backup policies) can name the role: IAM does not pass a
+            // role across accounts.
           },
         ],
       }),

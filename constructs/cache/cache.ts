@@ -22,9 +22,9 @@ export interface CacheProps {
    * `healthcare-app-prod` (IAM authentication requires user id == user name, lowercase).
    */
   readonly iamUserName: string;
-  /** User id of the disabled replacement of the built-in `default` user. */
+  /** User id of the disabled replacement of the built-in `default` user (max 40 chars, not `default`). */
   readonly defaultUserId: string;
-  /** RBAC user group id, e.g. `healthcare-redis-prod`. */
+  /** RBAC user group id, e.g. `healthcare-redis-prod` (max 40 chars). */
   readonly userGroupId: string;
   readonly network: Network;
   readonly dataKey: EncryptionKey;
@@ -257,6 +257,12 @@ function validate(
           props.defaultUserId.length > 40 ||
           !IAM_USER_PATTERN.test(props.defaultUserId)),
       message: `defaultUserId = "${props.defaultUserId}": the replacement default user needs its own id (not "default"): at most 40 lowercase letters, digits and single hyphens, starting with a letter`,
+    },
+    {
+      failed:
+        !Token.isUnresolved(props.userGroupId) &&
+        !(props.userGroupId.length <= 40 && IAM_USER_PATTERN.test(props.userGroupId)),
+      message: `userGroupId = "${props.userGroupId}": at most 40 lowercase letters, digits and single hyphens, starting with a letter`,
     },
     {
       failed: !Token.isUnresolved(keyPattern) && !/^[^\s]+$/.test(keyPattern),

@@ -1,10 +1,12 @@
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { KeyScope } from '../encryption/service-key';
 
 export interface AlarmTopicProps {
+  /** The SNS topic's name. */
   readonly topicName: string;
   /** Customer-managed key of the topic: alarm messages name resources. Its policy must let CloudWatch use it. */
   readonly keyArn: string;
@@ -23,6 +25,12 @@ export interface AlarmTopicProps {
  */
 export function alarmTopic(scope: Construct, props: AlarmTopicProps): SnsTopic {
   const { accountId, partition, region } = props.scope;
+  const prefix = props.alarmNamePrefix;
+  if (!Token.isUnresolved(prefix) && !/^[^*?\s]+$/.test(prefix)) {
+    throw new Error(
+      `alarm topic '${props.topicName}': alarmNamePrefix = "${prefix}": must be non-empty, without spaces, * or ? (the topic policy matches alarm ARNs against "<prefix>-*")`,
+    );
+  }
   const topic = new SnsTopic(scope, 'topic', {
     name: props.topicName,
     // CloudWatch needs kms:Decrypt and kms:GenerateDataKey* on this key (its key policy).
@@ -43,7 +51,7 @@ export function alarmTopic(scope: Construct, props: AlarmTopicProps): SnsTopic {
           Condition: {
             StringEquals: { 'aws:SourceAccount': accountId },
             ArnLike: {
-              'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${props.alarmNamePrefix}-*`,
+              'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${accountId}:alarm:${prefix}-*`,
             },
           },
         },

@@ -31,7 +31,7 @@ describe('runApp', () => {
     } finally {
       rmSync(project, { recursive: true, force: true });
     }
-  });
+  }, 30000);
 
   test('a failing app throws with its exit status and stderr, else its stdout', () => {
     const spawn = jest.spyOn(childProcess, 'spawnSync');
