@@ -8,6 +8,7 @@ import { Testing } from 'cdktf';
 import { loadConfig, PlatformConfig } from '../../config/config';
 import { loadStateBackend } from '../../config/backend';
 import { loadBaselineConfig } from '../../config/baseline';
+import { TRAIL_ALARMS } from '../../constructs/audit/trail-alarms';
 import { AccountBaselineStack } from '../../stacks/account-baseline-stack';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { AccessRow, Caller, proveRow } from './support/rows';
@@ -29,6 +30,10 @@ interface PlatformWorld {
   readonly dataKey: Target;
   readonly logsKey: Target;
   readonly alarmTopic: Target;
+  /** TapAccountBaseline, its alarm topic and the audit key that encrypts the topic. */
+  readonly baseline: SynthesizedStack;
+  readonly accountAlarmTopic: Target;
+  readonly auditKey: Target;
   /**
    * Found when a row needs it, so a role moving elsewhere fails only its own rows. Account-level
    * roles the environment relies on (API Gateway's CloudWatch role) live in TapAccountBaseline.
@@ -59,6 +64,9 @@ function platformWorld(env: Record<string, string>): PlatformWorld {
     dataKey: kmsKeyByAlias(stack, config.names.dataKeyAlias),
     logsKey: kmsKeyByAlias(stack, config.names.logsKeyAlias),
     alarmTopic: topicByName(stack, config.names.alarmTopic),
+    baseline,
+    accountAlarmTopic: topicByName(baseline, baselineConfig.names.alarmTopic),
+    auditKey: kmsKeyByAlias(baseline, baselineConfig.names.auditKeyAlias),
     role: (service) => roleTrustedBy(ACCOUNT_LEVEL_ROLES.has(service) ? baseline : stack, service),
     logGroup: (name) => ({ arn: logGroupArn(stack, name), account: TEST_ACCOUNT }),
   };
@@ -185,23 +193,28 @@ function logGroupRows(w: PlatformWorld): Row[] {
 }
 
 /** Every alarm of the stack that notifies the alarm topic: CloudWatch publishes for it. */
-function alarmRows(w: PlatformWorld): Row[] {
-  return w.stack
+function alarmRows(
+  w: PlatformWorld,
+  stack = w.stack,
+  topic = (x: PlatformWorld) => x.alarmTopic,
+  label = 'the alarm topic',
+): Row[] {
+  const topicArn = topic(w).arn;
+  return stack
     .resources('aws_cloudwatch_metric_alarm')
     .filter(([n, body]) =>
       ((body.alarm_actions ?? []) as string[]).some(
         (a, i) =>
-          w.stack.resolve(a, `aws_cloudwatch_metric_alarm.${n}.alarm_actions[${i}]`) ===
-          w.alarmTopic.arn,
+          stack.resolve(a, `aws_cloudwatch_metric_alarm.${n}.alarm_actions[${i}]`) === topicArn,
       ),
     )
     .map(([n, body]) => {
-      const name = w.stack.resolve(body.alarm_name, `aws_cloudwatch_metric_alarm.${n}.alarm_name`);
+      const name = stack.resolve(body.alarm_name, `aws_cloudwatch_metric_alarm.${n}.alarm_name`);
       return {
-        row: `CloudWatch alarm ${name} publishes to the alarm topic`,
+        row: `CloudWatch alarm ${name} publishes to ${label}`,
         principal: service('cloudwatch.amazonaws.com'),
         action: 'sns:Publish',
-        resource: (x: PlatformWorld) => x.alarmTopic,
+        resource: topic,
         context: (x: PlatformWorld) => ({
           'aws:SourceAccount': TEST_ACCOUNT,
           'aws:SourceArn': `arn:aws:cloudwatch:${x.region}:${TEST_ACCOUNT}:alarm:${name}`,
@@ -211,6 +224,10 @@ function alarmRows(w: PlatformWorld): Row[] {
       };
     });
 }
+
+/** The baseline's trail alarms publishing to the account alarm topic. */
+const accountAlarmRows = (w: PlatformWorld): Row[] =>
+  alarmRows(w, w.baseline, (x) => x.accountAlarmTopic, 'the account alarm topic');
 
 const MUST_BE_ALLOWED: Row[] = [
   {
@@ -289,6 +306,22 @@ const MUST_BE_ALLOWED: Row[] = [
     principal: service('cloudwatch.amazonaws.com'),
     action: 'kms:Decrypt',
     resource: (w) => w.logsKey,
+    expect: 'allowed',
+    source: SRC.snsKms,
+  },
+  {
+    row: 'CloudWatch generates the data key of the encrypted account alarm topic with the audit key',
+    principal: service('cloudwatch.amazonaws.com'),
+    action: 'kms:GenerateDataKey',
+    resource: (w) => w.auditKey,
+    expect: 'allowed',
+    source: SRC.snsKms,
+  },
+  {
+    row: 'CloudWatch decrypts with the audit key when it publishes to the account alarm topic',
+    principal: service('cloudwatch.amazonaws.com'),
+    action: 'kms:Decrypt',
+    resource: (w) => w.auditKey,
     expect: 'allowed',
     source: SRC.snsKms,
   },
@@ -535,6 +568,29 @@ const MUST_BE_DENIED: Row[] = [
     source: SRC.rdsMonitoring,
   },
   {
+    row: 'A platform alarm (not named healthcare-account-*) publishes to the account alarm topic (aws:SourceArn)',
+    principal: service('cloudwatch.amazonaws.com'),
+    action: 'sns:Publish',
+    resource: (w) => w.accountAlarmTopic,
+    context: (w) => ({ 'aws:SourceAccount': TEST_ACCOUNT, 'aws:SourceArn': alarmArn(w) }),
+    expect: 'denied',
+    because: 'no matching allow',
+    source: SRC.confusedDeputy,
+  },
+  {
+    row: 'A CloudWatch alarm of another account publishes to the account alarm topic (aws:SourceAccount)',
+    principal: service('cloudwatch.amazonaws.com'),
+    action: 'sns:Publish',
+    resource: (w) => w.accountAlarmTopic,
+    context: (w) => ({
+      'aws:SourceAccount': OTHER_ACCOUNT,
+      'aws:SourceArn': `arn:aws:cloudwatch:${w.region}:${OTHER_ACCOUNT}:alarm:healthcare-account-root-account-usage`,
+    }),
+    expect: 'denied',
+    because: 'no matching allow',
+    source: SRC.confusedDeputy,
+  },
+  {
     row: 'A CloudWatch alarm of another account publishes to the alarm topic (aws:SourceAccount)',
     principal: service('cloudwatch.amazonaws.com'),
     action: 'sns:Publish',
@@ -621,11 +677,28 @@ describe.each([
   ['standard profile (TapStackdev)', { ENVIRONMENT_SUFFIX: 'dev' }],
 ])('access proofs, %s', (_profile, env: Record<string, string>) => {
   const world = platformWorld(env);
-  const allowed = [...logGroupRows(world), ...alarmRows(world), ...MUST_BE_ALLOWED];
+  const allowed = [
+    ...logGroupRows(world),
+    ...alarmRows(world),
+    ...accountAlarmRows(world),
+    ...MUST_BE_ALLOWED,
+  ];
 
   it('finds every alarm of the stack notifying the alarm topic', () => {
     // 9 platform alarms (3 database, 4 cache, 2 API) and 4 readiness alarms in both profiles.
     expect(alarmRows(world).length).toBe(13);
+  });
+
+  it("finds every trail alarm of the baseline notifying the account's alarm topic", () => {
+    expect(
+      accountAlarmRows(world)
+        .map((r) => r.row)
+        .sort(),
+    ).toEqual(
+      TRAIL_ALARMS.map(
+        (a) => `CloudWatch alarm healthcare-account-${a.id} publishes to the account alarm topic`,
+      ).sort(),
+    );
   });
 
   it('finds a log group encrypted with the logs key for every log group of the stack', () => {
