@@ -53,7 +53,15 @@ export const noSecretAnywhere: E2ePhase<E2eRun> = {
     const diagram = path.join(WORK, 'diagram.svg');
     await run(
       'node',
-      ['--import', 'tsx', 'tools/diagram/diagram.command.ts', '--dir', OUTDIR, '--out', diagram],
+      [
+        '--require',
+        'tsx/cjs',
+        'tools/diagram/diagram.command.ts',
+        '--dir',
+        OUTDIR,
+        '--out',
+        diagram,
+      ],
       e2e.opts('diagram.log'),
     );
     e2e.findings.secrets = [...e2e.secretSources, ...formatStateSecrets(e2e.stateSecretEntries)];

@@ -1,4 +1,4 @@
-/** Writes docs/policy.md's rule table from the rules: `node --import tsx tools/policy/docs.command.ts`. */
+/** Writes docs/policy.md's rule table from the rules: `node --require tsx/cjs tools/policy/docs.command.ts`. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withRuleTable } from './docs';
 

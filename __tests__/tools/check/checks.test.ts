@@ -12,7 +12,7 @@ const SCRIPTS = {
   typecheck: 'tsc --build',
   lint: 'oxlint --deny-warnings && oxfmt --check',
   'test:unit': 'jest --coverage',
-  validate: 'node --import tsx tools/validate/validate.command.ts',
+  validate: 'node --require tsx/cjs tools/validate/validate.command.ts',
   deploy: 'not a check',
 };
 
@@ -28,7 +28,7 @@ describe('checkSteps', () => {
     expect(checkSteps(SCRIPTS)).toEqual([
       { name: 'test:unit', command: 'jest --coverage' },
       { name: 'typecheck', command: 'tsc --build' },
-      { name: 'validate', command: 'node --import tsx tools/validate/validate.command.ts' },
+      { name: 'validate', command: 'node --require tsx/cjs tools/validate/validate.command.ts' },
       { name: 'lint:oxlint', command: 'oxlint --deny-warnings' },
       { name: 'lint:oxfmt', command: 'oxfmt --check' },
     ]);

@@ -127,7 +127,7 @@ describe('policy CLI', () => {
 });
 
 describe('docs/policy.md', () => {
-  test('its rule table is current (regenerate with node --import tsx tools/policy/docs.command.ts)', () => {
+  test('its rule table is current (regenerate with node --require tsx/cjs tools/policy/docs.command.ts)', () => {
     const current = readFileSync('docs/policy.md', 'utf8');
     // Prettier re-pads the table: compare with padding collapsed.
     const norm = (md: string) => md.replace(/ +/g, ' ').replace(/-{3,}/g, '---');
