@@ -68,7 +68,8 @@ const REDIS_FAMILY = 'redis7';
 export const APP_USER_COMMANDS = '-@all +@read +@write +@connection -@dangerous';
 /** The replacement `default` user: disabled, no commands, so unauthenticated clients get nothing. */
 export const DISABLED_ACCESS_STRING = 'off -@all';
-const IAM_USER_PATTERN = /^[a-z](?:-?[a-z0-9])*$/;
+/** An ElastiCache user or user group id: at most 40 lowercase letters, digits and single hyphens, starting with a letter. */
+const isRbacId = (id: string) => id.length <= 40 && /^[a-z](?:-?[a-z0-9])*$/.test(id);
 
 /** ElastiCache Redis (cluster mode disabled, 2 nodes, Multi-AZ) in the isolated subnets. */
 export class Cache extends Construct {
@@ -245,23 +246,17 @@ function validate(
       message: `engineVersion = "${engineVersion}": must be a Redis 7 version as major.minor, such as 7.1 (the parameter group family is redis7; IAM authentication needs 7.0 or later)`,
     },
     {
-      failed:
-        !Token.isUnresolved(iamUserName) &&
-        !(iamUserName.length <= 40 && IAM_USER_PATTERN.test(iamUserName)),
+      failed: !Token.isUnresolved(iamUserName) && !isRbacId(iamUserName),
       message: `iamUserName = "${iamUserName}": an IAM-authenticated ElastiCache user's id and name are the same, at most 40 lowercase letters, digits and single hyphens, starting with a letter`,
     },
     {
       failed:
         !Token.isUnresolved(props.defaultUserId) &&
-        (props.defaultUserId === 'default' ||
-          props.defaultUserId.length > 40 ||
-          !IAM_USER_PATTERN.test(props.defaultUserId)),
+        (props.defaultUserId === 'default' || !isRbacId(props.defaultUserId)),
       message: `defaultUserId = "${props.defaultUserId}": the replacement default user needs its own id (not "default"): at most 40 lowercase letters, digits and single hyphens, starting with a letter`,
     },
     {
-      failed:
-        !Token.isUnresolved(props.userGroupId) &&
-        !(props.userGroupId.length <= 40 && IAM_USER_PATTERN.test(props.userGroupId)),
+      failed: !Token.isUnresolved(props.userGroupId) && !isRbacId(props.userGroupId),
       message: `userGroupId = "${props.userGroupId}": at most 40 lowercase letters, digits and single hyphens, starting with a letter`,
     },
     {
