@@ -1,13 +1,28 @@
+import { SourceMap } from 'node:module';
+import { runInNewContext } from 'node:vm';
+
 // The transform jest.config.js names, loaded as jest loads it (a CommonJS module).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const transform = require('../../../tools/check/jest-transform.cjs') as {
-  process(source: string, filename: string): { code: string };
+  canInstrument: boolean;
+  process(source: string, filename: string, options?: { instrument: boolean }): { code: string };
   getCacheKey(
     source: string,
     filename: string,
     options: { instrument: boolean; configString: string },
   ): string;
 };
+
+interface FileCoverage {
+  fnMap: Record<string, { name: string; decl: { start: { line: number; column: number } } }>;
+  f: Record<string, number>;
+  branchMap: Record<
+    string,
+    { type: string; loc: { start: { line: number; column: number } }; locations: unknown[] }
+  >;
+  b: Record<string, number[]>;
+  statementMap: Record<string, { start: { line: number } }>;
+}
 
 const source = 'export const answer: number = 42;\n';
 const options = { instrument: true, configString: '{"rootDir":"/p"}' };
@@ -18,6 +33,52 @@ describe('the jest transform', () => {
     expect(code).toContain('const answer = 42;');
     expect(code).toContain('module.exports = __toCommonJS(');
     expect(code).toMatch(/\/\/# sourceMappingURL=data:application\/json;base64,/);
+  });
+
+  test('under coverage, counts the .ts source itself (an if without else is two branches) and still emits CommonJS mapped to the .ts', () => {
+    expect(transform.canInstrument).toBe(true);
+    const ts = [
+      'export function check(n: number): number {',
+      '  if (n > 1) return n;',
+      "  throw new RangeError('small');",
+      '}',
+      'export const answer: number = check(42);',
+      '',
+    ].join('\n');
+    const { code } = transform.process(ts, '/p/check.ts', { instrument: true });
+    expect(code).toContain('module.exports = __toCommonJS(');
+    expect(code).not.toContain(': number');
+
+    // Run it as jest would, in a context of its own: the counters land in its __coverage__.
+    const module = { exports: {} as Record<string, unknown> };
+    const context: Record<string, unknown> = { module, exports: module.exports };
+    runInNewContext(code, context);
+    expect(module.exports.answer).toBe(42);
+    const coverage = (context.__coverage__ as Record<string, FileCoverage>)['/p/check.ts'];
+    expect(Object.values(coverage.fnMap).map((f) => [f.name, f.decl.start])).toEqual([
+      ['check', { line: 1, column: 16 }],
+    ]);
+    expect(coverage.f).toEqual({ 0: 1 });
+    const [branch] = Object.entries(coverage.branchMap);
+    expect(branch[1].type).toBe('if');
+    expect(branch[1].loc.start).toEqual({ line: 2, column: 2 });
+    expect(branch[1].locations).toHaveLength(2);
+    // Taken once; the implicit else (the throw) never.
+    expect(coverage.b[branch[0]]).toEqual([1, 0]);
+    const lines = Object.values(coverage.statementMap).map((s) => s.start.line);
+    expect(new Set(lines)).toEqual(new Set([2, 3, 5]));
+
+    // The inline map leads from the CommonJS back to the TypeScript line of the throw.
+    const base64 = code.match(/\/\/# sourceMappingURL=data:application\/json;base64,(\S+)\s*$/)![1];
+    const map = new SourceMap(JSON.parse(Buffer.from(base64, 'base64').toString('utf8')));
+    const throwLine = code.split('\n').findIndex((l) => l.includes('throw new RangeError'));
+    const column = code.split('\n')[throwLine].indexOf('throw');
+    const entry = map.findEntry(throwLine, column) as {
+      originalLine: number;
+      originalSource: string;
+    };
+    expect(entry.originalSource).toMatch(/\/p\/check\.ts$/);
+    expect(entry.originalLine).toBe(2); // zero-based: line 3
   });
 
   test('keys its cache by source, file and coverage instrumentation, not by the run', () => {
