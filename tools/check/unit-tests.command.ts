@@ -15,7 +15,7 @@ import {
   globalThresholds,
   mergeCoverage,
   partitionTests,
-  shardArgs,
+  shardCommand,
   thresholdFailures,
   unloadedSources,
 } from './unit-tests';
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
   try {
     const results = await Promise.all(
       shards.map(({ shard, files }) =>
-        run(process.execPath, [JEST, ...shardArgs(files, join(work, shard.name))], {
+        run(process.execPath, shardCommand(JEST, files, join(work, shard.name)), {
           cwd: ROOT,
           okCodes: [0, 1],
         }),

@@ -17,6 +17,7 @@ import {
   mergeCoverage,
   partitionTests,
   shardArgs,
+  shardCommand,
   thresholdFailures,
   UNIT_SHARDS,
   unloadedSources,
@@ -89,6 +90,14 @@ describe('findTestFiles', () => {
       '__tests__/b/c/d.test.ts',
     ]);
   });
+});
+
+test('shardCommand: node without its optimizing compiler, then jest and the shard arguments', () => {
+  expect(shardCommand('/j/jest.js', ['a.test.ts'], '/tmp/cov/rest')).toEqual([
+    '--no-opt',
+    '/j/jest.js',
+    ...shardArgs(['a.test.ts'], '/tmp/cov/rest'),
+  ]);
 });
 
 test('shardArgs: one thread, JSON coverage into its folder, no threshold of its own', () => {
