@@ -24,6 +24,10 @@ const INSTRUMENTER_VERSION = JSON.parse(
   readFileSync(join(dirname(require.resolve('oxc-coverage-instrument')), 'package.json'), 'utf8'),
 ).version;
 
+// This file's own text is part of the cache key: an edit here must not leave jest running
+// what the previous version produced.
+const SELF = createHash('sha256').update(readFileSync(__filename)).digest('hex');
+
 const OPTIONS = {
   loader: 'ts',
   format: 'cjs',
@@ -32,7 +36,10 @@ const OPTIONS = {
   sourcesContent: false,
 };
 
-/** Istanbul's shape exactly; `?.` links are no branches (as in istanbul-lib-instrument). */
+/**
+ * Istanbul's shape where its model permits; `?.` links are no branches, as in
+ * istanbul-lib-instrument (the option's default, spelled out).
+ */
 const COVERAGE = {
   compat: 'istanbul',
   stripTypescript: true,
@@ -51,6 +58,13 @@ module.exports = {
       return { code: transformSync(source, { ...OPTIONS, sourcefile: filename }).code };
     }
     const counted = instrument(source, filename, COVERAGE);
+    // A coverage comment it could not apply would count code its author meant to leave out.
+    const [pragma] = counted.unhandledPragmas;
+    if (pragma) {
+      throw new Error(
+        `${filename}:${pragma.line}: coverage comment \`${pragma.comment}\` is not understood by oxc-coverage-instrument`,
+      );
+    }
     const js = `${counted.code}\n${inlineMap(counted.sourceMap)}\n`;
     // esbuild reads the inline map of its input and maps its output through it to the .ts.
     return { code: transformSync(js, { ...OPTIONS, loader: 'js', sourcefile: filename }).code };
@@ -61,7 +75,7 @@ module.exports = {
   // whole config (`configString`): it holds the coverage folder, new on every test:unit run.
   getCacheKey(source, filename, { instrument: withCoverage }) {
     return createHash('sha256')
-      .update(`esbuild ${version}\0${JSON.stringify(OPTIONS)}\0${filename}\0`)
+      .update(`${SELF}\0esbuild ${version}\0${JSON.stringify(OPTIONS)}\0${filename}\0`)
       .update(
         `${withCoverage ? `oxc-coverage-instrument ${INSTRUMENTER_VERSION} ${JSON.stringify(COVERAGE)}` : ''}\0`,
       )

@@ -9,9 +9,10 @@
  * In one thread, only the first such file compiles them; with two workers, both do, for
  * both halves of the suite. Two runs split by what the files load — the tests that build
  * constructs and stacks in one, the rest in the other — keep each cache hot and still use
- * two cores. Measured on 2 cores, warm: 15.0–15.5 s wall and 27–28 s CPU against 19.5 s
- * and 34 s for one run on two worker threads; cold: 20.4–22.7 s against 23.7–28.7 s.
- * The merged coverage is the same, to the line, as one run's.
+ * two cores. Measured on 2 cores when the split was made (babel's coverage, TurboFan on),
+ * warm: 15.0–15.5 s wall and 27–28 s CPU against 19.5 s and 34 s for one run on two worker
+ * threads; cold: 20.4–22.7 s against 23.7–28.7 s. mergeCoverage's tests hold that the
+ * merged report counts what one run would.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -71,7 +72,8 @@ export function partitionTests(
 /**
  * Node's flags for the two jest processes. `--no-opt` leaves V8's optimizing compiler
  * (TurboFan) off: each test file loads its modules afresh and runs them a few times, so
- * optimizing them is work that rarely pays back. Measured on 2 cores, test:unit warm in three
+ * optimizing them is work that rarely pays back. Measured on Node 20 (newer Nodes still
+ * optimize with Maglev under this flag) on 2 cores, test:unit warm in three
  * alternating pairs: 21.3–21.6 s CPU and 13.1–13.5 s wall, against 23.1–25.1 s and
  * 13.8–14.9 s; cold, 23.7–24.0 s CPU against 26.6–28.1 s.
  */

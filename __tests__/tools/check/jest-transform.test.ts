@@ -79,6 +79,20 @@ describe('the jest transform', () => {
     };
     expect(entry.originalSource).toMatch(/\/p\/check\.ts$/);
     expect(entry.originalLine).toBe(2); // zero-based: line 3
+    // One map: esbuild replaced the instrumenter's with the chained one.
+    expect(code.match(/sourceMappingURL/g)).toHaveLength(1);
+  });
+
+  test('under coverage, stops on a coverage comment the instrumenter cannot apply', () => {
+    const ts = 'export function f(n: number) {\n  /* istanbul ignore bogus */\n  return n;\n}\n';
+    expect(() => transform.process(ts, '/p/f.ts', { instrument: true })).toThrow(
+      '/p/f.ts:2: coverage comment `istanbul ignore bogus` is not understood by oxc-coverage-instrument',
+    );
+    // What it does understand passes.
+    const known = ts.replace('bogus', 'next');
+    expect(transform.process(known, '/p/f.ts', { instrument: true }).code).toContain(
+      '__coverage__',
+    );
   });
 
   test('keys its cache by source, file and coverage instrumentation, not by the run', () => {
