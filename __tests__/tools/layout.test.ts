@@ -25,7 +25,7 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     product: false,
   },
   check: {
-    job: 'npm test: the checks run concurrently, the unit tests as two jest runs with one coverage report, and their jest transform',
+    job: 'npm test: the checks run concurrently, the unit tests as two jest runs with one coverage report, their jest transform, the lock-file check',
     uses: ['core'],
     product: false,
   },
