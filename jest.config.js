@@ -27,6 +27,9 @@ module.exports = {
   // clearing it (npm run bench) touches no other checkout.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  // A temporary folder per run as TMPDIR, removed at the end: nothing is left in /tmp.
+  globalSetup: '<rootDir>/tools/check/jest-tmpdir.cjs',
+  globalTeardown: '<rootDir>/tools/check/jest-tmpdir-teardown.cjs',
   // Every file these take must be loaded by some unit test: jest reports only the files a
   // test loaded (its `roots` hold the tests alone), so `npm run test:unit` fails naming any
   // other (tools/check/unit-tests.ts, unloadedSources). Files of types only are exempt.

@@ -5,6 +5,13 @@ import { Reader } from './reader';
 import { SETTINGS, SettingKey } from './settings';
 
 const DEFAULT_VPC_CIDR = '10.40.0.0/16';
+/** The smallest VPC (largest prefix) whose default layout gives subnets AWS accepts. */
+export const MAX_DEFAULT_LAYOUT_PREFIX = 20;
+const DEFAULT_LAYOUT_SETTINGS: readonly SettingKey[] = [
+  'publicSubnetCidrs',
+  'privateSubnetCidrs',
+  'isolatedSubnetCidrs',
+];
 const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((c) => parseCidr(c)!);
 
 export function readNetwork(
@@ -52,6 +59,16 @@ export function readNetwork(
     privateSubnetCidrs: readSubnets(reader, 'privateSubnetCidrs', vpc, azCount, carve(4, 1)),
     isolatedSubnetCidrs: readSubnets(reader, 'isolatedSubnetCidrs', vpc, azCount, carve(8, 128)),
   };
+  // AWS accepts subnets from /16 to /28 (InvalidSubnet.Range otherwise): the default layout's
+  // /(p+8) tiers fit only a VPC of /20 or larger.
+  const defaulted = DEFAULT_LAYOUT_SETTINGS.filter((key) => !reader.raw(key));
+  if (rawVpc && vpc.prefixLength > MAX_DEFAULT_LAYOUT_PREFIX && defaulted.length > 0) {
+    reader.fail(
+      rawVpc.label,
+      rawVpc.value,
+      `the default subnet layout cuts /${vpc.prefixLength + 8} subnets from a /${vpc.prefixLength} VPC, and AWS accepts subnets of /16 to /28 only: use a VPC of /${MAX_DEFAULT_LAYOUT_PREFIX} or larger, or give ${defaulted.map((key) => SETTINGS[key].envVar).join(', ')} (each /28 or larger)`,
+    );
+  }
 
   const all = Object.entries(tiers).flatMap(([key, cidrs]) =>
     cidrs.map((c) => ({ key, c, p: parseCidr(c)! })),

@@ -58,7 +58,8 @@ export const SETTINGS: Record<string, SettingSpec> = {
     contextKey: 'vpcCidr',
     description: 'VPC IPv4 range',
     defaultText: '10.40.0.0/16',
-    ruleText: 'private (RFC 1918) IPv4 CIDR, prefix /16 to /22',
+    ruleText:
+      'private (RFC 1918) IPv4 CIDR, prefix /16 to /20 (to /22 when all three subnet lists are given)',
   },
   azCount: {
     envVar: 'AZ_COUNT',

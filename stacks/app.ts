@@ -2,6 +2,7 @@ import { App } from 'cdktf';
 import { ConfigError, ConfigProblem, ConfigSources, loadConfigs } from '../config/config';
 import { loadStateBackend } from '../config/backend';
 import { loadBaselineConfig } from '../config/baseline';
+import { checkSettingNames } from '../config/setting-names';
 import { AccountBaselineStack } from './account-baseline-stack';
 import { PlatformStack } from './platform-stack';
 import { StateBackendStack } from './state-backend-stack';
@@ -49,10 +50,12 @@ export function synthesizeApp(options: AppOptions): AppResult {
       return undefined;
     }
   };
+  // A misspelled variable or an unknown context key would be ignored: refused instead.
+  load((s) => checkSettingNames(s, Object.keys(context)));
   const configs = load(loadConfigs);
   const stateBackend = load(loadStateBackend);
   const baseline = load(loadBaselineConfig);
-  if (!configs || !stateBackend || !baseline) {
+  if (problems.length > 0 || !configs || !stateBackend || !baseline) {
     return { ok: false, message: new ConfigError(problems).message };
   }
 

@@ -118,6 +118,19 @@ describe('sources', () => {
     },
   );
 
+  it('takes a /22 VPC when all three subnet lists are given (each /28 or larger)', () => {
+    const config = load({
+      ENVIRONMENT_SUFFIX: 'dev',
+      VPC_CIDR: '10.0.0.0/22',
+      AZ_COUNT: '2',
+      PUBLIC_SUBNET_CIDRS: '10.0.0.0/28,10.0.0.16/28',
+      PRIVATE_SUBNET_CIDRS: '10.0.1.0/24,10.0.2.0/24',
+      ISOLATED_SUBNET_CIDRS: '10.0.3.0/28,10.0.3.16/28',
+    });
+    expect(config.network.vpcCidr).toBe('10.0.0.0/22');
+    expect(config.network.isolatedSubnetCidrs).toEqual(['10.0.3.0/28', '10.0.3.16/28']);
+  });
+
   it('applies every documented override', () => {
     const config = load({
       ENVIRONMENT_SUFFIX: 'dev',
@@ -324,6 +337,26 @@ describe('bad input names the setting, the value and the rule', () => {
     ['malformed CIDR', { VPC_CIDR: '10.0.0.0/33' }, 'VPC_CIDR', '10.0.0.0/33', /IPv4 CIDR/],
     ['CIDR with host bits', { VPC_CIDR: '10.0.0.1/16' }, 'VPC_CIDR', '10.0.0.1/16', /no host bits/],
     ['CIDR too large', { VPC_CIDR: '10.0.0.0/8' }, 'VPC_CIDR', '10.0.0.0/8', /\/16 to \/22/],
+    [
+      // The default layout would cut /29 subnets, which AWS refuses (InvalidSubnet.Range).
+      'CIDR too small for the default layout',
+      { VPC_CIDR: '10.0.0.0/21' },
+      'VPC_CIDR',
+      '10.0.0.0/21',
+      /cuts \/29 subnets from a \/21 VPC.*use a VPC of \/20 or larger, or give PUBLIC_SUBNET_CIDRS, PRIVATE_SUBNET_CIDRS, ISOLATED_SUBNET_CIDRS/,
+    ],
+    [
+      'CIDR too small with one tier defaulted',
+      {
+        VPC_CIDR: '10.0.0.0/22',
+        AZ_COUNT: '2',
+        PUBLIC_SUBNET_CIDRS: '10.0.0.0/26,10.0.0.64/26',
+        PRIVATE_SUBNET_CIDRS: '10.0.1.0/25,10.0.1.128/25',
+      },
+      'VPC_CIDR',
+      '10.0.0.0/22',
+      /cuts \/30 subnets.*or give ISOLATED_SUBNET_CIDRS \(each/,
+    ],
     ['public CIDR', { VPC_CIDR: '8.8.0.0/16' }, 'VPC_CIDR', '8.8.0.0/16', /RFC 1918/],
     ['AZ count too low', { AZ_COUNT: '1' }, 'AZ_COUNT', '1', /integer from 2 to 4/],
     ['AZ count not a number', { AZ_COUNT: 'two' }, 'AZ_COUNT', 'two', /integer from 2 to 4/],

@@ -182,10 +182,10 @@ describe('functionBundle', () => {
     expect(existsSync(lockPath)).toBe(false);
   });
 
-  test('defaults its cache to cdktf.out/.cache/functions under the project root', () => {
+  test('defaults its cache to node_modules/.cache/functions under the project root', () => {
     const bundle = functionBundle({ sourceDir, projectRoot });
     expect(path.dirname(bundle.zipPath)).toBe(
-      path.join(projectRoot, 'cdktf.out', '.cache', 'functions'),
+      path.join(projectRoot, 'node_modules', '.cache', 'functions'),
     );
   });
 });

@@ -61,6 +61,22 @@ describe('synthesizeApp', () => {
       ],
     ],
     [
+      // A misspelled variable would have synthesized prod with every default.
+      { ENVIROMENT_SUFFIX: 'staging' },
+      [
+        /^Invalid configuration \(1 problem\)/,
+        /ENVIROMENT_SUFFIX = "staging": is not a setting; did you mean ENVIRONMENT_SUFFIX\?/,
+      ],
+    ],
+    [
+      { CDKTF_CONTEXT_JSON: '{"azCout": 3, "bogus": 1, "cdktfRelativeModules": []}' },
+      [
+        /^Invalid configuration \(2 problems\)/,
+        /context "azCout" = "3": is not a setting; did you mean "azCount"\?/,
+        /context "bogus" = "1": is not a setting \(cdktf.json "context" takes only/,
+      ],
+    ],
+    [
       { CDKTF_CONTEXT_JSON: '{' },
       [/^CDKTF_CONTEXT_JSON is not valid JSON; nothing was synthesized$/],
     ],

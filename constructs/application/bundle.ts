@@ -2,7 +2,7 @@
  * Builds a Lambda deployment package from a TypeScript entry: one esbuild bundle (`index.js`)
  * zipped with fixed timestamps, so the same sources and lock file give the same bytes and the
  * same `source_code_hash` on every run and machine. Bundling costs ~1 s, so the zip is cached
- * under `cdktf.out/.cache/functions/` by a hash of everything that goes into it (sources,
+ * under `node_modules/.cache/functions/` (beside jest's cache, never in the synth output) by a hash of everything that goes into it (sources,
  * package-lock.json, esbuild version, build options); a synth with a warm cache only hashes. Parallel synths of one checkout (`npm test` runs several)
  * build it once: the first takes a lock file beside the zip, the others wait for the zip.
  */
@@ -40,7 +40,7 @@ export interface BundleOptions {
   readonly entry?: string;
   /** Project root: where package-lock.json and node_modules are. */
   readonly projectRoot: string;
-  /** @default `<projectRoot>/cdktf.out/.cache/functions` */
+  /** @default `<projectRoot>/node_modules/.cache/functions` */
   readonly cacheDir?: string;
   /**
    * Age after which another process's build lock is taken over, so a holder that hangs, or a
@@ -196,7 +196,7 @@ function cachedOrBuilt(options: BundleOptions, cacheDir: string, zipPath: string
 export function functionBundle(options: BundleOptions): FunctionBundle {
   const key = bundleKey(options);
   const cacheDir =
-    options.cacheDir ?? path.join(options.projectRoot, 'cdktf.out', '.cache', 'functions');
+    options.cacheDir ?? path.join(options.projectRoot, 'node_modules', '.cache', 'functions');
   const zipPath = path.join(cacheDir, `${path.basename(options.sourceDir)}-${key}.zip`);
   const cached = memo.get(zipPath);
   if (cached) return cached;

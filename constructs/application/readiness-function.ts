@@ -63,7 +63,7 @@ export interface ReadinessFunctionProps {
   readonly checkTimeoutMs?: number;
   /** @default 256 */
   readonly memorySizeMiB?: number;
-  /** @default - functions/readiness bundled and zipped (cached in cdktf.out/.cache) */
+  /** @default - functions/readiness bundled and zipped (cached in node_modules/.cache/functions) */
   readonly bundle?: FunctionBundle;
 }
 

@@ -122,7 +122,6 @@ async function measureTests(): Promise<void> {
   const cold: Sample[] = [];
   // One cold run only: at ~35 s each, more would push the benchmark past 3 minutes.
   rmSync(join(root, 'node_modules', '.cache'), { recursive: true, force: true });
-  rmSync(join(root, 'cdktf.out', '.cache'), { recursive: true, force: true });
   await measure(bin('jest'), ['--clearCache'], { cwd: root });
   cold.push(...(await repeat(1, 'npm', ['test', '--silent'])));
   rows.push({

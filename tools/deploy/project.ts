@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfigs, PlatformConfig } from '../../config/config';
+import { checkSettingNames } from '../../config/setting-names';
 import type { Env } from '../core';
 import type { OpsCommand } from './args';
 
@@ -54,7 +55,9 @@ export function selectEnvironment(
   if (defaultEnvironment && !env.ENVIRONMENT_SUFFIX?.trim() && context.env === undefined) {
     env.ENVIRONMENT_SUFFIX = defaultEnvironment;
   }
-  const configs = loadConfigs({ env, context: (key) => context[key] });
+  const sources = { env, context: (key: string) => context[key] };
+  checkSettingNames(sources, Object.keys(context));
+  const configs = loadConfigs(sources);
   if (configs.length !== 1) {
     const names = configs.map((c) => c.environment);
     throw new UsageError(

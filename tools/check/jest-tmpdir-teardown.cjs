@@ -1,0 +1,2 @@
+// jest's globalTeardown: see jest-tmpdir.cjs.
+module.exports = require('./jest-tmpdir.cjs').teardown;

@@ -1,0 +1,26 @@
+/**
+ * jest's globalSetup and globalTeardown: every test run gets a temporary folder of its own
+ * as TMPDIR (os.tmpdir() of the tests and of cdktf's Testing, which makes one folder per
+ * synthesized stack and never removes it), and the folder goes when the run ends. A test run
+ * leaves nothing in the machine's temp folder.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const OWNED = 'JEST_RUN_TMPDIR';
+
+async function setup() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'healthcare-jest-'));
+  process.env[OWNED] = dir;
+  process.env.TMPDIR = dir;
+}
+
+async function teardown() {
+  const dir = process.env[OWNED];
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+module.exports = setup;
+module.exports.setup = setup;
+module.exports.teardown = teardown;
