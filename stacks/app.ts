@@ -1,10 +1,12 @@
+import { join } from 'node:path';
 import { App } from 'cdktf';
 import { ConfigError, ConfigProblem, ConfigSources, loadConfigs } from '../config/config';
-import { loadStateBackend } from '../config/backend';
+import { loadStateBackend, PROJECT_ROOT } from '../config/backend';
 import { loadBaselineConfig } from '../config/baseline';
 import { checkSettingNames } from '../config/setting-names';
 import { AccountBaselineStack } from './account-baseline-stack';
 import { PlatformStack } from './platform-stack';
+import { copyProviderLock, PROVIDER_LOCK_FILE } from './provider-lock';
 import { StateBackendStack } from './state-backend-stack';
 
 export interface AppOptions {
@@ -12,6 +14,8 @@ export interface AppOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The output folder. @default `CDKTF_OUTDIR` of `env`, else cdktf's `cdktf.out` */
   readonly outdir?: string;
+  /** The provider lock copied into every stack folder. @default `<project>/.terraform.lock.hcl` */
+  readonly providerLockFile?: string;
 }
 
 export type AppResult =
@@ -66,5 +70,6 @@ export function synthesizeApp(options: AppOptions): AppResult {
   // Once per account and region, after the bootstrap and before the environments.
   new AccountBaselineStack(app, { config: baseline, stateBackend });
   app.synth();
+  copyProviderLock(app.outdir, options.providerLockFile ?? join(PROJECT_ROOT, PROVIDER_LOCK_FILE));
   return { ok: true, outdir: app.outdir };
 }

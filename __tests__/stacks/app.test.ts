@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesizeApp } from '../../stacks/app';
@@ -119,5 +119,61 @@ describe('synthesizeApp', () => {
     const outdir = join(tmpdir(), `app-test-never-${process.pid}`);
     expect(() => synthesizeApp({ env, outdir })).toThrow('unreadable environment');
     expect(existsSync(outdir)).toBe(false);
+  });
+});
+
+describe('the provider lock', () => {
+  it('is copied, byte for byte, into every stack folder', () => {
+    const base = mkdtempSync(join(tmpdir(), 'app-test-'));
+    try {
+      const outdir = join(base, 'out');
+      const lockFile = join(base, 'lock.hcl');
+      writeFileSync(lockFile, 'provider "registry.terraform.io/hashicorp/aws" {}\n');
+      expect(
+        synthesizeApp({ env: { ENVIRONMENT_SUFFIX: 'dev' }, outdir, providerLockFile: lockFile })
+          .ok,
+      ).toBe(true);
+      for (const stack of ['TapAccountBaseline', 'TapStackdev', 'TapStateBackend']) {
+        expect(readFileSync(join(outdir, 'stacks', stack, '.terraform.lock.hcl'), 'utf8')).toBe(
+          'provider "registry.terraform.io/hashicorp/aws" {}\n',
+        );
+      }
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to synthesize stacks without it', () => {
+    const base = mkdtempSync(join(tmpdir(), 'app-test-'));
+    try {
+      expect(() =>
+        synthesizeApp({
+          env: {},
+          outdir: join(base, 'out'),
+          providerLockFile: join(base, 'none.hcl'),
+        }),
+      ).toThrow(/none.hcl is missing: it pins the AWS provider and its checksums/);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  it('pins the version the stacks require, with checksums for every platform AWS releases it for', () => {
+    const lock = readFileSync(join(__dirname, '..', '..', '.terraform.lock.hcl'), 'utf8');
+    const run = synth({ ENVIRONMENT_SUFFIX: 'dev' });
+    const required = run.docs.TapStackdev.terraform.required_providers.aws;
+    expect(required).toEqual({ source: 'aws', version: '5.100.0' });
+    expect(lock).toContain(
+      [
+        'provider "registry.terraform.io/hashicorp/aws" {',
+        '  version     = "5.100.0"',
+        '  constraints = "5.100.0"',
+      ].join('\n'),
+    );
+    // 14 platform packages (h1: one per package) and the release's SHA256SUMS (zh:).
+    expect(lock.match(/"h1:/g)).toHaveLength(14);
+    expect(lock.match(/"zh:/g)).toHaveLength(15);
+    // linux_amd64, computed from the provider binary with `terraform providers lock`.
+    expect(lock).toContain('"h1:edXOJWE4ORX8Fm+dpVpICzMZJat4AX0VRCAy/xkcOc0="');
   });
 });

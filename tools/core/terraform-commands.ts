@@ -59,6 +59,13 @@ export function initHint(output: string): string | undefined {
   ) {
     return 'No valid AWS credentials reached Terraform: export AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and check with: npm run preflight -- --strict';
   }
+  if (
+    /could not connect to registry\.terraform\.io|Failed to query available provider packages/.test(
+      text,
+    )
+  ) {
+    return 'The public Terraform registry is not reachable from here: set TF_PROVIDER_MIRROR to a filesystem mirror that holds hashicorp/aws 5.100.0 (the folder containing registry.terraform.io/; docs/toolchain.md), or allow access to registry.terraform.io and releases.hashicorp.com.';
+  }
   if (/Backend configuration changed/.test(text)) {
     return "The backend settings (STATE_*) differ from the ones this folder was initialised with: migrate deliberately (docs/state-backend.md), or remove the stack folder's .terraform/ if the old state is not needed.";
   }

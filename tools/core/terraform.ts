@@ -1,9 +1,10 @@
 /**
- * The project's own Terraform CLI configuration. The machines this project runs on
- * have no Terraform registry: the AWS provider comes from a filesystem mirror (see
- * docs/e2e.md). Every script that starts `terraform` or `cdktf` takes its environment
- * from `terraformEnv()`, so the user's ~/.terraformrc (or a TF_CLI_CONFIG_FILE that
- * points nowhere) never decides where providers come from.
+ * The project's own Terraform CLI configuration. The AWS provider comes from a filesystem
+ * mirror when one is configured (TF_PROVIDER_MIRROR) or sits in one of Terraform's implied
+ * local mirror folders, else from the public registry; either way the committed
+ * .terraform.lock.hcl fixes its version and checksums (docs/toolchain.md). Every script that
+ * starts `terraform` or `cdktf` takes its environment from `terraformEnv()`, so the user's
+ * ~/.terraformrc (or a TF_CLI_CONFIG_FILE that points nowhere) never decides it.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,10 +13,9 @@ import * as path from 'node:path';
 /** Overrides the mirror root (the folder that holds `registry.terraform.io/`). */
 export const MIRROR_ENV = 'TF_PROVIDER_MIRROR';
 
-/** Places searched, in order, when TF_PROVIDER_MIRROR is not set. */
+/** Terraform's implied local mirror folders, searched in order when TF_PROVIDER_MIRROR is not set. */
 export function defaultMirrorCandidates(home = os.homedir()): string[] {
   return [
-    '/opt/tf-plugins',
     path.join(home, '.terraform.d', 'plugins'),
     path.join(home, '.local', 'share', 'terraform', 'plugins'),
     '/usr/local/share/terraform/plugins',
@@ -76,15 +76,41 @@ export class ProviderMirrorError extends Error {
   }
 }
 
+/** Where `terraform init` takes the AWS provider from. */
+export type ProviderSource =
+  | {
+      readonly kind: 'mirror';
+      /** The folder holding `registry.terraform.io/`. */
+      readonly root: string;
+      readonly providers: ProviderInMirror[];
+    }
+  | {
+      readonly kind: 'registry';
+      /** Downloads are kept here and shared by every working folder (plugin_cache_dir). */
+      readonly cacheDir: string;
+    };
+
+/** The plugin cache of registry mode: TF_PLUGIN_CACHE_DIR, else Terraform's usual place. */
+export function pluginCacheDir(
+  env: Readonly<Record<string, string | undefined>>,
+  home = os.homedir(),
+): string {
+  const explicit = env.TF_PLUGIN_CACHE_DIR?.trim();
+  return explicit ? path.resolve(explicit) : path.join(home, '.terraform.d', 'plugin-cache');
+}
+
 /**
- * The mirror root: TF_PROVIDER_MIRROR when set (and it must then hold the provider),
- * else the first default place that holds hashicorp/aws for this platform.
+ * Where providers come from: TF_PROVIDER_MIRROR when set (it must then hold the provider),
+ * else the first default mirror place that holds hashicorp/aws for this platform, else the
+ * public registry (with a plugin cache). Either way the stacks' committed lock file
+ * (.terraform.lock.hcl) fixes the version and its checksums.
  */
-export function resolveProviderMirror(
+export function resolveProviderSource(
   env: Readonly<Record<string, string | undefined>> = process.env,
   candidates: readonly string[] = defaultMirrorCandidates(),
   find: (root: string) => ProviderInMirror[] = (root) => findAwsProvider(root),
-): { root: string; providers: ProviderInMirror[] } {
+  home = os.homedir(),
+): ProviderSource {
   const platform = terraformPlatform();
   const explicit = env[MIRROR_ENV]?.trim();
   if (explicit) {
@@ -94,29 +120,47 @@ export function resolveProviderMirror(
       throw new ProviderMirrorError(
         `${MIRROR_ENV}=${explicit} holds no hashicorp/aws provider for ${platform}: expected ` +
           `${path.join(root, 'registry.terraform.io/hashicorp/aws/<version>', platform, 'terraform-provider-aws_*')} ` +
-          `(or the packed .zip). Point ${MIRROR_ENV} at the folder that contains registry.terraform.io/.`,
+          `(or the packed .zip). Point ${MIRROR_ENV} at the folder that contains registry.terraform.io/, ` +
+          `or unset it to install from the public registry.`,
       );
     }
-    return { root, providers };
+    return { kind: 'mirror', root, providers };
   }
   for (const root of candidates) {
     const providers = find(root);
-    if (providers.length > 0) return { root, providers };
+    if (providers.length > 0) return { kind: 'mirror', root, providers };
   }
-  throw new ProviderMirrorError(
-    `No Terraform provider mirror with hashicorp/aws for ${platform} was found (looked in ${candidates.join(', ')}). ` +
-      `Set ${MIRROR_ENV} to the folder that contains registry.terraform.io/hashicorp/aws/<version>/${platform}/ ` +
-      `(find it with: find / -name 'terraform-provider-aws_v*' -not -path '/proc/*').`,
-  );
+  return { kind: 'registry', cacheDir: pluginCacheDir(env, home) };
 }
 
-/** The CLI config text: providers only from the mirror, nothing from the network. */
-export function renderCliConfig(mirrorRoot: string): string {
+/** One line for notes and logs: where the provider comes from. */
+export function describeProviderSource(source: ProviderSource): string {
+  return source.kind === 'mirror'
+    ? `the filesystem mirror ${source.root}`
+    : `the public registry (cache ${source.cacheDir})`;
+}
+
+/**
+ * The CLI config text. A mirror: providers from it only, nothing from the network. The
+ * registry: direct installation, downloads cached once for every working folder.
+ */
+export function renderCliConfig(source: ProviderSource): string {
+  if (source.kind === 'registry') {
+    return [
+      '# Written by tools/core/terraform.ts: providers come from the public registry, checked',
+      '# against the committed .terraform.lock.hcl, cached for every working folder.',
+      `plugin_cache_dir = ${JSON.stringify(source.cacheDir)}`,
+      'provider_installation {',
+      '  direct {}',
+      '}',
+      '',
+    ].join('\n');
+  }
   return [
     '# Written by tools/core/terraform.ts: providers come from the filesystem mirror only.',
     'provider_installation {',
     '  filesystem_mirror {',
-    `    path    = ${JSON.stringify(mirrorRoot)}`,
+    `    path    = ${JSON.stringify(source.root)}`,
     '    include = ["registry.terraform.io/hashicorp/*"]',
     '  }',
     '}',
@@ -157,7 +201,10 @@ export function terraformEnv(
 }
 
 export interface TerraformSetup {
-  readonly mirrorRoot: string;
+  readonly source: ProviderSource;
+  /** The mirror root, in mirror mode. */
+  readonly mirrorRoot?: string;
+  /** Versions the mirror holds (empty in registry mode: the lock file decides). */
   readonly providerVersions: string[];
   readonly providers: readonly ProviderInMirror[];
   readonly cliConfigFile: string;
@@ -168,13 +215,17 @@ export interface TerraformSetup {
 export function prepareTerraform(
   dir: string,
   base: Readonly<Record<string, string | undefined>> = process.env,
+  source: ProviderSource = resolveProviderSource(base),
 ): TerraformSetup {
-  const { root, providers } = resolveProviderMirror(base);
   fs.mkdirSync(dir, { recursive: true });
+  // Terraform refuses a plugin_cache_dir that does not exist.
+  if (source.kind === 'registry') fs.mkdirSync(source.cacheDir, { recursive: true });
   const cliConfigFile = path.join(dir, 'terraformrc');
-  fs.writeFileSync(cliConfigFile, renderCliConfig(root));
+  fs.writeFileSync(cliConfigFile, renderCliConfig(source));
+  const providers = source.kind === 'mirror' ? source.providers : [];
   return {
-    mirrorRoot: root,
+    source,
+    mirrorRoot: source.kind === 'mirror' ? source.root : undefined,
     providerVersions: providers.map((p) => p.version),
     providers,
     cliConfigFile,

@@ -8,6 +8,7 @@ import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { STSClient } from '@aws-sdk/client-sts';
 import {
+  describeProviderSource,
   Env,
   PhaseTimer,
   prepareTerraform,
@@ -222,7 +223,7 @@ export function startTargetPhase(
       ...options,
       workDir: workDirFor(command, options.emulator),
     });
-    note(target.endpoint ?? `providers from ${target.terraform.mirrorRoot}`);
+    note(target.endpoint ?? `providers from ${describeProviderSource(target.terraform.source)}`);
     return target;
   });
 }

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { formatDuration, prepareTerraform, run } from '../core';
+import { describeProviderSource, formatDuration, prepareTerraform, run } from '../core';
 import { startEmulator } from '../emulator';
 import { classifyPlan, formatVerdict } from './drift';
 import {
@@ -55,7 +55,7 @@ const prepare: Phase = {
     e2e.tf = tf;
     const version = await run('terraform', ['version', '-json'], { env: tf.env });
     note(
-      `terraform ${JSON.parse(version.stdout).terraform_version}, hashicorp/aws ${tf.providerVersions.join(', ')} from ${tf.mirrorRoot}`,
+      `terraform ${JSON.parse(version.stdout).terraform_version}, hashicorp/aws ${tf.providerVersions.join(', ') || '(from the lock file)'} from ${describeProviderSource(tf.source)}`,
     );
   },
 };

@@ -13,7 +13,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { formatDuration, PhaseTimer, prepareTerraform, run, TerraformSetup } from '../core';
+import {
+  CommandError,
+  describeProviderSource,
+  initHint,
+  PhaseError,
+  formatDuration,
+  PhaseTimer,
+  prepareTerraform,
+  run,
+  TerraformSetup,
+} from '../core';
 import {
   diagnosticsByStack,
   formatDiagnostics,
@@ -152,7 +162,7 @@ async function main(): Promise<number> {
     const noCache = process.env.VALIDATE_NO_CACHE === '1';
     const todo = stacks.filter((s) => noCache || !fs.existsSync(path.join(CACHE, s.key)));
     process.stdout.write(
-      `validate: ${stacks.length} stacks synthesized for ${environments} (provider mirror ${tf.mirrorRoot})\n`,
+      `validate: ${stacks.length} stacks synthesized for ${environments} (provider from ${describeProviderSource(tf.source)})\n`,
     );
     for (const stack of stacks.filter((s) => !todo.includes(s))) {
       process.stdout.write(`  ${stack.name.padEnd(18)} valid (unchanged since it last passed)\n`);
@@ -163,8 +173,11 @@ async function main(): Promise<number> {
       });
     }
   } catch (error) {
+    const cause = error instanceof PhaseError ? error.cause : error;
+    const output = cause instanceof CommandError ? cause.result.stderr + cause.result.stdout : '';
+    const hint = initHint(output);
     process.stderr.write(
-      `validate failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      `validate failed: ${error instanceof Error ? error.message : String(error)}\n${hint ? `${hint}\n` : ''}`,
     );
     failed = true;
   } finally {

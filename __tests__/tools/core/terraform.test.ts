@@ -6,7 +6,10 @@ import {
   MIRROR_ENV,
   prepareTerraform,
   renderCliConfig,
-  resolveProviderMirror,
+  pluginCacheDir,
+  resolveProviderSource,
+  describeProviderSource,
+  defaultMirrorCandidates,
   terraformEnv,
   terraformPlatform,
 } from '../../../tools/core/terraform';
@@ -43,25 +46,71 @@ describe('Terraform CLI configuration', () => {
 
   it('prefers TF_PROVIDER_MIRROR, else the first candidate holding the provider', () => {
     const mirror = fakeMirror('unpacked');
-    expect(resolveProviderMirror({ [MIRROR_ENV]: mirror }, []).root).toBe(mirror);
-    expect(resolveProviderMirror({}, ['/nowhere', mirror]).root).toBe(mirror);
+    expect(resolveProviderSource({ [MIRROR_ENV]: mirror }, [])).toMatchObject({
+      kind: 'mirror',
+      root: mirror,
+    });
+    expect(resolveProviderSource({}, ['/nowhere', mirror])).toMatchObject({
+      kind: 'mirror',
+      root: mirror,
+    });
   });
 
-  it('fails naming TF_PROVIDER_MIRROR when no provider is found', () => {
-    expect(() => resolveProviderMirror({}, ['/nowhere'])).toThrow(
-      /No Terraform provider mirror.*Set TF_PROVIDER_MIRROR/s,
-    );
-    expect(() => resolveProviderMirror({ [MIRROR_ENV]: '/nowhere' }, [])).toThrow(
-      /TF_PROVIDER_MIRROR=\/nowhere holds no hashicorp\/aws provider/,
+  it("searches Terraform's implied local mirror folders, none of them machine-specific", () => {
+    expect(defaultMirrorCandidates('/home/u')).toEqual([
+      '/home/u/.terraform.d/plugins',
+      '/home/u/.local/share/terraform/plugins',
+      '/usr/local/share/terraform/plugins',
+      '/usr/share/terraform/plugins',
+    ]);
+  });
+
+  it('falls back to the public registry with a plugin cache when no mirror holds the provider', () => {
+    expect(resolveProviderSource({}, ['/nowhere'], () => [], '/home/u')).toEqual({
+      kind: 'registry',
+      cacheDir: '/home/u/.terraform.d/plugin-cache',
+    });
+    // The user's own cache is kept.
+    expect(resolveProviderSource({ TF_PLUGIN_CACHE_DIR: '/c' }, [], () => [], '/home/u')).toEqual({
+      kind: 'registry',
+      cacheDir: '/c',
+    });
+    expect(pluginCacheDir({ TF_PLUGIN_CACHE_DIR: ' ' }, '/h')).toBe('/h/.terraform.d/plugin-cache');
+  });
+
+  it('fails naming TF_PROVIDER_MIRROR when that mirror holds no provider (no silent fallback)', () => {
+    expect(() => resolveProviderSource({ [MIRROR_ENV]: '/nowhere' }, [])).toThrow(
+      /TF_PROVIDER_MIRROR=\/nowhere holds no hashicorp\/aws provider.*or unset it to install from the public registry/s,
     );
   });
 
   it('renders a filesystem mirror for hashicorp providers only', () => {
-    const text = renderCliConfig('/opt/tf-plugins');
+    const text = renderCliConfig({ kind: 'mirror', root: '/srv/mirror', providers: [] });
     expect(text).toContain('filesystem_mirror {');
-    expect(text).toContain('path    = "/opt/tf-plugins"');
+    expect(text).toContain('path    = "/srv/mirror"');
     expect(text).toContain('include = ["registry.terraform.io/hashicorp/*"]');
     expect(text).not.toContain('direct');
+    expect(describeProviderSource({ kind: 'mirror', root: '/srv/mirror', providers: [] })).toBe(
+      'the filesystem mirror /srv/mirror',
+    );
+  });
+
+  it('renders direct installation from the registry with a shared plugin cache', () => {
+    const source = { kind: 'registry', cacheDir: '/home/u/.terraform.d/plugin-cache' } as const;
+    expect(renderCliConfig(source)).toBe(
+      [
+        '# Written by tools/core/terraform.ts: providers come from the public registry, checked',
+        '# against the committed .terraform.lock.hcl, cached for every working folder.',
+        'plugin_cache_dir = "/home/u/.terraform.d/plugin-cache"',
+        'provider_installation {',
+        '  direct {}',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    expect(describeProviderSource(source)).toBe(
+      'the public registry (cache /home/u/.terraform.d/plugin-cache)',
+    );
   });
 
   it('gives children our CLI config, no prompts, no checkpoint, and no plugin cache', () => {
@@ -83,7 +132,20 @@ describe('Terraform CLI configuration', () => {
   it('writes the CLI config file it points at', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfrc-'));
     const setup = prepareTerraform(dir, { [MIRROR_ENV]: fakeMirror('unpacked') });
-    expect(fs.readFileSync(setup.cliConfigFile, 'utf8')).toBe(renderCliConfig(setup.mirrorRoot));
+    expect(fs.readFileSync(setup.cliConfigFile, 'utf8')).toBe(renderCliConfig(setup.source));
+    expect(setup.providerVersions).toEqual(['5.100.0']);
     expect(setup.env.TF_CLI_CONFIG_FILE).toBe(setup.cliConfigFile);
+  });
+
+  it('creates the plugin cache in registry mode (Terraform refuses a missing one)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfrc-'));
+    const cacheDir = path.join(dir, 'cache');
+    const setup = prepareTerraform(dir, {}, { kind: 'registry', cacheDir });
+    expect(fs.statSync(cacheDir).isDirectory()).toBe(true);
+    expect(setup.mirrorRoot).toBeUndefined();
+    expect(setup.providerVersions).toEqual([]);
+    expect(fs.readFileSync(setup.cliConfigFile, 'utf8')).toContain(
+      `plugin_cache_dir = "${cacheDir}"`,
+    );
   });
 });

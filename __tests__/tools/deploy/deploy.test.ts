@@ -101,6 +101,11 @@ function commandError(stderr: string, logFile?: string): CommandError {
 }
 
 const fakeTerraform = (dir: string): TerraformSetup => ({
+  source: {
+    kind: 'mirror',
+    root: '/mirror',
+    providers: [{ version: '5.100.0', path: '/mirror/terraform-provider-aws' }],
+  },
   mirrorRoot: '/mirror',
   providerVersions: ['5.100.0'],
   providers: [{ version: '5.100.0', path: '/mirror/terraform-provider-aws' }],
@@ -202,6 +207,10 @@ describe('terraform on one stack', () => {
     ['NoSuchBucket: The specified bucket does not exist', /one-time bootstrap/],
     ['Error: No valid credential sources found', /AWS_PROFILE.*preflight -- --strict/],
     ['Error: Backend configuration changed', /migrate deliberately/],
+    [
+      'could not connect to registry.terraform.io: failed to request discovery document',
+      /registry is not reachable from here: set TF_PROVIDER_MIRROR to a filesystem mirror that holds hashicorp\/aws 5\.100\.0/,
+    ],
   ])('adds what to do to an init failure: %s', async (stderr, hint) => {
     expect(initHint(stderr)).toMatch(hint);
     const { runner } = fakeRunner({ fail: () => commandError(stderr) });
@@ -709,7 +718,7 @@ describe('startTargetPhase', () => {
     });
     expect(target.kind).toBe('aws');
     expect(timer.results.map((r) => [r.name, r.status, r.note])).toEqual([
-      ['prepare terraform', 'ok', 'providers from /mirror'],
+      ['prepare terraform', 'ok', 'providers from the filesystem mirror /mirror'],
     ]);
     await target.stop();
   });
