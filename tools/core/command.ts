@@ -1,13 +1,14 @@
 /**
  * The entry of a command (`*.command.ts`): runs its main, exits with the code it returns,
- * prints `<name>: <message>` and exits 1 when it throws, and on Ctrl-C stops the children
- * it started (see process.ts) and exits 130.
+ * prints `<name>: <message>` and exits 1 when it throws. An interrupt (Ctrl-C, SIGTERM) is
+ * forwarded once to the children it started (core/interrupts.ts) and the command exits 130
+ * (143) when they are gone.
  */
-import { killActiveChildren } from './process';
+import { installInterrupts, InterruptChildren, SignalSource } from './interrupts';
+import { runningChildren } from './process';
 
 /** What runCommand needs of `process` (a test passes its own). */
-export interface CommandProcess {
-  on(event: 'SIGINT', listener: () => void): unknown;
+export interface CommandProcess extends SignalSource {
   exit(code: number): void;
   readonly stderr: { write(text: string): unknown };
 }
@@ -16,17 +17,17 @@ export function runCommand(
   name: string,
   main: () => Promise<number>,
   proc: CommandProcess = process,
-  stopChildren: (signal: NodeJS.Signals) => void = killActiveChildren,
+  children: InterruptChildren = runningChildren,
 ): Promise<void> {
-  proc.on('SIGINT', () => {
-    stopChildren('SIGINT');
-    proc.exit(130);
-  });
+  const { interrupts } = installInterrupts(
+    { children, write: (text) => proc.stderr.write(text), exit: (code) => proc.exit(code) },
+    proc,
+  );
   return main().then(
-    (code) => proc.exit(code),
+    (code) => proc.exit(interrupts.exitCode(code)),
     (error: unknown) => {
       proc.stderr.write(`${name}: ${error instanceof Error ? error.message : String(error)}\n`);
-      proc.exit(1);
+      proc.exit(interrupts.exitCode(1));
     },
   );
 }

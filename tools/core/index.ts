@@ -9,3 +9,4 @@ export * from './process';
 export * from './terraform';
 export * from './terraform-commands';
 export * from './text-table';
+export * from './interrupts';

@@ -1,10 +1,13 @@
 /**
  * Runs child processes for the tools (validate, e2e, deploy): output is captured (for parsing
- * and for the error message), appended to a log file, and optionally echoed. Every
- * running child is tracked so a signal handler can stop them all.
+ * and for the error message), appended to a log file, and optionally echoed. Each child runs
+ * in a process group of its own, so a Ctrl-C in the terminal reaches only the tool, which
+ * forwards it once (core/interrupts.ts): terraform must see one SIGINT, never two. Every
+ * running child is tracked for that.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { constants as osConstants } from 'node:os';
 
 export interface RunOptions {
   readonly cwd?: string;
@@ -19,10 +22,17 @@ export interface RunOptions {
   readonly okCodes?: readonly number[];
   /** Kill the child after this long. @default none */
   readonly timeoutMs?: number;
+  /**
+   * The signal an interrupt forwards to this child. Terraform stops safely on SIGINT
+   * (state written, lock released). @default SIGINT for `terraform`, else SIGTERM
+   */
+  readonly stopSignal?: NodeJS.Signals;
 }
 
 export interface RunResult {
   readonly code: number;
+  /** The signal that ended the child, when one did (code is then 128 + its number). */
+  readonly signal?: NodeJS.Signals;
   readonly stdout: string;
   readonly stderr: string;
   readonly durationMs: number;
@@ -35,7 +45,7 @@ export class CommandError extends Error {
     readonly logFile?: string,
   ) {
     super(
-      `${command} exited with ${result.code}` +
+      `${command} ${describeExit(result)}` +
         (logFile ? ` (full log: ${logFile})` : '') +
         `\n${tail(stripAnsi(result.stderr || result.stdout), 40)}`,
     );
@@ -43,18 +53,51 @@ export class CommandError extends Error {
   }
 }
 
-const active = new Set<ChildProcess>();
+/** `exited with 1`, or `was stopped by SIGINT (interrupted)` when a signal ended it. */
+export function describeExit(result: Pick<RunResult, 'code' | 'signal'>): string {
+  if (!result.signal) return `exited with ${result.code}`;
+  const why: Partial<Record<NodeJS.Signals, string>> = {
+    SIGINT: 'interrupted',
+    SIGTERM: 'asked to stop',
+    SIGKILL: 'killed',
+  };
+  return `was stopped by ${result.signal}${why[result.signal] ? ` (${why[result.signal]})` : ''}`;
+}
 
-/** Stops every child still running (signal handlers and final cleanup call this). */
-export function killActiveChildren(signal: NodeJS.Signals = 'SIGTERM'): void {
-  for (const child of active) {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
+interface Running {
+  readonly stopSignal: NodeJS.Signals;
+  forwarded: boolean;
+}
+
+const active = new Map<ChildProcess, Running>();
+
+function sendSignal(child: ChildProcess, sig: NodeJS.Signals): void {
+  try {
+    child.kill(sig);
+  } catch {
+    // already gone
   }
 }
+
+/** Stops every child still running (final cleanup calls this). */
+export function killActiveChildren(sig: NodeJS.Signals = 'SIGTERM'): void {
+  for (const child of active.keys()) sendSignal(child, sig);
+}
+
+/** The running children, as an interrupt reaches them (core/interrupts.ts). */
+export const runningChildren = {
+  /** Each child gets its stop signal once; returns how many are running. */
+  forward(): number {
+    for (const [child, state] of active) {
+      if (state.forwarded) continue;
+      state.forwarded = true;
+      sendSignal(child, state.stopSignal);
+    }
+    return active.size;
+  },
+  running: (): number => active.size,
+  kill: (): void => killActiveChildren('SIGKILL'),
+};
 
 export function stripAnsi(text: string): string {
   // eslint-disable-next-line no-control-regex
@@ -85,8 +128,13 @@ export function run(
       cwd: options.cwd,
       env: options.env ?? (process.env as Record<string, string>),
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A process group of its own: the terminal's Ctrl-C reaches the tool, which forwards it.
+      detached: true,
     });
-    active.add(child);
+    active.set(child, {
+      stopSignal: options.stopSignal ?? (cmd === 'terraform' ? 'SIGINT' : 'SIGTERM'),
+      forwarded: false,
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let pending = '';
@@ -131,7 +179,8 @@ export function run(
         fs.closeSync(log);
       }
       const result: RunResult = {
-        code: code ?? 128,
+        code: code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0),
+        ...(signal ? { signal } : {}),
         stdout: Buffer.concat(out).toString(),
         stderr: Buffer.concat(err).toString(),
         durationMs: Date.now() - started,

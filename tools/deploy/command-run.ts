@@ -4,8 +4,7 @@
  * (also on failure or Ctrl-C) with the phase summary printed at the end.
  */
 import type { PlatformConfig } from '../../config/config';
-import { killActiveChildren, PhaseTimer } from '../core';
-import { onInterrupt } from '../emulator';
+import { installInterrupts, killActiveChildren, PhaseTimer, runningChildren } from '../core';
 import { OpsArgs, OpsCommand, parseOpsArgs, USAGE } from './args';
 import { describeFailure, runSummary } from './flow';
 import { describeStartError, readProject, Selection, selectEnvironment } from './project';
@@ -61,22 +60,26 @@ export async function runOnTarget(
   stoppedNote = ' (emulator stopped)',
 ): Promise<number> {
   let target: Target | undefined;
-  onInterrupt(async () => {
-    killActiveChildren();
-    await target?.stop();
+  const { interrupts, uninstall } = installInterrupts({
+    children: runningChildren,
+    write: (text) => process.stderr.write(text),
+    exit: (code) => process.exit(code),
+    cleanup: () => target?.stop(),
   });
   let code = 1;
   try {
     target = await startTargetPhase(timer, command, options);
     code = await body(target);
   } catch (error) {
-    console.error(`\n${describeFailure(command, error)}`);
+    const died = target?.died();
+    console.error(`\n${describeFailure(command, error)}${died ? `\nCause: ${died}.` : ''}`);
     code = 1;
   } finally {
     killActiveChildren();
     await target?.stop();
+    uninstall();
     const note = target?.kind === 'emulator' ? stoppedNote : '';
     console.log(`\n${runSummary(timer, code === 0, note)}`);
   }
-  return code;
+  return interrupts.exitCode(code);
 }

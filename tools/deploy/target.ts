@@ -72,6 +72,8 @@ export interface Target {
   preflightClients(region: string): PreflightClients;
   /** Stops the emulator and removes its state; `removeWorkDir` also removes logs. */
   stop(options?: { removeWorkDir?: boolean }): Promise<void>;
+  /** Why the emulator is gone, when it died on its own (AWS: never). */
+  died(): string | undefined;
 }
 
 export const EMULATOR_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -97,6 +99,7 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
       prepare: async () => 'AWS: the state bucket comes from the one-time bootstrap',
       preflightClients: (region) => createPreflightClients(region),
       stop: async () => undefined,
+      died: () => undefined,
     };
   }
   const emulator: Emulator = await (deps.startEmulator ?? startEmulator)({
@@ -202,6 +205,7 @@ function emulatorTarget(
       return `${BOOTSTRAP_STACK} applied; its local state: ${relative(PROJECT_ROOT, bootstrapStatePath)}; API Gateway logs through ${role} (stands in for ${ACCOUNT_BASELINE_STACK})`;
     },
     preflightClients: (region) => emulatorPreflightClients(region, emulator.endpoint),
+    died: () => emulator.died(),
     async stop(stopOptions = {}) {
       await emulator.stop();
       // The emulator is gone: its state files and synthesized overrides describe nothing.

@@ -14,8 +14,14 @@
  *   E2E_SKIP_PLATFORM=1  bootstrap stack only (exercises the machinery alone)
  *   TF_PROVIDER_MIRROR, MOTO_PYTHON: see tools/core/terraform.ts, tools/emulator/emulator.ts
  */
-import { CommandError, killActiveChildren, PhaseError, PhaseTimer } from '../core';
-import { onInterrupt } from '../emulator';
+import {
+  CommandError,
+  installInterrupts,
+  killActiveChildren,
+  PhaseError,
+  PhaseTimer,
+  runningChildren,
+} from '../core';
 import { E2eRun, readSettings } from './e2e-run';
 import { E2E_PHASES } from './phases';
 import { formatE2eReport, ProvenClaim, runPhases } from './procedure';
@@ -26,13 +32,15 @@ async function main(): Promise<number> {
   const e2e = new E2eRun(readSettings());
   const timer = new PhaseTimer();
   const proven: ProvenClaim[] = [];
-  onInterrupt(async () => {
-    killActiveChildren();
-    await e2e.emulator?.stop();
+  const { interrupts } = installInterrupts({
+    children: runningChildren,
+    write: (text) => process.stderr.write(text),
+    exit: (code) => process.exit(code),
+    cleanup: () => e2e.emulator?.stop(),
   });
   try {
     await runPhases(E2E_PHASES, e2e, timer, proven);
-    return 0;
+    return interrupts.exitCode(0);
   } catch (error) {
     const phase = error instanceof PhaseError ? error.phase : 'setup';
     const cause = error instanceof PhaseError ? error.cause : error;
@@ -41,8 +49,10 @@ async function main(): Promise<number> {
     );
     if (cause instanceof CommandError && cause.logFile)
       process.stderr.write(`(log: ${cause.logFile})\n`);
+    const died = e2e.emulator?.died();
+    if (died) process.stderr.write(`Cause: ${died}.\n`);
     writeEmulatorErrors(e2e.emulator?.errors() ?? []);
-    return 1;
+    return interrupts.exitCode(1);
   } finally {
     killActiveChildren();
     if (e2e.emulator) await e2e.emulator.stop();

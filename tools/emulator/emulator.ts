@@ -31,6 +31,11 @@ export interface Emulator {
   reset(): Promise<void>;
   /** The 5xx answers the emulator has given so far (see emulatorErrors). */
   errors(): string[];
+  /**
+   * Why the emulator is gone when it ended without stop() (`exited with 1`, `killed by
+   * SIGKILL`): a failure then names the cause instead of a wall of "connection refused".
+   */
+  died(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -164,15 +169,19 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     {
       stdio: ['ignore', log, log],
       env: { ...process.env, PYTHONUNBUFFERED: '1' },
+      // Its own process group: a Ctrl-C in the terminal must not kill it while terraform,
+      // interrupted, still writes the state into it. stop() (or the watchdog) ends it.
+      detached: true,
     },
   );
   fs.closeSync(log);
   installHooks();
   running.add(child);
   let exited: string | undefined;
+  let stopping = false;
   const exitPromise = new Promise<void>((resolve) => {
     child.on('exit', (code, signal) => {
-      exited = `exited with ${code ?? signal}`;
+      exited = signal ? `was killed by ${signal}` : `exited with ${code}`;
       running.delete(child);
       resolve();
     });
@@ -196,6 +205,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   }
 
   const stop = async () => {
+    stopping = true;
     if (!running.has(child)) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -216,28 +226,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       fs.existsSync(options.logFile)
         ? emulatorErrors(fs.readFileSync(options.logFile, 'utf8'))
         : [],
+    died: () =>
+      stopping || exited === undefined
+        ? undefined
+        : `the emulator (${endpoint}) ${exited}; its log: ${options.logFile}`,
     stop,
   };
-}
-
-/**
- * Installs SIGINT/SIGTERM handlers that run `cleanup` once and exit 130/143. The
- * emulator itself is also stopped by the 'exit' hook and the Python-side watchdog.
- */
-export function onInterrupt(cleanup: () => Promise<void> | void): void {
-  let interrupted = false;
-  const handler = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = true;
-    process.stderr.write(`\n${signal} received: stopping the emulator and child processes...\n`);
-    Promise.resolve()
-      .then(cleanup)
-      .catch(() => undefined)
-      .finally(() => {
-        killAll();
-        process.exit(signal === 'SIGINT' ? 130 : 143);
-      });
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
 }

@@ -12,8 +12,13 @@
  * SANDBOX_EXIT_AFTER_DEPLOY=1 stops it right after printing (tests, CI).
  */
 import { connect } from 'node:net';
-import { formatOutputs, killActiveChildren, PhaseTimer } from '../core';
-import { onInterrupt } from '../emulator';
+import {
+  formatOutputs,
+  installInterrupts,
+  killActiveChildren,
+  PhaseTimer,
+  runningChildren,
+} from '../core';
 import { formatVerdict } from '../review';
 import {
   applyPlanned,
@@ -74,11 +79,15 @@ async function main(argv: readonly string[]): Promise<number> {
   const exitAfterDeploy = process.env.SANDBOX_EXIT_AFTER_DEPLOY === '1';
   const timer = new PhaseTimer();
   let target: Target | undefined;
-  onInterrupt(async () => {
-    stopping = true;
-    killActiveChildren();
-    await target?.stop({ removeWorkDir: true });
-    process.stdout.write('Sandbox stopped: emulator killed, .sandbox/sandbox/ removed.\n');
+  installInterrupts({
+    children: runningChildren,
+    write: (text) => process.stderr.write(text),
+    exit: (code) => process.exit(code),
+    cleanup: async () => {
+      stopping = true;
+      await target?.stop({ removeWorkDir: true });
+      process.stdout.write('Sandbox stopped: emulator killed, .sandbox/sandbox/ removed.\n');
+    },
   });
   console.log(`Sandbox: ${describeSelection(config)} on a local AWS emulator`);
 

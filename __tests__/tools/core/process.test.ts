@@ -1,4 +1,13 @@
-import { mapLimit, quote, stripAnsi, tail } from '../../../tools/core/process';
+import {
+  CommandError,
+  describeExit,
+  mapLimit,
+  quote,
+  run,
+  runningChildren,
+  stripAnsi,
+  tail,
+} from '../../../tools/core/process';
 
 describe('process helpers', () => {
   it('quotes command lines, strips colours and keeps the tail', () => {
@@ -19,5 +28,40 @@ describe('process helpers', () => {
     });
     expect(result).toEqual([30, 10, 20]);
     expect(peak).toBe(2);
+  });
+});
+
+describe('an interrupt reaches a running child once, and the run waits for it', () => {
+  it('delivers one SIGINT to a terraform-like child, which finishes its work and exits', async () => {
+    // Counts the SIGINTs it gets; on the first it "saves state" for 200 ms, then exits 1.
+    const script = [
+      'n=0; trap \'n=$((n+1)); echo "sigint $n"; if [ $n -eq 1 ]; then sleep 0.2; echo saved; exit 1; fi\' INT',
+      'echo started',
+      'while :; do sleep 0.05; done',
+    ].join('\n');
+    const running = run('sh', ['-c', script], { stopSignal: 'SIGINT' });
+    // Wait until it runs, then interrupt twice as a terminal and a CI runner might.
+    while (runningChildren.running() === 0) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(runningChildren.forward()).toBe(1);
+    expect(runningChildren.forward()).toBe(1); // already forwarded: nothing sent again
+    const error = await running.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommandError);
+    const result = (error as CommandError).result;
+    expect(result.stdout).toBe('started\nsigint 1\nsaved\n');
+    expect(result.code).toBe(1);
+    expect(runningChildren.running()).toBe(0);
+  });
+
+  it('names the signal that ended a child instead of a bare exit code', async () => {
+    const error = await run('sh', ['-c', 'kill -KILL $$']).catch((e: Error) => e);
+    expect(String(error)).toMatch(
+      /^CommandError: sh -c "kill -KILL \$\$" was stopped by SIGKILL \(killed\)/,
+    );
+    expect(describeExit({ code: 1 })).toBe('exited with 1');
+    expect(describeExit({ code: 130, signal: 'SIGINT' })).toBe(
+      'was stopped by SIGINT (interrupted)',
+    );
+    expect(describeExit({ code: 129, signal: 'SIGHUP' })).toBe('was stopped by SIGHUP');
   });
 });

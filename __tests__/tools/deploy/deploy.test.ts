@@ -126,6 +126,7 @@ function fakeEmulator(): Emulator & { stopped: number } {
     }),
     reset: async () => undefined,
     errors: () => [],
+    died: () => undefined,
     stop: async () => {
       emulator.stopped += 1;
     },
@@ -482,6 +483,7 @@ describe('planSelected and applyPlanned', () => {
       },
       preflightClients: () => clients(async () => identity),
       stop: async () => undefined,
+      died: () => undefined,
     };
     return t;
   }
