@@ -106,6 +106,16 @@ export async function terraformPlan(
     env,
     { echoFilter: PLAN_PROGRESS, ...options },
   );
+  return terraformShow(stackDir, env, planFile, { runner: options.runner });
+}
+
+/** `terraform show -json` of a saved plan, written to `<planFile>.json`; returns that path. */
+export async function terraformShow(
+  stackDir: string,
+  env: Env,
+  planFile: string,
+  options: Pick<StepOptions, 'runner'> = {},
+): Promise<string> {
   // The plan JSON can be megabytes: not copied into the log.
   const show = await exec(['show', '-json', '-no-color', planFile], stackDir, env, {
     runner: options.runner,

@@ -1,46 +1,80 @@
-/** The arguments of plan, deploy and sandbox, confirmation, and the plan guard's role. */
-import type { PlatformConfig } from '../../config/config';
+/** The arguments of plan, deploy, sandbox, drift and recover, confirmation, and the plan guard's role. */
 import type { PlanGuardVerdict } from '../review';
 import { UsageError } from './project';
 
-export type OpsCommand = 'plan' | 'deploy' | 'sandbox';
+export type OpsCommand = 'plan' | 'deploy' | 'sandbox' | 'drift' | 'recover';
 
 export interface OpsArgs {
   readonly emulator: boolean;
   readonly yes: boolean;
   readonly strict: boolean;
   readonly allow: readonly string[];
+  /** The stack to work on: TapStack<env>, TapAccountBaseline or TapStateBackend. */
+  readonly stack?: string;
+  /** plan: also write the review here. */
   readonly out?: string;
+  /** plan: keep the saved plan, its JSON, review and manifest in this folder. */
+  readonly save?: string;
+  /** deploy: apply the saved plan in this folder (made by `plan --save`). */
+  readonly plan?: string;
+  /** recover: release a lock whose holder is gone. */
+  readonly releaseLock: boolean;
+  /** recover: adopt the stack's resources that exist outside the state (import, reviewed). */
+  readonly adopt: boolean;
   readonly help: boolean;
 }
 
-const OPTIONS: Record<OpsCommand, readonly string[]> = {
-  plan: ['--emulator', '--strict', '--allow', '--out'],
-  deploy: ['--emulator', '--strict', '--allow', '--yes'],
+type Option =
+  | '--emulator'
+  | '--strict'
+  | '--allow'
+  | '--out'
+  | '--yes'
+  | '--stack'
+  | '--save'
+  | '--plan'
+  | '--release-lock'
+  | '--adopt';
+
+const WITH_VALUE: readonly Option[] = ['--allow', '--out', '--stack', '--save', '--plan'];
+
+const OPTIONS: Record<OpsCommand, readonly Option[]> = {
+  plan: ['--emulator', '--strict', '--allow', '--out', '--stack', '--save'],
+  deploy: ['--emulator', '--strict', '--allow', '--yes', '--stack', '--plan'],
   sandbox: ['--strict'],
+  drift: ['--stack', '--out'],
+  recover: ['--stack', '--release-lock', '--adopt', '--yes'],
 };
+
+const STACK_LINE =
+  '  --stack     TapStack<env>, TapAccountBaseline or TapStateBackend (default: TapStack<ENVIRONMENT_SUFFIX>)';
 
 export const USAGE: Record<OpsCommand, string> = {
   plan: [
-    'usage: npm run plan [-- [--emulator] [--out <review.md>] [--strict] [--allow <address>]...]',
-    '  Synth, preflight, terraform plan and a plan review of the selected environment',
-    '  (ENVIRONMENT_SUFFIX, exactly one; default prod). Exit 1 if preflight fails or the',
-    '  plan guard blocks the plan.',
+    'usage: npm run plan [-- [--stack <id>] [--save <dir>] [--out <review.md>] [--emulator] [--strict] [--allow <address>]...]',
+    '  Synth, preflight, terraform plan, the plan review (with the plan file sha256) and the plan',
+    '  guard, in a working folder of its own. Exit 1 if preflight fails or the guard blocks the plan.',
+    STACK_LINE,
+    '  --save      keep the saved plan, its JSON, the review and a manifest in <dir>, for',
+    '              `npm run deploy -- --plan <dir>` (e.g. from a later CI job or another checkout)',
+    '  --out       also write the review here',
     '  --emulator  plan against a local AWS emulator (started, state bootstrapped, stopped)',
-    '  --out       where to write the review (default cdktf.out/plan-review-<stack>.md)',
     '  --strict    a preflight check the target cannot answer fails the run',
     '  --allow     accept deleting/replacing this exact stateful address (repeatable)',
   ].join('\n'),
   deploy: [
-    'usage: npm run deploy [-- [--emulator] [--yes] [--strict] [--allow <address>]...]',
-    '  Synth, preflight, plan, review, plan guard, then apply that same saved plan to the',
-    '  selected environment (ENVIRONMENT_SUFFIX, exactly one; default prod).',
-    '  --emulator  deploy to a local AWS emulator (started, state bootstrapped, stopped)',
+    'usage: npm run deploy [-- [--stack <id>] [--plan <dir>] [--yes] [--emulator] [--strict] [--allow <address>]...]',
+    '  Synth, preflight, plan, review, plan guard, then apply exactly that saved plan (checked by',
+    '  its sha256 just before the apply). With --plan, applies the plan saved by',
+    '  `npm run plan -- --save <dir>` instead, refusing one made for another stack, account,',
+    '  commit or configuration, one older than PLAN_MAX_AGE_HOURS (default 72) or whose state moved.',
+    STACK_LINE,
+    '  --plan      apply this saved plan folder',
     '  --yes       apply without asking (required when stdin is not a terminal)',
+    '  --emulator  deploy to a local AWS emulator (started, state bootstrapped, stopped)',
     '  --strict    a preflight check the target cannot answer fails the run',
-    '  --allow     accept deleting/replacing this exact stateful address (repeatable;',
-    '              the production profile refuses a blocked plan without it)',
-    '  The state bootstrap (TapStateBackend) is a one-time command: see docs/state-backend.md.',
+    '  --allow     accept deleting/replacing this exact stateful address (repeatable; required',
+    '              for a blocked plan in the production profile and for TapStateBackend)',
   ].join('\n'),
   sandbox: [
     'usage: npm run sandbox [-- --strict]',
@@ -49,24 +83,35 @@ export const USAGE: Record<OpsCommand, string> = {
     '  prints the outputs and how to point the AWS CLI/SDK at it.',
     '  SANDBOX_EXIT_AFTER_DEPLOY=1 stops it right after printing (CI).',
   ].join('\n'),
+  drift: [
+    'usage: npm run drift [-- [--stack <id>] [--out <report.md>]]',
+    '  Compares the deployed resources with the state (terraform plan -refresh-only) and reports',
+    '  every resource changed outside Terraform. Exit 0 clean, 2 drift found, 1 error.',
+    STACK_LINE,
+    '  --out       also write the Markdown report here',
+  ].join('\n'),
+  recover: [
+    'usage: npm run recover [-- [--stack <id>] [--release-lock] [--adopt] [--yes]]',
+    '  After a crash or a killed apply: shows who holds the state lock (operation, who, since',
+    "  when) and whether that run is still alive, and which of the stack's resources exist in",
+    '  the account but not in the state. Changes nothing without a flag.',
+    STACK_LINE,
+    '  --release-lock  release the lock when its holder is gone (a run on this machine that no',
+    '                  longer runs); a holder elsewhere is never released',
+    '  --adopt         import those resources into the state (import blocks, planned, reviewed)',
+    '  --yes           apply the adoption without asking',
+  ].join('\n'),
 };
 
 /** Parses the arguments of one command; throws UsageError (with the usage) when wrong. */
 export function parseOpsArgs(command: OpsCommand, argv: readonly string[]): OpsArgs {
   const allowed = OPTIONS[command];
   const allow: string[] = [];
-  let emulator = false;
-  let yes = false;
-  let strict = false;
+  const values: Partial<Record<Option, string>> = {};
+  const flags = new Set<Option>();
   let help = false;
-  let out: string | undefined;
   const fail = (message: string): never => {
     throw new UsageError(`${command}: ${message}\n${USAGE[command]}`);
-  };
-  const value = (name: string, i: number): string => {
-    const v = argv[i];
-    if (v === undefined || v.startsWith('--')) fail(`${name} needs a value`);
-    return v;
   };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
@@ -75,23 +120,42 @@ export function parseOpsArgs(command: OpsCommand, argv: readonly string[]): OpsA
       continue;
     }
     const eq = raw.indexOf('=');
-    const name = raw === '-y' ? '--yes' : raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
+    const name = (
+      raw === '-y' ? '--yes' : raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw
+    ) as Option;
     if (!allowed.includes(name)) {
       fail(raw.startsWith('-') ? `unknown option ${raw}` : `unexpected argument ${raw}`);
     }
     const inline = name !== raw && raw !== '-y' ? raw.slice(eq + 1) : undefined;
-    if (name === '--allow' || name === '--out') {
-      const v = inline ?? value(name, ++i);
+    if (WITH_VALUE.includes(name)) {
+      const next = argv[i + 1];
+      const v = inline ?? (next === undefined || next.startsWith('--') ? '' : argv[++i]);
       if (!v) fail(`${name} needs a value`);
       if (name === '--allow') allow.push(v);
-      else out = v;
+      else if (values[name] !== undefined) fail(`${name} is given twice`);
+      else values[name] = v;
     } else if (inline !== undefined) {
       fail(`${name} takes no value`);
-    } else if (name === '--emulator') emulator = true;
-    else if (name === '--yes') yes = true;
-    else strict = true;
+    } else {
+      flags.add(name);
+    }
   }
-  return { emulator, yes, strict, allow, out, help };
+  if (values['--plan'] !== undefined && allow.length > 0) {
+    fail('--allow cannot change a saved plan: give it to `npm run plan -- --save` instead');
+  }
+  return {
+    emulator: flags.has('--emulator'),
+    yes: flags.has('--yes'),
+    strict: flags.has('--strict'),
+    allow,
+    stack: values['--stack'],
+    out: values['--out'],
+    save: values['--save'],
+    plan: values['--plan'],
+    releaseLock: flags.has('--release-lock'),
+    adopt: flags.has('--adopt'),
+    help,
+  };
 }
 
 /** Whether an apply may go ahead: with --yes, after asking on a terminal, else refused. */
@@ -104,28 +168,39 @@ export const NO_TTY_MESSAGE =
   'deploy: stdin is not a terminal, so the plan cannot be confirmed interactively; rerun with --yes ' +
   '(npm run deploy -- --yes) once the plan review is approved.';
 
-/** The production profile requires the plan guard; other profiles print it as advice. */
-export function guardIsRequired(config: Pick<PlatformConfig, 'profile'>): boolean {
-  return config.profile === 'production';
+/** What decides whether the plan guard refuses or only advises. */
+export interface GuardRole {
+  readonly stackId: string;
+  /** The stack's profile; the bootstrap has none. */
+  readonly profile?: 'production' | 'standard';
+}
+
+/**
+ * The guard is required in the production profile (platform and baseline) and always for
+ * the state bootstrap, whose bucket holds every environment's state; elsewhere it advises.
+ */
+export function guardIsRequired(role: GuardRole): boolean {
+  return role.profile === undefined || role.profile === 'production';
 }
 
 /** Whether deploy may apply the plan, and the heading printed above the verdict. */
 export function deployGuardDecision(
   verdict: Pick<PlanGuardVerdict, 'blocked'>,
-  config: Pick<PlatformConfig, 'profile'>,
+  role: GuardRole,
 ): { proceed: boolean; heading: string } {
-  if (guardIsRequired(config)) {
+  const why = role.profile === undefined ? `for ${role.stackId}` : `in the ${role.profile} profile`;
+  if (guardIsRequired(role)) {
     return {
       proceed: !verdict.blocked,
       heading: verdict.blocked
-        ? 'Plan guard (required in the production profile): BLOCKED, nothing was applied.'
-        : 'Plan guard (required in the production profile): OK.',
+        ? `Plan guard (required ${why}): BLOCKED, nothing was applied.`
+        : `Plan guard (required ${why}): OK.`,
     };
   }
   return {
     proceed: true,
     heading: verdict.blocked
-      ? `Plan guard (advice in the ${config.profile} profile; it would block this plan in production):`
-      : `Plan guard (advice in the ${config.profile} profile):`,
+      ? `Plan guard (advice ${why}; it would block this plan in production):`
+      : `Plan guard (advice ${why}):`,
   };
 }

@@ -1,23 +1,28 @@
 /**
- * What the plan, deploy and sandbox commands share around their work: reading the
- * arguments and the one environment, and running on a target that is always stopped
- * (also on failure or Ctrl-C) with the phase summary printed at the end.
+ * What the plan, deploy, drift and recover commands share around their work: reading the
+ * arguments and the one stack, and running on a target that is always stopped (also on
+ * failure or an interrupt) with the phase summary printed at the end.
  */
-import type { PlatformConfig } from '../../config/config';
-import { installInterrupts, killActiveChildren, PhaseTimer, runningChildren } from '../core';
+import {
+  installInterrupts,
+  Interrupts,
+  killActiveChildren,
+  PhaseTimer,
+  runningChildren,
+} from '../core';
 import { OpsArgs, OpsCommand, parseOpsArgs, USAGE } from './args';
 import { describeFailure, runSummary } from './flow';
-import { describeStartError, readProject, Selection, selectEnvironment } from './project';
+import { describeStartError, readProject, selectStack, StackSelection } from './project';
 import { startTargetPhase, Target, TargetOptions } from './target';
 
 export interface StartedCommand {
   readonly args: OpsArgs;
-  readonly selection: Selection;
+  readonly selection: StackSelection;
 }
 
 /**
- * Parses the command's arguments and selects its environment. Returns the exit code when
- * the command must stop here: 0 after printing --help, 2 after printing a bad argument or
+ * Parses the command's arguments and selects its stack. Returns the exit code when the
+ * command must stop here: 0 after printing --help, 2 after printing a bad argument or
  * configuration.
  */
 export function startCommand(
@@ -34,7 +39,7 @@ export function startCommand(
     const context = readProject().context;
     return {
       args,
-      selection: selectEnvironment(command, process.env, context, defaultEnvironment),
+      selection: selectStack(command, process.env, context, args.stack, defaultEnvironment),
     };
   } catch (error) {
     console.error(describeStartError(error));
@@ -42,21 +47,18 @@ export function startCommand(
   }
 }
 
-/** `TapStackprod (environment prod, production profile, eu-west-1)`. */
-export function describeSelection(config: PlatformConfig): string {
-  return `${config.stackId} (environment ${config.environment}, ${config.profile} profile, ${config.region})`;
-}
-
 /**
- * Starts the target as a timed phase and runs `body` on it; then, whatever happened, stops
- * the target and prints the phase summary (`stoppedNote` is added for an emulator). A
- * failure is printed with its phase and gives exit code 1.
+ * Starts the target (the run's own folder, then the emulator or Terraform for AWS) as a
+ * timed phase and runs `body` on it; then, whatever happened, stops the target and prints
+ * the phase summary (`stoppedNote` is added for an emulator). A failure is printed with its
+ * phase and its cause (an emulator that died names itself) and gives exit code 1; an
+ * interrupt gives 130 (SIGINT) or 143 (SIGTERM) once the children have stopped safely.
  */
 export async function runOnTarget(
   command: OpsCommand,
   timer: PhaseTimer,
-  options: Omit<TargetOptions, 'workDir'>,
-  body: (target: Target) => Promise<number>,
+  options: Omit<TargetOptions, 'run'> & { readonly stack: string },
+  body: (target: Target, interrupts: Interrupts) => Promise<number>,
   stoppedNote = ' (emulator stopped)',
 ): Promise<number> {
   let target: Target | undefined;
@@ -69,17 +71,29 @@ export async function runOnTarget(
   let code = 1;
   try {
     target = await startTargetPhase(timer, command, options);
-    code = await body(target);
+    code = await body(target, interrupts);
   } catch (error) {
     const died = target?.died();
     console.error(`\n${describeFailure(command, error)}${died ? `\nCause: ${died}.` : ''}`);
+    if (interrupts.signal) console.error(interruptedNext(command, options.stack));
     code = 1;
   } finally {
     killActiveChildren();
     await target?.stop();
     uninstall();
     const note = target?.kind === 'emulator' ? stoppedNote : '';
-    console.log(`\n${runSummary(timer, code === 0, note)}`);
+    const where = target ? `\nRun folder: ${target.run.dir}` : '';
+    console.log(`\n${runSummary(timer, code === 0, note)}${where}`);
   }
   return interrupts.exitCode(code);
+}
+
+/** What to do after an interrupted run: see what the state holds now, then plan again. */
+export function interruptedNext(command: OpsCommand, stack: string): string {
+  return [
+    `${command} was interrupted and stopped safely: terraform finished what was in flight, saved the state and released the lock.`,
+    'What was applied before the stop is in the state; the rest of the plan was not applied.',
+    `Next: npm run recover -- --stack ${stack}   (shows the lock and anything left outside the state)`,
+    `then:  npm run plan -- --stack ${stack}      (what remains to do), and deploy again.`,
+  ].join('\n');
 }

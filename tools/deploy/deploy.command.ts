@@ -1,52 +1,50 @@
 /**
- * npm run deploy [-- [--emulator] [--yes] [--strict] [--allow <address>]...]
+ * npm run deploy [-- [--stack <id>] [--plan <dir>] [--yes] [--emulator] [--strict] [--allow <address>]...]
  *
- * Deploys the selected environment (ENVIRONMENT_SUFFIX, exactly one; default prod):
- * synth → preflight → init → plan → review (printed) → plan guard → apply of the SAME
- * saved plan → outputs. The guard is required in the production profile (a blocked plan
- * is refused unless every blocked address is named with --allow) and printed as advice
- * in the others. Applying asks for confirmation on a terminal unless --yes; without a
- * terminal --yes is required. The state bootstrap (TapStateBackend) is a separate,
- * one-time command (docs/state-backend.md); with --emulator this command starts a local
- * emulator, bootstraps state in it, deploys, and stops it at the end.
- * Exit 0 deployed; 1 a phase failed, the guard refused, or the operator declined; 2 bad
- * arguments or configuration.
+ * Deploys the selected stack (an environment's TapStack<env>, TapAccountBaseline or
+ * TapStateBackend): synth → preflight → init → plan → review (printed, naming the plan by
+ * its sha256) → plan guard → apply of exactly that saved plan → outputs, in a run folder of
+ * its own that no other command touches. With `--plan <dir>` it applies the plan saved by
+ * `npm run plan -- --save <dir>` instead, after checking it was made for this stack,
+ * account, region, commit and configuration and is recent (saved-plan.ts). The guard is
+ * required in the production profile and for the bootstrap (a blocked plan is refused
+ * unless every blocked address is named with --allow); elsewhere it advises. Applying asks
+ * for confirmation on a terminal unless --yes; without a terminal --yes is required.
+ * Exit 0 deployed; 1 a phase failed, the guard or a check refused, or the operator
+ * declined; 2 bad arguments or configuration; 130/143 interrupted (stopped safely).
  */
 import { createInterface } from 'node:readline/promises';
-import { formatOutputs, PhaseTimer } from '../core';
+import { formatOutputs, Interrupts, PhaseTimer } from '../core';
 import { formatVerdict } from '../review';
 import {
   applyPlanned,
+  applySavedPlan,
   confirmationMode,
   deployGuardDecision,
-  describeSelection,
+  describeStack,
   exitWith,
+  guardRoleOf,
   NO_TTY_MESSAGE,
-  planSelected,
-  PlannedStack,
+  planStack,
   runOnTarget,
+  shortHash,
   startCommand,
   Target,
 } from '.';
 
-async function confirm(question: string): Promise<boolean> {
+/** Asks on the terminal; false when declined or interrupted. */
+async function confirm(question: string, interrupts: Interrupts): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // Ctrl-C at the prompt answers "no" (readline would otherwise swallow it).
+  rl.on('SIGINT', () => rl.close());
   try {
-    return (await rl.question(question)).trim().toLowerCase() === 'yes';
+    const answer = await rl.question(question, { signal: interrupts.abortSignal });
+    return answer.trim().toLowerCase() === 'yes';
+  } catch {
+    return false;
   } finally {
     rl.close();
   }
-}
-
-/** Asks on the terminal before applying a plan with resource changes; false when declined. */
-async function confirmApply(planned: PlannedStack, where: string): Promise<boolean> {
-  const c = planned.review.counts;
-  // A plan without resource changes is still applied (it may update outputs); no question.
-  if (c.create + c.update + c.replace + c.delete === 0) return true;
-  return confirm(
-    `\nApply this plan (${c.create} create, ${c.update} update, ${c.replace} replace, ${c.delete} delete) ` +
-      `to ${planned.stack.name} on ${where}? Review: ${planned.reviewFile}\nType "yes" to apply: `,
-  );
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -59,15 +57,21 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(NO_TTY_MESSAGE);
     return 2;
   }
-  const { config } = selection;
   const timer = new PhaseTimer();
   const where = args.emulator ? 'a local AWS emulator' : 'AWS as configured';
-  console.log(`Deploy of ${describeSelection(config)} to ${where}`);
-  const options = { emulator: args.emulator, region: config.region, baseEnv: selection.env };
-  const body = async (target: Target): Promise<number> => {
-    const guard = { strict: args.strict, allow: args.allow };
-    const planned = await planSelected({ timer, target, config, ...guard });
-    const decision = deployGuardDecision(planned.verdict, config);
+  console.log(`Deploy of ${describeStack(selection)} to ${where}`);
+  const options = {
+    emulator: args.emulator,
+    region: selection.region,
+    baseEnv: selection.env,
+    stack: selection.stackId,
+  };
+  const role = guardRoleOf(selection);
+  const body = async (target: Target, interrupts: Interrupts): Promise<number> => {
+    const planned = args.plan
+      ? await applySavedPlan.prepare({ timer, target, selection, dir: args.plan })
+      : await planStack({ timer, target, selection, strict: args.strict, allow: args.allow });
+    const decision = deployGuardDecision(planned.verdict, role);
     console.log(`${decision.heading}\n${formatVerdict(planned.verdict)}`);
     if (!decision.proceed) {
       console.error(
@@ -75,9 +79,19 @@ async function main(argv: readonly string[]): Promise<number> {
       );
       return 1;
     }
-    if (mode === 'ask' && !(await confirmApply(planned, where))) {
-      console.error('deploy: not confirmed; nothing was applied.');
-      return 1;
+    const c = planned.review.counts;
+    const changes = c.create + c.update + c.replace + c.delete;
+    // A plan without resource changes is still applied (it may update outputs); no question.
+    if (mode === 'ask' && changes > 0) {
+      const yes = await confirm(
+        `\nApply plan ${shortHash(planned.planSha256)} (${c.create} create, ${c.update} update, ${c.replace} replace, ${c.delete} delete) ` +
+          `to ${planned.stack.name} on ${where}? Review: ${planned.reviewFile}\nType "yes" to apply: `,
+        interrupts,
+      );
+      if (!yes) {
+        console.error('deploy: not confirmed; nothing was applied.');
+        return 1;
+      }
     }
     const outputs = await applyPlanned(timer, target, planned);
     console.log(`\nOutputs of ${planned.stack.name}:\n${formatOutputs(outputs)}`);

@@ -1,58 +1,122 @@
-/** The shared flow: synth → prepare target → preflight → init → plan → review, then apply. */
-import { mkdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import type { PlatformConfig } from '../../config/config';
+/**
+ * The shared flow: synth → prepare target → preflight → init → plan → review, then apply
+ * exactly that plan. Every run works in its own folder (run-folder.ts); the review names the
+ * saved plan by its sha256, and the apply checks the file again just before it starts.
+ */
+import { writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import {
   CommandError,
+  formatDuration,
   PhaseError,
   PhaseTimer,
   readOutputs,
+  run,
   Runner,
   StackOutputs,
   StepOptions,
   terraformApply,
   terraformInit,
   terraformPlan,
-  formatDuration,
 } from '../core';
-import { preflight, PreflightClients } from '../preflight';
+import { checkIdentity, preflight, PreflightClients, PreflightOutcome } from '../preflight';
 import { guardPlanFile, PlanGuardVerdict, PlanReview, writeReview } from '../review';
-import { PROJECT_ROOT } from './project';
+import {
+  configHash,
+  PLAN_FILES,
+  PlanManifest,
+  savePlanArtifact,
+  sha256File,
+  shortHash,
+} from './plan-artifact';
+import { PROJECT_ROOT, StackSelection } from './project';
 import { stackOf, synth, SynthesizedStack } from './synth';
 import type { Target } from './target';
+
 export interface PlanFlowOptions {
   readonly timer: PhaseTimer;
   readonly target: Target;
-  readonly config: PlatformConfig;
+  readonly selection: StackSelection;
   readonly strict?: boolean;
   /** Guard overrides, shown in the review. */
   readonly allow?: readonly string[];
-  /** @default <project>/cdktf.out/plan-review-<stack>.md */
+  /** Also write the review here. */
   readonly reviewFile?: string;
+  /** Keep the plan, its JSON, the review and the manifest here (`plan --save`). */
+  readonly saveDir?: string;
   /** @default process.stdout */
   readonly write?: (text: string) => void;
   readonly runner?: Runner;
   /** @default the SDK clients of the target */
   readonly preflightClients?: (region: string) => PreflightClients;
+  /** The commit of the checkout (`git rev-parse HEAD`), for the manifest. @default read with git */
+  readonly commit?: () => Promise<{ commit?: string; dirty?: boolean }>;
+  /** @default new Date() */
+  readonly now?: () => Date;
 }
 
 export interface PlannedStack {
   readonly stack: SynthesizedStack;
   readonly planFile: string;
   readonly planJson: string;
+  /** sha256 of the saved plan file, as the review names it. */
+  readonly planSha256: string;
   readonly review: PlanReview;
+  /** The review in the run's folder. */
   readonly reviewFile: string;
+  readonly manifest: PlanManifest;
   /** The plan guard's verdict with the operator's overrides. */
   readonly verdict: PlanGuardVerdict;
 }
 
-export function defaultReviewFile(stackId: string): string {
-  return join(PROJECT_ROOT, 'cdktf.out', `plan-review-${stackId}.md`);
+/** The commit of a checkout and whether it has changes; none outside git. */
+export async function gitCommit(
+  runner: Runner | undefined,
+  cwd = PROJECT_ROOT,
+): Promise<{ commit?: string; dirty?: boolean }> {
+  const exec = runner ?? run;
+  try {
+    const head = await exec('git', ['rev-parse', 'HEAD'], { cwd });
+    const status = await exec('git', ['status', '--porcelain', '--untracked-files=no'], { cwd });
+    return { commit: head.stdout.trim(), dirty: status.stdout.trim().length > 0 };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Preflight of the selected stack: the platform's checks for an environment; for the
+ * baseline and the bootstrap, who the credentials are. Returns the account STS answered.
+ */
+export async function preflightStack(
+  selection: StackSelection,
+  clientsFor: (region: string) => PreflightClients,
+  strict: boolean,
+): Promise<{ outcome: PreflightOutcome; accountId?: string }> {
+  if (selection.kind === 'platform') {
+    const outcome = await preflight([selection.config], { strict, clientsFor });
+    return { outcome, accountId: outcome.reports[0]?.accountId };
+  }
+  const { result, accountId } = await checkIdentity(
+    { region: selection.region },
+    clientsFor(selection.region).sts,
+  );
+  const pass = result.status === 'pass';
+  const fail = result.status === 'fail';
+  const outcome: PreflightOutcome = {
+    reports: [
+      { environment: selection.stackId, region: selection.region, accountId, results: [result] },
+    ],
+    counts: { pass: pass ? 1 : 0, fail: fail ? 1 : 0, notVerified: pass || fail ? 0 : 1 },
+    passed: pass || (!fail && !strict),
+    text: `${selection.stackId} (${selection.region}): ${result.status.toUpperCase()} ${result.name}: ${result.detail}${result.fix ? `\n  fix: ${result.fix}` : ''}`,
+  };
+  return { outcome, accountId };
 }
 
 /** Runs the phases every plan and deploy share; throws (as PhaseError) on the first failure. */
-export async function planSelected(options: PlanFlowOptions): Promise<PlannedStack> {
-  const { timer, target, config } = options;
+export async function planStack(options: PlanFlowOptions): Promise<PlannedStack> {
+  const { timer, target, selection } = options;
   const write = options.write ?? ((text: string) => process.stdout.write(text));
   const log = (name: string): StepOptions => ({
     logFile: join(target.logDir, `${name}.log`),
@@ -60,24 +124,24 @@ export async function planSelected(options: PlanFlowOptions): Promise<PlannedSta
   });
 
   const synthesized = await timer.run('synth', async (note) => {
-    const result = await synth(target.outdir, target.env, log('synth'));
-    stackOf(result, config.stackId);
+    const result = await synth(target.outdir, selection.env, log('synth'));
+    stackOf(result, selection.stackId);
     note([...result.stacks.keys()].join(', '));
     return result;
   });
-  const stack = stackOf(synthesized, config.stackId);
+  const stack = stackOf(synthesized, selection.stackId);
 
-  if (target.kind === 'emulator') {
-    await timer.run('bootstrap state (emulator)', (note) => target.prepare(synthesized).then(note));
-  } else {
-    timer.skip('bootstrap state', 'AWS: a one-time command (docs/state-backend.md)');
-  }
+  await timer.run(
+    target.kind === 'emulator' ? 'bootstrap state (emulator)' : 'prepare stack',
+    (note) => target.prepare(synthesized, selection.stackId).then(note),
+  );
 
-  await timer.run('preflight', async (note) => {
-    const outcome = await preflight([config], {
-      strict: options.strict ?? false,
-      clientsFor: options.preflightClients ?? ((region) => target.preflightClients(region)),
-    });
+  const accountId = await timer.run('preflight', async (note) => {
+    const { outcome, accountId } = await preflightStack(
+      selection,
+      options.preflightClients ?? ((region) => target.preflightClients(region)),
+      options.strict ?? false,
+    );
     write(`${outcome.text}\n`);
     const c = outcome.counts;
     note(`${c.pass} passed, ${c.fail} failed, ${c.notVerified} not verified`);
@@ -88,13 +152,14 @@ export async function planSelected(options: PlanFlowOptions): Promise<PlannedSta
           : `preflight --strict: ${c.notVerified} check(s) could not be verified on this target`,
       );
     }
+    return accountId;
   });
 
   await timer.run(`init ${stack.name}`, () =>
     terraformInit(stack.dir, target.env, log(`init-${stack.name}`)),
   );
 
-  const planFile = join(stack.dir, 'tfplan');
+  const planFile = join(target.run.planDir, PLAN_FILES.plan);
   const planJson = await timer.run(`plan ${stack.name}`, async (note) => {
     const json = await terraformPlan(stack.dir, target.env, planFile, {
       ...log(`plan-${stack.name}`),
@@ -104,41 +169,95 @@ export async function planSelected(options: PlanFlowOptions): Promise<PlannedSta
     return json;
   });
 
-  const reviewFile = options.reviewFile ?? defaultReviewFile(stack.name);
+  const planSha256 = sha256File(planFile);
+  const reviewFile = join(target.run.planDir, PLAN_FILES.review);
+  const allow = options.allow ?? [];
   const review = await timer.run('plan review', (note) => {
-    mkdirSync(dirname(reviewFile), { recursive: true });
     const r = writeReview(planJson, reviewFile, {
       stack: stack.name,
-      guardAllow: options.allow ?? [],
+      stackDir: stack.dir,
+      guardAllow: allow,
+      planSha256,
     });
+    if (options.reviewFile) writeFileSync(options.reviewFile, r.markdown);
     const c = r.counts;
     note(
-      `${c.create} create, ${c.update} update, ${c.replace} replace, ${c.delete} delete → ${relative(process.cwd(), reviewFile)}`,
+      `${c.create} create, ${c.update} update, ${c.replace} replace, ${c.delete} delete; plan ${shortHash(planSha256)} → ${relative(process.cwd(), reviewFile)}`,
     );
     return r;
   });
   write(`\n${review.markdown}\n`);
 
-  const verdict = guardPlanFile(planJson, { allow: options.allow ?? [] });
-  return { stack, planFile, planJson, review, reviewFile, verdict };
+  const manifest = await recordPlan(
+    options,
+    stack,
+    { planFile, planJson, reviewFile },
+    {
+      accountId,
+      planSha256,
+    },
+  );
+  const verdict = guardPlanFile(planJson, { allow });
+  return { stack, planFile, planJson, planSha256, review, reviewFile, manifest, verdict };
 }
 
-/** Applies the saved plan and reads the outputs, as two phases. */
+/** Writes the plan's manifest into the run folder, and the whole saved plan to `--save`. */
+async function recordPlan(
+  options: PlanFlowOptions,
+  stack: SynthesizedStack,
+  files: { readonly planFile: string; readonly planJson: string; readonly reviewFile: string },
+  known: { readonly accountId?: string; readonly planSha256: string },
+): Promise<PlanManifest> {
+  const { selection, target } = options;
+  const { commit, dirty } = await (options.commit ?? (() => gitCommit(options.runner)))();
+  const manifest: PlanManifest = {
+    version: 1,
+    stack: stack.name,
+    kind: selection.kind,
+    ...(selection.kind === 'platform' ? { environment: selection.config.environment } : {}),
+    ...(known.accountId ? { accountId: known.accountId } : {}),
+    region: selection.region,
+    ...(commit ? { commit, dirty } : {}),
+    planSha256: known.planSha256,
+    configSha256: configHash(stack.dir),
+    createdAt: (options.now?.() ?? new Date()).toISOString(),
+    guardAllow: options.allow ?? [],
+  };
+  writeFileSync(
+    join(target.run.planDir, PLAN_FILES.manifest),
+    `${JSON.stringify(manifest, null, 2)}\n`,
+  );
+  if (options.saveDir) savePlanArtifact(options.saveDir, files, manifest);
+  return manifest;
+}
+
+/**
+ * Applies the saved plan and reads the outputs, as two phases. The plan file is hashed again
+ * first: what is applied is byte for byte what the review described.
+ */
 export async function applyPlanned(
   timer: PhaseTimer,
   target: Target,
-  planned: PlannedStack,
+  planned: Pick<PlannedStack, 'stack' | 'planFile' | 'planSha256' | 'review'>,
   runner?: Runner,
 ): Promise<StackOutputs> {
   const { stack } = planned;
   await timer.run(`apply ${stack.name}`, async (note) => {
+    const now = sha256File(planned.planFile);
+    if (now !== planned.planSha256) {
+      throw new Error(
+        `the plan file is not the one reviewed (${shortHash(now)}, reviewed ${shortHash(planned.planSha256)}): nothing was applied`,
+      );
+    }
     await terraformApply(stack.dir, target.env, planned.planFile, {
       logFile: join(target.logDir, `apply-${stack.name}.log`),
       echoPrefix: `    [${stack.name}] `,
       runner,
     });
     const c = planned.review.counts;
-    note(`${c.create} created, ${c.update} updated, ${c.replace} replaced, ${c.delete} deleted`);
+    note(
+      `${c.create} created, ${c.update} updated, ${c.replace} replaced, ${c.delete} deleted (plan ${shortHash(now)})`,
+    );
   });
   return timer.run('outputs', async (note) => {
     const outputs = await readOutputs(stack.dir, target.env, { runner });

@@ -1,41 +1,62 @@
 /**
- * npm run plan [-- [--emulator] [--out <review.md>] [--strict] [--allow <address>]...]
+ * npm run plan [-- [--stack <id>] [--save <dir>] [--out <review.md>] [--emulator] [--strict] [--allow <address>]...]
  *
- * For the selected environment (ENVIRONMENT_SUFFIX, exactly one): synth → preflight →
- * terraform init → terraform plan → plan review (Markdown, written and printed) → plan
- * guard verdict. Exit 0 OK; 1 preflight failed, a phase failed, or the guard blocks the
- * plan; 2 bad arguments or configuration. With --emulator the plan runs against a local
- * emulator that this command starts, bootstraps and stops (also on failure or Ctrl-C).
+ * For the selected stack (an environment's TapStack<env>, TapAccountBaseline or
+ * TapStateBackend): synth → preflight → terraform init → terraform plan → plan review
+ * (Markdown, naming the saved plan by its sha256) → plan guard verdict, in a run folder of
+ * its own. `--save <dir>` keeps the saved plan, its JSON, the review and a manifest for
+ * `npm run deploy -- --plan <dir>`. Exit 0 OK; 1 preflight failed, a phase failed, or the
+ * guard blocks the plan (where it is required); 2 bad arguments or configuration.
  */
 import * as path from 'node:path';
 import { PhaseTimer } from '../core';
 import { formatVerdict } from '../review';
-import { describeSelection, exitWith, planSelected, runOnTarget, startCommand } from '.';
+import {
+  deployGuardDecision,
+  describeStack,
+  exitWith,
+  guardRoleOf,
+  planStack,
+  runOnTarget,
+  shortHash,
+  startCommand,
+} from '.';
 
 async function main(argv: readonly string[]): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const started = startCommand('plan', argv);
   if (typeof started === 'number') return started;
   const { args, selection } = started;
-  const { config } = selection;
   const timer = new PhaseTimer();
   console.log(
-    `Plan of ${describeSelection(config)} ` +
+    `Plan of ${describeStack(selection)} ` +
       `against ${args.emulator ? 'a local AWS emulator' : 'AWS as configured'}`,
   );
-  const options = { emulator: args.emulator, region: config.region, baseEnv: selection.env };
+  const options = {
+    emulator: args.emulator,
+    region: selection.region,
+    baseEnv: selection.env,
+    stack: selection.stackId,
+  };
   return runOnTarget('plan', timer, options, async (target) => {
-    const planned = await planSelected({
+    const planned = await planStack({
       timer,
       target,
-      config,
+      selection,
       strict: args.strict,
       allow: args.allow,
       reviewFile: args.out ? path.resolve(args.out) : undefined,
+      saveDir: args.save ? path.resolve(args.save) : undefined,
     });
-    console.log(formatVerdict(planned.verdict));
-    console.log(`\nReview written to ${path.relative(process.cwd(), planned.reviewFile)}`);
-    if (planned.verdict.blocked) {
+    const decision = deployGuardDecision(planned.verdict, guardRoleOf(selection));
+    console.log(`${decision.heading}\n${formatVerdict(planned.verdict)}`);
+    console.log(
+      `\nPlan ${shortHash(planned.planSha256)}; review: ${path.relative(process.cwd(), planned.reviewFile)}`,
+    );
+    if (args.save) {
+      console.log(`Saved for a later apply: ${args.save} (npm run deploy -- --plan ${args.save})`);
+    }
+    if (!decision.proceed) {
       console.error('plan: the plan guard blocks this plan (see the verdict above).');
       return 1;
     }

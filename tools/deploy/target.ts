@@ -1,5 +1,6 @@
 /** The target of a run: AWS as configured, or a local emulator with the remote state bootstrapped in it. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { BASELINE_NAMES } from '../../config/baseline';
 import { join, relative } from 'node:path';
 import { APIGatewayClient, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -22,7 +23,8 @@ import {
 import { Emulator, startEmulator } from '../emulator';
 import { ACCOUNT_BASELINE_STACK, createPreflightClients, PreflightClients } from '../preflight';
 import type { OpsCommand } from './args';
-import { BOOTSTRAP_STACK, PROJECT_ROOT, workDirFor } from './project';
+import { BOOTSTRAP_STACK, PROJECT_ROOT } from './project';
+import { createRunFolder, pruneRuns, RunFolder, runsRoot } from './run-folder';
 import {
   BOOTSTRAP_STATE_OVERRIDE_FILE,
   bootstrapStateOverride,
@@ -35,10 +37,8 @@ import {
 export interface TargetOptions {
   readonly emulator: boolean;
   readonly region: string;
-  /** Logs and the Terraform CLI config; for the emulator also the outdir and bootstrap state. */
-  readonly workDir: string;
-  /** Where an AWS run synthesizes. @default <project>/cdktf.out */
-  readonly outdir?: string;
+  /** The run's own folder: synth output, logs, the Terraform CLI config, the plan. */
+  readonly run: RunFolder;
   /** The caller's environment, ENVIRONMENT_SUFFIX included (Selection.env). @default process.env */
   readonly baseEnv?: Readonly<Record<string, string | undefined>>;
   /** For tests. */
@@ -51,6 +51,8 @@ export interface TargetOptions {
 
 export interface Target {
   readonly kind: 'aws' | 'emulator';
+  /** The run's own folder. */
+  readonly run: RunFolder;
   /** The environment for every child: Terraform CLI config, plus the emulator's AWS settings. */
   readonly env: Env;
   readonly endpoint?: string;
@@ -64,10 +66,11 @@ export interface Target {
   readonly bootstrapStatePath?: string;
   /**
    * After synth. Emulator: writes the emulator-only override into each stack folder and
-   * the bootstrap state override, and applies TapStateBackend once. AWS: nothing (the
-   * bootstrap is a one-time command). Returns a note for the phase summary.
+   * the bootstrap state override, and applies TapStateBackend once (unless `stack` is the
+   * bootstrap itself). AWS: nothing, unless AWS_ENDPOINT_URL points the run at an emulator
+   * (then the override that makes unimplemented calls fail fast). Returns a note.
    */
-  prepare(result: SynthResult): Promise<string>;
+  prepare(result: SynthResult, stack?: string): Promise<string>;
   /** SDK clients for preflight that talk to this target. */
   preflightClients(region: string): PreflightClients;
   /** Stops the emulator and removes its state; `removeWorkDir` also removes logs. */
@@ -81,22 +84,31 @@ export const EMULATOR_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: '
 export async function startTarget(options: TargetOptions): Promise<Target> {
   const deps = options.deps ?? {};
   const baseEnv = options.baseEnv ?? process.env;
-  const workDir = options.workDir;
-  if (options.emulator) rmSync(workDir, { recursive: true, force: true });
-  const logDir = join(workDir, 'logs');
+  const { run } = options;
+  const workDir = run.dir;
+  const logDir = run.logDir;
   mkdirSync(logDir, { recursive: true });
   const terraform = (deps.prepareTerraform ?? prepareTerraform)(workDir, baseEnv);
 
   if (!options.emulator) {
+    const endpoint = baseEnv.AWS_ENDPOINT_URL;
     return {
       kind: 'aws',
+      run,
       env: terraform.env,
       region: options.region,
       workDir,
-      outdir: options.outdir ?? join(PROJECT_ROOT, 'cdktf.out'),
+      outdir: run.outdir,
       logDir,
       terraform,
-      prepare: async () => 'AWS: the state bucket comes from the one-time bootstrap',
+      prepare: async (result) => {
+        if (!endpoint) return 'AWS: the state bucket comes from the one-time bootstrap';
+        // A custom endpoint is an emulator: unimplemented calls must fail fast, not 25 times.
+        for (const stack of result.stacks.values()) {
+          writeFileSync(join(stack.dir, EMULATOR_OVERRIDE_FILE), emulatorOverride());
+        }
+        return `AWS_ENDPOINT_URL=${endpoint}: provider retries lowered (${EMULATOR_OVERRIDE_FILE})`;
+      },
       preflightClients: (region) => createPreflightClients(region),
       stop: async () => undefined,
       died: () => undefined,
@@ -121,8 +133,11 @@ function emulatorPreflightClients(region: string, endpoint: string): PreflightCl
   };
 }
 
-/** The emulator's stand-in for TapAccountBaseline's API Gateway CloudWatch role. */
-export const EMULATOR_APIGW_LOGGING_ROLE = 'emulator-apigateway-cloudwatch';
+/**
+ * The emulator's stand-in for TapAccountBaseline's API Gateway CloudWatch role, under the
+ * baseline's own role name: the platform's deploy gate looks for that role.
+ */
+export const EMULATOR_APIGW_LOGGING_ROLE = BASELINE_NAMES.apiGatewayCloudWatchRole;
 
 /**
  * Every environment's API stage logs through the account's API Gateway CloudWatch role,
@@ -163,9 +178,10 @@ function emulatorTarget(
   terraform: TerraformSetup,
   logDir: string,
 ): Target {
-  const { workDir } = options;
+  const { run } = options;
+  const workDir = run.dir;
   const env = emulator.env(terraform.env);
-  const outdir = join(workDir, 'cdktf.out');
+  const outdir = run.outdir;
   const stateDir = join(workDir, 'state');
   const bootstrapStatePath = join(stateDir, `terraform.${BOOTSTRAP_STACK}.tfstate`);
   let bootstrapped = false;
@@ -176,6 +192,7 @@ function emulatorTarget(
 
   return {
     kind: 'emulator',
+    run,
     env,
     endpoint: emulator.endpoint,
     region: options.region,
@@ -184,9 +201,9 @@ function emulatorTarget(
     logDir,
     terraform,
     bootstrapStatePath,
-    async prepare(result) {
-      for (const stack of result.stacks.values()) {
-        writeFileSync(join(stack.dir, EMULATOR_OVERRIDE_FILE), emulatorOverride());
+    async prepare(result, stack) {
+      for (const s of result.stacks.values()) {
+        writeFileSync(join(s.dir, EMULATOR_OVERRIDE_FILE), emulatorOverride());
       }
       const boot = stackOf(result, BOOTSTRAP_STACK);
       mkdirSync(stateDir, { recursive: true });
@@ -194,6 +211,7 @@ function emulatorTarget(
         join(boot.dir, BOOTSTRAP_STATE_OVERRIDE_FILE),
         bootstrapStateOverride(bootstrapStatePath),
       );
+      if (stack === BOOTSTRAP_STACK) return `${BOOTSTRAP_STACK} is the stack of this run`;
       if (bootstrapped) return `${BOOTSTRAP_STACK} already applied`;
       const opts = step(`bootstrap-${BOOTSTRAP_STACK}`);
       await terraformInit(boot.dir, env, opts);
@@ -209,6 +227,7 @@ function emulatorTarget(
     async stop(stopOptions = {}) {
       await emulator.stop();
       // The emulator is gone: its state files and synthesized overrides describe nothing.
+      // The logs stay (the run folder is removed a week after the run by pruneRuns).
       rmSync(stateDir, { recursive: true, force: true });
       rmSync(outdir, { recursive: true, force: true });
       if (stopOptions.removeWorkDir) rmSync(workDir, { recursive: true, force: true });
@@ -216,17 +235,24 @@ function emulatorTarget(
   };
 }
 
-/** Starts the target as a timed phase: the emulator, or Terraform set up for AWS. */
+/**
+ * Starts the target as a timed phase: the run's own folder (old ended runs are pruned), then
+ * the emulator, or Terraform set up for AWS.
+ */
 export function startTargetPhase(
   timer: PhaseTimer,
   command: OpsCommand,
-  options: Omit<TargetOptions, 'workDir'>,
+  options: Omit<TargetOptions, 'run'> & { readonly stack: string; readonly root?: string },
 ): Promise<Target> {
   return timer.run(options.emulator ? 'start emulator' : 'prepare terraform', async (note) => {
-    const target = await startTarget({
-      ...options,
-      workDir: workDirFor(command, options.emulator),
+    pruneRuns(runsRoot(options.emulator, options.root));
+    const run = createRunFolder({
+      command,
+      stack: options.stack,
+      emulator: options.emulator,
+      root: options.root,
     });
+    const target = await startTarget({ ...options, run });
     note(target.endpoint ?? `providers from ${describeProviderSource(target.terraform.source)}`);
     return target;
   });

@@ -26,7 +26,7 @@ import {
 import { CACHE_ENGINE, CHECK_NAMES, CheckResult, ENGINE, PreflightConfig } from './preflight';
 
 export async function checkIdentity(
-  config: PreflightConfig,
+  config: Pick<PreflightConfig, 'region'>,
   sts: STSClient,
 ): Promise<{ result: CheckResult; accountId?: string }> {
   const name = CHECK_NAMES.identity;

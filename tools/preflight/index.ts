@@ -1,3 +1,4 @@
 /** Preflight: can this account and region take this configuration? */
 export * from './preflight';
 export * from './deploy-gates';
+export * from './checks';

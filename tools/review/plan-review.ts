@@ -53,6 +53,16 @@ export interface ReviewOptions {
    * @default - read by writeReview from the synthesized `cdk.tf.json` beside the plan, else none
    */
   readonly preventDestroy?: ReadonlySet<string>;
+  /**
+   * The sha256 of the saved plan file this review describes: deploy applies only that file.
+   * @default - not shown
+   */
+  readonly planSha256?: string;
+  /**
+   * The synthesized stack folder (its cdk.tf.json gives `preventDestroy` and the stack name).
+   * @default - the plan file's folder
+   */
+  readonly stackDir?: string;
 }
 
 export interface PlanReview {
@@ -90,6 +100,12 @@ export function reviewPlan(planJson: unknown, options: ReviewOptions = {}): Plan
     .join(', ');
   lines.push(`# Plan review${subject ? `: ${subject}` : ''}`, '');
   if (plan.terraform_version) lines.push(`Terraform ${plan.terraform_version}.`, '');
+  if (options.planSha256) {
+    lines.push(
+      `Saved plan \`sha256:${options.planSha256}\`: deploy applies this file and no other.`,
+      '',
+    );
+  }
   lines.push('| Create | Update | Replace | Delete | No-op |');
   lines.push('| ---: | ---: | ---: | ---: | ---: |');
   lines.push(`| ${COUNTED_ACTIONS.map((a) => counts[a]).join(' | ')} |`, '');
@@ -247,9 +263,9 @@ export function writeReview(
   options: ReviewOptions = {},
 ): PlanReview {
   const plan: TerraformPlan = readPlanFile(planJsonPath);
-  const stack = options.stack ?? stackFromPath(planJsonPath);
-  const preventDestroy =
-    options.preventDestroy ?? preventDestroyOf(join(dirname(planJsonPath), 'cdk.tf.json'));
+  const stackDir = options.stackDir ?? dirname(planJsonPath);
+  const stack = options.stack ?? stackFromPath(join(stackDir, 'plan.json'));
+  const preventDestroy = options.preventDestroy ?? preventDestroyOf(join(stackDir, 'cdk.tf.json'));
   const review = reviewPlan(plan, { ...options, stack, preventDestroy });
   writeFileSync(outMarkdownPath, review.markdown);
   return review;

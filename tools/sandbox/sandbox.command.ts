@@ -6,7 +6,7 @@
  * remote state in it, deploys the selected environment (ENVIRONMENT_SUFFIX, default dev,
  * the standard profile) with the same phases as `npm run deploy` (preflight included),
  * prints the outputs and how to point the AWS CLI/SDK at it, and stays up until Ctrl-C or
- * SIGTERM; then the emulator is stopped and the sandbox's files (.sandbox/sandbox/) are
+ * SIGTERM; then the emulator is stopped and the sandbox's files (its run folder under .sandbox/runs/) are
  * removed. Nothing outlives it: everything it deployed lives in the emulator's memory.
  *
  * SANDBOX_EXIT_AFTER_DEPLOY=1 stops it right after printing (tests, CI).
@@ -23,11 +23,12 @@ import { formatVerdict } from '../review';
 import {
   applyPlanned,
   deployGuardDecision,
-  describeSelection,
+  describeStack,
   describeFailure,
   exitWith,
   emulatorInstructions,
-  planSelected,
+  guardRoleOf,
+  planStack,
   runSummary,
   startCommand,
   startTargetPhase,
@@ -75,6 +76,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const started = startCommand('sandbox', argv, 'dev');
   if (typeof started === 'number') return started;
   const { args, selection } = started;
+  if (selection.kind !== 'platform') {
+    console.error(`sandbox: runs an environment (TapStack<env>), not ${selection.stackId}`);
+    return 2;
+  }
   const { config } = selection;
   const exitAfterDeploy = process.env.SANDBOX_EXIT_AFTER_DEPLOY === '1';
   const timer = new PhaseTimer();
@@ -86,19 +91,20 @@ async function main(argv: readonly string[]): Promise<number> {
     cleanup: async () => {
       stopping = true;
       await target?.stop({ removeWorkDir: true });
-      process.stdout.write('Sandbox stopped: emulator killed, .sandbox/sandbox/ removed.\n');
+      process.stdout.write('Sandbox stopped: emulator killed, its run folder removed.\n');
     },
   });
-  console.log(`Sandbox: ${describeSelection(config)} on a local AWS emulator`);
+  console.log(`Sandbox: ${describeStack(selection)} on a local AWS emulator`);
 
   try {
     target = await startTargetPhase(timer, 'sandbox', {
       emulator: true,
       region: config.region,
       baseEnv: selection.env,
+      stack: selection.stackId,
     });
-    const planned = await planSelected({ timer, target, config, strict: args.strict });
-    const decision = deployGuardDecision(planned.verdict, config);
+    const planned = await planStack({ timer, target, selection, strict: args.strict });
+    const decision = deployGuardDecision(planned.verdict, guardRoleOf(selection));
     console.log(`${decision.heading}\n${formatVerdict(planned.verdict)}`);
     if (!decision.proceed) throw new Error('the plan guard blocks the plan (see above)');
     const outputs = await applyPlanned(timer, target, planned);
@@ -128,7 +134,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (exitAfterDeploy) {
     await target.stop({ removeWorkDir: true });
     console.log(
-      '\nSANDBOX_EXIT_AFTER_DEPLOY=1: sandbox stopped (emulator killed, .sandbox/sandbox/ removed).',
+      '\nSANDBOX_EXIT_AFTER_DEPLOY=1: sandbox stopped (emulator killed, its run folder removed).',
     );
     return 0;
   }

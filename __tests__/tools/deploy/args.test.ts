@@ -5,6 +5,9 @@ import {
   guardIsRequired,
   parseOpsArgs,
   selectEnvironment,
+  selectStack,
+  describeStack,
+  guardRoleOf,
   UsageError,
   USAGE,
 } from '../../../tools/deploy';
@@ -17,8 +20,32 @@ describe('parseOpsArgs', () => {
       yes: false,
       strict: false,
       allow: [],
+      stack: undefined,
       out: undefined,
+      save: undefined,
+      plan: undefined,
+      releaseLock: false,
+      adopt: false,
       help: false,
+    });
+  });
+
+  it('reads the stack, the saved-plan folders and the recovery flags', () => {
+    expect(parseOpsArgs('plan', ['--stack', 'TapAccountBaseline', '--save=out/p'])).toMatchObject({
+      stack: 'TapAccountBaseline',
+      save: 'out/p',
+    });
+    expect(parseOpsArgs('deploy', ['--plan', 'out/p', '--yes'])).toMatchObject({
+      plan: 'out/p',
+      yes: true,
+    });
+    expect(parseOpsArgs('recover', ['--release-lock', '--adopt'])).toMatchObject({
+      releaseLock: true,
+      adopt: true,
+    });
+    expect(parseOpsArgs('drift', ['--stack', 'TapStackdev', '--out', 'd.md'])).toMatchObject({
+      stack: 'TapStackdev',
+      out: 'd.md',
     });
   });
 
@@ -58,6 +85,12 @@ describe('parseOpsArgs', () => {
     ['deploy', ['--allow', '--yes'], /--allow needs a value/],
     ['deploy', ['--allow='], /--allow needs a value/],
     ['plan', ['--emulator=yes'], /--emulator takes no value/],
+    ['plan', ['--stack', 'a', '--stack', 'b'], /--stack is given twice/],
+    ['plan', ['--plan', 'x'], /plan: unknown option --plan/],
+    ['deploy', ['--save', 'x'], /deploy: unknown option --save/],
+    // A saved plan carries the overrides it was made with: they cannot be added at apply.
+    ['deploy', ['--plan', 'x', '--allow', 'a.b'], /--allow cannot change a saved plan/],
+    ['recover', ['--emulator'], /recover: unknown option --emulator/],
   ] as const)('%s %j is refused with the usage', (command, argv, message) => {
     expect(() => parseOpsArgs(command, argv)).toThrow(UsageError);
     expect(() => parseOpsArgs(command, argv)).toThrow(message);
@@ -73,30 +106,93 @@ describe('confirmation and the plan guard in deploy', () => {
     expect(confirmationMode(false, false)).toBe('refuse');
   });
 
-  it('requires the guard in the production profile only', () => {
-    expect(guardIsRequired({ profile: 'production' })).toBe(true);
-    expect(guardIsRequired({ profile: 'standard' })).toBe(false);
+  it('requires the guard in the production profile and for the bootstrap', () => {
+    expect(guardIsRequired({ stackId: 'TapStackprod', profile: 'production' })).toBe(true);
+    expect(guardIsRequired({ stackId: 'TapStackdev', profile: 'standard' })).toBe(false);
+    // The state bucket holds every environment's state: the guard always decides.
+    expect(guardIsRequired({ stackId: 'TapStateBackend' })).toBe(true);
   });
 
-  it('refuses a blocked plan in production', () => {
-    const d = deployGuardDecision({ blocked: true }, { profile: 'production' });
+  it('refuses a blocked plan in production and for the bootstrap', () => {
+    const d = deployGuardDecision(
+      { blocked: true },
+      { stackId: 'TapStackprod', profile: 'production' },
+    );
     expect(d.proceed).toBe(false);
     expect(d.heading).toMatch(/required in the production profile.*BLOCKED, nothing was applied/);
-    expect(deployGuardDecision({ blocked: false }, { profile: 'production' })).toEqual({
-      proceed: true,
-      heading: 'Plan guard (required in the production profile): OK.',
+    expect(
+      deployGuardDecision({ blocked: false }, { stackId: 'TapStackprod', profile: 'production' }),
+    ).toEqual({ proceed: true, heading: 'Plan guard (required in the production profile): OK.' });
+    expect(deployGuardDecision({ blocked: true }, { stackId: 'TapStateBackend' })).toEqual({
+      proceed: false,
+      heading: 'Plan guard (required for TapStateBackend): BLOCKED, nothing was applied.',
     });
   });
 
   it('prints the guard as advice in other profiles, also when it would block', () => {
-    const blocked = deployGuardDecision({ blocked: true }, { profile: 'standard' });
+    const standard = { stackId: 'TapStackdev', profile: 'standard' } as const;
+    const blocked = deployGuardDecision({ blocked: true }, standard);
     expect(blocked.proceed).toBe(true);
     expect(blocked.heading).toMatch(
       /advice in the standard profile; it would block this plan in production/,
     );
-    expect(deployGuardDecision({ blocked: false }, { profile: 'standard' }).heading).toBe(
+    expect(deployGuardDecision({ blocked: false }, standard).heading).toBe(
       'Plan guard (advice in the standard profile):',
     );
+  });
+});
+
+describe('selectStack', () => {
+  it('takes the environment from --stack TapStack<env>', () => {
+    const s = selectStack('plan', {}, {}, 'TapStackdev');
+    expect(s.kind).toBe('platform');
+    expect(s.stackId).toBe('TapStackdev');
+    expect(s.env.ENVIRONMENT_SUFFIX).toBe('dev');
+    expect(describeStack(s)).toBe('TapStackdev (environment dev, standard profile, eu-west-1)');
+    expect(guardRoleOf(s)).toEqual({ stackId: 'TapStackdev', profile: 'standard' });
+  });
+
+  it('selects the account baseline and the state bootstrap', () => {
+    const baseline = selectStack(
+      'deploy',
+      { AWS_REGION: 'eu-central-1' },
+      {},
+      'TapAccountBaseline',
+    );
+    expect(baseline).toMatchObject({
+      kind: 'baseline',
+      stackId: 'TapAccountBaseline',
+      region: 'eu-central-1',
+    });
+    expect(describeStack(baseline)).toMatch(
+      /^TapAccountBaseline \(account baseline, production profile, eu-central-1, DR eu-west-1\)$/,
+    );
+    expect(guardRoleOf(baseline)).toEqual({ stackId: 'TapAccountBaseline', profile: 'production' });
+    const boot = selectStack('deploy', { STATE_BUCKET: 'my-org-tfstate' }, {}, 'TapStateBackend');
+    expect(boot).toMatchObject({
+      kind: 'bootstrap',
+      stackId: 'TapStateBackend',
+      region: 'eu-west-1',
+    });
+    expect(describeStack(boot)).toBe(
+      'TapStateBackend (state bucket my-org-tfstate, eu-west-1; local state)',
+    );
+    expect(guardRoleOf(boot)).toEqual({ stackId: 'TapStateBackend', profile: undefined });
+  });
+
+  it('refuses a stack the app does not have, and --stack against another ENVIRONMENT_SUFFIX', () => {
+    expect(() => selectStack('plan', {}, {}, 'Bogus')).toThrow(
+      /--stack Bogus is not a stack of this app; use TapStack<env>, TapAccountBaseline or TapStateBackend/,
+    );
+    expect(() => selectStack('plan', { ENVIRONMENT_SUFFIX: 'prod' }, {}, 'TapStackdev')).toThrow(
+      /--stack TapStackdev and ENVIRONMENT_SUFFIX=prod name different environments/,
+    );
+  });
+
+  it('refuses a misspelled setting, as synth does', () => {
+    expect(() =>
+      selectStack('plan', { BASELINE_PROFLE: 'standard' }, {}, 'TapAccountBaseline'),
+    ).toThrow(/BASELINE_PROFLE = "standard": is not a setting; did you mean BASELINE_PROFILE\?/);
   });
 });
 
@@ -130,7 +226,7 @@ describe('selectEnvironment', () => {
 
   it('refuses several environments, naming them and the fix', () => {
     expect(() => selectEnvironment('deploy', { ENVIRONMENT_SUFFIX: 'dev,prod' })).toThrow(
-      /deploy works on one environment at a time, but ENVIRONMENT_SUFFIX=dev,prod names 2 \(dev, prod\)[\s\S]*ENVIRONMENT_SUFFIX=dev npm run deploy/,
+      /deploy works on one stack at a time, but ENVIRONMENT_SUFFIX=dev,prod names 2 \(dev, prod\)[\s\S]*npm run deploy -- --stack TapStackdev/,
     );
   });
 

@@ -4,7 +4,6 @@ import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadConfig } from '../../../config/config';
 import { CommandError, RunOptions, RunResult } from '../../../tools/core/process';
 import type { Emulator } from '../../../tools/emulator/emulator';
 import { PhaseError, PhaseTimer } from '../../../tools/core/phases';
@@ -14,13 +13,16 @@ import {
   BOOTSTRAP_STACK,
   BOOTSTRAP_STATE_OVERRIDE_FILE,
   bootstrapStateOverride,
-  defaultReviewFile,
+  createRunFolder,
   describeFailure,
   EMULATOR_OVERRIDE_FILE,
   emulatorInstructions,
   emulatorOverride,
-  planSelected,
+  planStack,
   PROJECT_ROOT,
+  RunFolder,
+  selectStack,
+  sha256File,
   readManifest,
   readProject,
   runSummary,
@@ -30,7 +32,6 @@ import {
   exitWith,
   synth,
   Target,
-  workDirFor,
 } from '../../../tools/deploy';
 import {
   formatOutputs,
@@ -47,6 +48,9 @@ import type { TerraformSetup } from '../../../tools/core/terraform';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'plans');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'stack-ops-'));
+/** A run folder of its own under a fresh project root. */
+const runFolder = (emulator = false, command = 'deploy'): RunFolder =>
+  createRunFolder({ command, stack: 'TapStackdev', emulator, root: tmp() });
 
 interface Call {
   readonly cmd: string;
@@ -84,6 +88,11 @@ function fakeRunner(
       }
       fs.writeFileSync(path.join(outdir, 'manifest.json'), JSON.stringify({ stacks }));
       return ok();
+    }
+    if (args[0] === 'plan') {
+      // Terraform writes the saved plan where -out says.
+      const out = args.find((a) => a.startsWith('-out='));
+      if (out) fs.writeFileSync(out.slice('-out='.length), `saved plan ${calls.length}`);
     }
     if (args[0] === 'show') return ok(behaviour.planJson ?? '{"format_version":"1.2"}');
     if (args[0] === 'output') return ok(behaviour.outputs ?? '');
@@ -286,20 +295,22 @@ describe('terraform on one stack', () => {
 });
 
 describe('startTarget', () => {
-  it('AWS: the Terraform config, no emulator, the project outdir, nothing to bootstrap', async () => {
-    const workDir = tmp();
+  it("AWS: the Terraform config, no emulator, the run's own outdir, nothing to bootstrap", async () => {
+    const run = runFolder();
     const target = await startTarget({
       emulator: false,
       region: 'eu-west-1',
-      workDir,
+      run,
       baseEnv: { A: '1' },
       deps: { prepareTerraform: (dir) => fakeTerraform(dir) },
     });
     expect(target.kind).toBe('aws');
     expect(target.endpoint).toBeUndefined();
-    expect(target.env).toEqual(fakeTerraform(workDir).env);
-    expect(target.outdir).toBe(path.join(PROJECT_ROOT, 'cdktf.out'));
+    expect(target.env).toEqual(fakeTerraform(run.dir).env);
+    expect(target.outdir).toBe(run.outdir);
+    expect(target.run).toBe(run);
     expect(fs.existsSync(target.logDir)).toBe(true);
+    expect(target.died()).toBeUndefined();
     expect(await target.prepare({ outdir: '', stacks: new Map() })).toMatch(/one-time bootstrap/);
     expect(Object.keys(target.preflightClients('eu-west-1')).sort()).toEqual([
       'apigateway',
@@ -311,8 +322,28 @@ describe('startTarget', () => {
     await target.stop();
   });
 
+  it('AWS with AWS_ENDPOINT_URL (an emulator reached as AWS): lowers the provider retries', async () => {
+    const { runner } = fakeRunner();
+    const target = await startTarget({
+      emulator: false,
+      region: 'eu-west-1',
+      run: runFolder(),
+      baseEnv: { AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' },
+      deps: { prepareTerraform: (dir) => fakeTerraform(dir) },
+    });
+    const result = await synth(target.outdir, target.env, { runner });
+    expect(await target.prepare(result)).toBe(
+      'AWS_ENDPOINT_URL=http://127.0.0.1:5000: provider retries lowered (emulator_override.tf.json)',
+    );
+    for (const stack of result.stacks.values()) {
+      expect(fs.readFileSync(path.join(stack.dir, EMULATOR_OVERRIDE_FILE), 'utf8')).toBe(
+        emulatorOverride(),
+      );
+    }
+  });
+
   it('uses the real Terraform setup by default', async () => {
-    const workDir = tmp();
+    const run = runFolder();
     const mirror = tmp();
     const platformDir = path.join(mirror, 'registry.terraform.io', 'hashicorp', 'aws', '5.100.0');
     fs.mkdirSync(path.join(platformDir, terraformPlatform()), { recursive: true });
@@ -323,25 +354,30 @@ describe('startTarget', () => {
     const target = await startTarget({
       emulator: false,
       region: 'eu-west-1',
-      workDir,
-      outdir: '/elsewhere',
+      run,
       baseEnv: { TF_PROVIDER_MIRROR: mirror },
     });
-    expect(target.outdir).toBe('/elsewhere');
-    expect(target.env.TF_CLI_CONFIG_FILE).toBe(path.join(workDir, 'terraformrc'));
+    expect(target.env.TF_CLI_CONFIG_FILE).toBe(path.join(run.dir, 'terraformrc'));
   });
 
   it('emulator: starts it, writes the overrides, bootstraps once, and cleans up', async () => {
-    const workDir = path.join(tmp(), 'sandbox');
-    fs.mkdirSync(workDir, { recursive: true });
-    fs.writeFileSync(path.join(workDir, 'leftover'), 'x');
+    const run = runFolder(true, 'sandbox');
+    const workDir = run.dir;
+    // Another run's folder beside it is never touched.
+    const other = createRunFolder({
+      command: 'plan',
+      stack: 'TapStackdev',
+      emulator: true,
+      root: path.dirname(path.dirname(path.dirname(workDir))),
+    });
+    fs.writeFileSync(path.join(other.dir, 'leftover'), 'x');
     const emulator = fakeEmulator();
     const started: unknown[] = [];
     const { runner, calls } = fakeRunner();
     const target = await startTarget({
       emulator: true,
       region: 'eu-west-1',
-      workDir,
+      run,
       baseEnv: {},
       deps: {
         prepareTerraform: (dir) => fakeTerraform(dir),
@@ -352,7 +388,7 @@ describe('startTarget', () => {
         runner,
       },
     });
-    expect(fs.existsSync(path.join(workDir, 'leftover'))).toBe(false);
+    expect(fs.readFileSync(path.join(other.dir, 'leftover'), 'utf8')).toBe('x');
     expect(started).toEqual([
       { region: 'eu-west-1', logFile: path.join(workDir, 'logs', 'emulator.log') },
     ]);
@@ -366,7 +402,7 @@ describe('startTarget', () => {
 
     const iam = mockClient(IAMClient);
     const apigateway = mockClient(APIGatewayClient);
-    const roleArn = 'arn:aws:iam::123456789012:role/emulator-apigateway-cloudwatch';
+    const roleArn = 'arn:aws:iam::123456789012:role/healthcare-apigw-cloudwatch';
     iam.on(CreateRoleCommand).resolves({ Role: { Arn: roleArn } as never });
     apigateway.on(UpdateAccountCommand).resolves({ cloudwatchRoleArn: roleArn });
     const result = await synth(target.outdir, target.env, { runner });
@@ -377,7 +413,8 @@ describe('startTarget', () => {
       new RegExp(`API Gateway logs through ${roleArn} \\(stands in for TapAccountBaseline\\)$`),
     );
     const role = iam.commandCalls(CreateRoleCommand)[0].args[0].input;
-    expect(role.RoleName).toBe('emulator-apigateway-cloudwatch');
+    // The baseline's own role name: the platform's deploy gate looks for it.
+    expect(role.RoleName).toBe('healthcare-apigw-cloudwatch');
     expect(JSON.parse(role.AssumeRolePolicyDocument!).Statement[0].Principal).toEqual({
       Service: 'apigateway.amazonaws.com',
     });
@@ -403,6 +440,9 @@ describe('startTarget', () => {
     expect(terraform.every((c) => c.options.cwd === boot.dir)).toBe(true);
 
     expect(await target.prepare(result)).toBe('TapStateBackend already applied');
+    expect(await target.prepare(result, 'TapStateBackend')).toBe(
+      'TapStateBackend is the stack of this run',
+    );
     expect(calls.filter((c) => c.cmd === 'terraform')).toHaveLength(4);
 
     const clients = target.preflightClients('eu-west-1');
@@ -425,7 +465,7 @@ describe('startTarget', () => {
     const target = await startTarget({
       emulator: true,
       region: 'eu-west-1',
-      workDir: tmp(),
+      run: runFolder(true),
       deps: {
         prepareTerraform: (dir) => fakeTerraform(dir),
         startEmulator: async () => fakeEmulator(),
@@ -439,8 +479,10 @@ describe('startTarget', () => {
   });
 });
 
-describe('planSelected and applyPlanned', () => {
-  const config = loadConfig({ env: { ENVIRONMENT_SUFFIX: 'dev' } });
+describe('planStack and applyPlanned', () => {
+  const selection = selectStack('deploy', { ENVIRONMENT_SUFFIX: 'dev' });
+  const commit = async () => ({ commit: 'c0ffee', dirty: false });
+  const now = () => new Date('2026-12-07T10:00:00Z');
   const identity = { Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/x' };
   const http500 = Object.assign(new Error('not implemented'), {
     $metadata: { httpStatusCode: 500 },
@@ -467,14 +509,19 @@ describe('planSelected and applyPlanned', () => {
       },
     }) as unknown as PreflightClients;
 
-  function target(kind: 'aws' | 'emulator', workDir = tmp()): Target & { prepared: number } {
+  function target(
+    kind: 'aws' | 'emulator',
+    run = runFolder(kind === 'emulator'),
+  ): Target & { prepared: number } {
+    const workDir = run.dir;
     const t = {
       kind,
+      run,
       env: { E: '1' },
       region: 'eu-west-1',
       workDir,
-      outdir: path.join(workDir, 'out'),
-      logDir: workDir,
+      outdir: run.outdir,
+      logDir: run.logDir,
       terraform: fakeTerraform(workDir),
       prepared: 0,
       prepare: async () => {
@@ -496,10 +543,12 @@ describe('planSelected and applyPlanned', () => {
     const printed: string[] = [];
     const reviewFile = path.join(t.workDir, 'review.md');
 
-    const planned = await planSelected({
+    const planned = await planStack({
       timer,
       target: t,
-      config,
+      selection,
+      commit,
+      now,
       runner,
       reviewFile,
       write: (text) => printed.push(text),
@@ -519,7 +568,26 @@ describe('planSelected and applyPlanned', () => {
     expect(fs.readFileSync(reviewFile, 'utf8')).toBe(planned.review.markdown);
     expect(planned.review.markdown).toMatch(/^# Plan review: TapStackdev/);
     expect(planned.verdict.blocked).toBe(false);
-    expect(planned.planFile).toBe(path.join(t.outdir, 'stacks', 'TapStackdev', 'tfplan'));
+    expect(planned.planFile).toBe(path.join(t.run.planDir, 'tfplan'));
+    expect(planned.planSha256).toBe(sha256File(planned.planFile));
+    expect(planned.review.markdown).toContain(`Saved plan \`sha256:${planned.planSha256}\``);
+    expect(planned.manifest).toEqual({
+      version: 1,
+      stack: 'TapStackdev',
+      kind: 'platform',
+      environment: 'dev',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+      commit: 'c0ffee',
+      dirty: false,
+      planSha256: planned.planSha256,
+      configSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      createdAt: '2026-12-07T10:00:00.000Z',
+      guardAllow: [],
+    });
+    expect(JSON.parse(fs.readFileSync(path.join(t.run.planDir, 'manifest.json'), 'utf8'))).toEqual(
+      planned.manifest,
+    );
     const tf = calls.filter((c) => c.cmd === 'terraform');
     expect(tf.map((c) => c.args[0])).toEqual(['init', 'plan', 'show']);
     expect(tf.every((c) => c.options.env?.E === '1')).toBe(true);
@@ -536,7 +604,7 @@ describe('planSelected and applyPlanned', () => {
     expect(timer.results.slice(-2).map((r) => r.name)).toEqual(['apply TapStackdev', 'outputs']);
   });
 
-  it('AWS: skips the bootstrap, writes the review to cdktf.out by default, and applies the guard overrides', async () => {
+  it("AWS: writes the review into the run's own folder, and applies the guard overrides", async () => {
     const planJson = fs.readFileSync(path.join(FIXTURES, 'replace-prod-database.json'), 'utf8');
     const address = JSON.parse(planJson).resource_changes.find(
       (rc: { type: string }) => rc.type === 'aws_db_instance',
@@ -544,30 +612,48 @@ describe('planSelected and applyPlanned', () => {
     const { runner } = fakeRunner({ planJson });
     const t = target('aws');
     const timer = silentTimer();
-    const blocked = await planSelected({
+    const blocked = await planStack({
       timer,
       target: t,
-      config,
+      selection,
+      commit,
+      now,
       runner,
       write: () => undefined,
     });
     expect(blocked.verdict.blocked).toBe(true);
-    expect(blocked.reviewFile).toBe(defaultReviewFile('TapStackdev'));
-    expect(timer.results[1]).toMatchObject({ name: 'bootstrap state', status: 'skipped' });
-    expect(t.prepared).toBe(0);
+    expect(blocked.reviewFile).toBe(path.join(t.run.planDir, 'review.md'));
+    expect(blocked.reviewFile.startsWith(PROJECT_ROOT)).toBe(false);
+    expect(timer.results[1]).toMatchObject({ name: 'prepare stack', status: 'ok' });
 
-    const allowed = await planSelected({
+    const allowed = await planStack({
       timer: silentTimer(),
       target: t,
-      config,
+      selection,
+      commit,
+      now,
       runner,
       allow: [address],
       reviewFile: path.join(t.workDir, 'r.md'),
+      saveDir: path.join(t.workDir, 'saved'),
       preflightClients: () => clients(async () => identity),
       write: () => undefined,
     });
     expect(allowed.verdict.blocked).toBe(false);
     expect(allowed.review.markdown).toMatch(/override/);
+    expect(fs.readFileSync(path.join(t.workDir, 'r.md'), 'utf8')).toBe(allowed.review.markdown);
+    // --save: the plan, its JSON, the review and the manifest, for a later apply.
+    expect(fs.readdirSync(path.join(t.workDir, 'saved')).sort()).toEqual([
+      'manifest.json',
+      'plan.json',
+      'review.md',
+      'tfplan',
+    ]);
+    const saved = JSON.parse(
+      fs.readFileSync(path.join(t.workDir, 'saved', 'manifest.json'), 'utf8'),
+    );
+    expect(saved.guardAllow).toEqual([address]);
+    expect(saved.planSha256).toBe(allowed.planSha256);
   });
 
   it('stops at preflight when a check fails, and with --strict when one is not verified', async () => {
@@ -579,10 +665,11 @@ describe('planSelected and applyPlanned', () => {
         $metadata: { httpStatusCode: 403 },
       },
     );
-    const failing = planSelected({
+    const failing = planStack({
       timer: silentTimer(),
       target: target('aws'),
-      config,
+      selection,
+      commit,
       runner,
       write: () => undefined,
       preflightClients: () => clients(async () => Promise.reject(denied)),
@@ -592,10 +679,11 @@ describe('planSelected and applyPlanned', () => {
       /phase "preflight" failed: preflight: 1 check\(s\) failed/,
     );
 
-    const strict = planSelected({
+    const strict = planStack({
       timer: silentTimer(),
       target: target('aws'),
-      config,
+      selection,
+      commit,
       runner,
       strict: true,
       write: () => undefined,
@@ -612,10 +700,11 @@ describe('planSelected and applyPlanned', () => {
     const t = target('aws');
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
-      await planSelected({
+      await planStack({
         timer: silentTimer(),
         target: t,
-        config,
+        selection,
+        commit,
         runner,
         reviewFile: path.join(t.workDir, 'r.md'),
       });
@@ -648,12 +737,6 @@ describe('messages', () => {
       /^Phases:\n {2}synth +ok +1\.5 s\n {2}total +1\.5 s\nResult: OK in 1\.5 s \(emulator stopped\)$/,
     );
     expect(runSummary(timer, false)).toMatch(/Result: FAILED in 1\.5 s$/);
-  });
-
-  it('gives each command its own work folder', () => {
-    expect(workDirFor('sandbox', true, '/p')).toBe('/p/.sandbox/sandbox');
-    expect(workDirFor('deploy', false, '/p')).toBe('/p/cdktf.out/.deploy');
-    expect(workDirFor('plan', true).startsWith(PROJECT_ROOT)).toBe(true);
   });
 
   it('tells how to point the AWS CLI, the SDK and Terraform at the emulator', () => {
@@ -712,13 +795,17 @@ describe('with the real runner', () => {
 describe('startTargetPhase', () => {
   it('times "prepare terraform" for AWS and notes where the providers come from', async () => {
     const timer = silentTimer();
+    const root = tmp();
     const target = await startTargetPhase(timer, 'plan', {
       emulator: false,
       region: 'eu-west-1',
       baseEnv: {},
+      stack: 'TapStackdev',
+      root,
       deps: { prepareTerraform: (dir) => fakeTerraform(dir) },
     });
     expect(target.kind).toBe('aws');
+    expect(path.dirname(target.run.dir)).toBe(path.join(root, 'cdktf.out', 'runs'));
     expect(timer.results.map((r) => [r.name, r.status, r.note])).toEqual([
       ['prepare terraform', 'ok', 'providers from the filesystem mirror /mirror'],
     ]);
