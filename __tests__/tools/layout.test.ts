@@ -30,7 +30,7 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     product: false,
   },
   synth: {
-    job: 'the CDKTF app command (run-app.cjs, cdktf.json "app") and the app in a child process',
+    job: 'the CDKTF app command (run-app.cjs, cdktf.json "app"), the app in a child process, and its equivalence under cdktn',
     uses: [],
     product: false,
   },

@@ -11,7 +11,13 @@ import { CommandError, formatDuration, mapLimit, run, RunResult } from '../core'
 import type { Runner } from '../core';
 
 /** The package.json scripts `npm test` runs, in the order they start (longest first). */
-export const CHECK_SCRIPTS = ['test:unit', 'typecheck', 'validate', 'lint'] as const;
+export const CHECK_SCRIPTS = [
+  'test:unit',
+  'typecheck',
+  'validate',
+  'test:framework',
+  'lint',
+] as const;
 
 export interface CheckStep {
   /** The script name; a script of several `&&` parts gives one step per part (`lint:oxlint`). */

@@ -11,6 +11,24 @@ const Module = require('node:module');
 const path = require('node:path');
 
 const entry = path.resolve(process.argv[2] ?? 'main.ts');
+
+// CDKTF_FRAMEWORK=cdktn: the app (and @cdktf/provider-aws, which requires `cdktf` too) runs
+// on CDK Terrain, the maintained continuation of the archived CDKTF, installed beside it as
+// the dev dependency `cdktn`. `npm test` synthesizes under both and requires the same
+// Terraform JSON (tools/synth/framework.ts); docs/toolchain.md has the switch.
+const framework = process.env.CDKTF_FRAMEWORK ?? 'cdktf';
+if (framework !== 'cdktf' && framework !== 'cdktn') {
+  process.stderr.write(`CDKTF_FRAMEWORK = "${framework}": must be cdktf or cdktn\n`);
+  process.exit(1);
+}
+if (framework === 'cdktn') {
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    const redirected =
+      request === 'cdktf' || request.startsWith('cdktf/') ? `cdktn${request.slice(5)}` : request;
+    return resolve.call(this, redirected, ...rest);
+  };
+}
 const result = buildSync({
   entryPoints: [entry],
   bundle: true,

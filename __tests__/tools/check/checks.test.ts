@@ -13,6 +13,7 @@ const SCRIPTS = {
   lint: 'oxlint --deny-warnings && oxfmt --check',
   'test:unit': 'jest --coverage',
   validate: 'node --require tsx/cjs tools/validate/validate.command.ts',
+  'test:framework': 'node --require tsx/cjs tools/synth/framework.command.ts',
   deploy: 'not a check',
 };
 
@@ -29,13 +30,23 @@ describe('checkSteps', () => {
       { name: 'test:unit', command: 'jest --coverage' },
       { name: 'typecheck', command: 'tsc --build' },
       { name: 'validate', command: 'node --require tsx/cjs tools/validate/validate.command.ts' },
+      {
+        name: 'test:framework',
+        command: 'node --require tsx/cjs tools/synth/framework.command.ts',
+      },
       { name: 'lint:oxlint', command: 'oxlint --deny-warnings' },
       { name: 'lint:oxfmt', command: 'oxfmt --check' },
     ]);
   });
 
-  test('the checks are the scripts npm test has always run', () => {
-    expect([...CHECK_SCRIPTS].sort()).toEqual(['lint', 'test:unit', 'typecheck', 'validate']);
+  test('the checks: unit tests, typecheck, validate, the cdktn equivalence and lint', () => {
+    expect([...CHECK_SCRIPTS].sort()).toEqual([
+      'lint',
+      'test:framework',
+      'test:unit',
+      'typecheck',
+      'validate',
+    ]);
   });
 
   test('throws when package.json lacks a check script', () => {
