@@ -1,12 +1,14 @@
 /**
  * npm run framework [-- cdktn|cdktf]
  *
- * Without an argument, says which framework the checkout installs. With one, rewrites the
- * `cdktf` and `cdktf-cli` dependencies in package.json (framework-switch.ts) and runs
- * `npm install` so that package-lock.json follows; run `npm test` afterwards.
+ * Without an argument, says which framework the checkout installs. With one, keeps the
+ * current package.json and package-lock.json (node_modules/.cache/framework/<name>/), then
+ * either restores the kept pair of the target and runs `npm ci` (so switching back gives
+ * exactly the lock file you had), or rewrites the `cdktf` and `cdktf-cli` dependencies
+ * (framework-switch.ts) and runs `npm install`. Run `npm test` afterwards.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FRAMEWORK_PACKAGES, FrameworkName, frameworkOf, switchFramework } from '.';
 
@@ -40,9 +42,23 @@ function main(argv: readonly string[]): number {
     console.log(`This checkout already installs ${target}.`);
     return 0;
   }
-  writeFileSync(file, `${JSON.stringify(switchFramework(pkg, target), null, 2)}\n`);
-  // cdktn requires constructs >=10.6 <10.8, which package.json already pins (10.7.0).
-  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  const root = resolve(__dirname, '..', '..');
+  const kept = (name: string) => join(root, 'node_modules', '.cache', 'framework', name);
+  const pair = ['package.json', 'package-lock.json'];
+  if (current) {
+    mkdirSync(kept(current), { recursive: true });
+    for (const f of pair) copyFileSync(join(root, f), join(kept(current), f));
+  }
+  const restore = existsSync(join(kept(target), 'package-lock.json'));
+  if (restore) {
+    for (const f of pair) copyFileSync(join(kept(target), f), join(root, f));
+  } else {
+    // cdktn requires constructs >=10.6 <10.8, which package.json already pins (10.7.0).
+    writeFileSync(file, `${JSON.stringify(switchFramework(pkg, target), null, 2)}\n`);
+  }
+  const install = spawnSync('npm', [restore ? 'ci' : 'install', '--no-audit', '--no-fund'], {
+    stdio: 'inherit',
+  });
   if (install.status !== 0) {
     console.error('framework: npm install failed; package.json was changed, restore it with git');
     return 1;
