@@ -27,8 +27,12 @@ export function runApp({ projectDir, outdir, env }: RunAppOptions): void {
     encoding: 'utf8',
   });
   if (result.status !== 0) {
-    throw new Error(
-      `synthesis failed (node tools/synth/run-app.cjs main.ts, exit ${String(result.status)}):\n${result.stderr || result.stdout}`,
+    const appOutput = (result.stderr || result.stdout).trimEnd();
+    throw Object.assign(
+      new Error(
+        `synthesis failed (node tools/synth/run-app.cjs main.ts, exit ${String(result.status)}):\n${appOutput}`,
+      ),
+      { appOutput },
     );
   }
 }
