@@ -49,6 +49,7 @@ module.exports = {
     '!tools/emulator/emulator.ts',
     '!tools/core/process.ts',
     '!tools/e2e/e2e-run.ts',
+    '!tools/e2e/e2e-main.ts',
     '!tools/e2e/phases.ts',
     // The lifecycle and secret-scan phases drive terraform, cdktf and the emulator; their
     // decisions live in plan-checks.ts, secret-scan.ts and state-secrets.ts (unit-tested).

@@ -19,6 +19,13 @@ import { measure } from './measure';
 import { perAddedStack, renderTable, Row, Sample, summarize } from './stats';
 import { STOCK_TSCONFIG, toRootImports } from './stock-project';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(
+    'usage: npm run bench\n  Times this project against the same stacks built the stock CDKTF way (about 3 minutes,\n  offline); BENCH_RUNS sets the repetitions of the fast measurements (default 5).\n',
+  );
+  process.exit(0);
+}
+
 const root = resolve(__dirname, '..', '..');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const work = mkdtempSync(join(tmpdir(), 'bench-'));

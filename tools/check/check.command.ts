@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { runCommand } from '../core';
+import { helpRequested, runCommand } from '../core';
 import { checkSteps, formatCheck, formatSummary, runChecks } from './checks';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -31,4 +31,10 @@ async function main(): Promise<number> {
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-void runCommand('npm test', main);
+if (helpRequested(process.argv.slice(2))) {
+  process.stdout.write(
+    'usage: npm test\n  Type-check, lint (oxlint, oxfmt), the unit tests with coverage >= 95%, terraform validate of\n  every stack and the cdktf/cdktn equivalence, as many at once as there are cores.\n',
+  );
+} else {
+  void runCommand('npm test', main);
+}

@@ -7,27 +7,36 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createContext } from 'istanbul-lib-report';
-import { create as createReport } from 'istanbul-reports';
-import { formatDuration, run, runCommand } from '../core';
-import {
-  findTestFiles,
-  globalThresholds,
-  mergeCoverage,
-  partitionTests,
-  shardCommand,
-  thresholdFailures,
-  unloadedSources,
-} from './unit-tests';
+import { formatDuration, helpRequested, run, runCommand } from '../core';
 
 const ROOT = resolve(__dirname, '..', '..');
 const JEST = require.resolve('jest/bin/jest');
 
 async function main(): Promise<number> {
+  if (helpRequested(process.argv.slice(2))) {
+    process.stdout.write(
+      'usage: npm run test:unit\n  The unit tests as two jest runs, coverage merged and held to jest.config.js. One file or folder: npx jest <path>\n',
+    );
+    return 0;
+  }
   if (process.argv.length > 2) {
     process.stderr.write('test:unit takes no arguments (one file or folder: npx jest <path>)\n');
     return 2;
   }
+  // Loaded here, not at the top, so that --help answers at once.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { createContext } = require('istanbul-lib-report') as typeof import('istanbul-lib-report');
+  const { create: createReport } = require('istanbul-reports') as typeof import('istanbul-reports');
+  const {
+    findTestFiles,
+    globalThresholds,
+    mergeCoverage,
+    partitionTests,
+    shardCommand,
+    thresholdFailures,
+    unloadedSources,
+  } = require('./unit-tests') as typeof import('./unit-tests');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   // jest.config.js is CommonJS, read the way jest reads it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const jestConfig = require(join(ROOT, 'jest.config.js'));

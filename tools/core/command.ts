@@ -13,6 +13,11 @@ export interface CommandProcess extends SignalSource {
   readonly stderr: { write(text: string): unknown };
 }
 
+/** True when the arguments ask for help (`--help` or `-h`): print the usage, do nothing else. */
+export function helpRequested(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 export function runCommand(
   name: string,
   main: () => Promise<number>,

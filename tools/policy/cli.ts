@@ -42,7 +42,17 @@ export function parseArgs(argv: readonly string[]): CliOptions {
 }
 
 /** Returns the exit code: 0 all pass or waived, 1 any failure, 2 usage or synth error. */
+export const POLICY_USAGE = [
+  'usage: npm run policy [-- [--dir <cdktf.out>] [--env <a,b>] [--json <file>]]',
+  '  The HIPAA policy rules over every synthesized stack (docs/policy.md). Without --dir it',
+  '  synthesizes prod and dev first. Exit 0 all pass or waived, 1 a failure, 2 usage or synth error.',
+].join('\n');
+
 export function runPolicyCli(argv: readonly string[], io: CliIo): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(`${POLICY_USAGE}\n`);
+    return 0;
+  }
   let options: CliOptions;
   let stacks: SynthesizedStack[];
   const profiles = new Map<string, PolicyProfile>();

@@ -4,6 +4,9 @@
  * Refuses a plan (`terraform show -json <planfile>`) that deletes or replaces a stateful
  * resource not named by --allow. Exit 0 OK, 1 blocked, 2 bad arguments or unreadable plan.
  */
-import { runPlanGuardCli } from './plan-guard';
+import { helpRequested } from '../core';
+import { PLAN_GUARD_USAGE, runPlanGuardCli } from './plan-guard';
 
-process.exitCode = runPlanGuardCli(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (helpRequested(argv)) console.log(PLAN_GUARD_USAGE);
+else process.exitCode = runPlanGuardCli(argv);

@@ -19,6 +19,7 @@ import {
   initHint,
   PhaseError,
   formatDuration,
+  helpRequested,
   PhaseTimer,
   prepareTerraform,
   run,
@@ -190,6 +191,21 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+const USAGE = [
+  'usage: npm run validate',
+  '  terraform validate of every stack the app synthesizes for VALIDATE_ENVIRONMENTS (default',
+  '  prod,dev), with the real provider; a stack unchanged since it last passed is skipped',
+  '  (VALIDATE_NO_CACHE=1 validates all).',
+].join('\n');
+
 if (require.main === module) {
-  main().then((code) => process.exit(code));
+  const argv = process.argv.slice(2);
+  if (helpRequested(argv)) {
+    process.stdout.write(`${USAGE}\n`);
+  } else if (argv.length > 0) {
+    process.stderr.write(`validate: unexpected argument ${argv[0]}\n${USAGE}\n`);
+    process.exitCode = 2;
+  } else {
+    main().then((code) => process.exit(code));
+  }
 }
