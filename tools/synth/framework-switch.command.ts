@@ -64,7 +64,8 @@ function main(argv: readonly string[]): number {
     return 1;
   }
   console.log(
-    `Switched to ${target}. Run npm test (it also proves both synthesize the same Terraform).`,
+    `Switched to ${target}${restore ? ' (the package.json and lock file it had before)' : ''}. ` +
+      `Run npm test. The CLI of ${target} is \`npx ${target}\`.`,
   );
   return 0;
 }
