@@ -142,7 +142,8 @@ describe('sources', () => {
       DB_ENGINE_MAJOR_VERSION: '17',
       DB_ALLOCATED_STORAGE_GIB: '50',
       DB_MAX_ALLOCATED_STORAGE_GIB: '60',
-      DB_BACKUP_RETENTION_DAYS: '14',
+      // The production profile's database is in AWS Backup's continuous rule: 35 only.
+      DB_BACKUP_RETENTION_DAYS: '35',
       CACHE_NODE_TYPE: 'cache.m7g.large',
       CACHE_SNAPSHOT_RETENTION_DAYS: '5',
       LOG_RETENTION_DAYS: '365',
@@ -169,7 +170,7 @@ describe('sources', () => {
       engineMajorVersion: '17',
       allocatedStorageGiB: 50,
       maxAllocatedStorageGiB: 60,
-      backupRetentionDays: 14,
+      backupRetentionDays: 35,
     });
     expect(config.cache).toMatchObject({ nodeType: 'cache.m7g.large', snapshotRetentionDays: 5 });
     expect(config.logRetentionDays).toBe(365);
