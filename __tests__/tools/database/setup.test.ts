@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readMasterSecret as productReader } from '../../../functions/db-setup/master-secret';
 import { setupStatements as productStatements } from '../../../functions/db-setup/statements';
@@ -87,7 +87,10 @@ describe('parseSetupArgs --invoke', () => {
 describe('invokeSetupFunction', () => {
   const lambda = mockClient(LambdaClient);
   afterEach(() => lambda.reset());
-  const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+  // The SDK's Payload type is its blob adapter; the client reads the bytes.
+  const bytes = (text: string) =>
+    new TextEncoder().encode(text) as unknown as InvokeCommandOutput['Payload'];
+  const encode = (v: unknown) => bytes(JSON.stringify(v));
   const RESULT = { status: 'ok', user: 'readiness', database: 'postgres', steps: ['a', 'b'] };
 
   test('invokes the function synchronously with the role and returns its answer', async () => {
@@ -124,7 +127,7 @@ describe('invokeSetupFunction', () => {
   test('a function error without a JSON payload shows the raw answer', async () => {
     lambda.on(InvokeCommand).resolves({
       FunctionError: 'Unhandled',
-      Payload: new TextEncoder().encode('Task timed out'),
+      Payload: bytes('Task timed out'),
     });
     await expect(
       invokeSetupFunction(new LambdaClient({ region: 'eu-west-1' }), 'f', {
