@@ -1036,7 +1036,7 @@ export const RULES: readonly Rule[] = [
     severity: 'high',
     resourceTypes: ['aws_cloudwatch_log_group'],
     rationale:
-      'The PostgreSQL log (pgaudit, slow queries, errors), Lambda logs and API Gateway and WAF logs can hold literals and request fields, kept for years; a data protection policy (one Audit and one Deidentify statement over the same identifiers) masks them at ingestion. Names: /aws/rds/instance/*/postgresql, /aws/lambda/*, /aws/apigateway/*, API-Gateway-Execution-Logs_*, aws-waf-logs-*.',
+      'The PostgreSQL log (pgaudit, slow queries, errors), Lambda logs and API Gateway and WAF logs can hold literals and request fields, kept for years; a data protection policy (one Audit and one Deidentify statement over the same identifiers) masks them at ingestion. Names: `/aws/rds/instance/*/postgresql`, `/aws/lambda/*`, `/aws/apigateway/*`, `API-Gateway-Execution-Logs_*`, `aws-waf-logs-*`.',
     control: { hipaa: HIPAA.minimumNecessary },
     check: (r, ctx) => {
       const name = String(attr(r, 'name') ?? '');
