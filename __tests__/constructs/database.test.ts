@@ -149,6 +149,7 @@ describe('Database', () => {
         { name: 'log_statement', value: 'none', apply_method: 'immediate' },
         { name: 'log_parameter_max_length', value: '0', apply_method: 'immediate' },
         { name: 'log_parameter_max_length_on_error', value: '0', apply_method: 'immediate' },
+        { name: 'log_error_verbosity', value: 'terse', apply_method: 'immediate' },
         {
           name: 'shared_preload_libraries',
           value: 'pg_stat_statements,pgaudit',

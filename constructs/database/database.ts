@@ -361,6 +361,9 @@ function databaseParameters(auditLog: string) {
     // 0 = no bind parameter values in slow-query and error log lines (PostgreSQL 13+).
     dynamic('log_parameter_max_length', '0'),
     dynamic('log_parameter_max_length_on_error', '0'),
+    // No DETAIL/HINT/CONTEXT lines: a unique violation's DETAIL quotes the key's value
+    // ("Key (email)=(...) already exists"). The primary message and STATEMENT stay.
+    dynamic('log_error_verbosity', 'terse'),
     // pg_stat_statements is RDS's default library; pgaudit is added to it.
     {
       name: 'shared_preload_libraries',
