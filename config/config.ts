@@ -14,6 +14,7 @@ import { ConfigError, ConfigSources, dedupe, Reader } from './reader';
 import {
   CONTINUOUS_BACKUP_RETENTION_DAYS,
   DEFAULT_ENVIRONMENT,
+  minimumMaxAllocatedStorageGiB,
   DEFAULT_REGION,
   LOG_RETENTION_DAYS,
   NatGatewayMode,
@@ -252,18 +253,22 @@ function buildConfig(
     20,
     65536,
   );
+  // RDS refuses an autoscaling ceiling less than 10% above the allocated storage.
+  const lowestCeiling = minimumMaxAllocatedStorageGiB(allocatedStorageGiB);
   const maxAllocatedStorageGiB = reader.integer(
     'dbMaxAllocatedStorageGiB',
-    Math.max(d.dbMaxAllocatedStorageGiB, allocatedStorageGiB),
+    Math.min(Math.max(d.dbMaxAllocatedStorageGiB, lowestCeiling), 65536),
     20,
     65536,
   );
-  if (maxAllocatedStorageGiB < allocatedStorageGiB) {
-    const raw = reader.raw('dbMaxAllocatedStorageGiB')!;
+  if (maxAllocatedStorageGiB < lowestCeiling) {
+    const raw = reader.raw('dbMaxAllocatedStorageGiB');
     reader.fail(
-      raw.label,
-      raw.value,
-      `must be at least the allocated storage (${allocatedStorageGiB} GiB)`,
+      raw?.label ?? SETTINGS.dbAllocatedStorageGiB.envVar,
+      raw?.value ?? String(allocatedStorageGiB),
+      raw
+        ? `must be at least 10% above the allocated storage (${allocatedStorageGiB} GiB): at least ${lowestCeiling}`
+        : `leaves no room for storage autoscaling, which RDS needs at least 10% above the allocated storage and at most 65536 GiB: at most ${Math.floor((65536 * 10) / 11)}`,
     );
   }
 

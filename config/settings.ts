@@ -122,7 +122,7 @@ export const SETTINGS: Record<string, SettingSpec> = {
     contextKey: 'dbMaxAllocatedStorageGiB',
     description: 'Storage autoscaling ceiling',
     defaultText: 'production 1000, standard 100',
-    ruleText: 'integer, at least the allocated storage, at most 65536',
+    ruleText: 'integer, at least 10% above the allocated storage (RDS refuses less), at most 65536',
   },
   dbBackupRetentionDays: {
     envVar: 'DB_BACKUP_RETENTION_DAYS',
@@ -262,3 +262,12 @@ export const PROFILE_DEFAULTS = {
  * `backupOwner`). The baseline's value is the same (a unit test keeps them equal).
  */
 export const CONTINUOUS_BACKUP_RETENTION_DAYS = 35;
+
+/**
+ * The lowest storage autoscaling ceiling RDS accepts: at least 10% more than the allocated
+ * storage, else "Invalid max storage size"
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html).
+ */
+export function minimumMaxAllocatedStorageGiB(allocatedStorageGiB: number): number {
+  return Math.ceil((allocatedStorageGiB * 11) / 10);
+}

@@ -63,3 +63,41 @@ describe('who owns the automated backups of the database', () => {
     ).toBe('aws-backup');
   });
 });
+
+describe('the storage autoscaling ceiling (RDS: at least 10% above the allocated storage)', () => {
+  test('the default ceiling rises with a large allocation', () => {
+    expect(
+      loadConfig({ env: { DB_ALLOCATED_STORAGE_GIB: '2000' } }).database.maxAllocatedStorageGiB,
+    ).toBe(2200);
+    expect(loadConfig({ env: {} }).database.maxAllocatedStorageGiB).toBe(1000);
+  });
+
+  test('an explicit ceiling of exactly 10% more is accepted, one less is refused', () => {
+    expect(
+      loadConfig({ env: { DB_ALLOCATED_STORAGE_GIB: '100', DB_MAX_ALLOCATED_STORAGE_GIB: '110' } })
+        .database.maxAllocatedStorageGiB,
+    ).toBe(110);
+    expect(
+      problemsOf({ DB_ALLOCATED_STORAGE_GIB: '100', DB_MAX_ALLOCATED_STORAGE_GIB: '109' }),
+    ).toEqual([
+      {
+        setting: 'DB_MAX_ALLOCATED_STORAGE_GIB',
+        value: '109',
+        rule: 'must be at least 10% above the allocated storage (100 GiB): at least 110',
+      },
+    ]);
+  });
+
+  test('an allocation that leaves no room below 65536 GiB is refused; 59578 is the largest', () => {
+    expect(
+      loadConfig({ env: { DB_ALLOCATED_STORAGE_GIB: '59578' } }).database.maxAllocatedStorageGiB,
+    ).toBe(65536);
+    expect(problemsOf({ DB_ALLOCATED_STORAGE_GIB: '59579' })).toEqual([
+      {
+        setting: 'DB_ALLOCATED_STORAGE_GIB',
+        value: '59579',
+        rule: 'leaves no room for storage autoscaling, which RDS needs at least 10% above the allocated storage and at most 65536 GiB: at most 59578',
+      },
+    ]);
+  });
+});

@@ -382,7 +382,7 @@ describe('bad input names the setting, the value and the rule', () => {
       { DB_ALLOCATED_STORAGE_GIB: '200', DB_MAX_ALLOCATED_STORAGE_GIB: '100' },
       'DB_MAX_ALLOCATED_STORAGE_GIB',
       '100',
-      /at least the allocated storage \(200 GiB\)/,
+      /must be at least 10% above the allocated storage \(200 GiB\): at least 220/,
     ],
     ['backups off', { DB_BACKUP_RETENTION_DAYS: '0' }, 'DB_BACKUP_RETENTION_DAYS', '0', /1 to 35/],
     [

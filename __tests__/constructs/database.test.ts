@@ -387,6 +387,14 @@ describe('Database', () => {
     expect(out.prefix.value).toBe('healthcare-pg-test-postgres16-');
   });
 
+  test.each([
+    [200, 220],
+    [1000, 1100],
+    [21, 24],
+  ])('accepts allocatedStorageGiB %p with the lowest ceiling RDS takes, %p', (a, m) => {
+    expect(() => synth({ allocatedStorageGiB: a, maxAllocatedStorageGiB: m })).not.toThrow();
+  });
+
   test.each([7, 31, 62, 713, 731])('accepts Performance Insights retention %p', (days) => {
     expect(() => synth({ performanceInsightsRetentionDays: days })).not.toThrow();
   });
@@ -427,11 +435,20 @@ describe('Database', () => {
       );
     });
 
-    test('maxAllocatedStorageGiB is below allocatedStorageGiB', () => {
-      expect(() => synth({ allocatedStorageGiB: 200, maxAllocatedStorageGiB: 100 })).toThrow(
-        'maxAllocatedStorageGiB = 100: must be at least allocatedStorageGiB (200); raise it or lower the allocated storage',
-      );
-    });
+    test.each([
+      [200, 100, 220],
+      [200, 219, 220],
+      [200, 200, 220],
+      [1000, 1099, 1100],
+      [21, 23, 24],
+    ])(
+      'allocatedStorageGiB %p with maxAllocatedStorageGiB %p (RDS needs 10%% more: %p)',
+      (allocatedStorageGiB, maxAllocatedStorageGiB, lowest) => {
+        expect(() => synth({ allocatedStorageGiB, maxAllocatedStorageGiB })).toThrow(
+          `maxAllocatedStorageGiB = ${maxAllocatedStorageGiB}: RDS needs the autoscaling ceiling at least 10% above allocatedStorageGiB (${allocatedStorageGiB}), i.e. at least ${lowest}; raise it or lower the allocated storage`,
+        );
+      },
+    );
 
     test.each([0, 36, 1.5])('backupRetentionDays is %p', (backupRetentionDays) => {
       expect(() => synth({ backupRetentionDays })).toThrow(

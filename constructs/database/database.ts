@@ -7,7 +7,10 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { PostgresMajorVersion } from '../../config/config';
-import { CONTINUOUS_BACKUP_RETENTION_DAYS } from '../../config/settings';
+import {
+  CONTINUOUS_BACKUP_RETENTION_DAYS,
+  minimumMaxAllocatedStorageGiB,
+} from '../../config/settings';
 import { isPgauditLog, PGAUDIT_CLASSES } from '../../config/pgaudit';
 import type { EncryptionKey } from '../encryption/encryption-key';
 import { FINAL_SNAPSHOT_ATTRIBUTE, finalSnapshotName } from '../lifecycle/final-snapshot';
@@ -173,8 +176,8 @@ export class Database extends Construct {
         failed:
           known(maxAllocatedStorageGiB) &&
           known(allocatedStorageGiB) &&
-          maxAllocatedStorageGiB < allocatedStorageGiB,
-        message: `maxAllocatedStorageGiB = ${maxAllocatedStorageGiB}: must be at least allocatedStorageGiB (${allocatedStorageGiB}); raise it or lower the allocated storage`,
+          maxAllocatedStorageGiB < minimumMaxAllocatedStorageGiB(allocatedStorageGiB),
+        message: `maxAllocatedStorageGiB = ${maxAllocatedStorageGiB}: RDS needs the autoscaling ceiling at least 10% above allocatedStorageGiB (${allocatedStorageGiB}), i.e. at least ${minimumMaxAllocatedStorageGiB(allocatedStorageGiB)}; raise it or lower the allocated storage`,
       },
       {
         failed:
