@@ -6,12 +6,15 @@
  */
 import { accountIdFor, parseAccountIds, ParsedAccountIds } from './account';
 import { isPgauditLog, PGAUDIT_CLASSES } from './pgaudit';
+import { parseMaskPatterns, type CustomDataIdentifier } from './log-masking';
 import { resourceNames, ResourceNames, tightestNameRule, NAME_RULES, NameKey } from './names';
 import { AwsRegion, isAwsRegion } from './regions';
 import { readNetwork } from './network-settings';
 import { ConfigError, ConfigSources, dedupe, Reader } from './reader';
 import {
+  CONTINUOUS_BACKUP_RETENTION_DAYS,
   DEFAULT_ENVIRONMENT,
+  minimumMaxAllocatedStorageGiB,
   DEFAULT_REGION,
   LOG_RETENTION_DAYS,
   NatGatewayMode,
@@ -51,6 +54,12 @@ export interface DatabaseSettings {
   readonly auditLog: string;
   /** Apply changes now rather than in the maintenance window (major upgrades). */
   readonly applyImmediately: boolean;
+  /**
+   * Who owns the automated backups' retention and window: AWS Backup for a database the
+   * account baseline's continuous rule covers (DataClassification PHI: the production
+   * profile), else Terraform (constructs/database, `backupOwner`).
+   */
+  readonly backupOwner: 'aws-backup' | 'terraform';
 }
 
 export interface CacheSettings {
@@ -90,6 +99,8 @@ export interface PlatformConfig {
   readonly alarmSubscriberRequired: boolean;
   /** The only AWS account this environment may be deployed to (provider allowed_account_ids). */
   readonly accountId?: string;
+  /** What CloudWatch Logs masks besides the managed identifiers (LOG_MASK_PATTERNS). */
+  readonly logMasking: { readonly customIdentifiers: readonly CustomDataIdentifier[] };
 }
 
 const SUFFIX_PATTERN = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
@@ -190,6 +201,32 @@ function readAuditLog(reader: Reader, fallback: string): string {
     .join(',');
 }
 
+function readMaskPatterns(reader: Reader): CustomDataIdentifier[] {
+  const raw = reader.raw('logMaskPatterns');
+  if (!raw) return [];
+  const parsed = parseMaskPatterns(raw.value);
+  for (const problem of parsed.problems) reader.fail(raw.label, raw.value, problem);
+  return parsed.problems.length > 0 ? [] : parsed.identifiers;
+}
+
+/**
+ * A database in AWS Backup's continuous plan keeps the rule's retention: any other value would
+ * be undone by AWS Backup (and Terraform ignores the attribute after creation anyway).
+ */
+function readBackupRetention(reader: Reader, fallback: number, owner: string): number {
+  const days = reader.integer('dbBackupRetentionDays', fallback, 1, 35);
+  const raw = reader.raw('dbBackupRetentionDays');
+  if (raw && owner === 'aws-backup' && days !== CONTINUOUS_BACKUP_RETENTION_DAYS) {
+    reader.fail(
+      raw.label,
+      raw.value,
+      `the production profile's database is in the account baseline's continuous backup rule, which owns its retention (${CONTINUOUS_BACKUP_RETENTION_DAYS} days): change it in the backup plan, or unset this`,
+    );
+    return CONTINUOUS_BACKUP_RETENTION_DAYS;
+  }
+  return days;
+}
+
 function buildConfig(
   reader: Reader,
   target: EnvironmentTarget,
@@ -204,6 +241,8 @@ function buildConfig(
   );
   const d = PROFILE_DEFAULTS[profile];
   const isProduction = profile === 'production';
+  // Production is tagged PHI, which the baseline's continuous backup rule selects.
+  const backupOwner = isProduction ? 'aws-backup' : 'terraform';
 
   const azCount = reader.integer('azCount', d.azCount, 2, 4);
   const network = readNetwork(reader, azCount, d.natGateways);
@@ -214,18 +253,22 @@ function buildConfig(
     20,
     65536,
   );
+  // RDS refuses an autoscaling ceiling less than 10% above the allocated storage.
+  const lowestCeiling = minimumMaxAllocatedStorageGiB(allocatedStorageGiB);
   const maxAllocatedStorageGiB = reader.integer(
     'dbMaxAllocatedStorageGiB',
-    Math.max(d.dbMaxAllocatedStorageGiB, allocatedStorageGiB),
+    Math.min(Math.max(d.dbMaxAllocatedStorageGiB, lowestCeiling), 65536),
     20,
     65536,
   );
-  if (maxAllocatedStorageGiB < allocatedStorageGiB) {
-    const raw = reader.raw('dbMaxAllocatedStorageGiB')!;
+  if (maxAllocatedStorageGiB < lowestCeiling) {
+    const raw = reader.raw('dbMaxAllocatedStorageGiB');
     reader.fail(
-      raw.label,
-      raw.value,
-      `must be at least the allocated storage (${allocatedStorageGiB} GiB)`,
+      raw?.label ?? SETTINGS.dbAllocatedStorageGiB.envVar,
+      raw?.value ?? String(allocatedStorageGiB),
+      raw
+        ? `must be at least 10% above the allocated storage (${allocatedStorageGiB} GiB): at least ${lowestCeiling}`
+        : `leaves no room for storage autoscaling, which RDS needs at least 10% above the allocated storage and at most 65536 GiB: at most ${Math.floor((65536 * 10) / 11)}`,
     );
   }
 
@@ -274,7 +317,7 @@ function buildConfig(
       engineMajorVersion: reader.oneOf('dbEngineMajorVersion', '16', POSTGRES_MAJOR_VERSIONS),
       allocatedStorageGiB,
       maxAllocatedStorageGiB,
-      backupRetentionDays: reader.integer('dbBackupRetentionDays', d.dbBackupRetentionDays, 1, 35),
+      backupRetentionDays: readBackupRetention(reader, d.dbBackupRetentionDays, backupOwner),
       multiAz: isProduction,
       deletionProtection: isProduction,
       skipFinalSnapshot: !isProduction,
@@ -282,6 +325,7 @@ function buildConfig(
       performanceInsightsRetentionDays: d.performanceInsightsRetentionDays,
       auditLog: readAuditLog(reader, d.dbAuditLog),
       applyImmediately: reader.oneOf('dbApplyImmediately', 'false', ['true', 'false']) === 'true',
+      backupOwner,
     },
     cache: {
       nodeType: reader.matching(
@@ -312,6 +356,7 @@ function buildConfig(
     alarmEmail: alarmEmail?.value,
     alarmSubscriberRequired: isProduction,
     accountId: accountIdFor(accounts, environment),
+    logMasking: { customIdentifiers: readMaskPatterns(reader) },
   };
 }
 

@@ -53,6 +53,10 @@ export const NAME_RULES = {
   // Also names its role (64), log group, dead-letter queue (`-dlq`, 80) and alarms.
   readinessFunction: rule('Lambda function name', 64, (e) => `${PROJECT}-readiness-${e}`),
   readinessCallerPolicy: rule('IAM policy name', 128, (e) => `${PROJECT}-ready-callers-${e}`),
+  // Also names its role and log group; Terraform invokes it on deploy (constructs/database/db-setup.ts).
+  dbSetupFunction: rule('Lambda function name', 64, (e) => `${PROJECT}-db-setup-${e}`),
+  // The only role that may logs:Unmask the platform's protected log groups (MFA sessions).
+  logUnmaskRole: rule('IAM role name', 64, (e) => `${PROJECT}-log-unmask-${e}`),
 } as const;
 
 export type NameKey = keyof typeof NAME_RULES;

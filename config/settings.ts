@@ -122,14 +122,15 @@ export const SETTINGS: Record<string, SettingSpec> = {
     contextKey: 'dbMaxAllocatedStorageGiB',
     description: 'Storage autoscaling ceiling',
     defaultText: 'production 1000, standard 100',
-    ruleText: 'integer, at least the allocated storage, at most 65536',
+    ruleText: 'integer, at least 10% above the allocated storage (RDS refuses less), at most 65536',
   },
   dbBackupRetentionDays: {
     envVar: 'DB_BACKUP_RETENTION_DAYS',
     contextKey: 'dbBackupRetentionDays',
     description: 'Automated backup retention',
     defaultText: 'production 35, standard 7',
-    ruleText: 'integer 1 to 35 (backups cannot be turned off)',
+    ruleText:
+      'integer 1 to 35 (backups cannot be turned off); the production profile takes only 35: its database is in the baseline continuous backup rule, which owns the retention',
   },
   cacheNodeType: {
     envVar: 'CACHE_NODE_TYPE',
@@ -203,6 +204,15 @@ export const SETTINGS: Record<string, SettingSpec> = {
     ruleText:
       'a 12-digit account id for every environment, or `<env>=<12-digit id>` pairs separated by commas; set but blank is refused',
   },
+  logMaskPatterns: {
+    envVar: 'LOG_MASK_PATTERNS',
+    contextKey: 'logMaskPatterns',
+    description:
+      'Custom data identifiers CloudWatch Logs masks in the platform log groups, besides the managed PHI and personal ones (docs/phi-in-logs.md)',
+    defaultText: 'none',
+    ruleText:
+      '`name=regex;name=regex`: at most 10; names 1 to 128 of `A-Za-z0-9_-`, not an AWS-managed identifier name; each regex at most 200 characters and valid',
+  },
 };
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -244,3 +254,20 @@ export const PROFILE_DEFAULTS = {
     dbAuditLog: 'ddl,role',
   },
 } as const;
+
+/**
+ * The retention of the account baseline's continuous (point-in-time) backup rule for RDS (the
+ * AWS Backup maximum). A database in that plan (DataClassification PHI: the production profile)
+ * is created with it, and AWS Backup owns the retention afterwards (constructs/database,
+ * `backupOwner`). The baseline's value is the same (a unit test keeps them equal).
+ */
+export const CONTINUOUS_BACKUP_RETENTION_DAYS = 35;
+
+/**
+ * The lowest storage autoscaling ceiling RDS accepts: at least 10% more than the allocated
+ * storage, else "Invalid max storage size"
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html).
+ */
+export function minimumMaxAllocatedStorageGiB(allocatedStorageGiB: number): number {
+  return Math.ceil((allocatedStorageGiB * 11) / 10);
+}

@@ -1,3 +1,4 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -8,6 +9,8 @@ import { ReadinessAlarms } from '../constructs/application/readiness-alarms';
 import { ReadinessFunction } from '../constructs/application/readiness-function';
 import { Cache } from '../constructs/cache/cache';
 import { Database } from '../constructs/database/database';
+import { DatabaseSetup } from '../constructs/database/db-setup';
+import { LogDataProtection, type ProtectedLogGroup } from '../constructs/logging/data-protection';
 import { EncryptionKey } from '../constructs/encryption/encryption-key';
 import { Network } from '../constructs/network/network';
 import { PlatformAlarms } from '../constructs/observability/alarms';
@@ -38,6 +41,8 @@ export class PlatformStack extends TerraformStack {
   readonly api: HealthApi;
   readonly alarms: PlatformAlarms;
   readonly readiness: ReadinessFunction;
+  readonly databaseSetup: DatabaseSetup;
+  readonly logDataProtection: LogDataProtection;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const { config } = props;
@@ -109,6 +114,7 @@ export class PlatformStack extends TerraformStack {
       auditLog: config.database.auditLog,
       applyImmediately: config.database.applyImmediately,
       preventDestroy: protect,
+      backupOwner: config.database.backupOwner,
     });
 
     this.cache = new Cache(this, 'cache', {
@@ -166,7 +172,47 @@ export class PlatformStack extends TerraformStack {
       alarmNamePrefix: this.alarms.alarmNamePrefix,
     });
 
+    this.databaseSetup = this.databaseSetupFunction(config);
+    this.logDataProtection = this.protectLogs(config);
+
     this.outputs();
+  }
+
+  /** Creates the readiness function's database role on deploy (no manual step, no way in needed). */
+  private databaseSetupFunction(config: PlatformConfig): DatabaseSetup {
+    return new DatabaseSetup(this, 'db-setup', {
+      functionName: config.names.dbSetupFunction,
+      network: this.network,
+      dataKey: this.dataKey,
+      logsKey: this.logsKey,
+      logRetentionDays: config.logRetentionDays,
+      database: this.database,
+      role: { user: this.readiness.databaseUser, database: 'postgres' },
+    });
+  }
+
+  /**
+   * Data protection (audit + mask) on every log group that can carry statement text or request
+   * data: the PostgreSQL log (pgaudit, slow queries, errors), the functions' logs, and all of
+   * the API's log groups (access, execution, WAF), found in its subtree so a new one is covered.
+   */
+  private protectLogs(config: PlatformConfig): LogDataProtection {
+    const apiLogGroups: ProtectedLogGroup[] = this.api.node
+      .findAll()
+      .filter((c): c is CloudwatchLogGroup => c instanceof CloudwatchLogGroup)
+      .map((group) => ({ label: `api-${group.node.id}`, name: group.name }));
+    return new LogDataProtection(this, 'log-data-protection', {
+      policyName: `healthcare-${config.environment}-phi-masking`,
+      unmaskRoleName: config.names.logUnmaskRole,
+      scope: this.logsKey,
+      customIdentifiers: config.logMasking.customIdentifiers,
+      logGroups: [
+        { label: 'database-postgresql', name: this.database.postgresqlLogGroupName },
+        { label: 'readiness', name: this.readiness.logGroupName },
+        { label: 'db-setup', name: this.databaseSetup.logGroupName },
+        ...apiLogGroups,
+      ],
+    });
   }
 
   /** The readiness function: IAM-authenticated as one database user and the cache's IAM user. */
@@ -249,6 +295,16 @@ export class PlatformStack extends TerraformStack {
       'readiness_database_user',
       this.readiness.databaseUser,
       'PostgreSQL role for npm run db:setup',
+    );
+    out(
+      'db_setup_function_name',
+      this.databaseSetup.functionName,
+      'Lambda function that creates the readiness role on deploy (npm run db:setup -- --invoke)',
+    );
+    out(
+      'log_unmask_role_arn',
+      this.logDataProtection.unmaskRoleArn,
+      'The only role that may unmask the protected log groups (MFA sessions only)',
     );
   }
 }

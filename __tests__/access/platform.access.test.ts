@@ -13,15 +13,22 @@ import { AccountBaselineStack } from '../../stacks/account-baseline-stack';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { AccessRow, Caller, proveRow } from './support/rows';
 import {
+  allRoles,
   kmsKeyByAlias,
   logGroupArn,
   logGroupsEncryptedWith,
+  roleByName,
   roleTrustedBy,
   RoleTarget,
   Target,
   topicByName,
 } from './support/targets';
-import { OTHER_ACCOUNT, SynthesizedStack, TEST_ACCOUNT } from './support/terraform-policies';
+import {
+  OTHER_ACCOUNT,
+  SynthesizedStack,
+  TEST_ACCOUNT,
+  TEST_REST_API_ID,
+} from './support/terraform-policies';
 
 interface PlatformWorld {
   readonly stack: SynthesizedStack;
@@ -416,6 +423,216 @@ const MUST_BE_ALLOWED: Row[] = [
   },
 ];
 
+// --- data tier: who may unmask the protected log groups, who may read the master secret ---
+
+/** The log groups with a data protection policy, by name, as the stack names them. */
+function protectedLogGroups(w: PlatformWorld): string[] {
+  return w.stack
+    .resources('aws_cloudwatch_log_data_protection_policy')
+    .map(([n, body]) =>
+      w.stack.resolve(body.log_group_name, `aws_cloudwatch_log_data_protection_policy.${n}`),
+    );
+}
+const unmaskRole = (w: PlatformWorld) => roleByName(w.stack, w.config.names.logUnmaskRole);
+const actingAs =
+  (role: (w: PlatformWorld) => RoleTarget) =>
+  (w: PlatformWorld): Caller => {
+    const r = role(w);
+    return { principal: r.arn, identityPolicies: r.permissions };
+  };
+/**
+ * A log group (its ARN), or a log stream in it: the policy names both `<group arn>` and
+ * `<group arn>:*`, and a request names one concrete resource.
+ */
+const groupTarget =
+  (name: string, form: 'group' | 'stream' = 'group') =>
+  (w: PlatformWorld) => {
+    const target = w.logGroup(name);
+    return form === 'group' ? target : { ...target, arn: `${target.arn}:log-stream:app` };
+  };
+const masterSecret = (w: PlatformWorld): Target => ({
+  arn: w.stack.resolve(w.stack.tf.output.database_master_secret_arn.value, 'output'),
+  account: TEST_ACCOUNT,
+});
+const dbSetupRole = (w: PlatformWorld) => roleByName(w.stack, w.config.names.dbSetupFunction);
+const readinessRole = (w: PlatformWorld) => roleByName(w.stack, w.config.names.readinessFunction);
+const secretContext = (secretArn: (w: PlatformWorld) => string) => (w: PlatformWorld) => ({
+  ...via('secretsmanager')(w),
+  'kms:EncryptionContext:SecretARN': secretArn(w),
+});
+const LOGS_UNMASK =
+  'https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html';
+const MFA_CONDITION =
+  'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent';
+const SECRET_READ =
+  'https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html';
+const SECRET_KMS_CONTEXT =
+  'https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context';
+
+/** The unmask role may unmask each protected group, in both ARN forms IAM uses. */
+function unmaskRows(w: PlatformWorld): Row[] {
+  return protectedLogGroups(w).flatMap((name) =>
+    (['group', 'stream'] as const).map((form): Row => ({
+      row: `The unmask role may logs:Unmask ${name} (${form === 'group' ? 'the group' : 'a stream in it'})`,
+      principal: actingAs(unmaskRole),
+      action: 'logs:Unmask',
+      resource: groupTarget(name, form),
+      expect: 'allowed',
+      source: LOGS_UNMASK,
+    })),
+  );
+}
+
+/** Log groups without data protection: the unmask role has nothing to see there. */
+const UNPROTECTED_GROUPS = (w: PlatformWorld) => [
+  w.config.names.flowLogGroup,
+  `/aws/rds/instance/${w.config.names.database}/upgrade`,
+  `/aws/elasticache/${w.config.names.cache}/slow-log`,
+];
+
+/** Every other role the environment and the account baseline define may not unmask. */
+function noOtherUnmaskRows(w: PlatformWorld): Row[] {
+  const others = [...allRoles(w.stack).roles, ...allRoles(w.baseline).roles].filter(
+    (r) => r.name !== w.config.names.logUnmaskRole,
+  );
+  return others.flatMap((role) =>
+    protectedLogGroups(w).map((name): Row => ({
+      row: `Role ${role.name} may not logs:Unmask ${name}`,
+      principal: () => ({ principal: role.arn, identityPolicies: role.permissions }),
+      action: 'logs:Unmask',
+      resource: groupTarget(name),
+      expect: 'denied',
+      because: 'no matching allow',
+      source: LOGS_UNMASK,
+    })),
+  );
+}
+
+const DATA_TIER_ALLOWED: Row[] = [
+  {
+    row: 'A principal of this account signed in with MFA assumes the unmask role',
+    principal: operator,
+    action: 'sts:AssumeRole',
+    resource: unmaskRole,
+    context: () => ({ 'aws:MultiFactorAuthPresent': 'true' }),
+    expect: 'allowed',
+    source: MFA_CONDITION,
+  },
+  {
+    row: 'The db-setup function reads the RDS-managed master secret',
+    principal: actingAs(dbSetupRole),
+    action: 'secretsmanager:GetSecretValue',
+    resource: masterSecret,
+    expect: 'allowed',
+    source: SECRET_READ,
+  },
+  {
+    row: 'Secrets Manager decrypts the master secret with the data key for the db-setup function',
+    principal: actingAs(dbSetupRole),
+    action: 'kms:Decrypt',
+    resource: (w) => w.dataKey,
+    context: secretContext((w) => masterSecret(w).arn),
+    expect: 'allowed',
+    source: SECRET_KMS_CONTEXT,
+  },
+];
+
+const DATA_TIER_DENIED: Row[] = [
+  {
+    row: 'A principal of this account without MFA assumes the unmask role',
+    principal: operator,
+    action: 'sts:AssumeRole',
+    resource: unmaskRole,
+    expect: 'denied',
+    because: 'no matching allow',
+    source: MFA_CONDITION,
+  },
+  {
+    row: 'A principal of this account whose session says MFA false assumes the unmask role',
+    principal: operator,
+    action: 'sts:AssumeRole',
+    resource: unmaskRole,
+    context: () => ({ 'aws:MultiFactorAuthPresent': 'false' }),
+    expect: 'denied',
+    because: 'no matching allow',
+    source: MFA_CONDITION,
+  },
+  {
+    row: 'An administrator of another account, with MFA, assumes the unmask role',
+    principal: otherAccountAdmin,
+    action: 'sts:AssumeRole',
+    resource: unmaskRole,
+    context: () => ({ 'aws:MultiFactorAuthPresent': 'true' }),
+    expect: 'denied',
+    because: 'no matching allow',
+    source: SRC.crossAccount,
+  },
+  {
+    row: 'The db-setup function reads another secret of the account',
+    principal: actingAs(dbSetupRole),
+    action: 'secretsmanager:GetSecretValue',
+    resource: (w) => ({
+      arn: `arn:aws:secretsmanager:${w.region}:${TEST_ACCOUNT}:secret:other-AbCdEf`,
+      account: TEST_ACCOUNT,
+    }),
+    expect: 'denied',
+    because: 'no matching allow',
+    source: SECRET_READ,
+  },
+  {
+    row: 'The db-setup function decrypts another secret with the data key (encryption context)',
+    principal: actingAs(dbSetupRole),
+    action: 'kms:Decrypt',
+    resource: (w) => w.dataKey,
+    context: secretContext(
+      (w) => `arn:aws:secretsmanager:${w.region}:${TEST_ACCOUNT}:secret:other-AbCdEf`,
+    ),
+    expect: 'denied',
+    because: 'no matching allow',
+    source: SECRET_KMS_CONTEXT,
+  },
+  {
+    row: 'The db-setup function decrypts with the data key outside Secrets Manager and Lambda (S3)',
+    principal: actingAs(dbSetupRole),
+    action: 'kms:Decrypt',
+    resource: (w) => w.dataKey,
+    context: via('s3'),
+    expect: 'denied',
+    because: 'no matching allow',
+    source: SRC.viaService,
+  },
+  {
+    row: 'The readiness function reads the master secret (it logs in with IAM tokens only)',
+    principal: actingAs(readinessRole),
+    action: 'secretsmanager:GetSecretValue',
+    resource: masterSecret,
+    expect: 'denied',
+    because: 'no matching allow',
+    source: SECRET_READ,
+  },
+  {
+    row: 'The unmask role reads the master secret',
+    principal: actingAs(unmaskRole),
+    action: 'secretsmanager:GetSecretValue',
+    resource: masterSecret,
+    expect: 'denied',
+    because: 'no matching allow',
+    source: SECRET_READ,
+  },
+];
+
+/** The unmask role has no right on log groups that carry no masked data. */
+const unmaskElsewhereRows = (w: PlatformWorld): Row[] =>
+  UNPROTECTED_GROUPS(w).map((name) => ({
+    row: `The unmask role may not logs:Unmask ${name} (no data protection there)`,
+    principal: actingAs(unmaskRole),
+    action: 'logs:Unmask',
+    resource: groupTarget(name),
+    expect: 'denied',
+    because: 'no matching allow',
+    source: LOGS_UNMASK,
+  }));
+
 const MUST_BE_DENIED: Row[] = [
   {
     row: 'An administrator of another account decrypts with the data key through RDS',
@@ -682,6 +899,14 @@ describe.each([
     ...alarmRows(world),
     ...accountAlarmRows(world),
     ...MUST_BE_ALLOWED,
+    ...unmaskRows(world),
+    ...DATA_TIER_ALLOWED,
+  ];
+  const denied = [
+    ...MUST_BE_DENIED,
+    ...DATA_TIER_DENIED,
+    ...unmaskElsewhereRows(world),
+    ...noOtherUnmaskRows(world),
   ];
 
   it('finds every alarm of the stack notifying the alarm topic', () => {
@@ -714,8 +939,60 @@ describe.each([
     });
   });
 
+  it('finds the six protected log groups: PostgreSQL, both functions, API access, execution and WAF', () => {
+    const names = world.config.names;
+    expect(protectedLogGroups(world).sort()).toEqual(
+      [
+        `/aws/rds/instance/${names.database}/postgresql`,
+        `/aws/lambda/${names.readinessFunction}`,
+        `/aws/lambda/${names.dbSetupFunction}`,
+        `/aws/apigateway/${names.api}/access-logs`,
+        `API-Gateway-Execution-Logs_${TEST_REST_API_ID}/${world.config.environment}`,
+        names.webAclLogGroup,
+      ].sort(),
+    );
+  });
+
+  it('proves "no other role may unmask" for every role of the environment and of the baseline it can read', () => {
+    const platform = allRoles(world.stack);
+    const baseline = allRoles(world.baseline);
+    const names = world.config.names;
+    expect(platform.unreadable).toEqual([]);
+    expect(platform.roles.map((r) => r.name).sort()).toEqual(
+      [
+        names.databaseMonitoringRole,
+        names.flowLogRole,
+        names.readinessFunction,
+        names.dbSetupFunction,
+        names.logUnmaskRole,
+      ].sort(),
+    );
+    expect(baseline.roles.map((r) => r.name).sort()).toEqual([
+      'healthcare-apigw-cloudwatch',
+      'healthcare-cloudtrail-logs',
+    ]);
+    // AWS Config's and AWS Backup's roles carry AWS-managed policies the proofs do not hold;
+    // only their services can assume them (no person can use them to read logs).
+    expect(baseline.unreadable.map((r) => r.name).sort()).toEqual([
+      'healthcare-backup',
+      'healthcare-config',
+    ]);
+    for (const { name } of baseline.unreadable) {
+      const [n] = world.baseline.find('aws_iam_role', 'name', name);
+      const trust = world.baseline.policy(
+        world.baseline.tf.resource.aws_iam_role[n].assume_role_policy,
+        n,
+      );
+      expect(trust.Statement.map((st) => Object.keys(st.Principal as object))).toEqual([
+        ['Service'],
+      ]);
+    }
+    // 4 other roles of the environment and 2 of the baseline, 6 protected groups each.
+    expect(noOtherUnmaskRows(world)).toHaveLength(36);
+  });
+
   describe('must be denied', () => {
-    test.each(MUST_BE_DENIED.map((r) => [r.row, r] as const))('%s', async (_row, r) => {
+    test.each(denied.map((r) => [r.row, r] as const))('%s', async (_row, r) => {
       await proveRow(r, world);
     });
   });

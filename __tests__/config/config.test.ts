@@ -142,7 +142,8 @@ describe('sources', () => {
       DB_ENGINE_MAJOR_VERSION: '17',
       DB_ALLOCATED_STORAGE_GIB: '50',
       DB_MAX_ALLOCATED_STORAGE_GIB: '60',
-      DB_BACKUP_RETENTION_DAYS: '14',
+      // The production profile's database is in AWS Backup's continuous rule: 35 only.
+      DB_BACKUP_RETENTION_DAYS: '35',
       CACHE_NODE_TYPE: 'cache.m7g.large',
       CACHE_SNAPSHOT_RETENTION_DAYS: '5',
       LOG_RETENTION_DAYS: '365',
@@ -169,7 +170,7 @@ describe('sources', () => {
       engineMajorVersion: '17',
       allocatedStorageGiB: 50,
       maxAllocatedStorageGiB: 60,
-      backupRetentionDays: 14,
+      backupRetentionDays: 35,
     });
     expect(config.cache).toMatchObject({ nodeType: 'cache.m7g.large', snapshotRetentionDays: 5 });
     expect(config.logRetentionDays).toBe(365);
@@ -381,7 +382,7 @@ describe('bad input names the setting, the value and the rule', () => {
       { DB_ALLOCATED_STORAGE_GIB: '200', DB_MAX_ALLOCATED_STORAGE_GIB: '100' },
       'DB_MAX_ALLOCATED_STORAGE_GIB',
       '100',
-      /at least the allocated storage \(200 GiB\)/,
+      /must be at least 10% above the allocated storage \(200 GiB\): at least 220/,
     ],
     ['backups off', { DB_BACKUP_RETENTION_DAYS: '0' }, 'DB_BACKUP_RETENTION_DAYS', '0', /1 to 35/],
     [

@@ -7,7 +7,7 @@ import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-g
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Lazy, TerraformOutput, Testing, Token } from 'cdktf';
-import { Cache, CacheProps } from '../../constructs/cache/cache';
+import { Cache, cacheParameterGroupName, CacheProps } from '../../constructs/cache/cache';
 import type { EncryptionKey } from '../../constructs/encryption/encryption-key';
 import type { Network } from '../../constructs/network/network';
 
@@ -75,6 +75,49 @@ const only = (block: Block, type: string): Record<string, unknown> => {
   return all[0];
 };
 
+describe('cacheParameterGroupName: a replacement never takes the old name', () => {
+  test('two descriptions give two names', () => {
+    const a = cacheParameterGroupName(
+      'healthcare-redis-test',
+      'redis7',
+      'Redis 7 for healthcare-redis-test',
+    );
+    const b = cacheParameterGroupName(
+      'healthcare-redis-test',
+      'redis7',
+      'Redis 7 for healthcare-redis-other',
+    );
+    expect(a).toBe('healthcare-redis-test-redis7-4fed0b0e');
+    expect(b).toBe('healthcare-redis-test-redis7-59c5b8a3');
+  });
+
+  test('two families with one description give two names', () => {
+    expect(
+      cacheParameterGroupName(
+        'healthcare-redis-test',
+        'redis8',
+        'Redis 7 for healthcare-redis-test',
+      ),
+    ).toBe('healthcare-redis-test-redis8-09d48d8d');
+  });
+
+  test('the same arguments give the same name (no change, no replacement)', () => {
+    expect(cacheParameterGroupName('p', 'redis7', 'd')).toBe(
+      cacheParameterGroupName('p', 'redis7', 'd'),
+    );
+  });
+
+  test('the group named by the Cache construct changes with its description (the replication group id)', () => {
+    const name = (replicationGroupId: string) =>
+      only(synth({ replicationGroupId }).parsed.resource, 'aws_elasticache_parameter_group');
+    const a = name('healthcare-redis-test');
+    const b = name('healthcare-redis-other');
+    expect(a.name).not.toBe(b.name);
+    expect(a.lifecycle).toEqual({ create_before_destroy: true });
+    expect(b.lifecycle).toEqual({ create_before_destroy: true });
+  });
+});
+
 describe('Cache', () => {
   test('finalSnapshot false deletes without a final snapshot', () => {
     const { parsed } = synth({ finalSnapshot: false });
@@ -136,8 +179,10 @@ describe('Cache', () => {
     ]);
 
     expect(json).toHaveResourceWithProperties(ElasticacheParameterGroup, {
-      name: 'healthcare-redis-test-redis7',
+      // sha256("redis7\nRedis 7 for healthcare-redis-test"), first 8 hex digits.
+      name: 'healthcare-redis-test-redis7-4fed0b0e',
       family: 'redis7',
+      description: 'Redis 7 for healthcare-redis-test',
       lifecycle: { create_before_destroy: true },
     });
     expect(json).toHaveResourceWithProperties(ElasticacheSubnetGroup, {

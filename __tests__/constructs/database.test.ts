@@ -138,7 +138,7 @@ describe('Database', () => {
     ]);
 
     expect(json).toHaveResourceWithProperties(DbParameterGroup, {
-      name: 'healthcare-pg-test-postgres16',
+      name_prefix: 'healthcare-pg-test-postgres16-',
       family: 'postgres16',
       lifecycle: { create_before_destroy: true },
       parameter: [
@@ -149,6 +149,7 @@ describe('Database', () => {
         { name: 'log_statement', value: 'none', apply_method: 'immediate' },
         { name: 'log_parameter_max_length', value: '0', apply_method: 'immediate' },
         { name: 'log_parameter_max_length_on_error', value: '0', apply_method: 'immediate' },
+        { name: 'log_error_verbosity', value: 'terse', apply_method: 'immediate' },
         {
           name: 'shared_preload_libraries',
           value: 'pg_stat_statements,pgaudit',
@@ -286,11 +287,112 @@ describe('Database', () => {
       lifecycle: { prevent_destroy: true, ignore_changes: ['final_snapshot_identifier'] },
     });
     expect(json).toHaveResourceWithProperties(DbParameterGroup, {
-      name: 'healthcare-pg-test-postgres17',
+      name_prefix: 'healthcare-pg-test-postgres17-',
       family: 'postgres17',
     });
     expect(json).toContain('"value": "ddl,role,read,write,-misc"');
     expect(json).toHaveResourceWithProperties(SecurityGroup, { name: 'healthcare-postgres-test' });
+  });
+
+  describe('parameter group replacement (create before destroy) never collides', () => {
+    const group = (props: Partial<DatabaseProps>) =>
+      only(synth(props).parsed.resource, 'aws_db_parameter_group');
+
+    test('the name is a prefix: Terraform appends a unique suffix to every new group', () => {
+      const pg = group({});
+      expect(pg.name_prefix).toBe('healthcare-pg-test-postgres16-');
+      expect(pg).not.toHaveProperty('name');
+      expect(pg.lifecycle).toEqual({ create_before_destroy: true });
+    });
+
+    test('two descriptions (identifier changes) give two groups, both with unique generated names', () => {
+      const a = group({ identifier: 'healthcare-db-a' });
+      const b = group({ identifier: 'healthcare-db-b' });
+      expect(a.description).not.toBe(b.description);
+      // Neither sets a fixed name: the replacement's name cannot be the old group's.
+      expect([a.name, b.name]).toEqual([undefined, undefined]);
+      expect([a.name_prefix, b.name_prefix]).toEqual([
+        'healthcare-pg-test-postgres16-',
+        'healthcare-pg-test-postgres16-',
+      ]);
+    });
+
+    test('the family is in the prefix, so the groups of two majors are told apart', () => {
+      expect(group({ engineMajorVersion: '15' }).name_prefix).toBe(
+        'healthcare-pg-test-postgres15-',
+      );
+      expect(group({ engineMajorVersion: '17' }).name_prefix).toBe(
+        'healthcare-pg-test-postgres17-',
+      );
+    });
+
+    test('the instance names the group by reference (it moves to the new group in place)', () => {
+      const { parsed } = synth();
+      expect(only(parsed.resource, 'aws_db_instance').parameter_group_name).toMatch(
+        /^\$\{aws_db_parameter_group\.database_parameter-group_\w+\.name\}$/,
+      );
+    });
+  });
+
+  describe('backup ownership', () => {
+    const instance = (props: Partial<DatabaseProps>) =>
+      only(synth(props).parsed.resource, 'aws_db_instance');
+
+    test('terraform (default): Terraform owns retention and window, nothing is ignored but the snapshot name', () => {
+      const db = instance({ backupRetentionDays: 14 });
+      expect(db.backup_retention_period).toBe(14);
+      expect(db.backup_window).toBe('03:00-04:00');
+      expect((db.lifecycle as { ignore_changes: string[] }).ignore_changes).toEqual([
+        'final_snapshot_identifier',
+      ]);
+    });
+
+    test("aws-backup: created with the continuous rule's 35 days, then retention and window are AWS Backup's", () => {
+      const db = instance({ backupOwner: 'aws-backup' });
+      expect(db.backup_retention_period).toBe(35);
+      expect(db.backup_window).toBe('03:00-04:00');
+      expect((db.lifecycle as { ignore_changes: string[] }).ignore_changes).toEqual([
+        'final_snapshot_identifier',
+        'backup_retention_period',
+        'backup_window',
+      ]);
+    });
+
+    test('aws-backup accepts an explicit 35', () => {
+      expect(
+        instance({ backupOwner: 'aws-backup', backupRetentionDays: 35 }).backup_retention_period,
+      ).toBe(35);
+    });
+
+    test.each([34, 7])(
+      'aws-backup refuses backupRetentionDays %p (AWS Backup would undo it)',
+      (days) => {
+        expect(() => synth({ backupOwner: 'aws-backup', backupRetentionDays: days })).toThrow(
+          `backupRetentionDays = ${days}: AWS Backup's continuous rule owns this instance's backups and keeps them 35 days; create it with 35 (change the retention in the backup plan, not here)`,
+        );
+      },
+    );
+  });
+
+  test('exposes the postgresql log group name (statement text: it gets data protection)', () => {
+    const json = Testing.synthScope((scope) => {
+      const db = new Database(scope, 'database', baseProps);
+      new TerraformOutput(scope, 'pg-log', { value: db.postgresqlLogGroupName });
+      new TerraformOutput(scope, 'prefix', { value: db.parameterGroupNamePrefix });
+    });
+    const out = (JSON.parse(json) as Synthesized).output;
+    expect(out['pg-log'].value).toMatch(
+      /^\$\{aws_cloudwatch_log_group\.database_log-group-postgresql_\w+\.name\}$/,
+    );
+    expect(out.prefix.value).toBe('healthcare-pg-test-postgres16-');
+  });
+
+  test.each([
+    [200, 220],
+    [1000, 1100],
+    [21, 24],
+  ])('accepts allocatedStorageGiB %p with the lowest ceiling RDS takes, %p', (a, m) => {
+    expect(() => synth({ allocatedStorageGiB: a, maxAllocatedStorageGiB: m })).not.toThrow();
   });
 
   test.each([7, 31, 62, 713, 731])('accepts Performance Insights retention %p', (days) => {
@@ -333,11 +435,20 @@ describe('Database', () => {
       );
     });
 
-    test('maxAllocatedStorageGiB is below allocatedStorageGiB', () => {
-      expect(() => synth({ allocatedStorageGiB: 200, maxAllocatedStorageGiB: 100 })).toThrow(
-        'maxAllocatedStorageGiB = 100: must be at least allocatedStorageGiB (200); raise it or lower the allocated storage',
-      );
-    });
+    test.each([
+      [200, 100, 220],
+      [200, 219, 220],
+      [200, 200, 220],
+      [1000, 1099, 1100],
+      [21, 23, 24],
+    ])(
+      'allocatedStorageGiB %p with maxAllocatedStorageGiB %p (RDS needs 10%% more: %p)',
+      (allocatedStorageGiB, maxAllocatedStorageGiB, lowest) => {
+        expect(() => synth({ allocatedStorageGiB, maxAllocatedStorageGiB })).toThrow(
+          `maxAllocatedStorageGiB = ${maxAllocatedStorageGiB}: RDS needs the autoscaling ceiling at least 10% above allocatedStorageGiB (${allocatedStorageGiB}), i.e. at least ${lowest}; raise it or lower the allocated storage`,
+        );
+      },
+    );
 
     test.each([0, 36, 1.5])('backupRetentionDays is %p', (backupRetentionDays) => {
       expect(() => synth({ backupRetentionDays })).toThrow(

@@ -85,9 +85,14 @@ describe('PlatformStack, production profile (the default)', () => {
       // Unique per instance lifetime: AWS keeps snapshot names after the instance is gone.
       final_snapshot_identifier:
         'healthcare-db-prod-final-${formatdate("YYYYMMDDhhmmss", plantimestamp())}',
+      // Created with the continuous backup rule's retention; AWS Backup owns both after.
       backup_retention_period: 35,
+      backup_window: '03:00-04:00',
       delete_automated_backups: false,
-      lifecycle: { prevent_destroy: true, ignore_changes: ['final_snapshot_identifier'] },
+      lifecycle: {
+        prevent_destroy: true,
+        ignore_changes: ['final_snapshot_identifier', 'backup_retention_period', 'backup_window'],
+      },
     });
     expect(only(tf, 'aws_elasticache_replication_group')).toMatchObject({
       final_snapshot_identifier:
@@ -160,10 +165,12 @@ describe('PlatformStack, production profile (the default)', () => {
       'database_endpoint_address',
       'database_master_secret_arn',
       'database_port',
+      'db_setup_function_name',
       'isolated_subnet_ids',
       'kms_key_arn',
       'kms_key_id',
       'kms_logs_key_arn',
+      'log_unmask_role_arn',
       'private_subnet_ids',
       'public_subnet_ids',
       'readiness_database_user',
@@ -209,7 +216,9 @@ describe('PlatformStack, production profile (the default)', () => {
   });
 
   it('runs the readiness function in the private subnets and app security group, wired to the DB, cache, API and alarms', () => {
-    const fn = only(tf, 'aws_lambda_function');
+    const fn = resources(tf, 'aws_lambda_function').find(
+      (f) => f.function_name === 'healthcare-readiness-prod',
+    )!;
     expect(fn.function_name).toBe('healthcare-readiness-prod');
     expect(fn.vpc_config.subnet_ids).toEqual(
       [0, 1, 2].map((i) =>
@@ -306,13 +315,16 @@ describe('PlatformStack, production profile (the default)', () => {
     expect(tf.output.api_health_url.value).toMatch(/\.invoke_url\}\/health$/);
   });
 
-  it('names the parameter groups after their family (in-place major upgrades)', () => {
-    expect(only(tf, 'aws_db_parameter_group')).toMatchObject({
-      name: 'healthcare-pg-prod-postgres16',
+  it('names the parameter groups so a replacement never collides (family in the name)', () => {
+    const dbGroup = only(tf, 'aws_db_parameter_group');
+    expect(dbGroup).toMatchObject({
+      name_prefix: 'healthcare-pg-prod-postgres16-',
       lifecycle: { create_before_destroy: true },
     });
+    expect(dbGroup).not.toHaveProperty('name');
     expect(only(tf, 'aws_elasticache_parameter_group')).toMatchObject({
-      name: 'healthcare-redis-prod-redis7',
+      // sha256("redis7\nRedis 7 for healthcare-redis-prod"), first 8 hex digits.
+      name: 'healthcare-redis-prod-redis7-c3a82fea',
       lifecycle: { create_before_destroy: true },
     });
     expect(only(tf, 'aws_db_instance').allow_major_version_upgrade).toBe(true);

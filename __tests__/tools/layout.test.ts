@@ -77,9 +77,9 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
   },
   bench: { job: 'speed benchmark against a stock cdktf project', uses: ['core'], product: false },
   database: {
-    job: 'db:setup: the IAM-mapped database role, from the RDS-managed master secret',
+    job: 'db:setup: the IAM-mapped database role, by the deployed db-setup function or from the RDS-managed master secret (the SQL is functions/db-setup)',
     uses: [],
-    product: false,
+    product: true,
   },
   'app-test': {
     job: 'test:app: the readiness handler and db:setup against real PostgreSQL and Redis',

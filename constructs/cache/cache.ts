@@ -6,6 +6,7 @@ import { ElasticacheUser } from '@cdktf/provider-aws/lib/elasticache-user';
 import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-group';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { createHash } from 'node:crypto';
 import type { EncryptionKey } from '../encryption/encryption-key';
 import { FINAL_SNAPSHOT_ATTRIBUTE, finalSnapshotName } from '../lifecycle/final-snapshot';
 import { dataStoreSecurityGroup } from '../network/data-store-security-group';
@@ -14,7 +15,10 @@ import type { Network } from '../network/network';
 export interface CacheProps {
   /** Replication group id, e.g. `healthcare-redis-prod` (max 40 chars). */
   readonly replicationGroupId: string;
-  /** Parameter group name prefix; the family is appended (`<name>-redis7`). */
+  /**
+   * Parameter group name prefix; the family and a hash of the group's replace-only arguments
+   * are appended (`<name>-redis7-<8 hex>`, see cacheParameterGroupName).
+   */
   readonly parameterGroupName: string;
   readonly subnetGroupName: string;
   /**
@@ -68,6 +72,22 @@ const REDIS_FAMILY = 'redis7';
 export const APP_USER_COMMANDS = '-@all +@read +@write +@connection -@dangerous';
 /** The replacement `default` user: disabled, no commands, so unauthenticated clients get nothing. */
 export const DISABLED_ACCESS_STRING = 'off -@all';
+/**
+ * The cache parameter group's name: `<prefix>-<family>-<first 8 hex of sha256(family, description)>`.
+ * aws_elasticache_parameter_group has no name_prefix, and family and description can only be
+ * set at creation (a change replaces the group). With create_before_destroy the new group
+ * exists next to the old one for a moment, so its name must differ whenever either changes,
+ * or ElastiCache refuses it (CacheParameterGroupAlreadyExists) in the middle of the apply.
+ */
+export function cacheParameterGroupName(
+  prefix: string,
+  family: string,
+  description: string,
+): string {
+  const hash = createHash('sha256').update(`${family}\n${description}`).digest('hex').slice(0, 8);
+  return `${prefix}-${family}-${hash}`;
+}
+
 /** An ElastiCache user or user group id: at most 40 lowercase letters, digits and single hyphens, starting with a letter. */
 const isRbacId = (id: string) => id.length <= 40 && /^[a-z](?:-?[a-z0-9])*$/.test(id);
 
@@ -113,12 +133,18 @@ export class Cache extends Construct {
       subnetIds: props.network.isolatedSubnetIds,
     });
 
-    // Named after its family: a future family change creates the new group before the
+    // Replaced (create before destroy) when the family or the description changes; the name
+    // changes with them, so the new group is created next to the old one before the
     // replication group moves to it and the old one is deleted.
+    const parameterGroupDescription = `Redis 7 for ${groupId}`;
     const parameterGroup = new ElasticacheParameterGroup(this, 'parameter-group', {
-      name: `${props.parameterGroupName}-${REDIS_FAMILY}`,
+      name: cacheParameterGroupName(
+        props.parameterGroupName,
+        REDIS_FAMILY,
+        parameterGroupDescription,
+      ),
       family: REDIS_FAMILY,
-      description: `Redis 7 for ${groupId}`,
+      description: parameterGroupDescription,
       lifecycle: { createBeforeDestroy: true },
     });
 

@@ -7,6 +7,10 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import type { PostgresMajorVersion } from '../../config/config';
+import {
+  CONTINUOUS_BACKUP_RETENTION_DAYS,
+  minimumMaxAllocatedStorageGiB,
+} from '../../config/settings';
 import { isPgauditLog, PGAUDIT_CLASSES } from '../../config/pgaudit';
 import type { EncryptionKey } from '../encryption/encryption-key';
 import { FINAL_SNAPSHOT_ATTRIBUTE, finalSnapshotName } from '../lifecycle/final-snapshot';
@@ -16,7 +20,10 @@ import type { Network } from '../network/network';
 export interface DatabaseProps {
   /** DB instance identifier, e.g. `healthcare-db-prod`. */
   readonly identifier: string;
-  /** Parameter group name prefix; the family is appended (`<name>-postgres16`). */
+  /**
+   * Parameter group name prefix: the group is named `<prefix>-postgres16-<26 characters
+   * Terraform generates>` (`name_prefix`), so a replacement never collides with the old group.
+   */
   readonly parameterGroupName: string;
   readonly subnetGroupName: string;
   readonly monitoringRoleName: string;
@@ -34,8 +41,21 @@ export interface DatabaseProps {
   readonly allocatedStorageGiB?: number;
   /** @default 100 */
   readonly maxAllocatedStorageGiB?: number;
-  /** @default 7 */
+  /**
+   * Automated backup retention. With `backupOwner: 'aws-backup'` it must equal the continuous
+   * rule's retention (CONTINUOUS_BACKUP_RETENTION_DAYS, 35).
+   * @default 7, or 35 when AWS Backup owns the backups
+   */
   readonly backupRetentionDays?: number;
+  /**
+   * Who owns the automated backups' retention and window. `aws-backup`: the instance is in an
+   * AWS Backup plan with a continuous (point-in-time) rule, which manages them (AWS: "You must
+   * use your backup plan to increase or decrease the retention period"); Terraform creates the
+   * instance with the rule's retention and then ignores both, so plans never fight AWS Backup.
+   * `terraform`: no continuous rule covers the instance and Terraform keeps both in step.
+   * @default 'terraform'
+   */
+  readonly backupOwner?: BackupOwner;
   /** @default false */
   readonly multiAz?: boolean;
   /** @default true */
@@ -71,6 +91,12 @@ export interface DatabaseProps {
   readonly applyImmediately?: boolean;
 }
 
+/** Who owns an instance's automated backup retention and window (see DatabaseProps.backupOwner). */
+export type BackupOwner = 'aws-backup' | 'terraform';
+
+/** Attributes AWS Backup's continuous rule manages on the instances it covers. */
+export const AWS_BACKUP_OWNED_ATTRIBUTES = ['backup_retention_period', 'backup_window'] as const;
+
 export const POSTGRES_PORT = 5432;
 /** Intervals Enhanced Monitoring accepts (0 would turn it off, which we never do). */
 export const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60] as const;
@@ -97,6 +123,9 @@ export class Database extends Construct {
   readonly port: number;
   readonly masterUserSecretArn: string;
   readonly securityGroupId: string;
+  /** The exported `postgresql` log group (statement text: it gets a data protection policy). */
+  readonly postgresqlLogGroupName: string;
+  readonly parameterGroupNamePrefix: string;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -104,7 +133,10 @@ export class Database extends Construct {
     const instanceClass = props.instanceClass ?? 'db.t4g.medium';
     const allocatedStorageGiB = props.allocatedStorageGiB ?? 20;
     const maxAllocatedStorageGiB = props.maxAllocatedStorageGiB ?? 100;
-    const backupRetentionDays = props.backupRetentionDays ?? 7;
+    const backupOwner = props.backupOwner ?? 'terraform';
+    const backupRetentionDays =
+      props.backupRetentionDays ??
+      (backupOwner === 'aws-backup' ? CONTINUOUS_BACKUP_RETENTION_DAYS : 7);
     const multiAz = props.multiAz ?? false;
     const deletionProtection = props.deletionProtection ?? true;
     const skipFinalSnapshot = props.skipFinalSnapshot ?? false;
@@ -144,8 +176,8 @@ export class Database extends Construct {
         failed:
           known(maxAllocatedStorageGiB) &&
           known(allocatedStorageGiB) &&
-          maxAllocatedStorageGiB < allocatedStorageGiB,
-        message: `maxAllocatedStorageGiB = ${maxAllocatedStorageGiB}: must be at least allocatedStorageGiB (${allocatedStorageGiB}); raise it or lower the allocated storage`,
+          maxAllocatedStorageGiB < minimumMaxAllocatedStorageGiB(allocatedStorageGiB),
+        message: `maxAllocatedStorageGiB = ${maxAllocatedStorageGiB}: RDS needs the autoscaling ceiling at least 10% above allocatedStorageGiB (${allocatedStorageGiB}), i.e. at least ${minimumMaxAllocatedStorageGiB(allocatedStorageGiB)}; raise it or lower the allocated storage`,
       },
       {
         failed:
@@ -156,6 +188,13 @@ export class Database extends Construct {
             backupRetentionDays <= 35
           ),
         message: `backupRetentionDays = ${backupRetentionDays}: automated backups are kept a whole number of days from 1 to 35 (0 would turn backups off)`,
+      },
+      {
+        failed:
+          backupOwner === 'aws-backup' &&
+          known(backupRetentionDays) &&
+          backupRetentionDays !== CONTINUOUS_BACKUP_RETENTION_DAYS,
+        message: `backupRetentionDays = ${backupRetentionDays}: AWS Backup's continuous rule owns this instance's backups and keeps them ${CONTINUOUS_BACKUP_RETENTION_DAYS} days; create it with ${CONTINUOUS_BACKUP_RETENTION_DAYS} (change the retention in the backup plan, not here)`,
       },
       {
         failed:
@@ -190,10 +229,13 @@ export class Database extends Construct {
       subnetIds: props.network.isolatedSubnetIds,
     });
 
+    // Replaced (create before destroy) whenever a ForceNew argument changes: the family on a
+    // major upgrade, or the description. The name is a prefix plus a suffix Terraform generates,
+    // so the new group never collides with the old one (DBParameterGroupAlreadyExists); the
+    // instance moves to it in the same update, then the old group is deleted.
+    this.parameterGroupNamePrefix = `${props.parameterGroupName}-postgres${major}-`;
     const parameterGroup = new DbParameterGroup(this, 'parameter-group', {
-      // One group per family: a major upgrade creates the new group first, the instance
-      // moves to it in the same update, then the old group is deleted.
-      name: `${props.parameterGroupName}-postgres${major}`,
+      namePrefix: this.parameterGroupNamePrefix,
       family: `postgres${major}`,
       description: `PostgreSQL ${major} for ${props.identifier}: TLS only, pgaudit, no bind values in logs`,
       parameter: databaseParameters(auditLog),
@@ -265,6 +307,7 @@ export class Database extends Construct {
       masterUserSecretKmsKeyId: props.dataKey.keyArn,
       iamDatabaseAuthenticationEnabled: true,
       caCertIdentifier: 'rds-ca-rsa2048-g1',
+      // Created with these; with backupOwner 'aws-backup' the continuous rule owns them after.
       backupRetentionPeriod: backupRetentionDays,
       backupWindow: BACKUP_WINDOW,
       maintenanceWindow: MAINTENANCE_WINDOW,
@@ -285,9 +328,16 @@ export class Database extends Construct {
       // database; a major upgrade is deployed with applyImmediately (docs/database-upgrades.md).
       applyImmediately,
       dependsOn: [...logGroups, monitoringPolicy],
-      lifecycle: { preventDestroy, ignoreChanges: [FINAL_SNAPSHOT_ATTRIBUTE] },
+      lifecycle: {
+        preventDestroy,
+        ignoreChanges: [
+          FINAL_SNAPSHOT_ATTRIBUTE,
+          ...(backupOwner === 'aws-backup' ? AWS_BACKUP_OWNED_ATTRIBUTES : []),
+        ],
+      },
     });
 
+    this.postgresqlLogGroupName = logGroups[EXPORTED_LOGS.indexOf('postgresql')].name;
     this.instanceIdentifier = db.identifier;
     this.instanceArn = db.arn;
     this.resourceId = db.resourceId;
@@ -314,6 +364,9 @@ function databaseParameters(auditLog: string) {
     // 0 = no bind parameter values in slow-query and error log lines (PostgreSQL 13+).
     dynamic('log_parameter_max_length', '0'),
     dynamic('log_parameter_max_length_on_error', '0'),
+    // No DETAIL/HINT/CONTEXT lines: a unique violation's DETAIL quotes the key's value
+    // ("Key (email)=(...) already exists"). The primary message and STATEMENT stay.
+    dynamic('log_error_verbosity', 'terse'),
     // pg_stat_statements is RDS's default library; pgaudit is added to it.
     {
       name: 'shared_preload_libraries',

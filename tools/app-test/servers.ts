@@ -149,6 +149,8 @@ export interface RunningPostgres {
   readonly port: number;
   /** Superuser standing in for the RDS master user. */
   readonly admin: { user: string; password: string };
+  /** The server log (what RDS exports to the `postgresql` log group). */
+  readonly logFile: string;
   stop(): void;
 }
 
@@ -209,6 +211,7 @@ export async function startPostgres(root: string, pki: Pki): Promise<RunningPost
   return {
     port,
     admin,
+    logFile: path.join(dir, 'log'),
     stop: () => {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

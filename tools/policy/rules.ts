@@ -3,6 +3,9 @@
  * Hub, HIPAA Security Rule) against the synthesized Terraform JSON. Ids are stable: a
  * retired rule's id is never reused. docs/policy.md is generated from this table.
  */
+import { cacheParameterGroupName } from '../../constructs/cache/cache';
+import { AWS_BACKUP_OWNED_ATTRIBUTES } from '../../constructs/database/database';
+import { CONTINUOUS_BACKUP_RETENTION_DAYS } from '../../config/settings';
 import { attr, fail, HIPAA, pass } from './checks';
 import { asList, blocks, first, isTrue } from './terraform';
 import type { CheckResult, PolicyStatement, Rule, RuleContext, TfResource } from './types';
@@ -254,6 +257,106 @@ const authenticationType = (user: TfResource) =>
 function dbParameter(group: TfResource, name: string): string | undefined {
   const found = blocks(group.attrs['parameter']).find((p) => p['name'] === name);
   return found === undefined ? undefined : String(found['value']);
+}
+
+// ---------------------------------------------------------------- data tier helpers
+
+/**
+ * A parameter group's replacement (its family or description changed: both replace-only) is
+ * created before the old one is deleted, which only works when the new group's name differs:
+ * `name_prefix` (Terraform appends a unique suffix) or a name ending in `-<family>-<hash of
+ * family and description>` (constructs/cache/cache.ts cacheParameterGroupName).
+ */
+function replacementSafeParameterGroup(r: TfResource): CheckResult {
+  const lifecycle = first(attr(r, 'lifecycle')) as Record<string, unknown> | undefined;
+  if (!isTrue(lifecycle?.['create_before_destroy']))
+    return fail(
+      'lifecycle.create_before_destroy is not set: a replacement would delete the group first, which RDS/ElastiCache refuse while an instance uses it',
+    );
+  const prefix = attr(r, 'name_prefix');
+  if (prefix !== undefined && attr(r, 'name') === undefined)
+    return pass(`name_prefix = ${String(prefix)}: every replacement gets a new, unique name`);
+  const name = String(attr(r, 'name') ?? '');
+  const suffix = cacheParameterGroupName(
+    '',
+    String(attr(r, 'family') ?? ''),
+    String(attr(r, 'description') ?? ''),
+  );
+  return name.endsWith(suffix)
+    ? pass(`name ${name} ends with a hash of family and description (${suffix})`)
+    : fail(
+        `name = ${name} does not change when family or description does: the replacement would be refused as already existing (DBParameterGroupAlreadyExists / CacheParameterGroupAlreadyExists) in the middle of the apply; use name_prefix or end the name with ${suffix}`,
+      );
+}
+
+/** Log groups that can carry statement text or request data (by the names AWS and the platform give them). */
+export const DATA_BEARING_LOG_GROUPS: readonly RegExp[] = [
+  /^\/aws\/rds\/instance\/[^/]+\/postgresql$/,
+  /^\/aws\/lambda\//,
+  /^\/aws\/apigateway\//,
+  /^API-Gateway-Execution-Logs_/,
+  /^aws-waf-logs-/,
+];
+
+/** What is wrong with a data protection policy document; undefined when it audits and masks the same identifiers. */
+function dataProtectionProblem(document: unknown): string | undefined {
+  let doc: { Version?: unknown; Statement?: unknown };
+  try {
+    doc = JSON.parse(String(document));
+  } catch {
+    return 'policy_document is not JSON the check can read';
+  }
+  if (doc.Version !== '2021-06-01') return `Version is ${String(doc.Version)}, not 2021-06-01`;
+  const statements = (Array.isArray(doc.Statement) ? doc.Statement : []) as {
+    DataIdentifier?: unknown;
+    Operation?: Record<string, Record<string, unknown>>;
+  }[];
+  const audit = statements.filter((st) => st.Operation?.['Audit'] !== undefined);
+  const mask = statements.filter((st) => st.Operation?.['Deidentify'] !== undefined);
+  if (statements.length !== 2 || audit.length !== 1 || mask.length !== 1)
+    return 'the document must have exactly one Audit and one Deidentify statement';
+  if (JSON.stringify(mask[0].Operation?.['Deidentify']) !== '{"MaskConfig":{}}')
+    return 'the Deidentify statement must be {"MaskConfig": {}}';
+  const ids = (st: { DataIdentifier?: unknown }) => JSON.stringify(st.DataIdentifier ?? []);
+  if (ids(audit[0]) !== ids(mask[0]))
+    return 'the Audit and Deidentify statements name different DataIdentifier lists';
+  if (ids(mask[0]) === '[]') return 'no DataIdentifier is masked';
+  return undefined;
+}
+
+/** IAM's `*`/`?` wildcards in an action name, case-insensitive. */
+function actionMatches(pattern: string, action: string): boolean {
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 'i').test(action);
+}
+
+/** True when an Allow statement grants `action` (by Action, or by a NotAction that leaves it in). */
+function grants(s: PolicyStatement, action: string): boolean {
+  if (s.effect !== 'Allow') return false;
+  if (s.actions.some((a) => actionMatches(a, action))) return true;
+  return s.notActions.length > 0 && !s.notActions.some((a) => actionMatches(a, action));
+}
+
+/** Every Allow statement of a trust policy requires an MFA-authenticated session. */
+function trustRequiresMfa(ctx: RuleContext, role: TfResource): boolean {
+  const trust = ctx.policy(attr(role, 'assume_role_policy'));
+  if (!trust.ok) return false;
+  const allows = trust.statements.filter((s) => s.effect === 'Allow');
+  return (
+    allows.length > 0 &&
+    allows.every((s) =>
+      s.conditions.some(
+        (c) =>
+          c.test === 'Bool' &&
+          c.variable.toLowerCase() === 'aws:multifactorauthpresent' &&
+          c.values.length === 1 &&
+          c.values[0] === 'true',
+      ),
+    )
+  );
 }
 
 export const RULES: readonly Rule[] = [
@@ -561,6 +664,45 @@ export const RULES: readonly Rule[] = [
     },
   },
 
+  {
+    id: 'HIPAA-RDS-017',
+    title:
+      'RDS parameter group can be replaced without a name collision (create_before_destroy, a name that changes)',
+    severity: 'high',
+    resourceTypes: ['aws_db_parameter_group'],
+    rationale:
+      'family and description can only be set at creation: a change creates the new group next to the old one, so a fixed name fails the apply with DBParameterGroupAlreadyExists.',
+    control: { hipaa: HIPAA.contingency },
+    check: replacementSafeParameterGroup,
+  },
+  {
+    id: 'HIPAA-RDS-018',
+    title:
+      "RDS in AWS Backup's continuous plan leaves backup retention and window to AWS Backup (production)",
+    severity: 'medium',
+    profile: 'production',
+    resourceTypes: ['aws_db_instance'],
+    rationale: `The account baseline's continuous rule covers every DataClassification=PHI resource and owns the instance's automated backups ("You must use your backup plan to increase or decrease the retention period"); Terraform creates the instance with the rule's ${CONTINUOUS_BACKUP_RETENTION_DAYS} days and then ignores both attributes, or every plan fights AWS Backup.`,
+    control: { hipaa: HIPAA.backup },
+    check: (r) => {
+      const lifecycle = first(attr(r, 'lifecycle')) as Record<string, unknown> | undefined;
+      const ignored = asList(lifecycle?.['ignore_changes']);
+      const missing = AWS_BACKUP_OWNED_ATTRIBUTES.filter((a) => !ignored.includes(a));
+      if (missing.length > 0)
+        return fail(
+          `lifecycle.ignore_changes lacks ${missing.join(', ')}: Terraform would undo what AWS Backup sets on every apply`,
+        );
+      const days = Number(attr(r, 'backup_retention_period'));
+      return days === CONTINUOUS_BACKUP_RETENTION_DAYS
+        ? pass(
+            `created with ${days} days (the continuous rule's); backup_retention_period and backup_window ignored after`,
+          )
+        : fail(
+            `backup_retention_period = ${String(attr(r, 'backup_retention_period'))}: create it with the continuous rule's ${CONTINUOUS_BACKUP_RETENTION_DAYS} days`,
+          );
+    },
+  },
+
   // ------------------------------------------------------------ ElastiCache
   {
     id: 'HIPAA-EC-001',
@@ -748,6 +890,18 @@ export const RULES: readonly Rule[] = [
     },
   },
 
+  {
+    id: 'HIPAA-EC-011',
+    title:
+      'ElastiCache parameter group can be replaced without a name collision (create_before_destroy, a name that changes)',
+    severity: 'high',
+    resourceTypes: ['aws_elasticache_parameter_group'],
+    rationale:
+      'aws_elasticache_parameter_group has no name_prefix; family and description are replace-only, so the name carries a hash of both or the replacement fails with CacheParameterGroupAlreadyExists.',
+    control: { hipaa: HIPAA.contingency },
+    check: replacementSafeParameterGroup,
+  },
+
   // ------------------------------------------------------------ KMS
   {
     id: 'HIPAA-KMS-001',
@@ -872,6 +1026,35 @@ export const RULES: readonly Rule[] = [
           'retention_in_days is not set: logs are kept forever with no retention decision',
         );
       return atLeast(days, ctx.profile === 'production' ? 365 : 1, 'retention_in_days');
+    },
+  },
+
+  {
+    id: 'HIPAA-LOG-003',
+    title:
+      'Log groups that can carry statement text or request data mask PHI (data protection policy)',
+    severity: 'high',
+    resourceTypes: ['aws_cloudwatch_log_group'],
+    rationale:
+      'The PostgreSQL log (pgaudit, slow queries, errors), Lambda logs and API Gateway and WAF logs can hold literals and request fields, kept for years; a data protection policy (one Audit and one Deidentify statement over the same identifiers) masks them at ingestion. Names: `/aws/rds/instance/*/postgresql`, `/aws/lambda/*`, `/aws/apigateway/*`, `API-Gateway-Execution-Logs_*`, `aws-waf-logs-*`.',
+    control: { hipaa: HIPAA.minimumNecessary },
+    check: (r, ctx) => {
+      const name = String(attr(r, 'name') ?? '');
+      if (!DATA_BEARING_LOG_GROUPS.some((pattern) => pattern.test(name)))
+        return pass(`${name || '(unnamed)'} carries no statement text or request data`);
+      const policy = ctx.referencing(
+        'aws_cloudwatch_log_data_protection_policy',
+        'log_group_name',
+        r,
+      )[0];
+      if (!policy)
+        return fail(
+          `${name} has no aws_cloudwatch_log_data_protection_policy: PHI in it would be kept unmasked`,
+        );
+      const problem = dataProtectionProblem(attr(policy, 'policy_document'));
+      return problem
+        ? fail(`${policy.address}: ${problem}`)
+        : pass(`${policy.address} audits and masks the same identifiers`);
     },
   },
 
@@ -1515,6 +1698,40 @@ export const RULES: readonly Rule[] = [
         publicStatement,
         'no statement allows Principal "*" unconditionally',
       ),
+  },
+
+  {
+    id: 'HIPAA-IAM-004',
+    title: 'Only roles that require MFA may logs:Unmask',
+    severity: 'high',
+    resourceTypes: ['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_role'],
+    rationale:
+      'logs:Unmask shows the PHI that data protection masked. The platform grants it to one role per environment, assumable only in MFA sessions; a managed policy could be attached to anyone, so it may not grant it at all.',
+    control: { hipaa: HIPAA.access },
+    check: (r, ctx) => {
+      const granting = identityPolicies(r).filter(([, value]) => {
+        const parsed = ctx.policy(value);
+        return parsed.ok && parsed.statements.some((s) => grants(s, 'logs:Unmask'));
+      });
+      if (granting.length === 0) return pass('grants no logs:Unmask');
+      const role =
+        r.type === 'aws_iam_role'
+          ? r
+          : r.type === 'aws_iam_role_policy'
+            ? ctx.resolve(attr(r, 'role'))
+            : undefined;
+      if (r.type === 'aws_iam_policy')
+        return fail('a managed policy grants logs:Unmask: it could be attached to any principal');
+      if (!role || role.type !== 'aws_iam_role')
+        return fail(
+          `grants logs:Unmask to role ${String(attr(r, 'role'))}, which is not a role of this stack whose trust can be checked`,
+        );
+      return trustRequiresMfa(ctx, role)
+        ? pass(`grants logs:Unmask to ${role.address}, assumable only with MFA`)
+        : fail(
+            `grants logs:Unmask to ${role.address}, which can be assumed without MFA (every Allow of its trust policy needs Bool aws:MultiFactorAuthPresent = true)`,
+          );
+    },
   },
 
   // ------------------------------------------------------------ Nothing lost in prod: prevent_destroy

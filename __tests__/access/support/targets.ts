@@ -134,6 +134,36 @@ function trusts(statement: PolicyStatement, service: string): boolean {
   );
 }
 
+/** The role named `name`, with its trust policy and its permission policies. */
+export function roleByName(stack: SynthesizedStack, name: string): RoleTarget {
+  const [resourceName] = stack.find('aws_iam_role', 'name', name);
+  return roleTarget(stack, resourceName);
+}
+
+/**
+ * Every role of the stack by name; a role whose permissions the proofs cannot read (an
+ * AWS-managed policy not in aws-managed-policies.ts) is listed under `unreadable` instead,
+ * so a test can say which ones and why.
+ */
+export function allRoles(stack: SynthesizedStack): {
+  roles: RoleTarget[];
+  unreadable: { name: string; reason: string }[];
+} {
+  const roles: RoleTarget[] = [];
+  const unreadable: { name: string; reason: string }[] = [];
+  for (const [n, body] of stack.resources('aws_iam_role')) {
+    try {
+      roles.push(roleTarget(stack, n));
+    } catch (error) {
+      unreadable.push({
+        name: stack.resolve(body.name, `aws_iam_role.${n}.name`),
+        reason: (error as Error).message,
+      });
+    }
+  }
+  return { roles, unreadable };
+}
+
 /** The one role whose trust policy lets `service` assume it, with its permission policies. */
 export function roleTrustedBy(stack: SynthesizedStack, service: string): RoleTarget {
   const roles = stack
@@ -149,7 +179,12 @@ export function roleTrustedBy(stack: SynthesizedStack, service: string): RoleTar
       `${stack.stackName}: expected one role trusted by ${service}, found ${roles.length}`,
     );
   }
-  const { n, body, trust } = roles[0];
+  return roleTarget(stack, roles[0].n);
+}
+
+function roleTarget(stack: SynthesizedStack, n: string): RoleTarget {
+  const body = stack.tf.resource.aws_iam_role[n];
+  const trust = stack.policy(body.assume_role_policy, `aws_iam_role.${n}.assume_role_policy`);
   for (const unsupported of ['inline_policy', 'managed_policy_arns', 'permissions_boundary']) {
     if (body[unsupported] !== undefined) {
       throw new Error(

@@ -35,6 +35,10 @@ export interface PolicyStatement {
 
 /** The API id the resolver gives every `aws_api_gateway_rest_api` (10 characters, as AWS). */
 export const TEST_REST_API_ID = 'a1b2c3d4e5';
+/** The resource id the resolver gives every `aws_db_instance` (`db-` and 26 characters, as RDS). */
+export const TEST_DB_RESOURCE_ID = 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+/** The name RDS gives a managed master user secret: `rds!db-<uuid>` (ARN suffix `-AbCdEf`). */
+export const TEST_MASTER_SECRET_NAME = 'rds!db-0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
 /** A deterministic, KMS-shaped key id per Terraform resource name. */
 function fakeKeyId(resourceName: string): string {
@@ -179,6 +183,16 @@ export class SynthesizedStack {
       }
       throw unknown();
     }
+    // The RDS-managed master secret: `aws_db_instance.<name>.master_user_secret[0].secret_arn`.
+    if (
+      parts.length === 4 &&
+      parts[0] === 'aws_db_instance' &&
+      this.tf.resource?.aws_db_instance?.[parts[1]] !== undefined &&
+      parts[2] === 'master_user_secret[0]' &&
+      parts[3] === 'secret_arn'
+    ) {
+      return `arn:${PARTITION}:secretsmanager:${this.region}:${TEST_ACCOUNT}:secret:${TEST_MASTER_SECRET_NAME}-AbCdEf`;
+    }
     if (parts.length !== 3) throw unknown();
     const [type, name, attr] = parts;
     const body = this.tf.resource?.[type]?.[name] as TerraformJson | undefined;
@@ -240,6 +254,20 @@ function resourceAttribute(type: string, attr: string, r: AttributeInputs): stri
     aws_db_instance: {
       identifier: () => r.field('identifier'),
       arn: () => `arn:${PARTITION}:rds:${r.region}:${account}:db:${r.field('identifier')}`,
+      resource_id: () => TEST_DB_RESOURCE_ID,
+    },
+    aws_elasticache_replication_group: {
+      arn: () =>
+        `arn:${PARTITION}:elasticache:${r.region}:${account}:replicationgroup:${r.field('replication_group_id')}`,
+    },
+    aws_elasticache_user: {
+      arn: () => `arn:${PARTITION}:elasticache:${r.region}:${account}:user:${r.field('user_id')}`,
+      user_id: () => r.field('user_id'),
+    },
+    aws_sqs_queue: {
+      // Named by prefix: SQS appends a suffix Terraform generates.
+      arn: () =>
+        `arn:${PARTITION}:sqs:${r.region}:${account}:${r.field('name_prefix')}20260101000000000000000001`,
     },
   };
   return table[type]?.[attr]?.();

@@ -1,106 +1,20 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { readMasterSecret as productReader } from '../../../functions/db-setup/master-secret';
+import { setupStatements as productStatements } from '../../../functions/db-setup/statements';
 import {
+  invokeSetupFunction,
   parseSetupArgs,
   readMasterSecret,
-  setupDatabase,
   setupStatements,
 } from '../../../tools/database/setup';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!db-abc';
 
-describe('setupStatements', () => {
-  test('creates the role only if missing, IAM-only, with CONNECT and pgaudit, in that order', () => {
-    expect(setupStatements({ user: 'readiness', database: 'postgres' }).map((s) => s.sql)).toEqual([
-      `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'readiness') THEN CREATE ROLE "readiness" LOGIN; END IF; END $$`,
-      'ALTER ROLE "readiness" LOGIN NOCREATEDB NOCREATEROLE CONNECTION LIMIT 10 PASSWORD NULL',
-      'GRANT rds_iam TO "readiness"',
-      'GRANT CONNECT ON DATABASE "postgres" TO "readiness"',
-      'CREATE EXTENSION IF NOT EXISTS pgaudit',
-    ]);
-  });
-
-  test('uses the given connection limit', () => {
-    expect(setupStatements({ user: 'r', database: 'd', connectionLimit: 3 })[1].sql).toContain(
-      'CONNECTION LIMIT 3',
-    );
-  });
-
-  test('throws when the user is not a plain lower-case identifier (never escapes input)', () => {
-    expect(() =>
-      setupStatements({ user: `x"; DROP ROLE postgres; --`, database: 'postgres' }),
-    ).toThrow(`user 'x"; DROP ROLE postgres; --' must be a lower-case PostgreSQL identifier`);
-  });
-
-  test('throws when the user takes a reserved prefix', () => {
-    expect(() => setupStatements({ user: 'rds_x', database: 'postgres' })).toThrow("user 'rds_x'");
-  });
-
-  test('throws when the database name is not a plain identifier', () => {
-    expect(() => setupStatements({ user: 'readiness', database: 'My DB' })).toThrow(
-      "database 'My DB'",
-    );
-  });
-
-  test('throws when the connection limit is below 1', () => {
-    expect(() => setupStatements({ user: 'r', database: 'd', connectionLimit: 0 })).toThrow(
-      'connectionLimit 0 must be a whole number ≥ 1',
-    );
-  });
-});
-
-test('setupDatabase runs every statement in order and reports each step', async () => {
-  const sql: string[] = [];
-  const done = await setupDatabase(
-    { query: async (q: string) => sql.push(q) },
-    { user: 'readiness', database: 'postgres' },
-  );
-  expect(sql).toEqual(
-    setupStatements({ user: 'readiness', database: 'postgres' }).map((s) => s.sql),
-  );
-  expect(done).toEqual([
-    'role readiness (login, no password: IAM tokens only)',
-    'no privileges beyond login, no password',
-    'RDS IAM authentication (rds_iam)',
-    'connect to postgres',
-    'pgaudit extension',
-  ]);
-});
-
-describe('readMasterSecret', () => {
-  const sm = mockClient(SecretsManagerClient);
-  afterEach(() => sm.reset());
-
-  test('reads username and password from the RDS-managed secret', async () => {
-    sm.on(GetSecretValueCommand, { SecretId: ARN }).resolves({
-      SecretString: '{"username":"master","password":"p"}',
-    });
-    await expect(
-      readMasterSecret(new SecretsManagerClient({ region: 'eu-west-1' }), ARN),
-    ).resolves.toEqual({
-      username: 'master',
-      password: 'p',
-    });
-  });
-
-  test.each([['not json'], ['{"username":"master"}'], [undefined]])(
-    'throws without echoing the secret when it is not a master secret (%s)',
-    async (secretString) => {
-      sm.on(GetSecretValueCommand).resolves({ SecretString: secretString });
-      const error = await readMasterSecret(
-        new SecretsManagerClient({ region: 'eu-west-1' }),
-        ARN,
-      ).catch((e) => e);
-      expect(error.message).toBe(
-        `secret ${ARN} is not an RDS master user secret (a JSON object with string "username" and "password")`,
-      );
-    },
-  );
-});
-
 describe('parseSetupArgs', () => {
   test('reads flags, with defaults for port, database and user', () => {
     expect(parseSetupArgs(['--secret-arn', ARN, '--host', 'db.internal'], {})).toEqual({
+      invoke: undefined,
       secretArn: ARN,
       host: 'db.internal',
       port: 5432,
@@ -136,5 +50,110 @@ describe('parseSetupArgs', () => {
       'unknown option --password',
     );
     expect(() => parseSetupArgs(['--host'], {})).toThrow("unexpected argument '--host'");
+  });
+});
+
+test('the tool runs the SQL and the secret reader of the product (functions/db-setup)', () => {
+  expect(setupStatements).toBe(productStatements);
+  expect(readMasterSecret).toBe(productReader);
+});
+
+describe('parseSetupArgs --invoke', () => {
+  test('needs only the function name; user and database keep their defaults', () => {
+    expect(parseSetupArgs(['--invoke', 'healthcare-db-setup-prod'], {})).toEqual({
+      invoke: 'healthcare-db-setup-prod',
+      secretArn: '',
+      host: '',
+      port: 5432,
+      database: 'postgres',
+      user: 'readiness',
+      servername: undefined,
+    });
+  });
+
+  test('passes --user and --database on to the function', () => {
+    expect(
+      parseSetupArgs(['--invoke', 'f', '--user', 'probe', '--database', 'app'], {}),
+    ).toMatchObject({ invoke: 'f', user: 'probe', database: 'app' });
+  });
+
+  test('refuses the direct-connection flags, which the function does not use', () => {
+    expect(() => parseSetupArgs(['--invoke', 'f', '--secret-arn', ARN, '--host', 'h'], {})).toThrow(
+      '--invoke runs the deployed function, which reads the secret and connects itself: drop --secret-arn, --host',
+    );
+  });
+});
+
+describe('invokeSetupFunction', () => {
+  const lambda = mockClient(LambdaClient);
+  afterEach(() => lambda.reset());
+  // The SDK's Payload type is its blob adapter; the client reads the bytes.
+  const bytes = (text: string) =>
+    new TextEncoder().encode(text) as unknown as InvokeCommandOutput['Payload'];
+  const encode = (v: unknown) => bytes(JSON.stringify(v));
+  const RESULT = { status: 'ok', user: 'readiness', database: 'postgres', steps: ['a', 'b'] };
+
+  test('invokes the function synchronously with the role and returns its answer', async () => {
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: encode(RESULT) });
+    await expect(
+      invokeSetupFunction(new LambdaClient({ region: 'eu-west-1' }), 'healthcare-db-setup-prod', {
+        user: 'readiness',
+        database: 'postgres',
+      }),
+    ).resolves.toEqual(RESULT);
+    const call = lambda.commandCalls(InvokeCommand)[0].args[0].input;
+    expect(call.FunctionName).toBe('healthcare-db-setup-prod');
+    expect(call.InvocationType).toBe('RequestResponse');
+    expect(JSON.parse(new TextDecoder().decode(call.Payload as Uint8Array))).toEqual({
+      user: 'readiness',
+      database: 'postgres',
+    });
+  });
+
+  test("a function error becomes an error with the function's message", async () => {
+    lambda.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: encode({ errorType: 'Error', errorMessage: 'pgaudit extension: not loaded' }),
+    });
+    await expect(
+      invokeSetupFunction(new LambdaClient({ region: 'eu-west-1' }), 'f', {
+        user: 'readiness',
+        database: 'postgres',
+      }),
+    ).rejects.toThrow('f failed: pgaudit extension: not loaded');
+  });
+
+  test('a function error without a JSON payload shows the raw answer', async () => {
+    lambda.on(InvokeCommand).resolves({
+      FunctionError: 'Unhandled',
+      Payload: bytes('Task timed out'),
+    });
+    await expect(
+      invokeSetupFunction(new LambdaClient({ region: 'eu-west-1' }), 'f', {
+        user: 'r',
+        database: 'd',
+      }),
+    ).rejects.toThrow('f failed: Task timed out');
+  });
+
+  test('an answer that is not a setup result is refused', async () => {
+    lambda.on(InvokeCommand).resolves({ Payload: encode({ statusCode: 200 }) });
+    await expect(
+      invokeSetupFunction(new LambdaClient({ region: 'eu-west-1' }), 'f', {
+        user: 'r',
+        database: 'd',
+      }),
+    ).rejects.toThrow('f answered something other than a db-setup result: {"statusCode":200}');
+  });
+
+  test('an empty answer is refused', async () => {
+    lambda.on(InvokeCommand).resolves({});
+    await expect(
+      invokeSetupFunction(new LambdaClient({ region: 'eu-west-1' }), 'f', {
+        user: 'r',
+        database: 'd',
+      }),
+    ).rejects.toThrow('f answered something other than a db-setup result: ');
   });
 });

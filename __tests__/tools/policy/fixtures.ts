@@ -42,7 +42,10 @@ export const BASE: Record<string, Attrs> = {
     ...keep,
   },
   'aws_db_parameter_group.pg': {
+    name_prefix: 'healthcare-pg-prod-postgres16-',
     family: 'postgres16',
+    description: 'PostgreSQL 16',
+    lifecycle: { create_before_destroy: true },
     parameter: [
       { name: 'rds.force_ssl', value: '1' },
       { name: 'log_parameter_max_length', value: '0' },
@@ -72,7 +75,18 @@ export const BASE: Record<string, Attrs> = {
     monitoring_interval: 60,
     monitoring_role_arn: '${aws_iam_role.mon.arn}',
     copy_tags_to_snapshot: true,
-    ...keep,
+    // In AWS Backup's continuous plan (production): the rule owns retention and window.
+    lifecycle: {
+      prevent_destroy: true,
+      ignore_changes: ['backup_retention_period', 'backup_window'],
+    },
+  },
+  'aws_elasticache_parameter_group.epg': {
+    // sha256("redis7\nRedis 7 for fixture"), first 8 hex digits.
+    name: 'healthcare-redis-prod-redis7-c74b1c2d',
+    family: 'redis7',
+    description: 'Redis 7 for fixture',
+    lifecycle: { create_before_destroy: true },
   },
   'aws_elasticache_replication_group.rg': {
     at_rest_encryption_enabled: 'true',
@@ -135,6 +149,56 @@ export const BASE: Record<string, Attrs> = {
   'aws_sqs_queue.dlq': { kms_master_key_id: KEY },
   'aws_secretsmanager_secret.sec': { kms_key_id: KEY, recovery_window_in_days: 30, ...keep },
   'aws_cloudwatch_log_group.lg': { kms_key_id: KEY, retention_in_days: 2192 },
+  'aws_cloudwatch_log_group.fnlogs': {
+    name: '/aws/lambda/fn',
+    kms_key_id: KEY,
+    retention_in_days: 2192,
+  },
+  'aws_cloudwatch_log_data_protection_policy.fnlogs': {
+    log_group_name: '${aws_cloudwatch_log_group.fnlogs.name}',
+    policy_document: JSON.stringify({
+      Name: 'phi',
+      Version: '2021-06-01',
+      Statement: [
+        {
+          Sid: 'audit',
+          DataIdentifier: ['arn:aws:dataprotection::aws:data-identifier/EmailAddress'],
+          Operation: { Audit: { FindingsDestination: {} } },
+        },
+        {
+          Sid: 'mask',
+          DataIdentifier: ['arn:aws:dataprotection::aws:data-identifier/EmailAddress'],
+          Operation: { Deidentify: { MaskConfig: {} } },
+        },
+      ],
+    }),
+  },
+  'aws_iam_role.unmask': {
+    assume_role_policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+          Action: 'sts:AssumeRole',
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+      ],
+    }),
+  },
+  'aws_iam_role_policy.unmask': {
+    role: '${aws_iam_role.unmask.id}',
+    policy: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['logs:Unmask', 'logs:GetLogEvents'],
+          Resource: '${aws_cloudwatch_log_group.fnlogs.arn}',
+        },
+      ],
+    }),
+  },
   'aws_vpc.vpc': { cidr_block: '10.40.0.0/16' },
   'aws_subnet.sn': { vpc_id: '${aws_vpc.vpc.id}', map_public_ip_on_launch: false },
   'aws_default_security_group.dsg': { vpc_id: '${aws_vpc.vpc.id}' },
@@ -462,6 +526,51 @@ export const FAIL_CASES: Record<string, FailCase> = {
       },
     },
     detail: /log_parameter_max_length = \(unset, logs bind values\): bind values \(PHI\)/,
+  },
+  'HIPAA-RDS-017': {
+    target: 'aws_db_parameter_group.pg',
+    patch: {
+      'aws_db_parameter_group.pg': {
+        name_prefix: undefined,
+        name: 'healthcare-pg-prod-postgres16',
+      },
+    },
+    detail:
+      /name = healthcare-pg-prod-postgres16 does not change when family or description does: .*DBParameterGroupAlreadyExists/,
+  },
+  'HIPAA-RDS-018': {
+    target: db,
+    patch: { [db]: { lifecycle: { prevent_destroy: true, ignore_changes: ['backup_window'] } } },
+    detail: /lifecycle\.ignore_changes lacks backup_retention_period: Terraform would undo/,
+  },
+  'HIPAA-EC-011': {
+    target: 'aws_elasticache_parameter_group.epg',
+    patch: { 'aws_elasticache_parameter_group.epg': { name: 'healthcare-redis-prod-redis7' } },
+    detail:
+      /name = healthcare-redis-prod-redis7 does not change .* end the name with -redis7-c74b1c2d/,
+  },
+  'HIPAA-LOG-003': {
+    target: 'aws_cloudwatch_log_group.fnlogs',
+    patch: { 'aws_cloudwatch_log_data_protection_policy.fnlogs': null },
+    detail:
+      /\/aws\/lambda\/fn has no aws_cloudwatch_log_data_protection_policy: PHI in it would be kept unmasked/,
+  },
+  'HIPAA-IAM-004': {
+    target: 'aws_iam_role_policy.unmask',
+    patch: {
+      'aws_iam_role.unmask': {
+        assume_role_policy: JSON.stringify({
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        }),
+      },
+    },
+    detail: /grants logs:Unmask to aws_iam_role\.unmask, which can be assumed without MFA/,
   },
   'HIPAA-RDS-016': {
     target: 'aws_db_parameter_group.pg',
