@@ -15,7 +15,12 @@ import { spawn } from 'node:child_process';
 import Module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleKey, buildZip, functionBundle } from '../../constructs/application/bundle';
+import {
+  bundleKey,
+  buildZip,
+  functionBundle,
+  STALE_BUILD_MS,
+} from '../../constructs/application/bundle';
 import { READINESS_SOURCE_DIR } from '../../constructs/application/readiness-function';
 
 const projectRoot = process.cwd();
@@ -77,8 +82,18 @@ describe('functionBundle', () => {
     writeFileSync(path.join(src, 'settings.ts'), '// changed\n', { flag: 'a' });
     const changed = functionBundle(options);
     expect(changed.zipPath).not.toBe(bundle.zipPath);
-    // The stale build is pruned; only the current one stays.
-    expect(readdirSync(cacheDir)).toEqual([path.basename(changed.zipPath)]);
+    // A build less than a day old stays: another checkout sharing the cache may read it.
+    expect(readdirSync(cacheDir).sort()).toEqual(
+      [path.basename(bundle.zipPath), path.basename(changed.zipPath)].sort(),
+    );
+    // One older than a day is pruned by the next build; the current one stays.
+    const dayAndASecond = new Date(Date.now() - STALE_BUILD_MS - 1000);
+    utimesSync(bundle.zipPath, dayAndASecond, dayAndASecond);
+    writeFileSync(path.join(src, 'settings.ts'), '// changed again\n', { flag: 'a' });
+    const again = functionBundle(options);
+    expect(readdirSync(cacheDir).sort()).toEqual(
+      [path.basename(changed.zipPath), path.basename(again.zipPath)].sort(),
+    );
   });
 
   test('reads a zip another process left in the cache instead of rebuilding', () => {

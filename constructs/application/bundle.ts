@@ -135,6 +135,9 @@ function lockHeld(lockPath: string, staleMs: number): boolean {
   }
 }
 
+/** Older builds of a function are kept this long after they were written. */
+export const STALE_BUILD_MS = 24 * 3600 * 1000;
+
 /** Builds, writes (then renames: no one reads half a zip) and prunes older builds. */
 function buildAndStore(options: BundleOptions, cacheDir: string, zipPath: string): Uint8Array {
   const bytes = buildZip(options);
@@ -142,15 +145,18 @@ function buildAndStore(options: BundleOptions, cacheDir: string, zipPath: string
   const partial = `${zipPath}.${randomUUID()}.partial`;
   writeFileSync(partial, bytes);
   renameSync(partial, zipPath);
-  // Older builds of the same function are never read again.
+  // Older builds of the same function: removed once they are a day old, not at once. The
+  // cache is shared by every checkout that shares node_modules (git worktrees), and another
+  // synth may be about to read the zip of its own, different sources.
   const prefix = `${path.basename(options.sourceDir)}-`;
+  const dayAgo = Date.now() - STALE_BUILD_MS;
   for (const stale of readdirSync(cacheDir)) {
-    if (
-      stale.startsWith(prefix) &&
-      stale.endsWith('.zip') &&
-      path.join(cacheDir, stale) !== zipPath
-    ) {
-      rmSync(path.join(cacheDir, stale), { force: true });
+    const file = path.join(cacheDir, stale);
+    if (!stale.startsWith(prefix) || !stale.endsWith('.zip') || file === zipPath) continue;
+    try {
+      if (statSync(file).mtimeMs < dayAgo) rmSync(file, { force: true });
+    } catch {
+      // removed by another builder meanwhile
     }
   }
   return bytes;
