@@ -19,6 +19,7 @@ import {
   bundleKey,
   buildZip,
   functionBundle,
+  defaultCacheDir,
   STALE_BUILD_MS,
 } from '../../constructs/application/bundle';
 import { READINESS_SOURCE_DIR } from '../../constructs/application/readiness-function';
@@ -199,8 +200,11 @@ describe('functionBundle', () => {
 
   test('defaults its cache to node_modules/.cache/functions under the project root', () => {
     const bundle = functionBundle({ sourceDir, projectRoot });
-    expect(path.dirname(bundle.zipPath)).toBe(
-      path.join(projectRoot, 'node_modules', '.cache', 'functions'),
+    expect(path.dirname(bundle.zipPath)).toBe(defaultCacheDir(projectRoot));
+    // One folder per checkout: worktrees sharing node_modules keep their builds apart.
+    expect(defaultCacheDir('/a/checkout')).toMatch(
+      /^\/a\/checkout\/node_modules\/\.cache\/functions\/[0-9a-f]{12}$/,
     );
+    expect(defaultCacheDir('/a/checkout')).not.toBe(defaultCacheDir('/another/checkout'));
   });
 });

@@ -40,7 +40,7 @@ export interface BundleOptions {
   readonly entry?: string;
   /** Project root: where package-lock.json and node_modules are. */
   readonly projectRoot: string;
-  /** @default `<projectRoot>/node_modules/.cache/functions` */
+  /** @default `<projectRoot>/node_modules/.cache/functions/<checkout>` (defaultCacheDir) */
   readonly cacheDir?: string;
   /**
    * Age after which another process's build lock is taken over, so a holder that hangs, or a
@@ -135,6 +135,18 @@ function lockHeld(lockPath: string, staleMs: number): boolean {
   }
 }
 
+/**
+ * `<project>/node_modules/.cache/functions/<checkout>`: one folder per checkout, so checkouts
+ * that share node_modules (git worktrees) never prune each other's builds.
+ */
+export function defaultCacheDir(projectRoot: string): string {
+  const checkout = createHash('sha256')
+    .update(path.resolve(projectRoot))
+    .digest('hex')
+    .slice(0, 12);
+  return path.join(projectRoot, 'node_modules', '.cache', 'functions', checkout);
+}
+
 /** Older builds of a function are kept this long after they were written. */
 export const STALE_BUILD_MS = 24 * 3600 * 1000;
 
@@ -201,8 +213,7 @@ function cachedOrBuilt(options: BundleOptions, cacheDir: string, zipPath: string
 /** The function's zip, from the in-process memo, the on-disk cache, or a fresh build. */
 export function functionBundle(options: BundleOptions): FunctionBundle {
   const key = bundleKey(options);
-  const cacheDir =
-    options.cacheDir ?? path.join(options.projectRoot, 'node_modules', '.cache', 'functions');
+  const cacheDir = options.cacheDir ?? defaultCacheDir(options.projectRoot);
   const zipPath = path.join(cacheDir, `${path.basename(options.sourceDir)}-${key}.zip`);
   const cached = memo.get(zipPath);
   if (cached) return cached;
