@@ -80,6 +80,9 @@ describe('the app (main.ts)', () => {
         'architecture-state.svg',
         'architecture-baseline.svg',
       ]);
+      // docs/architecture.md links every picture.
+      const guide = readFileSync(join(docs, 'architecture.md'), 'utf8');
+      expect(files.filter((f) => !guide.includes(`](${f.name})`)).map((f) => f.name)).toEqual([]);
     });
   });
 

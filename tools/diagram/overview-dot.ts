@@ -136,7 +136,7 @@ export function overviewDot(
   const out: string[] = [
     'digraph overview {',
     `  graph [rankdir=LR, compound=true, newrank=true, nodesep=0.3, ranksep=0.45, pad=0.3, fontname=${q(FONT)}, fontsize=24, labelloc=t, label=<${html(title)}<BR/><FONT POINT-SIZE="${OVERVIEW_FONT_SIZE}" COLOR="#555555">${LEGEND.map(html).join('<BR/>')}</FONT>>];`,
-    `  node [shape=box, style="rounded,filled", fontname=${q(FONT)}, fontsize=${OVERVIEW_FONT_SIZE}, margin="0.15,0.08", penwidth=1.4];`,
+    `  node [shape=box, style="rounded,filled", fontname=${q(FONT)}, fontsize=${OVERVIEW_FONT_SIZE}, margin="0.22,0.08", penwidth=1.4];`,
     `  edge [fontname=${q(FONT)}, fontsize=${OVERVIEW_FONT_SIZE}, color="#7F8C8D", arrowsize=0.8, penwidth=1.2];`,
   ];
   if (overview.entries.length > 0) {

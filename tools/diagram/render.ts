@@ -6,13 +6,14 @@ import { DEFAULT_TIER, Tier, TIER_ORDER, TIERS } from './tiers';
 
 const FONT = 'Helvetica,Arial,sans-serif';
 
+// Short lines: a viewer without Helvetica or Arial draws wider text than Graphviz measured.
 const LEGEND = [
-  'Generated from the synthesized stacks by npm run diagram. Arrow A → B: A references B.',
-  'Red: traffic a security-group rule allows (port). Dashed: uses a key or role. Dashed boxes: constructs.',
+  'Generated from the synthesized stacks by npm run diagram.',
+  'Arrow A → B: A references B. Red: traffic a security-group rule allows (port).',
+  'Dashed arrow: uses a key or role. Dashed boxes: constructs.',
 ];
 
-const CONTEXT_LEGEND =
-  'Grey boxes: the other tiers this one connects to, as the overview draws them.';
+const CONTEXT_LEGEND = 'Grey boxes: the other tiers this one connects to, as in the overview.';
 
 /** How a context box (another tier, summarized) is drawn: grey, so the tier itself stands out. */
 const CONTEXT_STYLE =

@@ -86,7 +86,7 @@ describe('tierView', () => {
     expect(dot).toContain(
       `${P}_security [label="IAM role\\nKMS key", style="rounded,filled,dashed", fillcolor="#F4F4F5", color="#9CA3AF", fontcolor="#52525B"];`,
     );
-    expect(dot).toContain('Grey boxes: the other tiers this one connects to');
+    expect(dot).toContain('Grey boxes: the other tiers this one connects to, as in the overview.');
     expect(toDot(threeStacksModel())).not.toContain('Grey boxes');
   });
 });
