@@ -8,7 +8,8 @@
  * - A few types get a box of their own beside their construct (the WAF in front of the API),
  *   so the way a request takes reads from the picture.
  * - Resources at the root of a stack and security groups join the component of what
- *   references them when that is one component (a security group, the function it guards).
+ *   references them when that is one component (a security group, the function it guards);
+ *   traffic a security group allows is drawn from and to what carries the group.
  */
 import { addEdge, DiagramEdge, DiagramModel, DiagramNode, sortedEdges } from './model';
 import { compare } from './resources';
@@ -52,20 +53,43 @@ function componentId(key: string): string {
 }
 
 /**
- * The one component of every node that references this one and is not referenced back (a
- * reference both ways is an access grant, such as a bucket policy naming a role, not a use).
+ * The nodes that reference this one and are not referenced back (a reference both ways is an
+ * access grant, such as a bucket policy naming a role, not a use).
  */
+function referrersOf(nodeId: string, model: DiagramModel): string[] {
+  return model.edges
+    .filter((e) => e.kind === 'reference' && e.to === nodeId && !e.both)
+    .map((e) => e.from);
+}
+
+/** The one component of every node that uses this one, if there is one. */
 function referrerKey(
   node: DiagramNode,
   model: DiagramModel,
   keyOf: ReadonlyMap<string, string>,
 ): string | undefined {
-  const keys = new Set(
-    model.edges
-      .filter((e) => e.kind === 'reference' && e.to === node.id && !e.both)
-      .map((e) => keyOf.get(e.from)),
-  );
+  const keys = new Set(referrersOf(node.id, model).map((id) => keyOf.get(id)));
   return keys.size === 1 ? [...keys][0] : undefined;
+}
+
+/**
+ * The edges of a model with traffic drawn from and to what carries a security group instead
+ * of the group: a group attached to two functions sends from both. A group nothing uses keeps
+ * its edges.
+ */
+export function trafficByCarrier(model: DiagramModel): DiagramEdge[] {
+  const carriers = new Map(
+    model.nodes
+      .filter((n) => JOINS_REFERRER.has(n.type))
+      .map((n) => [n.id, referrersOf(n.id, model)] as const)
+      .filter(([, ids]) => ids.length > 0),
+  );
+  return model.edges.flatMap((e) => {
+    if (e.kind !== 'traffic') return [e];
+    const froms = carriers.get(e.from) ?? [e.from];
+    const tos = carriers.get(e.to) ?? [e.to];
+    return froms.flatMap((from) => tos.map((to) => ({ ...e, from, to })));
+  });
 }
 
 /** Groups the nodes of a model into components. */

@@ -30,6 +30,7 @@ const TYPE_TITLES: Readonly<Record<string, string>> = {
   aws_s3_bucket: 'S3 bucket',
   aws_dynamodb_table: 'DynamoDB table',
   aws_lambda_function: 'Lambda function',
+  aws_cloudwatch_log_data_protection_policy: 'log data protection policy',
   aws_sqs_queue: 'SQS queue',
   aws_iam_policy: 'IAM policy',
   aws_elasticache_user: 'ElastiCache user',
@@ -50,6 +51,13 @@ const TYPE_TITLES: Readonly<Record<string, string>> = {
   aws_iam_account_password_policy: 'IAM password policy',
   aws_s3_account_public_access_block: 'S3 account public access block',
 };
+
+/** Words of derived titles written in capitals (`db_parameter_group` → `DB parameter group`). */
+const ACRONYMS: ReadonlySet<string> = new Set(
+  'acl acm alb api db dns ebs ec2 ecr ecs efs eip iam ip kms lb nlb rds s3 ses sns sqs ssm vpc waf'.split(
+    ' ',
+  ),
+);
 
 const ENGINES: Readonly<Record<string, string>> = {
   postgres: 'PostgreSQL',
@@ -99,7 +107,7 @@ export function titleOf(r: SynthResource): string {
     r.type
       .replace(/^aws_/, '')
       .split('_')
-      .map((w) => (w.length <= 3 ? w.toUpperCase() : w))
+      .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w))
       .join(' ');
   if (r.type === 'aws_db_instance' || r.type === 'aws_elasticache_replication_group') {
     const engine = literal(r.body.engine) ?? (r.type === 'aws_db_instance' ? '' : 'redis');

@@ -35,6 +35,8 @@ const FOLD_INTO: Readonly<Record<string, readonly string[]>> = {
   aws_security_group_rule: ['security_group_id'],
   aws_cloudwatch_log_resource_policy: [],
   aws_lambda_permission: ['function_name'],
+  aws_lambda_invocation: ['function_name'],
+  aws_cloudwatch_log_data_protection_policy: ['log_group_name'],
   aws_backup_vault_lock_configuration: ['backup_vault_name'],
   aws_s3_bucket_logging: ['bucket', 'target_bucket'],
 };

@@ -3,7 +3,13 @@
  * (`3 NAT gateways`, `9 log groups`), the edges between boxes, and where requests from the
  * internet come in. Everything comes from the detail model, so from the synthesized stacks.
  */
-import { Component, groupComponents, liftEdges, SUMMARY_TIERS } from './components';
+import {
+  Component,
+  groupComponents,
+  liftEdges,
+  SUMMARY_TIERS,
+  trafficByCarrier,
+} from './components';
 import { capitalizeFirst, countOf } from './labels';
 import type { DiagramEdge, DiagramModel, DiagramNode } from './model';
 import { compare } from './resources';
@@ -56,7 +62,7 @@ export function buildOverview(model: DiagramModel): Overview {
   const components = groupComponents(model);
   const boxes = components.list.map(boxOf);
   const summary = new Set(boxes.filter((b) => SUMMARY_TIERS.has(b.tier)).map((b) => b.id));
-  const edges = liftEdges(model.edges, (id) => {
+  const edges = liftEdges(trafficByCarrier(model), (id) => {
     const c = components.of.get(id);
     return c === undefined || summary.has(c) ? undefined : c;
   });

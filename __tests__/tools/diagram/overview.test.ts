@@ -8,6 +8,9 @@ import {
   OVERVIEW_FONT_SIZE,
   overviewDot,
   OverviewBox,
+  resourcesOf,
+  titleOf,
+  trafficByCarrier,
   layersOf,
 } from '../../../tools/diagram';
 import { BASELINE, PLATFORM, STATE, threeStacksModel } from './three-stacks';
@@ -156,6 +159,61 @@ describe('buildOverview edges', () => {
     const o = overview();
     const summary = [`${P}_security`, `${P}_observability`];
     expect(o.edges.filter((e) => summary.includes(e.from) || summary.includes(e.to))).toEqual([]);
+  });
+});
+
+describe('trafficByCarrier', () => {
+  const node = (id: string, type: string) => ({
+    id,
+    tier: 'data' as const,
+    stack: 'S',
+    construct: '',
+    type,
+    title: id,
+    count: 1,
+    label: [id],
+    members: [`S:${id}`],
+  });
+
+  test('traffic of a security group two functions carry is drawn from both, to what carries the target group', () => {
+    const model = {
+      nodes: [
+        node('app_sg', 'aws_security_group'),
+        node('db_sg', 'aws_security_group'),
+        node('orphan_sg', 'aws_security_group'),
+        node('f1', 'aws_lambda_function'),
+        node('f2', 'aws_lambda_function'),
+        node('db', 'aws_db_instance'),
+        node('bucket', 'aws_s3_bucket'),
+      ],
+      edges: [
+        { from: 'f1', to: 'app_sg', kind: 'reference' as const },
+        { from: 'f2', to: 'app_sg', kind: 'reference' as const },
+        { from: 'db', to: 'db_sg', kind: 'reference' as const },
+        // A grant both ways does not make the bucket a carrier.
+        { from: 'bucket', to: 'orphan_sg', kind: 'reference' as const, both: true },
+        { from: 'app_sg', to: 'db_sg', kind: 'traffic' as const, label: '5432' },
+        { from: 'orphan_sg', to: 'db_sg', kind: 'traffic' as const, label: '22' },
+      ],
+    };
+    expect(trafficByCarrier(model).filter((e) => e.kind === 'traffic')).toEqual([
+      { from: 'f1', to: 'db', kind: 'traffic', label: '5432' },
+      { from: 'f2', to: 'db', kind: 'traffic', label: '5432' },
+      { from: 'orphan_sg', to: 'db', kind: 'traffic', label: '22' },
+    ]);
+    expect(trafficByCarrier(model).filter((e) => e.kind === 'reference')).toEqual(
+      model.edges.filter((e) => e.kind === 'reference'),
+    );
+  });
+});
+
+describe('titleOf a type without a title of its own', () => {
+  test.each([
+    ['aws_ecr_repository_by_region', 'ECR repository by region'],
+    ['aws_cloudwatch_log_thing', 'cloudwatch log thing'],
+    ['aws_db_proxy', 'DB proxy'],
+  ])('%s is "%s"', (type, title) => {
+    expect(titleOf(resourcesOf('S', { resource: { [type]: { x: {} } } })[0])).toBe(title);
   });
 });
 
