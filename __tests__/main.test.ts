@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { diagramFromOutdir, PROJECT_ROOT } from '../tools/diagram';
+import { DIAGRAM_FILE, diagramsFromOutdir, PROJECT_ROOT } from '../tools/diagram';
 
 const root = resolve(__dirname, '..');
 
@@ -50,14 +50,39 @@ describe('the app (main.ts)', () => {
 
     // The diagram's own tests (tools/diagram) use small stacks; this run is the app's
     // default output, which is exactly what `npm run diagram` draws.
-    it('is what docs/architecture.svg shows (run `npm run diagram` to refresh)', async () => {
-      const { svg } = await diagramFromOutdir(run.outdir);
-      const committed = readFileSync(join(PROJECT_ROOT, 'docs', 'architecture.svg'), 'utf8');
-      if (svg !== committed) {
+    it('is what the pictures in docs/ show (run `npm run diagram` to refresh)', async () => {
+      const { files } = await diagramsFromOutdir(run.outdir);
+      const docs = join(PROJECT_ROOT, 'docs');
+      const committed = readdirSync(docs).filter((f) => DIAGRAM_FILE.test(f));
+      const stale = files
+        .filter(
+          (f) => !committed.includes(f.name) || readFileSync(join(docs, f.name), 'utf8') !== f.svg,
+        )
+        .map((f) => f.name);
+      const extra = committed.filter((name) => !files.some((f) => f.name === name));
+      if (stale.length > 0 || extra.length > 0) {
         throw new Error(
-          'docs/architecture.svg is stale: it differs from what the current code draws from the current stacks. Run `npm run diagram`, look at it, and commit it.',
+          `the pictures in docs/ differ from what the current code draws from the current stacks (${[
+            ...stale.map((n) => `docs/${n} stale or missing`),
+            ...extra.map((n) => `docs/${n} no longer drawn`),
+          ].join('; ')}). Run \`npm run diagram\`, look at them, and commit them.`,
         );
       }
+      // The overview and one detail view per tier: the README shows the first.
+      expect(files.map((f) => f.name)).toEqual([
+        'architecture.svg',
+        'architecture-edge.svg',
+        'architecture-public.svg',
+        'architecture-application.svg',
+        'architecture-data.svg',
+        'architecture-security.svg',
+        'architecture-observability.svg',
+        'architecture-state.svg',
+        'architecture-baseline.svg',
+      ]);
+      // docs/architecture.md links every picture.
+      const guide = readFileSync(join(docs, 'architecture.md'), 'utf8');
+      expect(files.filter((f) => !guide.includes(`](${f.name})`)).map((f) => f.name)).toEqual([]);
     });
   });
 

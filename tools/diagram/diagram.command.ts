@@ -1,50 +1,34 @@
 /**
- * npm run diagram [-- --dir <cdktf.out>] [--out docs/architecture.svg] [--dot <file.dot>]
+ * npm run diagram [-- --dir <cdktf.out>] [--out <folder>] [--dot <folder>] [--help]
  *
- * Draws the architecture from the synthesized stacks. Without --dir it synthesizes the
- * app with its default settings (the `prod` platform stack and the state backend) into a
- * temporary folder first, so the committed picture never depends on the caller's
- * environment variables.
+ * Draws the overview and the detail views from the synthesized stacks (args.ts has the
+ * usage). Without --dir it synthesizes the app with its default settings (the `prod`
+ * platform stack, the state backend and the account baseline) into a temporary folder
+ * first, so the committed pictures never depend on the caller's environment variables.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { diagramFromOutdir, PROJECT_ROOT, synthesizeDefaults } from './diagram';
-
-const USAGE =
-  'usage: npm run diagram -- [--dir <cdktf.out>] [--out <file.svg>] [--dot <file.dot>]\n' +
-  '  --dir   read already synthesized stacks from this folder (default: synthesize the defaults)\n' +
-  '  --out   where to write the SVG (default: docs/architecture.svg)\n' +
-  '  --dot   also write the Graphviz source';
-
-interface Args {
-  dir?: string;
-  out: string;
-  dot?: string;
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { out: join(PROJECT_ROOT, 'docs', 'architecture.svg') };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value\n${USAGE}`);
-      return resolve(v);
-    };
-    if (flag === '--dir') args.dir = value();
-    else if (flag === '--out') args.out = value();
-    else if (flag === '--dot') args.dot = value();
-    else if (flag === '--help' || flag === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
-  }
-  return args;
-}
+import { join, relative } from 'node:path';
+import {
+  diagramsFromOutdir,
+  legibilityProblem,
+  MIN_LABEL_PX,
+  OVERVIEW_FILE,
+  parseDiagramArgs,
+  PROJECT_ROOT,
+  SCREEN_WIDTH_PX,
+  smallestLabel,
+  synthesizeDefaults,
+  USAGE,
+  writeDiagrams,
+} from './index';
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseDiagramArgs(process.argv.slice(2), join(PROJECT_ROOT, 'docs'));
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
   const started = Date.now();
   let outdir = args.dir;
   let temp: string | undefined;
@@ -57,14 +41,22 @@ async function main(): Promise<void> {
     synthesizeDefaults(outdir);
   }
   try {
-    const { dot, svg, model } = await diagramFromOutdir(outdir);
-    mkdirSync(dirname(args.out), { recursive: true });
-    writeFileSync(args.out, svg);
-    if (args.dot) writeFileSync(args.dot, dot);
+    const { model, files } = await diagramsFromOutdir(outdir);
+    const { written, removed } = writeDiagrams(files, args.out, args.dot);
+    const show = (p: string) => relative(process.cwd(), p) || p;
     const resources = model.nodes.reduce((n, node) => n + node.members.length, 0);
+    const overview = files.find((f) => f.name === OVERVIEW_FILE)!.svg;
+    const smallest = smallestLabel(overview, SCREEN_WIDTH_PX)!;
     console.log(
-      `[diagram] ${resources} resources → ${model.nodes.length} boxes, ${model.edges.length} edges → ${relative(process.cwd(), args.out) || args.out} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `[diagram] ${resources} resources → ${model.nodes.length} boxes → ${written.length} pictures in ${show(args.out)} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
     );
+    for (const path of written) console.log(`  ${show(path)}`);
+    for (const path of removed) console.log(`  removed ${show(path)} (no longer drawn)`);
+    console.log(
+      `[diagram] overview at ${SCREEN_WIDTH_PX} px wide: smallest label "${smallest.text}" ${smallest.px.toFixed(1)} px high`,
+    );
+    const problem = legibilityProblem(overview, SCREEN_WIDTH_PX, MIN_LABEL_PX);
+    if (problem) console.warn(`[diagram] warning: the overview is not legible: ${problem}`);
   } finally {
     if (temp) rmSync(temp, { recursive: true, force: true });
   }

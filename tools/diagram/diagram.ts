@@ -1,8 +1,11 @@
 /**
- * The architecture diagram, drawn from what the app synthesizes (cdktf.out/stacks/<stack>/
- * cdk.tf.json), so that it can never drift from the code:
+ * The architecture pictures, drawn from what the app synthesizes (cdktf.out/stacks/<stack>/
+ * cdk.tf.json), so that they can never drift from the code:
  *
- *   resources ──fold──▶ nodes ──collapse per AZ──▶ Graphviz DOT ──@viz-js/viz──▶ SVG
+ *   resources ──fold──▶ nodes ──collapse per AZ──▶ detail model
+ *   detail model ──group by construct (components.ts)──▶ overview ──DOT──▶ architecture.svg
+ *   detail model ──one tier + context boxes (views.ts)──▶ DOT ──▶ architecture-<tier>.svg
+ *   (DOT ──@viz-js/viz──▶ SVG)
  *
  * - Resources are grouped in clusters per tier (edge, public, application, data,
  *   security/keys, observability, state backend, account baseline), then per construct (the construct path
@@ -20,18 +23,73 @@
  */
 import { resolve } from 'node:path';
 import { runApp } from '../synth';
+import { svgSize } from './legibility';
 import { buildModel, DiagramModel } from './model';
+import { buildOverview } from './overview';
+import { overviewDot } from './overview-dot';
 import { renderSvg, toDot } from './render';
 import { readSynthesizedStacks } from './resources';
+import { Tier, TIERS } from './tiers';
+import { DetailView, detailViews } from './views';
 
-/** The whole pipeline on a cdktf.out folder: DOT and SVG. */
-export async function diagramFromOutdir(
+/** One picture: its file name (in docs/), its Graphviz source and its SVG. */
+export interface DiagramFile {
+  readonly name: string;
+  readonly dot: string;
+  readonly svg: string;
+}
+
+/** The overview's file: the picture the README shows. */
+export const OVERVIEW_FILE = 'architecture.svg';
+
+/** The file of a tier's detail view. */
+export function detailFile(tier: Tier): string {
+  return `architecture-${tier}.svg`;
+}
+
+/** Every picture the command writes is named so: the overview and the detail views. */
+export const DIAGRAM_FILE = /^architecture(-[a-z]+)?\.svg$/;
+
+/**
+ * Graphviz source and SVG of a tier's detail view: top-down, or left to right when top-down
+ * is over twice as wide as high and left to right is less elongated (the account baseline:
+ * many constructs side by side, few layers).
+ */
+async function drawDetail(view: DetailView): Promise<DiagramFile> {
+  const title = `Healthcare API platform, detail: ${TIERS[view.tier].label}`;
+  const name = detailFile(view.tier);
+  const dot = toDot(view.model, title);
+  const svg = await renderSvg(dot);
+  const { width, height } = svgSize(svg);
+  if (width <= 2 * height) return { name, dot, svg };
+  const wideDot = toDot(view.model, title, 'LR');
+  const wideSvg = await renderSvg(wideDot);
+  return elongation(wideSvg) < elongation(svg)
+    ? { name, dot: wideDot, svg: wideSvg }
+    : { name, dot, svg };
+}
+
+/** How far from square a picture is: its longer side over its shorter. */
+function elongation(svg: string): number {
+  const { width, height } = svgSize(svg);
+  return Math.max(width / height, height / width);
+}
+
+/** The overview, then the detail view of each tier, drawn from a detail model. */
+export async function drawDiagrams(model: DiagramModel): Promise<DiagramFile[]> {
+  const dot = overviewDot(buildOverview(model));
+  const files = [{ name: OVERVIEW_FILE, dot, svg: await renderSvg(dot) }];
+  for (const view of detailViews(model)) files.push(await drawDetail(view));
+  return files;
+}
+
+/** The whole pipeline on a cdktf.out folder: the model and every picture. */
+export async function diagramsFromOutdir(
   outdir: string,
   stacks?: readonly string[],
-): Promise<{ dot: string; svg: string; model: DiagramModel }> {
+): Promise<{ model: DiagramModel; files: DiagramFile[] }> {
   const model = buildModel(readSynthesizedStacks(outdir, stacks));
-  const dot = toDot(model);
-  return { dot, svg: await renderSvg(dot), model };
+  return { model, files: await drawDiagrams(model) };
 }
 
 /** The project root (the folder holding main.ts). */

@@ -29,7 +29,35 @@ const TYPE_TITLES: Readonly<Record<string, string>> = {
   aws_flow_log: 'VPC flow log',
   aws_s3_bucket: 'S3 bucket',
   aws_dynamodb_table: 'DynamoDB table',
+  aws_lambda_function: 'Lambda function',
+  aws_cloudwatch_log_data_protection_policy: 'log data protection policy',
+  aws_sqs_queue: 'SQS queue',
+  aws_iam_policy: 'IAM policy',
+  aws_elasticache_user: 'ElastiCache user',
+  aws_elasticache_user_group: 'ElastiCache user group',
+  aws_cloudtrail: 'CloudTrail trail',
+  aws_backup_plan: 'Backup plan',
+  aws_backup_selection: 'Backup selection',
+  aws_backup_vault: 'Backup vault',
+  aws_guardduty_detector: 'GuardDuty detector',
+  aws_guardduty_detector_feature: 'GuardDuty feature',
+  aws_securityhub_account: 'Security Hub',
+  aws_securityhub_standards_subscription: 'Security Hub standard',
+  aws_config_configuration_recorder: 'Config recorder',
+  aws_config_configuration_recorder_status: 'Config recorder status',
+  aws_config_delivery_channel: 'Config delivery channel',
+  aws_config_conformance_pack: 'Config conformance pack',
+  aws_ebs_encryption_by_default: 'EBS encryption by default',
+  aws_iam_account_password_policy: 'IAM password policy',
+  aws_s3_account_public_access_block: 'S3 account public access block',
 };
+
+/** Words of derived titles written in capitals (`db_parameter_group` → `DB parameter group`). */
+const ACRONYMS: ReadonlySet<string> = new Set(
+  'acl acm alb api db dns ebs ec2 ecr ecs efs eip iam ip kms lb nlb rds s3 ses sns sqs ssm vpc waf'.split(
+    ' ',
+  ),
+);
 
 const ENGINES: Readonly<Record<string, string>> = {
   postgres: 'PostgreSQL',
@@ -72,13 +100,14 @@ function nameOf(r: SynthResource): string | undefined {
   return undefined;
 }
 
-function titleOf(r: SynthResource): string {
+/** The singular title of a resource: its readable type, with the engine or subnet tier where one applies. */
+export function titleOf(r: SynthResource): string {
   const base =
     TYPE_TITLES[r.type] ??
     r.type
       .replace(/^aws_/, '')
       .split('_')
-      .map((w) => (w.length <= 3 ? w.toUpperCase() : w))
+      .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w))
       .join(' ');
   if (r.type === 'aws_db_instance' || r.type === 'aws_elasticache_replication_group') {
     const engine = literal(r.body.engine) ?? (r.type === 'aws_db_instance' ? '' : 'redis');
@@ -184,7 +213,18 @@ function wrap(items: readonly string[], width: number): string[] {
   return lines;
 }
 
-function capitalizeFirst(s: string): string {
+/** `3 NAT gateways`, `2 IAM policies`, `RDS PostgreSQL` (a count of one names the thing alone). */
+export function countOf(title: string, count: number): string {
+  if (count === 1) return capitalizeFirst(title);
+  const plural = /[^aeiou]y$/.test(title)
+    ? `${title.slice(0, -1)}ies`
+    : /(s|x|ch|sh)$/.test(title)
+      ? `${title}es`
+      : `${title}s`;
+  return `${count} ${plural}`;
+}
+
+export function capitalizeFirst(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 

@@ -1,5 +1,5 @@
 /** The diagram model: detail resources folded into their owners, tiers, per-AZ repeats collapsed into nodes, and the edges between nodes. */
-import { idOf, labelOf, nodeId } from './labels';
+import { idOf, labelOf, nodeId, titleOf } from './labels';
 import { compare, compareNatural, referencesOf, SynthResource } from './resources';
 import { DEFAULT_TIER, Tier, TIER_ORDER, tierOf } from './tiers';
 
@@ -34,6 +34,11 @@ const FOLD_INTO: Readonly<Record<string, readonly string[]>> = {
   aws_vpc_security_group_egress_rule: ['security_group_id'],
   aws_security_group_rule: ['security_group_id'],
   aws_cloudwatch_log_resource_policy: [],
+  aws_lambda_permission: ['function_name'],
+  aws_lambda_invocation: ['function_name'],
+  aws_cloudwatch_log_data_protection_policy: ['log_group_name'],
+  aws_backup_vault_lock_configuration: ['backup_vault_name'],
+  aws_s3_bucket_logging: ['bucket', 'target_bucket'],
 };
 
 /** Types folded into the one resource that references them (parameter groups). */
@@ -41,8 +46,7 @@ const FOLD_INTO_REFERRER = new Set(['aws_db_parameter_group', 'aws_elasticache_p
 
 /** S3 bucket configuration resources fold into their bucket. */
 function foldAttributes(type: string): readonly string[] | undefined {
-  if (/^aws_s3_bucket_/.test(type)) return ['bucket'];
-  return FOLD_INTO[type];
+  return FOLD_INTO[type] ?? (/^aws_s3_bucket_/.test(type) ? ['bucket'] : undefined);
 }
 
 /** Types that collapse into one node per construct however their ids differ. */
@@ -61,10 +65,16 @@ export interface DiagramNode {
   /** Construct path of the node's resources (`database`, `cache/auth-token`); '' at stack level. */
   readonly construct: string;
   readonly type: string;
+  /** The singular title of its resources (`NAT gateway`, `RDS PostgreSQL`). */
+  readonly title: string;
+  /** How many resources of that title the node collapses (3 for `3 × NAT gateway`). */
+  readonly count: number;
   /** Lines of the label. */
   readonly label: readonly string[];
   /** Addresses (`stack:address`) of the resources the node stands for. */
   readonly members: readonly string[];
+  /** A box of another tier, summarized as in the overview, drawn in a tier's detail view. */
+  readonly context?: boolean;
 }
 
 export interface DiagramEdge {
@@ -232,6 +242,8 @@ function collapseNodes(
       stack: first.stack,
       construct: first.path.slice(0, -1).join('/'),
       type: first.type,
+      title: titleOf(first),
+      count: members.length,
       label: labelOf(members),
       members: allMembers,
     });
@@ -240,7 +252,7 @@ function collapseNodes(
 }
 
 /** Adds an edge once; a second security-group rule on the same pair merges its ports. */
-function addEdge(edges: Map<string, DiagramEdge>, edge: DiagramEdge): void {
+export function addEdge(edges: Map<string, DiagramEdge>, edge: DiagramEdge): void {
   if (edge.from === edge.to) return;
   const k = `${edge.from}>${edge.to}>${edge.kind}`;
   const existing = edges.get(k);
@@ -279,8 +291,14 @@ function buildEdges(g: ResourceGraph, nodeOf: ReadonlyMap<string, string>): Diag
       if (to && (!keep || keep.has(r.type))) addEdge(edges, { from, to, kind: 'reference' });
     }
   }
-  // A pair referencing each other (a stage and the log group named after its API) is one
-  // two-headed edge.
+  return sortedEdges(edges);
+}
+
+/**
+ * The edges added with addEdge, sorted; a pair referencing each other (a stage and the log
+ * group named after its API) becomes one two-headed edge.
+ */
+export function sortedEdges(edges: Map<string, DiagramEdge>): DiagramEdge[] {
   for (const [k, e] of [...edges.entries()].sort((a, b) => compare(a[0], b[0]))) {
     const back = `${e.to}>${e.from}>${e.kind}`;
     if (e.kind === 'reference' && edges.has(k) && edges.has(back)) {

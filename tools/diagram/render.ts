@@ -6,9 +6,18 @@ import { DEFAULT_TIER, Tier, TIER_ORDER, TIERS } from './tiers';
 
 const FONT = 'Helvetica,Arial,sans-serif';
 
-const LEGEND =
-  'Generated from the synthesized stacks by npm run diagram. Arrow A → B: A references B. ' +
-  'Red: traffic a security-group rule allows (port). Dashed: uses a key or role. Dashed boxes: constructs.';
+// Short lines: a viewer without Helvetica or Arial draws wider text than Graphviz measured.
+const LEGEND = [
+  'Generated from the synthesized stacks by npm run diagram.',
+  'Arrow A → B: A references B. Red: traffic a security-group rule allows (port).',
+  'Dashed arrow: uses a key or role. Dashed boxes: constructs.',
+];
+
+const CONTEXT_LEGEND = 'Grey boxes: the other tiers this one connects to, as in the overview.';
+
+/** How a context box (another tier, summarized) is drawn: grey, so the tier itself stands out. */
+const CONTEXT_STYLE =
+  'style="rounded,filled,dashed", fillcolor="#F4F4F5", color="#9CA3AF", fontcolor="#52525B"';
 
 function html(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -30,23 +39,28 @@ export const LAYOUT_ROWS: Readonly<Record<Tier, number>> = {
   baseline: 6,
 };
 
+/** Top to bottom, or left to right for a picture that would be much wider than high. */
+export type RankDir = 'TB' | 'LR';
+
 /** The Graphviz DOT text of a model: clusters per tier, then per construct. */
 export function toDot(
   model: DiagramModel,
   title = 'Healthcare API platform: architecture',
+  rankdir: RankDir = 'TB',
 ): string {
   const out: string[] = [];
   const q = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
   const label = (lines: readonly string[]) => q(lines.join('\n')).replace(/\n/g, '\\n');
+  const legend = [...LEGEND, ...(model.nodes.some((n) => n.context) ? [CONTEXT_LEGEND] : [])];
   out.push('digraph architecture {');
   out.push(
-    `  graph [rankdir=TB, compound=true, newrank=true, nodesep=0.25, ranksep=0.7, pad=0.3, fontname=${q(FONT)}, fontsize=20, labelloc=t, label=<${html(title)}<BR/><FONT POINT-SIZE="12" COLOR="#555555">${html(LEGEND)}</FONT>>];`,
+    `  graph [rankdir=${rankdir}, compound=true, newrank=true, nodesep=0.25, ranksep=0.7, pad=0.3, fontname=${q(FONT)}, fontsize=20, labelloc=t, label=<${html(title)}<BR/><FONT POINT-SIZE="12" COLOR="#555555">${legend.map(html).join('<BR/>')}</FONT>>];`,
   );
   out.push(
     `  node [shape=box, style="rounded,filled", fontname=${q(FONT)}, fontsize=11, margin="0.2,0.08", penwidth=1.2];`,
   );
   out.push(
-    `  edge [fontname=${q(FONT)}, fontsize=9, color="#7F8C8D", arrowsize=0.6, penwidth=0.9];`,
+    `  edge [fontname=${q(FONT)}, fontsize=11, color="#7F8C8D", arrowsize=0.6, penwidth=0.9];`,
   );
   const tierNodes = (tier: Tier) => model.nodes.filter((n) => n.tier === tier);
   for (const tier of TIER_ORDER) {
@@ -70,9 +84,10 @@ export function toDot(
         );
       }
       for (const n of inConstruct) {
-        out.push(
-          `${indent}${n.id} [label=${label(n.label)}, fillcolor=${q(style.node)}, color=${q(style.border)}];`,
-        );
+        const look = n.context
+          ? CONTEXT_STYLE
+          : `fillcolor=${q(style.node)}, color=${q(style.border)}`;
+        out.push(`${indent}${n.id} [label=${label(n.label)}, ${look}];`);
       }
       if (construct) out.push('    }');
     }
@@ -82,7 +97,9 @@ export function toDot(
   const rank = (id: string) => LAYOUT_ROWS[tierOfNode.get(id) ?? DEFAULT_TIER];
   // Invisible row anchors keep each row of tiers below the previous one whatever the
   // references say: row_k -> every node of row k -> row_k+1 (weight 0: no sideways pull).
-  const rows = [...new Set(model.nodes.map((n) => rank(n.id)))].sort((a, b) => a - b);
+  // One row needs no anchors (they would only stretch the picture).
+  const used = [...new Set(model.nodes.map((n) => rank(n.id)))].sort((a, b) => a - b);
+  const rows = used.length > 1 ? used : [];
   for (const row of rows) out.push(`  row_${row} [shape=point, style=invis, width=0, height=0];`);
   rows.forEach((row, i) => {
     const next = rows[i + 1];
@@ -113,8 +130,10 @@ export function toDot(
   return `${out.join('\n')}\n`;
 }
 
-/** Renders DOT to SVG with Graphviz (WebAssembly); the result is deterministic. */
+let viz: ReturnType<typeof vizInstance> | undefined;
+
+/** Renders DOT to SVG with Graphviz (WebAssembly, one instance per process); the result is deterministic. */
 export async function renderSvg(dot: string): Promise<string> {
-  const viz = await vizInstance();
-  return viz.renderString(dot, { format: 'svg' });
+  viz ??= vizInstance();
+  return (await viz).renderString(dot, { format: 'svg' });
 }

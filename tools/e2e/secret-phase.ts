@@ -12,7 +12,7 @@ import type { E2ePhase } from './procedure';
 import { formatFindings, scanFiles } from './secret-scan';
 import { formatStateSecrets } from './state-secrets';
 
-/** Files and folders the scan reads (under .e2e/ unless named). */
+/** Files and folders the scan reads (under .e2e/ unless named; the pictures in docs/ too). */
 export function scanRoots(): string[] {
   const inWork = fs.existsSync(WORK)
     ? fs
@@ -20,11 +20,17 @@ export function scanRoots(): string[] {
         .filter((f) => /\.(json|jsonl|md|svg|txt)$/.test(f))
         .map((f) => path.join(WORK, f))
     : [];
+  const docs = path.join(ROOT, 'docs');
+  const pictures = fs
+    .readdirSync(docs)
+    .filter((f) => /^architecture.*\.svg$/.test(f))
+    .map((f) => path.join(docs, f));
   return [
     path.join(WORK, 'logs'),
     path.join(WORK, 'plans'),
+    path.join(WORK, 'diagram'),
     ...inWork,
-    path.join(ROOT, 'docs', 'architecture.svg'),
+    ...pictures,
   ];
 }
 
@@ -50,7 +56,7 @@ export const noSecretAnywhere: E2ePhase<E2eRun> = {
   proves:
     'no secret value the stacks own (Secrets Manager values, sensitive state values) appears, as is, JSON-escaped, URL-encoded or base64, in any log, plan JSON, plan review, outputs file or the diagram',
   async run(e2e, note) {
-    const diagram = path.join(WORK, 'diagram.svg');
+    const diagram = path.join(WORK, 'diagram');
     await run(
       'node',
       [
