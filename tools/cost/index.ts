@@ -7,6 +7,8 @@
  */
 export * from './estimate';
 export * from './plan-delta';
+export * from './price-list';
 export * from './price-table';
+export * from './refresh';
 export * from './resources';
 export * from './usage';

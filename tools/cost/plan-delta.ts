@@ -78,7 +78,9 @@ function summarize(d: Omit<PlanCostDelta, 'summary'>, top: number): string {
   const more = d.items.length > top ? `, and ${d.items.length - top} more` : '';
   let text: string;
   if (d.items.length === 0) {
-    text = 'This plan changes nothing billable.';
+    text = d.notEstimated.length
+      ? 'This plan changes nothing billable among the resources the estimate models.'
+      : 'This plan changes nothing billable.';
   } else if (d.deltaUsd > 0) {
     text = `This plan adds about ${usd(d.deltaUsd)} a month: ${named.join(', ')}${more}.`;
   } else if (d.deltaUsd < 0) {
