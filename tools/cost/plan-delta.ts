@@ -52,7 +52,13 @@ export function planCostDelta(planJson: unknown, options: DeltaOptions): PlanCos
     });
     const [before, after] = sides;
     if (after.notEstimated.length || before.notEstimated.length) notEstimated.push(rc.address);
-    unpriced.push(...(after.unpriced.length ? after.unpriced : before.unpriced));
+    // An unpriced charge counts when the plan adds, removes or changes it, not when it stays as it was.
+    const kept = new Set(before.unpriced.map((i) => `${i.priceKey}|${i.quantity}`));
+    const gone = new Set(after.unpriced.map((i) => `${i.priceKey}|${i.quantity}`));
+    unpriced.push(
+      ...after.unpriced.filter((i) => !kept.has(`${i.priceKey}|${i.quantity}`)),
+      ...before.unpriced.filter((i) => !gone.has(`${i.priceKey}|${i.quantity}`)),
+    );
     const delta = round(after.totalUsd - before.totalUsd, 10);
     if (delta !== 0) {
       byAddress.set(rc.address, delta);

@@ -111,7 +111,10 @@ export function resourceOfChange(
   if (typeof values !== 'object' || values === null) return undefined;
   const config = configOf(plan, rc.address);
   const regions = planRegions(plan);
-  const region = regions.get(config?.provider_config_key ?? 'aws') ?? defaultRegion;
+  // The default provider takes the caller's region when given; an aliased one keeps its own.
+  const key = config?.provider_config_key ?? 'aws';
+  const region =
+    key === 'aws' ? (defaultRegion ?? regions.get('aws')) : (regions.get(key) ?? defaultRegion);
   const unknown = (side === 'after' ? rc.change.after_unknown : undefined) as
     | Record<string, unknown>
     | undefined;
