@@ -49,7 +49,9 @@ export function parseCostArgs(argv: readonly string[]): CostOptions {
       continue;
     }
     if (flag !== '--dir' && flag !== '--env') {
-      throw new Error(`unknown argument "${flag}" (expected --dir <cdktf.out>, --env <a,b>, --help)`);
+      throw new Error(
+        `unknown argument "${flag}" (expected --dir <cdktf.out>, --env <a,b>, --help)`,
+      );
     }
     const value = argv[++i];
     if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value`);
@@ -71,7 +73,9 @@ export function stackNames(envs: readonly string[]): string[] {
 export function readSynthOutput(dir: string): Map<string, SynthesizedStackJson> {
   const manifestPath = join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) {
-    throw new Error(`${manifestPath} not found: synthesize first or pass the cdktf output folder with --dir`);
+    throw new Error(
+      `${manifestPath} not found: synthesize first or pass the cdktf output folder with --dir`,
+    );
   }
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
     stacks: Record<string, { synthesizedStackPath: string }>;
@@ -79,7 +83,9 @@ export function readSynthOutput(dir: string): Map<string, SynthesizedStackJson> 
   return new Map(
     Object.entries(manifest.stacks).map(([name, s]) => [
       name,
-      JSON.parse(readFileSync(resolve(dir, s.synthesizedStackPath), 'utf8')) as SynthesizedStackJson,
+      JSON.parse(
+        readFileSync(resolve(dir, s.synthesizedStackPath), 'utf8'),
+      ) as SynthesizedStackJson,
     ]),
   );
 }
@@ -128,11 +134,16 @@ export function runCostCli(argv: readonly string[], io: CostCliIo): number {
       temp = mkdtempSync(join(tmpdir(), 'cost-synth-'));
       const synth =
         io.synth ??
-        ((projectDir, outdir, env) => runApp({ projectDir, outdir, env: { ...process.env, ...env } }));
+        ((projectDir, outdir, env) =>
+          runApp({ projectDir, outdir, env: { ...process.env, ...env } }));
       synth(io.projectDir, temp, { ENVIRONMENT_SUFFIX: options.envs.join(',') });
       dir = temp;
     }
-    const { stacks, missing } = estimateStacks(readSynthOutput(dir), stackNames(options.envs), prices);
+    const { stacks, missing } = estimateStacks(
+      readSynthOutput(dir),
+      stackNames(options.envs),
+      prices,
+    );
     io.stdout(formatReport(stacks, describeUsage(DEFAULT_USAGE, prices.hoursPerMonth)));
     if (missing.length > 0) io.stdout(`\nnot in ${dir}: ${missing.join(', ')}\n`);
     return 0;

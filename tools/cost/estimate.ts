@@ -5,6 +5,7 @@
  * A charge without a price for its region is kept as an unpriced line, never guessed.
  */
 import { lookupPrice, PriceTable } from './price-table';
+import { FREE_TYPES } from './free-types';
 import type { CostResource } from './resources';
 import { DEFAULT_USAGE, UsageAssumptions } from './usage';
 
@@ -47,67 +48,6 @@ export interface EstimateOptions {
   readonly usage?: UsageAssumptions;
 }
 
-/** Resource types that AWS does not bill for by themselves (their cost, if any, is elsewhere). */
-export const FREE_TYPES: ReadonlySet<string> = new Set([
-  'aws_api_gateway_account',
-  'aws_api_gateway_deployment',
-  'aws_api_gateway_integration',
-  'aws_api_gateway_integration_response',
-  'aws_api_gateway_method',
-  'aws_api_gateway_method_response',
-  'aws_api_gateway_method_settings',
-  'aws_api_gateway_resource',
-  'aws_api_gateway_stage',
-  'aws_backup_plan_selection',
-  'aws_backup_selection',
-  'aws_backup_vault_lock_configuration',
-  'aws_cloudwatch_log_metric_filter',
-  'aws_config_configuration_recorder_status',
-  'aws_config_delivery_channel',
-  'aws_db_parameter_group',
-  'aws_db_subnet_group',
-  'aws_default_security_group',
-  'aws_ebs_encryption_by_default',
-  'aws_elasticache_parameter_group',
-  'aws_elasticache_subnet_group',
-  'aws_elasticache_user',
-  'aws_elasticache_user_group',
-  'aws_flow_log',
-  'aws_guardduty_detector_feature',
-  'aws_iam_account_password_policy',
-  'aws_iam_policy',
-  'aws_iam_role',
-  'aws_iam_role_policy',
-  'aws_iam_role_policy_attachment',
-  'aws_internet_gateway',
-  'aws_kms_alias',
-  'aws_lambda_permission',
-  'aws_route',
-  'aws_route_table',
-  'aws_route_table_association',
-  'aws_s3_account_public_access_block',
-  'aws_s3_bucket_lifecycle_configuration',
-  'aws_s3_bucket_logging',
-  'aws_s3_bucket_object_lock_configuration',
-  'aws_s3_bucket_ownership_controls',
-  'aws_s3_bucket_policy',
-  'aws_s3_bucket_public_access_block',
-  'aws_s3_bucket_server_side_encryption_configuration',
-  'aws_s3_bucket_versioning',
-  'aws_secretsmanager_secret_version',
-  'aws_securityhub_standards_subscription',
-  'aws_security_group',
-  'aws_sns_topic_policy',
-  'aws_sns_topic_subscription',
-  'aws_sqs_queue_policy',
-  'aws_subnet',
-  'aws_vpc',
-  'aws_vpc_security_group_egress_rule',
-  'aws_vpc_security_group_ingress_rule',
-  'aws_wafv2_web_acl_association',
-  'aws_wafv2_web_acl_logging_configuration',
-]);
-
 type Rule = (r: CostResource, u: UsageAssumptions, hours: number) => Charge[];
 
 /** The charges of each modelled resource type. */
@@ -122,7 +62,12 @@ const RULES: Readonly<Record<string, Rule>> = {
     },
   ],
   aws_eip: (_r, _u, hours) => [
-    { what: 'public IPv4 address (Elastic IP)', quantity: hours, unit: 'hours', priceKey: 'ipv4.hour' },
+    {
+      what: 'public IPv4 address (Elastic IP)',
+      quantity: hours,
+      unit: 'hours',
+      priceKey: 'ipv4.hour',
+    },
   ],
   aws_vpc_endpoint: (r, u, hours) => {
     const type = str(r.values['vpc_endpoint_type']) ?? 'Gateway';
@@ -289,25 +234,46 @@ const RULES: Readonly<Record<string, Rule>> = {
     ];
   },
   aws_sqs_queue: () => [
-    { what: 'SQS queue (negligible: within the free million requests)', quantity: 1, unit: 'queues', free: true },
+    {
+      what: 'SQS queue (negligible: within the free million requests)',
+      quantity: 1,
+      unit: 'queues',
+      free: true,
+    },
   ],
   aws_sns_topic: () => [
-    { what: 'SNS topic (negligible: within the free million requests)', quantity: 1, unit: 'topics', free: true },
+    {
+      what: 'SNS topic (negligible: within the free million requests)',
+      quantity: 1,
+      unit: 'topics',
+      free: true,
+    },
   ],
   aws_dynamodb_table: () => [
-    { what: 'DynamoDB on-demand table (negligible: lock requests only)', quantity: 1, unit: 'tables', free: true },
+    {
+      what: 'DynamoDB on-demand table (negligible: lock requests only)',
+      quantity: 1,
+      unit: 'tables',
+      free: true,
+    },
   ],
   aws_secretsmanager_secret: () => [
     { what: 'Secrets Manager secret', quantity: 1, unit: 'secrets', priceKey: 'secrets.secret' },
   ],
   aws_cloudtrail: (r, u) => {
     const out: Charge[] = [
-      { what: 'CloudTrail management events (first copy free)', quantity: 1, unit: 'trails', free: true },
+      {
+        what: 'CloudTrail management events (first copy free)',
+        quantity: 1,
+        unit: 'trails',
+        free: true,
+      },
     ];
     const selectors = Array.isArray(r.values['event_selector']) ? r.values['event_selector'] : [];
     const dataEvents = selectors.some(
-      (s) => Array.isArray((s as { data_resource?: unknown }).data_resource) &&
-        ((s as { data_resource: unknown[] }).data_resource.length > 0),
+      (s) =>
+        Array.isArray((s as { data_resource?: unknown }).data_resource) &&
+        (s as { data_resource: unknown[] }).data_resource.length > 0,
     );
     if (dataEvents || Array.isArray(r.values['advanced_event_selector'])) {
       out.push({
@@ -373,7 +339,9 @@ const RULES: Readonly<Record<string, Rule>> = {
   ],
   aws_backup_plan: (r, u) => {
     const rules = Array.isArray(r.values['rule']) ? r.values['rule'] : [];
-    const copies = rules.some((rule) => Array.isArray((rule as { copy_action?: unknown }).copy_action));
+    const copies = rules.some((rule) =>
+      Array.isArray((rule as { copy_action?: unknown }).copy_action),
+    );
     return copies
       ? [
           {

@@ -6,6 +6,7 @@
  * refresh.command.ts.
  */
 export * from './estimate';
+export * from './free-types';
 export * from './plan-delta';
 export * from './price-list';
 export * from './price-table';

@@ -68,7 +68,9 @@ export function planCostDelta(planJson: unknown, options: DeltaOptions): PlanCos
   }
   const items = [...byAddress.entries()]
     .map(([address, deltaUsd]) => ({ address, deltaUsd, what: whatOf.get(address)! }))
-    .sort((a, b) => Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd) || a.address.localeCompare(b.address));
+    .sort(
+      (a, b) => Math.abs(b.deltaUsd) - Math.abs(a.deltaUsd) || a.address.localeCompare(b.address),
+    );
   const deltaUsd = round(
     items.reduce((s, i) => s + i.deltaUsd, 0),
     10,
@@ -110,4 +112,3 @@ export function usd(x: number): string {
 export function signed(x: number): string {
   return `${x < 0 ? '−' : '+'}${usd(Math.abs(x))}`;
 }
-

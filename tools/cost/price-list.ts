@@ -39,11 +39,40 @@ export const RDS_CLASSES = ['db.t4g.medium', 'db.t4g.large', 'db.r6g.large'] as 
 export const CACHE_NODE_TYPES = ['cache.t4g.small', 'cache.r7g.large'] as const;
 
 export const PRICE_RULES: readonly PriceRule[] = [
-  { key: 'nat.hour', offer: 'AmazonEC2', productFamily: 'NAT Gateway', usagetype: 'NatGateway-Hours', unit: 'NAT gateway-hour' },
-  { key: 'nat.gb', offer: 'AmazonEC2', productFamily: 'NAT Gateway', usagetype: 'NatGateway-Bytes', unit: 'GB processed' },
-  { key: 'ipv4.hour', offer: 'AmazonVPC', usagetype: 'PublicIPv4:InUseAddress', unit: 'address-hour' },
-  { key: 'endpoint.hour', offer: 'AmazonVPC', usagetype: 'VpcEndpoint-Hours', attributes: { endpointType: 'PrivateLink' }, unit: 'endpoint-AZ-hour' },
-  { key: 'endpoint.gb', offer: 'AmazonVPC', usagetype: 'VpcEndpoint-Bytes', attributes: { endpointType: 'PrivateLink' }, unit: 'GB processed' },
+  {
+    key: 'nat.hour',
+    offer: 'AmazonEC2',
+    productFamily: 'NAT Gateway',
+    usagetype: 'NatGateway-Hours',
+    unit: 'NAT gateway-hour',
+  },
+  {
+    key: 'nat.gb',
+    offer: 'AmazonEC2',
+    productFamily: 'NAT Gateway',
+    usagetype: 'NatGateway-Bytes',
+    unit: 'GB processed',
+  },
+  {
+    key: 'ipv4.hour',
+    offer: 'AmazonVPC',
+    usagetype: 'PublicIPv4:InUseAddress',
+    unit: 'address-hour',
+  },
+  {
+    key: 'endpoint.hour',
+    offer: 'AmazonVPC',
+    usagetype: 'VpcEndpoint-Hours',
+    attributes: { endpointType: 'PrivateLink' },
+    unit: 'endpoint-AZ-hour',
+  },
+  {
+    key: 'endpoint.gb',
+    offer: 'AmazonVPC',
+    usagetype: 'VpcEndpoint-Bytes',
+    attributes: { endpointType: 'PrivateLink' },
+    unit: 'GB processed',
+  },
   ...RDS_CLASSES.map((cls) => ({
     key: `rds.instance.${cls}`,
     offer: 'AmazonRDS',
@@ -52,8 +81,18 @@ export const PRICE_RULES: readonly PriceRule[] = [
     attributes: { databaseEngine: 'PostgreSQL', deploymentOption: 'Single-AZ' },
     unit: 'instance-hour (Single-AZ)',
   })),
-  { key: 'rds.storage.gp3', offer: 'AmazonRDS', usagetype: 'RDS:GP3-Storage', unit: 'GB-month (Single-AZ)' },
-  { key: 'rds.backupStorage', offer: 'AmazonRDS', usagetype: 'RDS:ChargedBackupUsage', unit: 'GB-month' },
+  {
+    key: 'rds.storage.gp3',
+    offer: 'AmazonRDS',
+    usagetype: 'RDS:GP3-Storage',
+    unit: 'GB-month (Single-AZ)',
+  },
+  {
+    key: 'rds.backupStorage',
+    offer: 'AmazonRDS',
+    usagetype: 'RDS:ChargedBackupUsage',
+    unit: 'GB-month',
+  },
   ...CACHE_NODE_TYPES.map((type) => ({
     key: `cache.node.${type}`,
     offer: 'AmazonElastiCache',
@@ -63,22 +102,98 @@ export const PRICE_RULES: readonly PriceRule[] = [
     unit: 'node-hour (Redis OSS)',
   })),
   { key: 'kms.key', offer: 'awskms', usagetype: 'KMS-Keys', unit: 'key-month' },
-  { key: 'cloudwatch.alarm', offer: 'AmazonCloudWatch', usagetype: 'CW:AlarmMonitorUsage', unit: 'alarm metric-month (standard resolution)' },
-  { key: 'logs.ingestGb', offer: 'AmazonCloudWatch', usagetype: 'DataProcessing-Bytes', unit: 'GB ingested' },
-  { key: 'logs.storageGbMonth', offer: 'AmazonCloudWatch', usagetype: 'TimedStorage-ByteHrs', unit: 'GB-month' },
+  {
+    key: 'cloudwatch.alarm',
+    offer: 'AmazonCloudWatch',
+    usagetype: 'CW:AlarmMonitorUsage',
+    unit: 'alarm metric-month (standard resolution)',
+  },
+  {
+    key: 'logs.ingestGb',
+    offer: 'AmazonCloudWatch',
+    usagetype: 'DataProcessing-Bytes',
+    unit: 'GB ingested',
+  },
+  {
+    key: 'logs.storageGbMonth',
+    offer: 'AmazonCloudWatch',
+    usagetype: 'TimedStorage-ByteHrs',
+    unit: 'GB-month',
+  },
   { key: 'waf.webAcl', offer: 'awswaf', usagetype: 'WebACLV2', unit: 'web-ACL-month' },
   { key: 'waf.rule', offer: 'awswaf', usagetype: 'RuleV2', unit: 'rule-month' },
-  { key: 'waf.millionRequests', offer: 'awswaf', usagetype: 'RequestV2-Tier1', unit: 'million requests', factor: 1e6 },
-  { key: 'apigw.millionRequests', offer: 'AmazonApiGateway', usagetype: 'ApiGatewayRequest', unit: 'million REST API requests (first tier)', factor: 1e6 },
-  { key: 'lambda.millionRequests', offer: 'AWSLambda', usagetype: 'Request-ARM', unit: 'million requests (Arm)', factor: 1e6 },
-  { key: 'lambda.armGbSecond', offer: 'AWSLambda', usagetype: 'Lambda-GB-Second-ARM', unit: 'GB-second (Arm, first tier)' },
-  { key: 'sqs.millionRequests', offer: 'AWSQueueService', usagetype: 'Requests-Tier1', unit: 'million requests', factor: 1e6 },
-  { key: 'secrets.secret', offer: 'AWSSecretsManager', usagetype: 'AWSSecretsManager-Secrets', unit: 'secret-month' },
-  { key: 'cloudtrail.dataEvents100k', offer: 'AWSCloudTrail', usagetype: 'DataEventsRecorded', unit: '100,000 data events', factor: 1e5 },
-  { key: 'config.item', offer: 'AWSConfig', usagetype: 'ConfigurationItemRecorded', unit: 'configuration item' },
-  { key: 'config.ruleEvaluation', offer: 'AWSConfig', usagetype: 'ConfigRuleEvaluations', unit: 'rule evaluation' },
-  { key: 'config.conformancePackEvaluation', offer: 'AWSConfig', usagetype: 'ConformancePackEvaluations', unit: 'conformance pack evaluation' },
-  { key: 's3.standardGbMonth', offer: 'AmazonS3', usagetype: 'TimedStorage-ByteHrs', attributes: { volumeType: 'Standard' }, unit: 'GB-month' },
+  {
+    key: 'waf.millionRequests',
+    offer: 'awswaf',
+    usagetype: 'RequestV2-Tier1',
+    unit: 'million requests',
+    factor: 1e6,
+  },
+  {
+    key: 'apigw.millionRequests',
+    offer: 'AmazonApiGateway',
+    usagetype: 'ApiGatewayRequest',
+    unit: 'million REST API requests (first tier)',
+    factor: 1e6,
+  },
+  {
+    key: 'lambda.millionRequests',
+    offer: 'AWSLambda',
+    usagetype: 'Request-ARM',
+    unit: 'million requests (Arm)',
+    factor: 1e6,
+  },
+  {
+    key: 'lambda.armGbSecond',
+    offer: 'AWSLambda',
+    usagetype: 'Lambda-GB-Second-ARM',
+    unit: 'GB-second (Arm, first tier)',
+  },
+  {
+    key: 'sqs.millionRequests',
+    offer: 'AWSQueueService',
+    usagetype: 'Requests-Tier1',
+    unit: 'million requests',
+    factor: 1e6,
+  },
+  {
+    key: 'secrets.secret',
+    offer: 'AWSSecretsManager',
+    usagetype: 'AWSSecretsManager-Secrets',
+    unit: 'secret-month',
+  },
+  {
+    key: 'cloudtrail.dataEvents100k',
+    offer: 'AWSCloudTrail',
+    usagetype: 'DataEventsRecorded',
+    unit: '100,000 data events',
+    factor: 1e5,
+  },
+  {
+    key: 'config.item',
+    offer: 'AWSConfig',
+    usagetype: 'ConfigurationItemRecorded',
+    unit: 'configuration item',
+  },
+  {
+    key: 'config.ruleEvaluation',
+    offer: 'AWSConfig',
+    usagetype: 'ConfigRuleEvaluations',
+    unit: 'rule evaluation',
+  },
+  {
+    key: 'config.conformancePackEvaluation',
+    offer: 'AWSConfig',
+    usagetype: 'ConformancePackEvaluations',
+    unit: 'conformance pack evaluation',
+  },
+  {
+    key: 's3.standardGbMonth',
+    offer: 'AmazonS3',
+    usagetype: 'TimedStorage-ByteHrs',
+    attributes: { volumeType: 'Standard' },
+    unit: 'GB-month',
+  },
 ];
 
 export interface OfferFile {
@@ -96,7 +211,10 @@ export interface OfferFile {
             string,
             {
               priceDimensions: Readonly<
-                Record<string, { beginRange?: string; unit?: string; pricePerUnit: { USD?: string } }>
+                Record<
+                  string,
+                  { beginRange?: string; unit?: string; pricePerUnit: { USD?: string } }
+                >
               >;
             }
           >
@@ -135,7 +253,9 @@ export function priceFromOffer(
     }
   }
   if (found.size === 0) {
-    throw new Error(`${rule.key}: no On-Demand product matches ${describeRule(rule)} in ${meta.url}`);
+    throw new Error(
+      `${rule.key}: no On-Demand product matches ${describeRule(rule)} in ${meta.url}`,
+    );
   }
   if (found.size > 1) {
     throw new Error(

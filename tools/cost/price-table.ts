@@ -65,7 +65,11 @@ export type PriceLookup =
   | { readonly price?: undefined; readonly missing: string };
 
 /** The price of `key` in `region`, or why there is none. */
-export function lookupPrice(table: PriceTable, region: string | undefined, key: string): PriceLookup {
+export function lookupPrice(
+  table: PriceTable,
+  region: string | undefined,
+  key: string,
+): PriceLookup {
   if (!region) return { missing: 'no region known' };
   const prices = table.regions[region];
   if (!prices) return { missing: `no price for ${region}` };

@@ -23,6 +23,8 @@ void runCommand('cost:refresh', async () => {
     regions: regions.length > 0 ? regions : undefined,
   });
   writePriceTable(PRICE_TABLE_PATH, table);
-  process.stdout.write(`cost:refresh: wrote ${PRICE_TABLE_PATH} (${Object.keys(table.regions).join(', ')})\n`);
+  process.stdout.write(
+    `cost:refresh: wrote ${PRICE_TABLE_PATH} (${Object.keys(table.regions).join(', ')})\n`,
+  );
   return 0;
 });

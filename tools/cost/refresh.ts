@@ -6,7 +6,14 @@
  * prices) are kept from the current table with their own sources and dates.
  */
 import { renameSync, writeFileSync } from 'node:fs';
-import { PRICE_LIST_HOST, PRICE_LIST_INDEX, PRICE_RULES, OfferFile, PriceRule, priceFromOffer } from './price-list';
+import {
+  PRICE_LIST_HOST,
+  PRICE_LIST_INDEX,
+  PRICE_RULES,
+  OfferFile,
+  PriceRule,
+  priceFromOffer,
+} from './price-list';
 import type { Price, PriceTable } from './price-table';
 
 export type FetchJson = (url: string) => Promise<unknown>;

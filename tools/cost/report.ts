@@ -18,8 +18,7 @@ export function formatStack(s: StackEstimate): string {
   ];
   const billed = e.items.filter((i) => i.monthlyUsd !== 0);
   const sorted = [...billed].sort(
-    (a, b) =>
-      (b.monthlyUsd ?? -1) - (a.monthlyUsd ?? -1) || a.address.localeCompare(b.address),
+    (a, b) => (b.monthlyUsd ?? -1) - (a.monthlyUsd ?? -1) || a.address.localeCompare(b.address),
   );
   if (sorted.length > 0) {
     lines.push(
@@ -43,7 +42,10 @@ export function formatStack(s: StackEstimate): string {
   return lines.join('\n');
 }
 
-export function formatReport(stacks: readonly StackEstimate[], assumptions: readonly string[]): string {
+export function formatReport(
+  stacks: readonly StackEstimate[],
+  assumptions: readonly string[],
+): string {
   const parts = stacks.map(formatStack);
   const total = stacks.reduce((s, x) => s + x.estimate.totalUsd, 0);
   parts.push(`All stacks: ${usd(total)} a month (priced items only).`);
@@ -54,4 +56,3 @@ export function formatReport(stacks: readonly StackEstimate[], assumptions: read
 function quantity(q: number): string {
   return Number.isInteger(q) ? q.toLocaleString('en-US') : String(q);
 }
-

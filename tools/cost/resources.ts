@@ -49,7 +49,8 @@ export function resourcesOfStack(doc: SynthesizedStackJson): CostResource[] {
   const out: CostResource[] = [];
   for (const [type, byName] of Object.entries(doc.resource ?? {})) {
     for (const [name, body] of Object.entries(byName)) {
-      const { ['//']: _meta, provider, count, ...values } = body;
+      const { provider, count, ...values } = body;
+      delete values['//'];
       const region = regions.get(typeof provider === 'string' ? provider : 'aws');
       const copies = typeof count === 'number' ? count : 1;
       for (let i = 0; i < copies; i++) {

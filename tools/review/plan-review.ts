@@ -151,7 +151,10 @@ function costLines(planJson: unknown, options: ReviewOptions): string[] {
   const lines = ['## Cost', '', delta.summary];
   if (delta.notEstimated.length > 0) {
     const addresses = [...new Set(delta.notEstimated)].sort(compare);
-    lines.push('', `Not estimated (type not modelled): ${addresses.map((a) => `\`${a}\``).join(', ')}.`);
+    lines.push(
+      '',
+      `Not estimated (type not modelled): ${addresses.map((a) => `\`${a}\``).join(', ')}.`,
+    );
   }
   lines.push(
     '',

@@ -1,5 +1,5 @@
 /** npm run cost without a process: arguments, --help, --dir, a stubbed synth, and the report text. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COST_USAGE, parseCostArgs, runCostCli, stackNames } from '../../../tools/cost/cli';
@@ -23,7 +23,9 @@ const STACK = {
     aws_kms_key: { key: {} },
     aws_sqs_queue: { dlq: {} },
     aws_launch_template: { lt: {} },
-    aws_db_instance: { db: { instance_class: 'db.x9.huge', allocated_storage: 10, storage_type: 'gp3' } },
+    aws_db_instance: {
+      db: { instance_class: 'db.x9.huge', allocated_storage: 10, storage_type: 'gp3' },
+    },
   },
 };
 
@@ -49,7 +51,11 @@ describe('cost command', () => {
 
   test('parses --dir and --env; refuses what it does not know', () => {
     expect(parseCostArgs([])).toEqual({ help: false, dir: undefined, envs: ['dev', 'prod'] });
-    expect(parseCostArgs(['--dir', 'out', '--env', 'qa, prod'])).toEqual({ help: false, dir: 'out', envs: ['qa', 'prod'] });
+    expect(parseCostArgs(['--dir', 'out', '--env', 'qa, prod'])).toEqual({
+      help: false,
+      dir: 'out',
+      envs: ['qa', 'prod'],
+    });
     expect(() => parseCostArgs(['--env'])).toThrow('--env needs a value');
     expect(() => parseCostArgs(['--env', 'a,,b'])).toThrow('--env needs names separated by commas');
     expect(() => parseCostArgs(['--dir', '--env'])).toThrow('--dir needs a value');
@@ -62,7 +68,10 @@ describe('cost command', () => {
   test('--dir: per-stack totals, line items largest first, unpriced and not-estimated lines, missing stacks', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cost-cli-'));
     try {
-      writeOutdir(dir, { TapStackdev: STACK, TapStateBackend: { resource: { aws_kms_key: { k: {} } } } });
+      writeOutdir(dir, {
+        TapStackdev: STACK,
+        TapStateBackend: { resource: { aws_kms_key: { k: {} } } },
+      });
       const { code, out } = run(['--dir', dir, '--env', 'dev']);
       expect(code).toBe(0);
       const lines = out.split('\n');
@@ -74,7 +83,13 @@ describe('cost command', () => {
         ['aws_db_instance.db', 'RDS gp3 storage 10 GB × 1', '10 GB-month', '$0.1', '$1.00'],
         ['aws_kms_key.key', 'KMS key', '1 keys', '$1', '$1.00'],
         ['aws_nat_gateway.nat', 'NAT gateway data processed (assumed)', '10 GB', '$0.05', '$0.50'],
-        ['aws_db_instance.db', 'RDS db.x9.huge Single-AZ', '730 instance-hours', '-', 'unpriced: no price for test-1 (rds.instance.db.x9.huge)'],
+        [
+          'aws_db_instance.db',
+          'RDS db.x9.huge Single-AZ',
+          '730 instance-hours',
+          '-',
+          'unpriced: no price for test-1 (rds.instance.db.x9.huge)',
+        ],
         ['aws_kms_key.k', 'KMS key', '1 keys', '-', 'unpriced: no region known'],
       ]);
       expect(out).toContain('1 charge(s) at $0.00 (free tier or no charge) not listed.');
@@ -93,7 +108,12 @@ describe('cost command', () => {
     const synth = jest.fn((_project: string, out: string, env: Record<string, string>) => {
       outdir = out;
       expect(env).toEqual({ ENVIRONMENT_SUFFIX: 'dev,prod' });
-      writeOutdir(out, { TapStackdev: STACK, TapStackprod: STACK, TapAccountBaseline: {}, TapStateBackend: {} });
+      writeOutdir(out, {
+        TapStackdev: STACK,
+        TapStackprod: STACK,
+        TapAccountBaseline: {},
+        TapStateBackend: {},
+      });
     });
     const { code, out } = run([], { synth });
     expect(code).toBe(0);
@@ -101,17 +121,23 @@ describe('cost command', () => {
     expect(out).toContain('TapStackprod (test-1): $39.00 a month');
     expect(out).toContain('TapAccountBaseline (no region): $0.00 a month\n');
     expect(out).toContain('All stacks: $78.00 a month');
-    expect(require('node:fs').existsSync(outdir)).toBe(false);
+    expect(existsSync(outdir)).toBe(false);
   });
 
   test('a failed synth or a folder without manifest exits 2 with the reason', () => {
-    const failed = run([], { synth: () => { throw new Error('synthesis failed (exit 1)'); } });
+    const failed = run([], {
+      synth: () => {
+        throw new Error('synthesis failed (exit 1)');
+      },
+    });
     expect(failed).toMatchObject({ code: 2, err: 'cost: synthesis failed (exit 1)\n' });
     const dir = mkdtempSync(join(tmpdir(), 'cost-cli-'));
     try {
       const missing = run(['--dir', dir]);
       expect(missing.code).toBe(2);
-      expect(missing.err).toBe(`cost: ${join(dir, 'manifest.json')} not found: synthesize first or pass the cdktf output folder with --dir\n`);
+      expect(missing.err).toBe(
+        `cost: ${join(dir, 'manifest.json')} not found: synthesize first or pass the cdktf output folder with --dir\n`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -14,7 +14,11 @@ import {
 } from '../../../tools/cost';
 import { TEST_PRICES, TEST_REGION } from '../../fixtures/cost/test-prices';
 
-const res = (type: string, values: Record<string, unknown> = {}, region = TEST_REGION): CostResource => ({
+const res = (
+  type: string,
+  values: Record<string, unknown> = {},
+  region = TEST_REGION,
+): CostResource => ({
   address: `${type}.x`,
   type,
   values,
@@ -80,7 +84,9 @@ describe('estimate: RDS', () => {
 
   test('Performance Insights is free at 7 days and unpriced beyond (one day more)', () => {
     const pi = (days: number) =>
-      monthly(db({ performance_insights_enabled: true, performance_insights_retention_period: days }))[2];
+      monthly(
+        db({ performance_insights_enabled: true, performance_insights_retention_period: days }),
+      )[2];
     expect(pi(7)).toEqual(['Performance Insights, 7-day retention (free tier)', 1, 0]);
     expect(pi(8)).toEqual([
       'Performance Insights, 8-day retention',
@@ -116,13 +122,20 @@ describe('estimate: RDS', () => {
 describe('estimate: ElastiCache', () => {
   test('node type × num_cache_clusters', () => {
     expect(
-      monthly(res('aws_elasticache_replication_group', { node_type: 'cache.t4g.small', num_cache_clusters: 2 })),
+      monthly(
+        res('aws_elasticache_replication_group', {
+          node_type: 'cache.t4g.small',
+          num_cache_clusters: 2,
+        }),
+      ),
     ).toEqual([['ElastiCache cache.t4g.small × 2 nodes', 1460, 58.4]]);
   });
 
   test('cluster mode: node groups × (replicas + 1); a lone group without replicas is one node each', () => {
     const group = (extra: object) =>
-      monthly(res('aws_elasticache_replication_group', { node_type: 'cache.t4g.small', ...extra }))[0];
+      monthly(
+        res('aws_elasticache_replication_group', { node_type: 'cache.t4g.small', ...extra }),
+      )[0];
     expect(group({ num_node_groups: 2, replicas_per_node_group: 1 })).toEqual([
       'ElastiCache cache.t4g.small × 4 nodes',
       2920,
@@ -134,7 +147,9 @@ describe('estimate: ElastiCache', () => {
 
   test('a memcached/redis cluster counts num_cache_nodes', () => {
     expect(
-      monthly(res('aws_elasticache_cluster', { node_type: 'cache.t4g.small', num_cache_nodes: '3' })),
+      monthly(
+        res('aws_elasticache_cluster', { node_type: 'cache.t4g.small', num_cache_nodes: '3' }),
+      ),
     ).toEqual([['ElastiCache cache.t4g.small × 3 nodes', 2190, 87.6]]);
     expect(monthly(res('aws_elasticache_cluster', {}))[0][0]).toBe(
       'ElastiCache unknown node type × 1 nodes',
@@ -155,7 +170,9 @@ describe('estimate: per-unit and usage-based resources', () => {
 
   test('log storage is what a group holds after 12 months, or its retention if shorter', () => {
     const storage = (days?: number) =>
-      monthly(res('aws_cloudwatch_log_group', days === undefined ? {} : { retention_in_days: days }))[1];
+      monthly(
+        res('aws_cloudwatch_log_group', days === undefined ? {} : { retention_in_days: days }),
+      )[1];
     expect(monthly(res('aws_cloudwatch_log_group', { retention_in_days: 30 }))[0]).toEqual([
       'log ingestion (assumed)',
       0.5,
@@ -182,7 +199,9 @@ describe('estimate: per-unit and usage-based resources', () => {
       ['API Gateway REST requests (assumed)', 1, 3.5],
     ]);
     // 100,000 × 0.2 s × 0.25 GB = 5,000 GB-s.
-    expect(monthly(res('aws_lambda_function', { architectures: ['arm64'], memory_size: 256 }))).toEqual([
+    expect(
+      monthly(res('aws_lambda_function', { architectures: ['arm64'], memory_size: 256 })),
+    ).toEqual([
       ['Lambda requests (assumed)', 0.1, 0.02],
       ['Lambda compute, 256 MB Arm (assumed)', 5000, 0.05],
     ]);
@@ -263,7 +282,9 @@ describe('estimate: boundaries', () => {
   });
 
   test('a region without prices, and no region at all, are reported per charge', () => {
-    expect(monthly(res('aws_kms_key', {}, 'mars-1'))).toEqual([['KMS key', 1, 'no price for mars-1']]);
+    expect(monthly(res('aws_kms_key', {}, 'mars-1'))).toEqual([
+      ['KMS key', 1, 'no price for mars-1'],
+    ]);
     const noRegion: CostResource = { address: 'aws_kms_key.k', type: 'aws_kms_key', values: {} };
     expect(monthly(noRegion)).toEqual([['KMS key', 1, 'no region known']]);
     expect(lookupPrice(TEST_PRICES, TEST_REGION, 'kms.key')).toMatchObject({ price: { usd: 1 } });

@@ -16,7 +16,10 @@ const options = { prices: TEST_PRICES };
 describe('planCostDelta', () => {
   test('one NAT gateway added, one two-AZ interface endpoint removed: +$22.39 a month', () => {
     // NAT: 730 h × $0.05 + 10 GB × $0.05 = $37.00. Endpoint: 2 AZ × 730 h × $0.01 + 1 GB × $0.01 = $14.61.
-    const d = planCostDelta(only(load(), ['aws_nat_gateway.nat_1', 'aws_vpc_endpoint.sts']), options);
+    const d = planCostDelta(
+      only(load(), ['aws_nat_gateway.nat_1', 'aws_vpc_endpoint.sts']),
+      options,
+    );
     expect(d.deltaUsd).toBe(22.39);
     expect(d.summary).toBe(
       'This plan adds about $22.39 a month: +$37.00 `aws_nat_gateway.nat_1` (NAT gateway hours), −$14.61 `aws_vpc_endpoint.sts` (interface endpoint × 2 AZ).',
@@ -67,7 +70,11 @@ describe('planCostDelta', () => {
       type: 'aws_db_instance',
       change: { actions, before, after },
     });
-    const db = (cls: string) => ({ instance_class: cls, allocated_storage: 20, storage_type: 'gp3' });
+    const db = (cls: string) => ({
+      instance_class: cls,
+      allocated_storage: 20,
+      storage_type: 'gp3',
+    });
     const plan = { resource_changes: [rc(['update'], db('db.t4g.medium'), db('db.r6g.large'))] };
     const d = planCostDelta(plan, { ...options, region: 'test-1' });
     expect(d.deltaUsd).toBe(109.5);
@@ -83,7 +90,10 @@ describe('planCostDelta', () => {
       change: { actions, before, after },
     });
     const plan = {
-      resource_changes: [nat('aws_nat_gateway.a', ['create'], null, {}), nat('aws_nat_gateway.b', ['delete'], {}, null)],
+      resource_changes: [
+        nat('aws_nat_gateway.a', ['create'], null, {}),
+        nat('aws_nat_gateway.b', ['delete'], {}, null),
+      ],
     };
     expect(planCostDelta(plan, { ...options, region: 'test-1' }).summary).toBe(
       'This plan changes billable resources but not the monthly total: +$37.00 `aws_nat_gateway.a` (NAT gateway hours), −$37.00 `aws_nat_gateway.b` (NAT gateway hours).',
@@ -92,7 +102,10 @@ describe('planCostDelta', () => {
 
   test('charges without a price are named, not counted; a region without prices says so', () => {
     const plan = load();
-    const d = planCostDelta(only(plan, ['aws_nat_gateway.nat_1']), { ...options, region: 'mars-1' });
+    const d = planCostDelta(only(plan, ['aws_nat_gateway.nat_1']), {
+      ...options,
+      region: 'mars-1',
+    });
     // The plan's own provider region wins over nothing, but an explicit region wins over the plan.
     expect(d.region).toBe('mars-1');
     expect(d.summary).toBe(
@@ -102,12 +115,20 @@ describe('planCostDelta', () => {
 
   test('types the estimate does not model are listed, and the sentence says it covers the rest', () => {
     const plan = {
-      resource_changes: [{ address: 'aws_instance.x', type: 'aws_instance', change: { actions: ['create'], before: null, after: {} } }],
+      resource_changes: [
+        {
+          address: 'aws_instance.x',
+          type: 'aws_instance',
+          change: { actions: ['create'], before: null, after: {} },
+        },
+      ],
     };
     const d = planCostDelta(plan, options);
     expect(d.notEstimated).toEqual(['aws_instance.x']);
     expect(d.region).toBeUndefined();
-    expect(d.summary).toBe('This plan changes nothing billable among the resources the estimate models.');
+    expect(d.summary).toBe(
+      'This plan changes nothing billable among the resources the estimate models.',
+    );
   });
 
   test('an empty plan changes nothing billable', () => {
@@ -127,15 +148,23 @@ describe('plan resources', () => {
         root_module: { resources: [{ address: 'aws_kms_key.dr', provider_config_key: 'aws.dr' }] },
       },
       resource_changes: [
-        { address: 'aws_kms_key.dr', type: 'aws_kms_key', change: { actions: ['create'], before: null, after: {} } },
+        {
+          address: 'aws_kms_key.dr',
+          type: 'aws_kms_key',
+          change: { actions: ['create'], before: null, after: {} },
+        },
       ],
     };
     expect([...planRegions(plan as never).entries()]).toEqual([
       ['aws', 'test-1'],
       ['aws.dr', 'dr-1'],
     ]);
-    expect(resourceOfChange(plan as never, plan.resource_changes[0], 'after', undefined)?.region).toBe('dr-1');
-    expect(resourceOfChange(plan as never, plan.resource_changes[0], 'before', undefined)).toBeUndefined();
+    expect(
+      resourceOfChange(plan as never, plan.resource_changes[0], 'after', undefined)?.region,
+    ).toBe('dr-1');
+    expect(
+      resourceOfChange(plan as never, plan.resource_changes[0], 'before', undefined),
+    ).toBeUndefined();
     // The DR key is priced at the DR region's price ($2 in the test table).
     expect(planCostDelta(plan, options).deltaUsd).toBe(2);
   });

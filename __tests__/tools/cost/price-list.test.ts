@@ -31,9 +31,19 @@ const RULE: PriceRule = {
 };
 
 /** One product with one On-Demand price dimension, as the offer files write them. */
-function product(sku: string, family: string, attributes: Record<string, string>, usd: string, beginRange = '0') {
+function product(
+  sku: string,
+  family: string,
+  attributes: Record<string, string>,
+  usd: string,
+  beginRange = '0',
+) {
   return {
-    product: { sku, productFamily: family, attributes: { servicecode: 'AmazonEC2', ...attributes } },
+    product: {
+      sku,
+      productFamily: family,
+      attributes: { servicecode: 'AmazonEC2', ...attributes },
+    },
     term: {
       [`${sku}.JRTCKXETXF`]: {
         offerTermCode: 'JRTCKXETXF',
@@ -66,12 +76,35 @@ function offer(...items: ReturnType<typeof product>[]): OfferFile {
 }
 
 const EU_NAT = offer(
-  product('KFNSSCHWD43WZK2R', 'NAT Gateway', { usagetype: 'EU-NatGateway-Hours', operation: 'NatGateway' }, '0.0480000000'),
-  product('DTH8595YVPFXV226', 'NAT Gateway', { usagetype: 'EU-NatGateway-Bytes', operation: 'NatGateway' }, '0.0480000000'),
-  product('PRVD0000000000001', 'NAT Gateway', { usagetype: 'EU-NatGateway-Prvd-Gbps', operation: 'NatGateway' }, '1.1640000000'),
-  product('CMP00000000000001', 'Compute Instance', { usagetype: 'EU-BoxUsage:m5.large' }, '0.1070000000'),
+  product(
+    'KFNSSCHWD43WZK2R',
+    'NAT Gateway',
+    { usagetype: 'EU-NatGateway-Hours', operation: 'NatGateway' },
+    '0.0480000000',
+  ),
+  product(
+    'DTH8595YVPFXV226',
+    'NAT Gateway',
+    { usagetype: 'EU-NatGateway-Bytes', operation: 'NatGateway' },
+    '0.0480000000',
+  ),
+  product(
+    'PRVD0000000000001',
+    'NAT Gateway',
+    { usagetype: 'EU-NatGateway-Prvd-Gbps', operation: 'NatGateway' },
+    '1.1640000000',
+  ),
+  product(
+    'CMP00000000000001',
+    'Compute Instance',
+    { usagetype: 'EU-BoxUsage:m5.large' },
+    '0.1070000000',
+  ),
 );
-const META = { url: `${HOST}/offers/v1.0/aws/AmazonEC2/20260925174521/eu-west-1/index.json`, read: '2026-12-07' };
+const META = {
+  url: `${HOST}/offers/v1.0/aws/AmazonEC2/20260925174521/eu-west-1/index.json`,
+  read: '2026-12-07',
+};
 
 describe('priceFromOffer', () => {
   test('takes the first-tier On-Demand price of the one product the rule matches', () => {
@@ -86,16 +119,46 @@ describe('priceFromOffer', () => {
   test('scales per-request prices to the table unit and skips later tiers', () => {
     const apigw = offer(
       product('T1', 'API Calls', { usagetype: 'EU-ApiGatewayRequest' }, '0.0000035000'),
-      product('T2', 'API Calls', { usagetype: 'EU-ApiGatewayRequest' }, '0.0000031900', '333000000'),
+      product(
+        'T2',
+        'API Calls',
+        { usagetype: 'EU-ApiGatewayRequest' },
+        '0.0000031900',
+        '333000000',
+      ),
     );
-    const rule = { key: 'apigw.millionRequests', offer: 'AmazonApiGateway', usagetype: 'ApiGatewayRequest', unit: 'million requests', factor: 1e6 };
+    const rule = {
+      key: 'apigw.millionRequests',
+      offer: 'AmazonApiGateway',
+      usagetype: 'ApiGatewayRequest',
+      unit: 'million requests',
+      factor: 1e6,
+    };
     expect(priceFromOffer(apigw, rule, META).usd).toBe(3.5);
   });
 
   test('matches the other attributes a rule names', () => {
     const rds = offer(
-      product('PG', 'Database Instance', { usagetype: 'EU-InstanceUsage:db.t4g.medium', databaseEngine: 'PostgreSQL', deploymentOption: 'Single-AZ' }, '0.0710000000'),
-      product('MY', 'Database Instance', { usagetype: 'EU-InstanceUsage:db.t4g.medium', databaseEngine: 'MySQL', deploymentOption: 'Single-AZ' }, '0.0680000000'),
+      product(
+        'PG',
+        'Database Instance',
+        {
+          usagetype: 'EU-InstanceUsage:db.t4g.medium',
+          databaseEngine: 'PostgreSQL',
+          deploymentOption: 'Single-AZ',
+        },
+        '0.0710000000',
+      ),
+      product(
+        'MY',
+        'Database Instance',
+        {
+          usagetype: 'EU-InstanceUsage:db.t4g.medium',
+          databaseEngine: 'MySQL',
+          deploymentOption: 'Single-AZ',
+        },
+        '0.0680000000',
+      ),
     );
     const rule = PRICE_RULES.find((r) => r.key === 'rds.instance.db.t4g.medium')!;
     expect(priceFromOffer(rds, rule, META).usd).toBe(0.071);
@@ -109,7 +172,9 @@ describe('priceFromOffer', () => {
       product('A', 'NAT Gateway', { usagetype: 'EU-NatGateway-Hours' }, '0.048'),
       product('B', 'NAT Gateway', { usagetype: 'NatGateway-Hours' }, '0.045'),
     );
-    expect(() => priceFromOffer(two, RULE, META)).toThrow(/disagree \(0\.045, 0\.048 USD\); make the rule narrower/);
+    expect(() => priceFromOffer(two, RULE, META)).toThrow(
+      /disagree \(0\.045, 0\.048 USD\); make the rule narrower/,
+    );
   });
 
   test('tolerates products without attributes or terms, a missing beginRange and a non-numeric price', () => {
@@ -129,8 +194,12 @@ describe('priceFromOffer', () => {
     } as unknown as OfferFile;
     const price = priceFromOffer(odd, RULE, { url: 'u', read: '2026-12-07' });
     expect(price.usd).toBe(0.05);
-    expect(price.source).toBe('u (AWS Price List, productFamily=NAT Gateway usagetype=*NatGateway-Hours)');
-    expect(() => priceFromOffer({ terms: {} } as unknown as OfferFile, RULE, META)).toThrow(/no On-Demand product/);
+    expect(price.source).toBe(
+      'u (AWS Price List, productFamily=NAT Gateway usagetype=*NatGateway-Hours)',
+    );
+    expect(() => priceFromOffer({ terms: {} } as unknown as OfferFile, RULE, META)).toThrow(
+      /no On-Demand product/,
+    );
   });
 
   test('region prefixes come off usage types; names that only look like one stay', () => {
@@ -153,16 +222,31 @@ describe('refreshPriceTable', () => {
     regions: {
       'eu-west-1': {
         'nat.hour': { usd: 0.047, unit: 'old', source: 'old', read: '2026-01-01' },
-        'guardduty.millionEvents': { usd: 4, unit: 'million events', source: 'hand-cited', read: '2026-12-01' },
+        'guardduty.millionEvents': {
+          usd: 4,
+          unit: 'million events',
+          source: 'hand-cited',
+          read: '2026-12-01',
+        },
       },
     },
   };
   const files: Record<string, unknown> = {
     [PRICE_LIST_INDEX]: {
-      offers: { AmazonEC2: { offerCode: 'AmazonEC2', currentRegionIndexUrl: '/offers/v1.0/aws/AmazonEC2/current/region_index.json' } },
+      offers: {
+        AmazonEC2: {
+          offerCode: 'AmazonEC2',
+          currentRegionIndexUrl: '/offers/v1.0/aws/AmazonEC2/current/region_index.json',
+        },
+      },
     },
     [`${HOST}/offers/v1.0/aws/AmazonEC2/current/region_index.json`]: {
-      regions: { 'eu-west-1': { regionCode: 'eu-west-1', currentVersionUrl: '/offers/v1.0/aws/AmazonEC2/20260925174521/eu-west-1/index.json' } },
+      regions: {
+        'eu-west-1': {
+          regionCode: 'eu-west-1',
+          currentVersionUrl: '/offers/v1.0/aws/AmazonEC2/20260925174521/eu-west-1/index.json',
+        },
+      },
     },
     [META.url]: EU_NAT,
   };
@@ -170,19 +254,36 @@ describe('refreshPriceTable', () => {
     if (!(url in files)) throw new Error('getaddrinfo ENOTFOUND pricing.us-east-1.amazonaws.com');
     return files[url];
   };
-  const rules = [RULE, { ...RULE, key: 'nat.gb', usagetype: 'NatGateway-Bytes', unit: 'GB processed' }];
+  const rules = [
+    RULE,
+    { ...RULE, key: 'nat.gb', usagetype: 'NatGateway-Bytes', unit: 'GB processed' },
+  ];
 
   test('rebuilds the covered keys from the offer files and keeps the hand-cited rest', async () => {
     const table = await refreshPriceTable({ fetchJson, current, today: '2026-12-07', rules });
-    expect(Object.keys(table.regions['eu-west-1'])).toEqual(['guardduty.millionEvents', 'nat.gb', 'nat.hour']);
-    expect(table.regions['eu-west-1']['nat.hour']).toMatchObject({ usd: 0.048, read: '2026-12-07' });
+    expect(Object.keys(table.regions['eu-west-1'])).toEqual([
+      'guardduty.millionEvents',
+      'nat.gb',
+      'nat.hour',
+    ]);
+    expect(table.regions['eu-west-1']['nat.hour']).toMatchObject({
+      usd: 0.048,
+      read: '2026-12-07',
+    });
     expect(table.regions['eu-west-1']['guardduty.millionEvents'].source).toBe('hand-cited');
     expect(table.hoursPerMonth).toBe(730);
   });
 
   test('an unreachable API fails with a clear message', async () => {
     await expect(
-      refreshPriceTable({ fetchJson: async () => { throw new Error('fetch failed'); }, current, today: '2026-12-07', rules }),
+      refreshPriceTable({
+        fetchJson: async () => {
+          throw new Error('fetch failed');
+        },
+        current,
+        today: '2026-12-07',
+        rules,
+      }),
     ).rejects.toThrow(
       `the AWS Price List is unreachable (${PRICE_LIST_INDEX}): fetch failed; the price table was not changed`,
     );
@@ -193,11 +294,25 @@ describe('refreshPriceTable', () => {
       refreshPriceTable({ fetchJson, current, today: '2026-12-07', rules, regions: ['mars-1'] }),
     ).rejects.toThrow('the AmazonEC2 region index has no offer file for mars-1');
     await expect(
-      refreshPriceTable({ fetchJson, current, today: '2026-12-07', rules: [{ ...RULE, offer: 'AmazonRDS' }] }),
+      refreshPriceTable({
+        fetchJson,
+        current,
+        today: '2026-12-07',
+        rules: [{ ...RULE, offer: 'AmazonRDS' }],
+      }),
     ).rejects.toThrow(`${PRICE_LIST_INDEX} lists no region index for offer AmazonRDS`);
-    const empty = { ...files, [`${HOST}/offers/v1.0/aws/AmazonEC2/current/region_index.json`]: {} };
+    const empty: Record<string, unknown> = {
+      ...files,
+      [`${HOST}/offers/v1.0/aws/AmazonEC2/current/region_index.json`]: {},
+    };
     await expect(
-      refreshPriceTable({ fetchJson: async (u) => empty[u], current, today: '2026-12-07', rules, regions: ['eu-west-1'] }),
+      refreshPriceTable({
+        fetchJson: async (u) => empty[u],
+        current,
+        today: '2026-12-07',
+        rules,
+        regions: ['eu-west-1'],
+      }),
     ).rejects.toThrow('no offer file for eu-west-1');
     await expect(
       refreshPriceTable({ fetchJson: async () => ({}), current, today: '2026-12-07', rules }),
@@ -256,9 +371,27 @@ describe('the price table file', () => {
     [null, 'expected a JSON object'],
     [{ hoursPerMonth: 0, regions: {} }, 'hoursPerMonth must be a positive number'],
     [{ hoursPerMonth: 730 }, 'regions must be an object'],
-    [{ hoursPerMonth: 730, regions: { r: { k: { usd: -1, unit: 'u', source: 's', read: '2026-12-07' } } } }, 'r k: usd must be a number ≥ 0'],
-    [{ hoursPerMonth: 730, regions: { r: { k: { usd: 1, unit: '', source: 's', read: '2026-12-07' } } } }, 'r k: unit and source are required'],
-    [{ hoursPerMonth: 730, regions: { r: { k: { usd: 1, unit: 'u', source: 's', read: 'Dec 7' } } } }, 'r k: read must be a date YYYY-MM-DD'],
+    [
+      {
+        hoursPerMonth: 730,
+        regions: { r: { k: { usd: -1, unit: 'u', source: 's', read: '2026-12-07' } } },
+      },
+      'r k: usd must be a number ≥ 0',
+    ],
+    [
+      {
+        hoursPerMonth: 730,
+        regions: { r: { k: { usd: 1, unit: '', source: 's', read: '2026-12-07' } } },
+      },
+      'r k: unit and source are required',
+    ],
+    [
+      {
+        hoursPerMonth: 730,
+        regions: { r: { k: { usd: 1, unit: 'u', source: 's', read: 'Dec 7' } } },
+      },
+      'r k: read must be a date YYYY-MM-DD',
+    ],
     [{ hoursPerMonth: 730, regions: { r: { k: null } } }, 'r k: usd must be a number ≥ 0'],
   ])('refuses a malformed table: %j', (value, message) => {
     expect(() => parsePriceTable(value, 'prices')).toThrow(`prices: ${message}`);

@@ -855,7 +855,10 @@ describe('reviewPlan: the Cost section', () => {
     // Database 730 h × $0.10 + 20 GB × $0.10 + one secret $0.40 = $75.40; cache 2 × 730 h × $0.04 = $58.40;
     // NAT 730 h × $0.05 + 10 GB × $0.05 = $37.00; five 2-AZ endpoints $14.61 each; WAF $9.60; EIP $3.65;
     // API $3.50; two keys $2; nine log groups $0.265 each; thirteen alarms $0.10 each; Lambda $0.07.
-    const { markdown } = reviewPlan(load('first-deploy-dev.json'), { prices: TEST_PRICES, region: 'test-1' });
+    const { markdown } = reviewPlan(load('first-deploy-dev.json'), {
+      prices: TEST_PRICES,
+      region: 'test-1',
+    });
     expect(section(markdown, 'Cost').split('\n')).toEqual([
       '## Cost',
       '',
@@ -865,19 +868,24 @@ describe('reviewPlan: the Cost section', () => {
       '',
     ]);
     // The section sits between the guard's verdict and the destroyed objects.
-    expect(markdown.indexOf('## Cost')).toBeLessThan(markdown.indexOf('## Replacements and deletions'));
+    expect(markdown.indexOf('## Cost')).toBeLessThan(
+      markdown.indexOf('## Replacements and deletions'),
+    );
   });
 
   test('a mixed plan: a new key, a deleted log group and a shorter retention', () => {
     // +$1.00 key; −($0.25 ingestion + 6 GB × $0.03) for the deleted 365-day group; −4.5 GB × $0.03
     // when 365 days become 90; the database replacement keeps its size and class: $0.
-    const { markdown } = reviewPlan(load('review-mixed.json'), { prices: TEST_PRICES, region: 'test-1' });
+    const { markdown } = reviewPlan(load('review-mixed.json'), {
+      prices: TEST_PRICES,
+      region: 'test-1',
+    });
     expect(section(markdown, 'Cost')).toContain(
       'This plan adds about $0.44 a month: +$1.00 `aws_kms_key.data-key_key_8E9F0A1B` (KMS key), −$0.43 `aws_cloudwatch_log_group.api_access_logs_9D1E2A3B` (log ingestion (assumed)), −$0.14 `aws_cloudwatch_log_group.network_flow_logs_3C4D5E6F` (log ingestion (assumed)).',
     );
   });
 
-  test('one NAT gateway added, endpoints added and removed: the plan\'s own region', () => {
+  test("one NAT gateway added, endpoints added and removed: the plan's own region", () => {
     const { markdown } = reviewPlan(load('cost-nat-for-endpoint.json'), { prices: TEST_PRICES });
     expect(section(markdown, 'Cost')).toContain(
       'This plan adds about $44.30 a month: +$37.00 `aws_nat_gateway.nat_1` (NAT gateway hours), +$21.91 `aws_vpc_endpoint.kms` (interface endpoint × 3 AZ), −$14.61 `aws_vpc_endpoint.sts` (interface endpoint × 2 AZ).',
@@ -902,8 +910,13 @@ describe('reviewPlan: the Cost section', () => {
       const stackDir = join(dir, 'stacks', 'TapStackdev');
       mkdirSync(stackDir, { recursive: true });
       copyFileSync(join(FIXTURES, 'first-deploy-dev.json'), join(stackDir, 'plan.json'));
-      writeFileSync(join(stackDir, 'cdk.tf.json'), JSON.stringify({ provider: { aws: [{ region: 'test-1' }] } }));
-      const review = writeReview(join(stackDir, 'plan.json'), join(dir, 'review.md'), { prices: TEST_PRICES });
+      writeFileSync(
+        join(stackDir, 'cdk.tf.json'),
+        JSON.stringify({ provider: { aws: [{ region: 'test-1' }] } }),
+      );
+      const review = writeReview(join(stackDir, 'plan.json'), join(dir, 'review.md'), {
+        prices: TEST_PRICES,
+      });
       expect(review.markdown).toContain('This plan adds about $266.36 a month');
       expect(regionOf(join(stackDir, 'cdk.tf.json'))).toBe('test-1');
       expect(regionOf(join(dir, 'missing.json'))).toBeUndefined();
