@@ -39,7 +39,16 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     uses: ['core'],
     product: false,
   },
-  review: { job: 'plan JSON, plan review, plan guard', uses: ['core'], product: false },
+  review: {
+    job: 'plan JSON, plan review (with its cost section), plan guard',
+    uses: ['core', 'cost'],
+    product: false,
+  },
+  cost: {
+    job: 'monthly cost: the cited price table and its refresh, per-stack estimates, a plan’s cost delta',
+    uses: ['core', 'synth'],
+    product: false,
+  },
   preflight: {
     job: 'can this account and region take this configuration',
     uses: ['core'],
@@ -203,7 +212,7 @@ describe('the layout check itself', () => {
 
   test('reports a folder that reaches into a folder it may not use', () => {
     expect(toolImportViolations(file, "import { x } from '../deploy';")).toEqual([
-      "tools/review/x.ts imports '../deploy': tools/review may not use tools/deploy (allowed: core)",
+      "tools/review/x.ts imports '../deploy': tools/review may not use tools/deploy (allowed: core, cost)",
     ]);
   });
 

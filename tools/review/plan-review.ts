@@ -36,6 +36,13 @@ import {
 } from './security-findings';
 import { Posture, POSTURE_GROUP_TITLES, PostureGroup, postureOf } from './posture';
 import { PlanReferences } from './plan-references';
+import {
+  loadPriceTable,
+  planCostDelta,
+  PriceTable,
+  stackRegion,
+  SynthesizedStackJson,
+} from '../cost';
 
 /** The actions the counts report, in the order they are shown. */
 export const COUNTED_ACTIONS = ['create', 'update', 'replace', 'delete', 'no-op'] as const;
@@ -59,10 +66,18 @@ export interface ReviewOptions {
    */
   readonly planSha256?: string;
   /**
-   * The synthesized stack folder (its cdk.tf.json gives `preventDestroy` and the stack name).
+   * The synthesized stack folder (its cdk.tf.json gives `preventDestroy`, the region and the
+   * stack name).
    * @default - the plan file's folder
    */
   readonly stackDir?: string;
+  /**
+   * The region the plan's resources are priced in.
+   * @default - the plan's constant `aws` provider region; writeReview reads the synthesized `cdk.tf.json` of the stack folder
+   */
+  readonly region?: string;
+  /** @default - tools/cost/prices.json */
+  readonly prices?: PriceTable;
 }
 
 export interface PlanReview {
@@ -110,6 +125,7 @@ export function reviewPlan(planJson: unknown, options: ReviewOptions = {}): Plan
   lines.push('| ---: | ---: | ---: | ---: | ---: |');
   lines.push(`| ${COUNTED_ACTIONS.map((a) => counts[a]).join(' | ')} |`, '');
   lines.push(...verdictLines(verdict), '');
+  lines.push(...costLines(planJson, options));
 
   // 1. Replacements and deletions, first.
   const destroying = changes.filter((rc) => ['replace', 'delete'].includes(kindOf(rc)));
@@ -141,6 +157,28 @@ export function reviewPlan(planJson: unknown, options: ReviewOptions = {}): Plan
   }
 
   return { markdown: `${lines.join('\n').trimEnd()}\n`, counts, blocked: verdict.blocked };
+}
+
+/** The monthly cost delta of the plan (tools/cost): one sentence, then what it could not count. */
+function costLines(planJson: unknown, options: ReviewOptions): string[] {
+  const delta = planCostDelta(planJson, {
+    prices: options.prices ?? loadPriceTable(),
+    region: options.region,
+  });
+  const lines = ['## Cost', '', delta.summary];
+  if (delta.notEstimated.length > 0) {
+    const addresses = [...new Set(delta.notEstimated)].sort(compare);
+    lines.push(
+      '',
+      `Not estimated (type not modelled): ${addresses.map((a) => `\`${a}\``).join(', ')}.`,
+    );
+  }
+  lines.push(
+    '',
+    `_Monthly, on-demand, ${delta.region ?? 'no region known'}; prices and usage assumptions: docs/cost.md._`,
+    '',
+  );
+  return lines;
 }
 
 /** Section 2: security-relevant attribute changes, one table per category. */
@@ -266,7 +304,8 @@ export function writeReview(
   const stackDir = options.stackDir ?? dirname(planJsonPath);
   const stack = options.stack ?? stackFromPath(join(stackDir, 'plan.json'));
   const preventDestroy = options.preventDestroy ?? preventDestroyOf(join(stackDir, 'cdk.tf.json'));
-  const review = reviewPlan(plan, { ...options, stack, preventDestroy });
+  const region = options.region ?? regionOf(join(stackDir, 'cdk.tf.json'));
+  const review = reviewPlan(plan, { ...options, stack, preventDestroy, region });
   writeFileSync(outMarkdownPath, review.markdown);
   return review;
 }
@@ -284,6 +323,12 @@ export function preventDestroyOf(cdkTfJson: string): ReadonlySet<string> {
     }
   }
   return out;
+}
+
+/** The default provider's region of a synthesized stack, if the file exists. */
+export function regionOf(cdkTfJson: string): string | undefined {
+  if (!existsSync(cdkTfJson)) return undefined;
+  return stackRegion(JSON.parse(readFileSync(cdkTfJson, 'utf8')) as SynthesizedStackJson);
 }
 
 /** `cdktf.out/stacks/TapStackprod/plan.json` → `TapStackprod`. */

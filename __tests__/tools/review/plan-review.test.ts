@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlanAction, PlanChange, PlanFormatError } from '../../../tools/review/plan-json';
 import {
   attributeChanges,
   securityFindings,
+  regionOf,
   reviewPlan,
   ruleSummaries,
   SENSITIVE,
@@ -13,6 +14,7 @@ import {
   UNKNOWN,
   writeReview,
 } from '../../../tools/review';
+import { TEST_PRICES } from '../../fixtures/cost/test-prices';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'plans');
 const load = (name: string): unknown =>
@@ -556,6 +558,14 @@ describe('reviewPlan on an errored plan without stateful changes', () => {
       '**⛔ Plan guard: BLOCKED.** ',
       '- the plan errored, so it is incomplete: fix the errors and plan again before it can be vouched for',
       '',
+      '## Cost',
+      '',
+      'This plan changes nothing billable among the resources the estimate models.',
+      '',
+      'Not estimated (type not modelled): `aws_launch_template.app`.',
+      '',
+      '_Monthly, on-demand, no region known; prices and usage assumptions: docs/cost.md._',
+      '',
       '## Replacements and deletions (3)',
       '',
       '- **delete** `aws_route_table_association.private_a` (aws_route_table_association): not stateful',
@@ -836,5 +846,82 @@ describe('securityFindings, policies and groups', () => {
       ['security-group', 'name', '(none)', '"app"'],
       ['security-group', 'vpc_id', '(none)', '"vpc-1"'],
     ]);
+  });
+});
+
+describe('reviewPlan: the Cost section', () => {
+  // Prices from the test table (fixtures/cost/test-prices.ts): every figure below is computed by hand.
+  test('a first deploy of dev adds about $266.36 a month at the test prices', () => {
+    // Database 730 h × $0.10 + 20 GB × $0.10 + one secret $0.40 = $75.40; cache 2 × 730 h × $0.04 = $58.40;
+    // NAT 730 h × $0.05 + 10 GB × $0.05 = $37.00; five 2-AZ endpoints $14.61 each; WAF $9.60; EIP $3.65;
+    // API $3.50; two keys $2; nine log groups $0.265 each; thirteen alarms $0.10 each; Lambda $0.07.
+    const { markdown } = reviewPlan(load('first-deploy-dev.json'), {
+      prices: TEST_PRICES,
+      region: 'test-1',
+    });
+    expect(section(markdown, 'Cost').split('\n')).toEqual([
+      '## Cost',
+      '',
+      'This plan adds about $266.36 a month: +$75.40 `aws_db_instance.database_instance_D7FC2283` (RDS db.t4g.medium Single-AZ), +$58.40 `aws_elasticache_replication_group.cache_replication-group_FA5C54CF` (ElastiCache cache.t4g.small × 2 nodes), +$37.00 `aws_nat_gateway.network_nat-0_D2F55FEE` (NAT gateway hours), and 33 more.',
+      '',
+      '_Monthly, on-demand, test-1; prices and usage assumptions: docs/cost.md._',
+      '',
+    ]);
+    // The section sits between the guard's verdict and the destroyed objects.
+    expect(markdown.indexOf('## Cost')).toBeLessThan(
+      markdown.indexOf('## Replacements and deletions'),
+    );
+  });
+
+  test('a mixed plan: a new key, a deleted log group and a shorter retention', () => {
+    // +$1.00 key; −($0.25 ingestion + 6 GB × $0.03) for the deleted 365-day group; −4.5 GB × $0.03
+    // when 365 days become 90; the database replacement keeps its size and class: $0.
+    const { markdown } = reviewPlan(load('review-mixed.json'), {
+      prices: TEST_PRICES,
+      region: 'test-1',
+    });
+    expect(section(markdown, 'Cost')).toContain(
+      'This plan adds about $0.44 a month: +$1.00 `aws_kms_key.data-key_key_8E9F0A1B` (KMS key), −$0.43 `aws_cloudwatch_log_group.api_access_logs_9D1E2A3B` (log ingestion (assumed)), −$0.14 `aws_cloudwatch_log_group.network_flow_logs_3C4D5E6F` (log ingestion (assumed)).',
+    );
+  });
+
+  test("one NAT gateway added, endpoints added and removed: the plan's own region", () => {
+    const { markdown } = reviewPlan(load('cost-nat-for-endpoint.json'), { prices: TEST_PRICES });
+    expect(section(markdown, 'Cost')).toContain(
+      'This plan adds about $44.30 a month: +$37.00 `aws_nat_gateway.nat_1` (NAT gateway hours), +$21.91 `aws_vpc_endpoint.kms` (interface endpoint × 3 AZ), −$14.61 `aws_vpc_endpoint.sts` (interface endpoint × 2 AZ).',
+    );
+  });
+
+  test('a region the table has no prices for is said, not guessed', () => {
+    const { markdown } = reviewPlan(load('first-deploy-dev.json'), { prices: TEST_PRICES });
+    expect(section(markdown, 'Cost')).toContain(
+      'This plan changes nothing billable. Not counted (57 unpriced charge(s): no price for eu-west-1).',
+    );
+  });
+
+  test('no changes: nothing billable', () => {
+    const { markdown } = reviewPlan(load('review-no-changes.json'), { prices: TEST_PRICES });
+    expect(section(markdown, 'Cost')).toContain('This plan changes nothing billable.\n');
+  });
+
+  test('writeReview prices in the region of the synthesized stack beside the plan', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plan-review-'));
+    try {
+      const stackDir = join(dir, 'stacks', 'TapStackdev');
+      mkdirSync(stackDir, { recursive: true });
+      copyFileSync(join(FIXTURES, 'first-deploy-dev.json'), join(stackDir, 'plan.json'));
+      writeFileSync(
+        join(stackDir, 'cdk.tf.json'),
+        JSON.stringify({ provider: { aws: [{ region: 'test-1' }] } }),
+      );
+      const review = writeReview(join(stackDir, 'plan.json'), join(dir, 'review.md'), {
+        prices: TEST_PRICES,
+      });
+      expect(review.markdown).toContain('This plan adds about $266.36 a month');
+      expect(regionOf(join(stackDir, 'cdk.tf.json'))).toBe('test-1');
+      expect(regionOf(join(dir, 'missing.json'))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
