@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/config';
 import { applyStateBackend, StateBackendSettings } from '../config/backend';
 import { BASELINE_NAMES } from '../config/baseline';
+import { PROJECT_TAG } from '../config/names';
 import { HealthApi } from '../constructs/api/health-api';
 import { ReadinessAlarms } from '../constructs/application/readiness-alarms';
 import { ReadinessFunction } from '../constructs/application/readiness-function';
@@ -18,9 +19,6 @@ export interface PlatformStackProps {
   readonly config: PlatformConfig;
   readonly stateBackend: StateBackendSettings;
 }
-
-/** The Project tag of every platform resource. */
-export const PROJECT_TAG = 'healthcare-platform';
 
 /**
  * Tags every resource carries (provider default_tags). DataClassification says what the

@@ -8,6 +8,7 @@
  * Terraform interpolation (`tf('length(data.aws_eips.all.public_ips)')`), so the plan prints
  * the values Terraform read.
  */
+import { BASELINE_STACK_ID } from '../../config/baseline';
 import { SETTINGS } from '../../config/settings';
 
 /** What a failed check says: the same words in Terraform's error and in preflight's table. */
@@ -32,7 +33,9 @@ export const GATE_NAMES = {
 } as const;
 
 /** The stack that owns the account-wide settings every environment needs. */
-export const ACCOUNT_BASELINE_STACK = 'TapAccountBaseline';
+export const ACCOUNT_BASELINE_STACK = BASELINE_STACK_ID;
+/** The storage type the Database construct uses; the class must be orderable with it. */
+export const DATABASE_STORAGE_TYPE = 'gp3';
 /** AWS keeps this many concurrent executions unreserved in every account and region. */
 export const LAMBDA_UNRESERVED_MINIMUM = 100;
 /** Service Quotas codes of the quotas the gates read. */

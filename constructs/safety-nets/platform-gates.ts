@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import type { Network } from '../network/network';
 import { DeployGates, fact, Gate } from './deploy-gates';
 import {
+  DATABASE_STORAGE_TYPE,
   accountBaselineMessage,
   accountPinMessage,
   alarmSubscriberMessage,
@@ -34,9 +35,6 @@ import {
   tf,
   zonesMessage,
 } from './gate-messages';
-
-/** The storage type the Database construct uses; the class must be orderable with it. */
-export const DATABASE_STORAGE_TYPE = 'gp3';
 
 export interface PlatformGatesProps {
   readonly environment: string;
