@@ -157,8 +157,18 @@ describe('HealthApi', () => {
           'responseLength',
           'status',
           'user',
+          'domainName',
+          'errorType',
+          'errorMessage',
+          'integrationError',
         ].sort(),
       );
+      expect(format).toMatchObject({
+        domainName: '$context.domainName',
+        errorType: '$context.error.responseType',
+        errorMessage: '$context.error.message',
+        integrationError: '$context.integration.error',
+      });
       expect(stage.access_log_settings.format).not.toMatch(/body|header|querystring/i);
 
       const accessLogs = Object.entries(json.resource.aws_cloudwatch_log_group).find(

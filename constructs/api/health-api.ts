@@ -89,6 +89,12 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   status: '$context.status',
   protocol: '$context.protocol',
   responseLength: '$context.responseLength',
+  // Which host the client called (the custom domain, or a refused execute-api call) and why
+  // API Gateway or the integration failed: API Gateway's own texts, no request content.
+  domainName: '$context.domainName',
+  errorType: '$context.error.responseType',
+  errorMessage: '$context.error.message',
+  integrationError: '$context.integration.error',
 });
 
 const STAGE_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
