@@ -5,14 +5,25 @@
  * setting, the value and the rule, so main.ts can stop before anything is written.
  */
 import { accountIdFor, parseAccountIds, ParsedAccountIds } from './account';
+import {
+  ApiDomain,
+  apiDomainFor,
+  checkDistinctDomains,
+  ParsedApiDomains,
+  readApiDomains,
+} from './api-domain';
+import type { Ipv4Cidr } from './cidr';
+import type { PerEnvironment } from './per-environment';
 import { isPgauditLog, PGAUDIT_CLASSES } from './pgaudit';
 import { parseMaskPatterns, type CustomDataIdentifier } from './log-masking';
 import { resourceNames, ResourceNames, tightestNameRule, NAME_RULES, NameKey } from './names';
 import { AwsRegion, isAwsRegion } from './regions';
-import { readNetwork } from './network-settings';
+import { checkVpcOverlaps, readNetwork, readVpcRanges } from './network-settings';
 import { ConfigError, ConfigSources, dedupe, Reader } from './reader';
 import {
   CONTINUOUS_BACKUP_RETENTION_DAYS,
+  DATA_CLASSIFICATIONS,
+  DataClassification,
   DEFAULT_ENVIRONMENT,
   minimumMaxAllocatedStorageGiB,
   DEFAULT_REGION,
@@ -36,6 +47,8 @@ export interface NetworkSettings {
   readonly publicSubnetCidrs: readonly string[];
   readonly privateSubnetCidrs: readonly string[];
   readonly isolatedSubnetCidrs: readonly string[];
+  /** Zone names pinned by AVAILABILITY_ZONES; undefined: the region's first azCount zones. */
+  readonly availabilityZones?: readonly string[];
 }
 
 export interface DatabaseSettings {
@@ -73,6 +86,18 @@ export interface ApiSettings {
   readonly throttlingBurstLimit: number;
   /** Requests per 5 minutes per client IP before the WAF blocks it. */
   readonly wafRateLimit: number;
+  /** The custom domain (TLS_1_2; the execute-api endpoint is then disabled). */
+  readonly customDomain?: ApiDomain;
+  /**
+   * Production clients must not reach the API over TLS 1.0: the deploy gates and preflight
+   * refuse a production deploy while this is true and customDomain is undefined.
+   */
+  readonly customDomainRequired: boolean;
+}
+
+export interface ReadinessSettings {
+  /** Concurrent executions reserved for the readiness function; 0 = no reservation. */
+  readonly reservedConcurrency: number;
 }
 
 export interface PlatformConfig {
@@ -89,6 +114,9 @@ export interface PlatformConfig {
   readonly database: DatabaseSettings;
   readonly cache: CacheSettings;
   readonly api: ApiSettings;
+  readonly readiness: ReadinessSettings;
+  /** What the environment may hold: the provider default tag DataClassification. */
+  readonly dataClassification: DataClassification;
   readonly logRetentionDays: number;
   readonly kmsDeletionWindowDays: number;
   readonly alarmEmail?: string;
@@ -101,7 +129,11 @@ export interface PlatformConfig {
   readonly accountId?: string;
   /** What CloudWatch Logs masks besides the managed identifiers (LOG_MASK_PATTERNS). */
   readonly logMasking: { readonly customIdentifiers: readonly CustomDataIdentifier[] };
+  /** A production plan must name its account: the deploy gates and preflight refuse it unpinned. */
+  readonly accountPinRequired: boolean;
 }
+
+export type { ApiDomain };
 
 const SUFFIX_PATTERN = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -118,10 +150,33 @@ interface EnvironmentTarget {
 export function loadConfigs(sources: ConfigSources): PlatformConfig[] {
   const reader = new Reader(sources);
   const targets = readTargets(reader);
-  const accounts = readAccountIds(reader);
-  const configs = targets.map((t) => buildConfig(reader, t, accounts));
+  const run: RunSettings = {
+    accounts: readAccountIds(reader),
+    vpcRanges: readVpcRanges(reader),
+    domains: readApiDomains(reader),
+  };
+  const configs = targets.map((t) => buildConfig(reader, t, run));
+  // Settings that relate the environments of one run to each other.
+  checkVpcOverlaps(
+    reader,
+    configs.map((c) => ({ environment: c.environment, vpcCidr: c.network.vpcCidr })),
+  );
+  checkDistinctDomains(
+    reader,
+    configs.map((c) => ({
+      environment: c.environment,
+      domainName: c.api.customDomain?.domainName,
+    })),
+  );
   if (reader.problems.length > 0) throw new ConfigError(dedupe(reader.problems));
   return configs;
+}
+
+/** Settings read once per run that hold a value per environment. */
+interface RunSettings {
+  readonly accounts: ParsedAccountIds;
+  readonly vpcRanges: PerEnvironment<Ipv4Cidr>;
+  readonly domains: ParsedApiDomains;
 }
 
 /** Loads the configuration of a single environment (the common case, and for tests). */
@@ -227,13 +282,10 @@ function readBackupRetention(reader: Reader, fallback: number, owner: string): n
   return days;
 }
 
-function buildConfig(
-  reader: Reader,
-  target: EnvironmentTarget,
-  accounts: ParsedAccountIds,
-): PlatformConfig {
+function buildConfig(reader: Reader, target: EnvironmentTarget, run: RunSettings): PlatformConfig {
   const environment = target.environment;
   const region = readRegion(reader, target.region);
+  const accountId = accountIdFor(run.accounts, environment);
   const profile = reader.oneOf<Profile>(
     'profile',
     environment === DEFAULT_ENVIRONMENT ? 'production' : 'standard',
@@ -245,7 +297,13 @@ function buildConfig(
   const backupOwner = isProduction ? 'aws-backup' : 'terraform';
 
   const azCount = reader.integer('azCount', d.azCount, 2, 4);
-  const network = readNetwork(reader, azCount, d.natGateways);
+  const network = readNetwork(reader, {
+    environment,
+    region,
+    azCount,
+    natDefault: d.natGateways,
+    vpcRanges: run.vpcRanges,
+  });
 
   const allocatedStorageGiB = reader.integer(
     'dbAllocatedStorageGiB',
@@ -346,7 +404,13 @@ function buildConfig(
       throttlingRateLimit,
       throttlingBurstLimit,
       wafRateLimit: reader.integer('wafRateLimit', d.wafRateLimit, 100, 2_000_000_000),
+      customDomain: apiDomainFor(reader, run.domains, { environment, region, accountId }),
+      customDomainRequired: isProduction,
     },
+    readiness: {
+      reservedConcurrency: readReservedConcurrency(reader, profile, d.readinessReservedConcurrency),
+    },
+    dataClassification: readDataClassification(reader, profile, d.dataClassification),
     logRetentionDays: reader.oneOf<number>(
       'logRetentionDays',
       d.logRetentionDays,
@@ -355,9 +419,52 @@ function buildConfig(
     kmsDeletionWindowDays: 30,
     alarmEmail: alarmEmail?.value,
     alarmSubscriberRequired: isProduction,
-    accountId: accountIdFor(accounts, environment),
+    accountId,
     logMasking: { customIdentifiers: readMaskPatterns(reader) },
+    accountPinRequired: isProduction,
   };
+}
+
+/**
+ * DATA_CLASSIFICATION: PHI needs the production profile's controls (Multi-AZ, deletion
+ * protection, 35-day backups, 6-year logs, read/write audit); a standard environment holds
+ * synthetic test data only.
+ */
+function readDataClassification(
+  reader: Reader,
+  profile: Profile,
+  fallback: DataClassification,
+): DataClassification {
+  const value = reader.oneOf<DataClassification>(
+    'dataClassification',
+    fallback,
+    DATA_CLASSIFICATIONS,
+  );
+  if (value === 'PHI' && profile !== 'production') {
+    const raw = reader.raw('dataClassification')!;
+    reader.fail(
+      raw.label,
+      raw.value,
+      `the ${profile} profile may not hold PHI: its controls are below the production bar (single-AZ database, no deletion protection, 7-day backups, 30-day logs); set ${SETTINGS.profile.envVar}=production for an environment that holds PHI, or ${SETTINGS.dataClassification.envVar}=synthetic`,
+    );
+    return 'synthetic';
+  }
+  return value;
+}
+
+/** READINESS_RESERVED_CONCURRENCY: 0 turns the reservation off, outside production only. */
+function readReservedConcurrency(reader: Reader, profile: Profile, fallback: number): number {
+  const value = reader.integer('readinessReservedConcurrency', fallback, 0, 100);
+  if (value === 0 && profile === 'production') {
+    const raw = reader.raw('readinessReservedConcurrency')!;
+    reader.fail(
+      raw.label,
+      raw.value,
+      'the production profile keeps a reservation (it caps the connections the function opens to the database and the cache; policy HIPAA-LAMBDA-004): request a Lambda concurrent executions quota of at least 101 in the region instead',
+    );
+    return fallback;
+  }
+  return value;
 }
 
 function readRegion(reader: Reader, fromTarget: string | undefined): AwsRegion {

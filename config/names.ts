@@ -4,6 +4,8 @@
  * anything is synthesized.
  */
 export const PROJECT = 'healthcare';
+/** The `Project` tag of every platform resource (provider default_tags). */
+export const PROJECT_TAG = 'healthcare-platform';
 
 interface NameRule {
   /** What AWS calls the name, for error messages. */

@@ -9,6 +9,15 @@ import type { AwsRegion } from './regions';
 export type Profile = 'production' | 'standard';
 export type NatGatewayMode = 'one-per-az' | 'single';
 
+/**
+ * What an environment may hold, written as the provider's default tag `DataClassification`
+ * on every resource: `PHI` (the production profile's controls) or `synthetic` (test data
+ * only, never PHI: the standard profile's controls are below the production bar). The
+ * account baseline's own resources are tagged `audit`. AWS Backup selects by this tag.
+ */
+export const DATA_CLASSIFICATIONS = ['PHI', 'synthetic'] as const;
+export type DataClassification = (typeof DATA_CLASSIFICATIONS)[number];
+
 export const DEFAULT_ENVIRONMENT = 'prod';
 export const DEFAULT_REGION: AwsRegion = 'eu-west-1';
 
@@ -56,10 +65,11 @@ export const SETTINGS: Record<string, SettingSpec> = {
   vpcCidr: {
     envVar: 'VPC_CIDR',
     contextKey: 'vpcCidr',
-    description: 'VPC IPv4 range',
-    defaultText: '10.40.0.0/16',
+    description: 'VPC IPv4 range, distinct per environment',
+    defaultText:
+      'per environment: prod `10.40.0.0/16`, dev `10.41.0.0/16`, staging `10.42.0.0/16`, any other a /16 of `10.64.0.0/10` chosen by its name',
     ruleText:
-      'private (RFC 1918) IPv4 CIDR, prefix /16 to /20 (to /22 when all three subnet lists are given)',
+      'private (RFC 1918) IPv4 CIDR, prefix /16 to /20 (to /22 when all three subnet lists are given), or `<env>=<cidr>` pairs, e.g. `dev=10.41.0.0/16,prod=10.40.0.0/16`; the environments of one run must not overlap',
   },
   azCount: {
     envVar: 'AZ_COUNT',
@@ -95,6 +105,14 @@ export const SETTINGS: Record<string, SettingSpec> = {
     description: 'Isolated (data) subnet CIDRs, one per AZ',
     defaultText: '/24s carved from the VPC: netnum 128..',
     ruleText: 'one CIDR per AZ, inside the VPC, no overlaps',
+  },
+  availabilityZones: {
+    envVar: 'AVAILABILITY_ZONES',
+    contextKey: 'availabilityZones',
+    description: 'Availability zones of every subnet tier, pinned by name',
+    defaultText: "none: the region's first AZ_COUNT zones, in AWS's order",
+    ruleText:
+      'AZ_COUNT distinct zone names of the region (`<region><letter>`, e.g. `eu-west-1a,eu-west-1b`); the plan stops when the account has no such zone',
   },
   dbInstanceClass: {
     envVar: 'DB_INSTANCE_CLASS',
@@ -174,6 +192,23 @@ export const SETTINGS: Record<string, SettingSpec> = {
     defaultText: 'production 2000, standard 1000',
     ruleText: 'integer 100 to 2000000000',
   },
+  apiDomainName: {
+    envVar: 'API_DOMAIN_NAME',
+    contextKey: 'apiDomainName',
+    description: 'Custom domain of the API (TLS 1.2 or later; the execute-api host is turned off)',
+    defaultText:
+      'none: only the execute-api host, which accepts TLS 1.0; a production deploy is refused',
+    ruleText:
+      'a lowercase DNS host name, e.g. `api.example.org`, or `<env>=<name>` pairs; distinct per environment; needs `API_CERTIFICATE_ARN`',
+  },
+  apiCertificateArn: {
+    envVar: 'API_CERTIFICATE_ARN',
+    contextKey: 'apiCertificateArn',
+    description: 'ACM certificate of the custom domain',
+    defaultText: 'none',
+    ruleText:
+      "an ACM certificate ARN in the environment's region (and pinned account), or `<env>=<arn>` pairs; needs `API_DOMAIN_NAME`; preflight checks it is ISSUED and covers the name",
+  },
   dbAuditLog: {
     envVar: 'DB_AUDIT_LOG',
     contextKey: 'dbAuditLog',
@@ -213,6 +248,22 @@ export const SETTINGS: Record<string, SettingSpec> = {
     ruleText:
       '`name=regex;name=regex`: at most 10; names 1 to 128 of `A-Za-z0-9_-`, not an AWS-managed identifier name; each regex at most 200 characters and valid',
   },
+  dataClassification: {
+    envVar: 'DATA_CLASSIFICATION',
+    contextKey: 'dataClassification',
+    description: 'What the environment may hold (provider default tag DataClassification)',
+    defaultText: 'production `PHI`, standard `synthetic`',
+    ruleText:
+      '`PHI` or `synthetic`; the standard profile may not hold PHI (its controls are below the production bar)',
+  },
+  readinessReservedConcurrency: {
+    envVar: 'READINESS_RESERVED_CONCURRENCY',
+    contextKey: 'readinessReservedConcurrency',
+    description: 'Concurrent executions reserved for (and capping) the readiness function',
+    defaultText: '2',
+    ruleText:
+      'integer 0 to 100; `0` = no reservation (standard profile only); a deploy needs a Lambda concurrency quota of at least this + 100',
+  },
 };
 
 export type SettingKey = keyof typeof SETTINGS;
@@ -235,6 +286,8 @@ export const PROFILE_DEFAULTS = {
     performanceInsightsRetentionDays: 731,
     // HIPAA audit controls: who read and changed PHI, schema and role changes.
     dbAuditLog: 'ddl,role,read,write',
+    dataClassification: 'PHI' as DataClassification,
+    readinessReservedConcurrency: 2,
   },
   standard: {
     azCount: 2,
@@ -252,6 +305,8 @@ export const PROFILE_DEFAULTS = {
     performanceInsightsRetentionDays: 7,
     // Schema and role changes only: no statement volume from test traffic.
     dbAuditLog: 'ddl,role',
+    dataClassification: 'synthetic' as DataClassification,
+    readinessReservedConcurrency: 2,
   },
 } as const;
 

@@ -4,6 +4,8 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/config';
 import { applyStateBackend, StateBackendSettings } from '../config/backend';
+import { BASELINE_NAMES } from '../config/baseline';
+import { PROJECT_TAG } from '../config/names';
 import { HealthApi } from '../constructs/api/health-api';
 import { ReadinessAlarms } from '../constructs/application/readiness-alarms';
 import { ReadinessFunction } from '../constructs/application/readiness-function';
@@ -14,19 +16,25 @@ import { LogDataProtection, type ProtectedLogGroup } from '../constructs/logging
 import { EncryptionKey } from '../constructs/encryption/encryption-key';
 import { Network } from '../constructs/network/network';
 import { PlatformAlarms } from '../constructs/observability/alarms';
+import { PlatformGates } from '../constructs/safety-nets/platform-gates';
+import { stackReservedConcurrency } from '../constructs/safety-nets/gate-messages';
 
 export interface PlatformStackProps {
   readonly config: PlatformConfig;
   readonly stateBackend: StateBackendSettings;
 }
 
-/** Tags every resource carries (provider default_tags). */
+/**
+ * Tags every resource carries (provider default_tags). DataClassification says what the
+ * environment may hold: `PHI` (production profile) or `synthetic` (standard profile, test
+ * data only); the account baseline's backup plan selects by it.
+ */
 export function platformTags(config: PlatformConfig): Record<string, string> {
   return {
-    Project: 'healthcare-platform',
+    Project: PROJECT_TAG,
     Environment: config.environment,
     ManagedBy: 'cdktf',
-    DataClassification: 'PHI',
+    DataClassification: config.dataClassification,
     Compliance: 'HIPAA',
   };
 }
@@ -43,6 +51,7 @@ export class PlatformStack extends TerraformStack {
   readonly readiness: ReadinessFunction;
   readonly databaseSetup: DatabaseSetup;
   readonly logDataProtection: LogDataProtection;
+  readonly gates: PlatformGates;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     const { config } = props;
@@ -79,6 +88,7 @@ export class PlatformStack extends TerraformStack {
       name: names.vpc,
       vpcCidr: config.network.vpcCidr,
       azCount: config.network.azCount,
+      availabilityZones: config.network.availabilityZones,
       publicSubnetCidrs: config.network.publicSubnetCidrs,
       privateSubnetCidrs: config.network.privateSubnetCidrs,
       isolatedSubnetCidrs: config.network.isolatedSubnetCidrs,
@@ -152,6 +162,7 @@ export class PlatformStack extends TerraformStack {
         invokeArn: this.readiness.invokeArn,
         callerPolicyName: names.readinessCallerPolicy,
       },
+      customDomain: config.api.customDomain,
     });
 
     this.alarms = new PlatformAlarms(this, 'alarms', {
@@ -174,6 +185,7 @@ export class PlatformStack extends TerraformStack {
 
     this.databaseSetup = this.databaseSetupFunction(config);
     this.logDataProtection = this.protectLogs(config);
+    this.gates = this.deployGates(config);
 
     this.outputs();
   }
@@ -215,6 +227,30 @@ export class PlatformStack extends TerraformStack {
     });
   }
 
+  /**
+   * What a plan must find true before anything is created (constructs/safety-nets): the
+   * production requirements, the account baseline, the region's offer and the account's quotas.
+   */
+  private deployGates(config: PlatformConfig): PlatformGates {
+    return new PlatformGates(this, 'deploy-gates', {
+      environment: config.environment,
+      region: config.region,
+      production: config.isProduction,
+      alarmSubscribers: config.alarmEmail ? [config.alarmEmail] : [],
+      pinnedAccount: config.accountId,
+      apiDomainName: config.api.customDomain?.domainName,
+      baselineRoleName: BASELINE_NAMES.apiGatewayCloudWatchRole,
+      network: this.network,
+      database: {
+        engineMajorVersion: config.database.engineMajorVersion,
+        instanceClass: config.database.instanceClass,
+        multiAz: config.database.multiAz,
+      },
+      reservedConcurrency: stackReservedConcurrency(config.readiness.reservedConcurrency),
+      ownTags: { Project: PROJECT_TAG, Environment: config.environment },
+    });
+  }
+
   /** The readiness function: IAM-authenticated as one database user and the cache's IAM user. */
   private readinessFunction(config: PlatformConfig): ReadinessFunction {
     const names = config.names;
@@ -224,6 +260,7 @@ export class PlatformStack extends TerraformStack {
       dataKey: this.dataKey,
       logsKey: this.logsKey,
       logRetentionDays: config.logRetentionDays,
+      reservedConcurrency: config.readiness.reservedConcurrency,
       database: {
         resourceId: this.database.resourceId,
         endpointAddress: this.database.endpointAddress,
@@ -283,6 +320,18 @@ export class PlatformStack extends TerraformStack {
     out('api_id', this.api.restApiId, 'REST API id');
     out('api_stage_name', this.api.stageName, 'API stage');
     out('api_health_url', this.api.healthUrl, 'Full GET /health URL');
+    if (this.api.domainTarget) {
+      out(
+        'api_domain_target',
+        this.api.domainTarget.regionalDomainName,
+        "Point the custom domain's DNS here: a CNAME, or a Route 53 alias record (zone api_domain_zone_id); the record is yours to create",
+      );
+      out(
+        'api_domain_zone_id',
+        this.api.domainTarget.regionalZoneId,
+        'Hosted zone id of api_domain_target, for a Route 53 alias record',
+      );
+    }
     out('alarm_topic_arn', this.alarms.topicArn, 'SNS topic alarms publish to');
     out('api_ready_url', this.api.readyUrl, 'Full GET /ready URL (SigV4-signed requests only)');
     out(

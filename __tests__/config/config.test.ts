@@ -178,6 +178,9 @@ describe('sources', () => {
       throttlingRateLimit: 10,
       throttlingBurstLimit: 20,
       wafRateLimit: 500,
+      customDomain: undefined,
+      // The production profile (PLATFORM_PROFILE): a deploy needs API_DOMAIN_NAME.
+      customDomainRequired: true,
     });
     expect(config.database.auditLog).toBe('ddl,role,write,-misc');
     expect(config.database.applyImmediately).toBe(true);
@@ -185,14 +188,14 @@ describe('sources', () => {
     expect(config.accountId).toBe('123456789012');
   });
 
-  it('accepts explicit subnet CIDRs', () => {
+  it("accepts explicit subnet CIDRs inside the environment's VPC (dev: 10.41.0.0/16)", () => {
     const config = load({
       ENVIRONMENT_SUFFIX: 'dev',
-      PUBLIC_SUBNET_CIDRS: '10.40.200.0/24, 10.40.201.0/24',
-      PRIVATE_SUBNET_CIDRS: '10.40.16.0/20,10.40.32.0/20',
-      ISOLATED_SUBNET_CIDRS: '10.40.210.0/24,10.40.211.0/24',
+      PUBLIC_SUBNET_CIDRS: '10.41.200.0/24, 10.41.201.0/24',
+      PRIVATE_SUBNET_CIDRS: '10.41.16.0/20,10.41.32.0/20',
+      ISOLATED_SUBNET_CIDRS: '10.41.210.0/24,10.41.211.0/24',
     });
-    expect(config.network.publicSubnetCidrs).toEqual(['10.40.200.0/24', '10.40.201.0/24']);
+    expect(config.network.publicSubnetCidrs).toEqual(['10.41.200.0/24', '10.41.201.0/24']);
   });
 });
 
@@ -476,38 +479,39 @@ describe('bad input names the setting, the value and the rule', () => {
     ['alarm e-mail', { ALARM_EMAIL: 'oncall' }, 'ALARM_EMAIL', 'oncall', /e-mail address/],
     [
       'subnet count',
-      { ENVIRONMENT_SUFFIX: 'dev', PUBLIC_SUBNET_CIDRS: '10.40.0.0/24' },
+      { ENVIRONMENT_SUFFIX: 'dev', PUBLIC_SUBNET_CIDRS: '10.41.0.0/24' },
       'PUBLIC_SUBNET_CIDRS',
-      '10.40.0.0/24',
+      '10.41.0.0/24',
       /exactly 2 CIDRs/,
     ],
     [
       'subnet malformed',
-      { ENVIRONMENT_SUFFIX: 'dev', PUBLIC_SUBNET_CIDRS: '10.40.0.0/24,x' },
+      { ENVIRONMENT_SUFFIX: 'dev', PUBLIC_SUBNET_CIDRS: '10.41.0.0/24,x' },
       'PUBLIC_SUBNET_CIDRS',
       'x',
       /IPv4 CIDR/,
     ],
     [
+      // dev's range is 10.41.0.0/16: prod's old default range is outside it.
       'subnet outside VPC',
-      { ENVIRONMENT_SUFFIX: 'dev', PUBLIC_SUBNET_CIDRS: '10.40.0.0/24,10.41.0.0/24' },
+      { ENVIRONMENT_SUFFIX: 'dev', PUBLIC_SUBNET_CIDRS: '10.41.0.0/24,10.40.0.0/24' },
       'PUBLIC_SUBNET_CIDRS',
-      '10.41.0.0/24',
-      /inside the VPC CIDR 10.40.0.0\/16/,
+      '10.40.0.0/24',
+      /inside the VPC CIDR 10.41.0.0\/16/,
     ],
     [
       'subnet too small',
-      { ENVIRONMENT_SUFFIX: 'dev', PUBLIC_SUBNET_CIDRS: '10.40.0.0/24,10.40.1.0/29' },
+      { ENVIRONMENT_SUFFIX: 'dev', PUBLIC_SUBNET_CIDRS: '10.41.0.0/24,10.41.1.0/29' },
       'PUBLIC_SUBNET_CIDRS',
-      '10.40.1.0/29',
+      '10.41.1.0/29',
       /\/28 or larger/,
     ],
     [
       'overlapping subnets',
-      { ENVIRONMENT_SUFFIX: 'dev', ISOLATED_SUBNET_CIDRS: '10.40.0.0/24,10.40.129.0/24' },
+      { ENVIRONMENT_SUFFIX: 'dev', ISOLATED_SUBNET_CIDRS: '10.41.0.0/24,10.41.129.0/24' },
       'ISOLATED_SUBNET_CIDRS',
-      '10.40.0.0/24',
-      /overlaps 10.40.0.0\/24 \(PUBLIC_SUBNET_CIDRS\)/,
+      '10.41.0.0/24',
+      /overlaps 10.41.0.0\/24 \(PUBLIC_SUBNET_CIDRS\)/,
     ],
   ];
 
@@ -570,5 +574,91 @@ describe('settings table', () => {
       expect(spec.defaultText.length).toBeGreaterThan(0);
       expect(spec.ruleText.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('data classification (DATA_CLASSIFICATION)', () => {
+  it('is PHI in the production profile and synthetic in the standard profile by default', () => {
+    expect(load({}).dataClassification).toBe('PHI');
+    expect(load({ ENVIRONMENT_SUFFIX: 'dev' }).dataClassification).toBe('synthetic');
+    // The profile decides, not the name.
+    expect(
+      load({ ENVIRONMENT_SUFFIX: 'dev', PLATFORM_PROFILE: 'production' }).dataClassification,
+    ).toBe('PHI');
+  });
+
+  it('lets a production environment declare synthetic data (a load-test copy of production)', () => {
+    expect(load({ DATA_CLASSIFICATION: 'synthetic' }).dataClassification).toBe('synthetic');
+  });
+
+  it('refuses PHI in the standard profile with one clear message', () => {
+    expect(problemsOf({ ENVIRONMENT_SUFFIX: 'dev', DATA_CLASSIFICATION: 'PHI' })).toEqual([
+      {
+        setting: 'DATA_CLASSIFICATION',
+        value: 'PHI',
+        rule: 'the standard profile may not hold PHI: its controls are below the production bar (single-AZ database, no deletion protection, 7-day backups, 30-day logs); set PLATFORM_PROFILE=production for an environment that holds PHI, or DATA_CLASSIFICATION=synthetic',
+      },
+    ]);
+  });
+
+  it('refuses a word outside the vocabulary (the spelling is exact)', () => {
+    expect(problemsOf({ DATA_CLASSIFICATION: 'phi' })).toEqual([
+      { setting: 'DATA_CLASSIFICATION', value: 'phi', rule: 'must be one of PHI, synthetic' },
+    ]);
+  });
+});
+
+describe('readiness reserved concurrency (READINESS_RESERVED_CONCURRENCY)', () => {
+  it('reserves 2 by default in both profiles', () => {
+    expect(load({}).readiness.reservedConcurrency).toBe(2);
+    expect(load({ ENVIRONMENT_SUFFIX: 'dev' }).readiness.reservedConcurrency).toBe(2);
+  });
+
+  it('takes 0 (no reservation) in the standard profile, and up to 100', () => {
+    expect(
+      load({ ENVIRONMENT_SUFFIX: 'dev', READINESS_RESERVED_CONCURRENCY: '0' }).readiness
+        .reservedConcurrency,
+    ).toBe(0);
+    expect(load({ READINESS_RESERVED_CONCURRENCY: '100' }).readiness.reservedConcurrency).toBe(100);
+  });
+
+  it('refuses 101 and -1', () => {
+    for (const value of ['101', '-1']) {
+      expect(problemsOf({ READINESS_RESERVED_CONCURRENCY: value })).toEqual([
+        {
+          setting: 'READINESS_RESERVED_CONCURRENCY',
+          value,
+          rule: 'must be an integer from 0 to 100',
+        },
+      ]);
+    }
+  });
+
+  it('refuses 0 in the production profile, and accepts 1 there', () => {
+    expect(problemsOf({ READINESS_RESERVED_CONCURRENCY: '0' })).toEqual([
+      {
+        setting: 'READINESS_RESERVED_CONCURRENCY',
+        value: '0',
+        rule: 'the production profile keeps a reservation (it caps the connections the function opens to the database and the cache; policy HIPAA-LAMBDA-004): request a Lambda concurrent executions quota of at least 101 in the region instead',
+      },
+    ]);
+    expect(load({ READINESS_RESERVED_CONCURRENCY: '1' }).readiness.reservedConcurrency).toBe(1);
+  });
+});
+
+describe('production deploy requirements', () => {
+  it('marks the account pin, the alarm subscriber and the custom domain as required in production only', () => {
+    const prod = load({});
+    expect([
+      prod.accountPinRequired,
+      prod.alarmSubscriberRequired,
+      prod.api.customDomainRequired,
+    ]).toEqual([true, true, true]);
+    const dev = load({ ENVIRONMENT_SUFFIX: 'dev' });
+    expect([
+      dev.accountPinRequired,
+      dev.alarmSubscriberRequired,
+      dev.api.customDomainRequired,
+    ]).toEqual([false, false, false]);
   });
 });

@@ -1,3 +1,5 @@
+import { ApiGatewayBasePathMapping } from '@cdktf/provider-aws/lib/api-gateway-base-path-mapping';
+import { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
@@ -155,8 +157,18 @@ describe('HealthApi', () => {
           'responseLength',
           'status',
           'user',
+          'domainName',
+          'errorType',
+          'errorMessage',
+          'integrationError',
         ].sort(),
       );
+      expect(format).toMatchObject({
+        domainName: '$context.domainName',
+        errorType: '$context.error.responseType',
+        errorMessage: '$context.error.message',
+        integrationError: '$context.integration.error',
+      });
       expect(stage.access_log_settings.format).not.toMatch(/body|header|querystring/i);
 
       const accessLogs = Object.entries(json.resource.aws_cloudwatch_log_group).find(
@@ -285,6 +297,14 @@ describe('HealthApi', () => {
       });
       expect(values.health_url).toMatch(/\/health$/);
     });
+
+    test('then there is no custom domain and the execute-api endpoint stays on', () => {
+      expect(json.resource.aws_api_gateway_domain_name).toBeUndefined();
+      expect(json.resource.aws_api_gateway_base_path_mapping).toBeUndefined();
+      expect(only(json, 'aws_api_gateway_rest_api')).not.toHaveProperty(
+        'disable_execute_api_endpoint',
+      );
+    });
   });
 
   describe('given full props', () => {
@@ -305,6 +325,80 @@ describe('HealthApi', () => {
         }),
       });
       expect(text).toContain('"limit": 100');
+    });
+  });
+
+  describe('given a custom domain', () => {
+    const CERT =
+      'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
+    const customDomain = { domainName: 'api.example.org', certificateArn: CERT };
+
+    function synthWithDomain() {
+      const text = Testing.synthScope((scope) => {
+        const api = new HealthApi(scope, 'api', {
+          ...baseProps,
+          customDomain,
+          ready: {
+            functionName: 'healthcare-readiness-prod',
+            invokeArn: 'arn:aws:apigateway:eu-west-1:lambda:path/fn',
+            callerPolicyName: 'healthcare-ready-callers-prod',
+          },
+        });
+        const out = (name: string, value: string | undefined) =>
+          new TerraformOutput(scope, name, { value });
+        out('invoke_url', api.invokeUrl);
+        out('health_url', api.healthUrl);
+        out('ready_url', api.readyUrl);
+        out('domain_name', api.domainName);
+        out('target', api.domainTarget?.regionalDomainName);
+        out('zone', api.domainTarget?.regionalZoneId);
+      });
+      return { text, json: JSON.parse(text) };
+    }
+    const { text, json } = synthWithDomain();
+
+    test('then a regional domain with TLS_1_2 maps the stage at its root', () => {
+      expect(text).toHaveResourceWithProperties(ApiGatewayDomainName, {
+        domain_name: 'api.example.org',
+        regional_certificate_arn: CERT,
+        endpoint_configuration: { types: ['REGIONAL'] },
+        security_policy: 'TLS_1_2',
+      });
+      const mapping = only(json, 'aws_api_gateway_base_path_mapping');
+      expect(mapping).toEqual({
+        api_id: `\${${addressOf(json, 'aws_api_gateway_rest_api')}.id}`,
+        stage_name: `\${${addressOf(json, 'aws_api_gateway_stage')}.stage_name}`,
+        domain_name: `\${${addressOf(json, 'aws_api_gateway_domain_name')}.domain_name}`,
+      });
+      expect(text).toHaveResourceWithProperties(ApiGatewayBasePathMapping, {
+        stage_name: expect.stringContaining('stage_name'),
+      });
+    });
+
+    test('then the execute-api endpoint (TLS 1.0) is disabled and a redeployment makes it take effect', () => {
+      expect(only(json, 'aws_api_gateway_rest_api').disable_execute_api_endpoint).toBe(true);
+      // The setting takes effect when a stage is updated: the deployment hash differs from
+      // the one without a domain, so turning the domain on creates a new deployment.
+      const plain = only(synth().json, 'aws_api_gateway_deployment').triggers.redeployment;
+      const withDomain = only(json, 'aws_api_gateway_deployment').triggers.redeployment;
+      expect(withDomain).not.toBe(plain);
+      const hashOf = (trigger: string) => trigger.match(/"([0-9a-f]{40})"/)![1];
+      expect(hashOf(withDomain)).not.toBe(hashOf(plain));
+    });
+
+    test('then every URL is on the custom domain and the DNS target is exposed', () => {
+      const domain = `\${${addressOf(json, 'aws_api_gateway_domain_name')}`;
+      const values = Object.fromEntries(
+        Object.entries(json.output).map(([name, o]) => [name, (o as Json).value]),
+      );
+      expect(values).toEqual({
+        invoke_url: `https://${domain}.domain_name}`,
+        health_url: `https://${domain}.domain_name}/health`,
+        ready_url: `https://${domain}.domain_name}/ready`,
+        domain_name: `${domain}.domain_name}`,
+        target: `${domain}.regional_domain_name}`,
+        zone: `${domain}.regional_zone_id}`,
+      });
     });
   });
 
@@ -334,6 +428,22 @@ describe('HealthApi', () => {
         'the WAF rate limit is below 100',
         { wafRateLimit: 99 },
         'wafRateLimit 99 must be at least 100',
+      ],
+      [
+        'the custom domain is not a host name',
+        {
+          customDomain: {
+            domainName: 'API.example.org',
+            certificateArn:
+              'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d',
+          },
+        },
+        "customDomain.domainName 'API.example.org' must be a lowercase DNS host name",
+      ],
+      [
+        'the custom domain certificate is not an ACM ARN',
+        { customDomain: { domainName: 'api.example.org', certificateArn: 'arn:aws:iam::1:x' } },
+        "customDomain.certificateArn 'arn:aws:iam::1:x' must be an ACM certificate ARN",
       ],
     ])('throws when %s', (_case, overrides, message) => {
       expect(() => synth(overrides)).toThrow(message);

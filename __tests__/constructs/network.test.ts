@@ -85,11 +85,16 @@ describe('Network', () => {
       });
     });
 
-    test('AZs come from available, non-opt-in zones, picked by index', () => {
-      expect(raw).toHaveDataSourceWithProperties(DataAwsAvailabilityZones, {
-        state: 'available',
-      });
+    test('AZs come from every non-opt-in zone whatever its state, picked by index', () => {
       const zones = logicalId(json.data.aws_availability_zones, 'availability-zones');
+      // No state filter: an impaired zone at plan time must not shift the indexes (and
+      // replace the subnets under the database and the cache). No postcondition: nothing pinned.
+      expect(json.data.aws_availability_zones[zones]).toEqual({
+        filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
+      });
+      expect(raw).toHaveDataSourceWithProperties(DataAwsAvailabilityZones, {
+        filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
+      });
       expect(json.output.azs.value).toEqual(
         [0, 1, 2].map((i) => `\${element(data.aws_availability_zones.${zones}.names, ${i})}`),
       );
@@ -404,6 +409,49 @@ describe('Network', () => {
       );
       expect(all(json, 'aws_vpc_endpoint')).toHaveLength(4);
       expect(raw).toHaveResourceWithProperties(SecurityGroup, { name: 'healthcare-app-test' });
+    });
+  });
+
+  describe('pinned availability zones', () => {
+    const pinned = ['eu-west-1c', 'eu-west-1a', 'eu-west-1b'];
+    const { json } = synth({ availabilityZones: pinned });
+
+    test("put each tier's subnets in the named zones, in order", () => {
+      for (const tier of ['public', 'private', 'isolated']) {
+        pinned.forEach((zone, i) => {
+          const subnet = resource(json, 'aws_subnet', `${tier}-subnet-${i}`);
+          expect(subnet.availability_zone).toBe(zone);
+          expect(subnet.tags.Name).toBe(`healthcare-vpc-test-${tier}-${zone}`);
+        });
+      }
+      expect(json.output.azs.value).toEqual(pinned);
+    });
+
+    test('stop the plan when the account has no such zone in the region, naming the missing ones', () => {
+      const zones =
+        json.data.aws_availability_zones[
+          logicalId(json.data.aws_availability_zones, 'availability-zones')
+        ];
+      const region = `\${data.aws_region.${logicalId(json.data.aws_region, 'region')}.name}`;
+      const list = '["eu-west-1c", "eu-west-1a", "eu-west-1b"]';
+      expect(zones.lifecycle.postcondition).toEqual([
+        {
+          condition: `\${alltrue([for z in ${list} : contains(self.names, z)])}`,
+          error_message:
+            `AVAILABILITY_ZONES names \${join(", ", [for z in ${list} : z if !contains(self.names, z)])}, which this account does not have in ${region} (its zones: \${join(", ", self.names)})\n` +
+            `fix: list zones of ${region} from that list in AVAILABILITY_ZONES, or unset it to use the region's first AZ_COUNT zones`,
+        },
+      ]);
+      expect(zones.filter).toEqual([{ name: 'opt-in-status', values: ['opt-in-not-required'] }]);
+    });
+
+    test('throw when the zones are not one per AZ, or repeat one', () => {
+      expect(() => synth({ availabilityZones: ['eu-west-1a', 'eu-west-1b'] })).toThrow(
+        'availabilityZones = ["eu-west-1a","eu-west-1b"]: must name exactly one zone per AZ (azCount = 3), got 2',
+      );
+      expect(() =>
+        synth({ availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1a'] }),
+      ).toThrow('each zone may be named once');
     });
   });
 

@@ -4,7 +4,7 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -249,6 +249,25 @@ test('full props: user, database, concurrency, timeouts and memory are used', ()
   expect(JSON.stringify(json.data)).toContain('dbuser:db-ABCDEFGHIJKL/app_ready');
 });
 
+test("reserved concurrency 0 reserves nothing (Lambda's own 0 would throttle every call) and says why", () => {
+  // stack.toTerraform() keeps the `//` metadata the waivers live in (Testing.synth drops it).
+  const fnOf = (reservedConcurrency: number): Json => {
+    const stack = new TerraformStack(Testing.app(), 'readiness-test');
+    new ReadinessFunction(stack, 'readiness', { ...baseProps, reservedConcurrency });
+    const tf = JSON.parse(JSON.stringify(stack.toTerraform()));
+    return Object.values(tf.resource.aws_lambda_function)[0];
+  };
+  const none = fnOf(0);
+  expect(none).not.toHaveProperty('reserved_concurrent_executions');
+  expect(none['//'].policy_waivers['HIPAA-LAMBDA-004']).toMatch(
+    /^No reservation \(reservedConcurrency 0, READINESS_RESERVED_CONCURRENCY=0, refused in the production profile\)/,
+  );
+  // One reserved execution is a reservation, and needs no waiver.
+  const one = fnOf(1);
+  expect(one.reserved_concurrent_executions).toBe(1);
+  expect(one['//'].policy_waivers).toBeUndefined();
+});
+
 describe('ReadinessFunction throws when', () => {
   const cases: [string, Partial<ReadinessFunctionProps>, string][] = [
     [
@@ -267,9 +286,14 @@ describe('ReadinessFunction throws when', () => {
       "databaseUser 'rds_reader'",
     ],
     [
-      'reserved concurrency is 0',
-      { reservedConcurrency: 0 },
-      'reservedConcurrency 0 must be a whole number ≥ 1',
+      'reserved concurrency is negative',
+      { reservedConcurrency: -1 },
+      'reservedConcurrency -1 must be a whole number ≥ 0 (0 = no reservation)',
+    ],
+    [
+      'reserved concurrency is not whole',
+      { reservedConcurrency: 1.5 },
+      'reservedConcurrency 1.5 must be a whole number ≥ 0',
     ],
     [
       'the timeout exceeds what API Gateway waits',

@@ -412,3 +412,166 @@ describe('PlatformStack, standard profile (dev)', () => {
     expect(only(tf, 'aws_api_gateway_stage').stage_name).toBe('dev');
   });
 });
+
+describe('PlatformStack data classification', () => {
+  it('tags production PHI and the standard profile synthetic (provider default tags)', () => {
+    const tag = (env: Record<string, string>) =>
+      synthStack(env).provider.aws[0].default_tags[0].tags.DataClassification;
+    expect(tag({})).toBe('PHI');
+    expect(tag({ ENVIRONMENT_SUFFIX: 'dev' })).toBe('synthetic');
+    expect(tag({ DATA_CLASSIFICATION: 'synthetic' })).toBe('synthetic');
+  });
+
+  it('platformTags() follows the configuration', () => {
+    expect(platformTags(loadConfig({ env: { ENVIRONMENT_SUFFIX: 'qa' } }))).toEqual({
+      Project: 'healthcare-platform',
+      Environment: 'qa',
+      ManagedBy: 'cdktf',
+      DataClassification: 'synthetic',
+      Compliance: 'HIPAA',
+    });
+  });
+});
+
+describe('PlatformStack network: addresses stay put', () => {
+  // Today's production subnets: the addresses (construct ids), CIDRs and zones of an existing
+  // production VPC. Dropping the zones' state filter must not change any of them.
+  it('keeps every production subnet at its address, CIDR and zone index', () => {
+    const tf = synthStack({});
+    const zones = Object.keys(tf.data.aws_availability_zones);
+    expect(zones).toEqual(['network_availability-zones_A2EF1126']);
+    const subnets = Object.fromEntries(
+      Object.entries(tf.resource.aws_subnet as Record<string, Json>).map(([name, s]) => [
+        name,
+        [s.cidr_block, s.availability_zone],
+      ]),
+    );
+    const az = (i: number) =>
+      `\${element(data.aws_availability_zones.network_availability-zones_A2EF1126.names, ${i})}`;
+    expect(subnets).toEqual({
+      'network_public-subnet-0_3247A438': ['10.40.0.0/24', az(0)],
+      'network_public-subnet-1_63BED862': ['10.40.1.0/24', az(1)],
+      'network_public-subnet-2_7DE9A83A': ['10.40.2.0/24', az(2)],
+      'network_private-subnet-0_0C797916': ['10.40.16.0/20', az(0)],
+      'network_private-subnet-1_F0ACDF2C': ['10.40.32.0/20', az(1)],
+      'network_private-subnet-2_1AC61B04': ['10.40.48.0/20', az(2)],
+      'network_isolated-subnet-0_D1F49F8C': ['10.40.128.0/24', az(0)],
+      'network_isolated-subnet-1_3CC71061': ['10.40.129.0/24', az(1)],
+      'network_isolated-subnet-2_93A86BD9': ['10.40.130.0/24', az(2)],
+    });
+    expect(only(tf, 'aws_vpc').cidr_block).toBe('10.40.0.0/16');
+    // Every zone whatever its state (an impaired zone does not re-index the list).
+    expect(
+      tf.data.aws_availability_zones['network_availability-zones_A2EF1126'],
+    ).not.toHaveProperty('state');
+  });
+
+  it('pins the zones by name with AVAILABILITY_ZONES', () => {
+    const tf = synthStack({
+      ENVIRONMENT_SUFFIX: 'dev',
+      AVAILABILITY_ZONES: 'eu-west-1b,eu-west-1c',
+    });
+    const zones = resources(tf, 'aws_subnet').map((s) => s.availability_zone);
+    expect(zones.sort()).toEqual([
+      'eu-west-1b',
+      'eu-west-1b',
+      'eu-west-1b',
+      'eu-west-1c',
+      'eu-west-1c',
+      'eu-west-1c',
+    ]);
+    expect(tf.resource.terraform_data.deploy_gates.input.gates).not.toContain('availability zones');
+  });
+});
+
+describe('PlatformStack API custom domain', () => {
+  const CERT =
+    'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
+
+  it('serves the API on the domain with TLS_1_2 and turns the execute-api endpoint off', () => {
+    const tf = synthStack({ API_DOMAIN_NAME: 'api.example.org', API_CERTIFICATE_ARN: CERT });
+    expect(only(tf, 'aws_api_gateway_domain_name')).toMatchObject({
+      domain_name: 'api.example.org',
+      regional_certificate_arn: CERT,
+      security_policy: 'TLS_1_2',
+      endpoint_configuration: { types: ['REGIONAL'] },
+    });
+    expect(only(tf, 'aws_api_gateway_rest_api').disable_execute_api_endpoint).toBe(true);
+    const domain = /^https:\/\/\$\{aws_api_gateway_domain_name\.api_domain-name_\w+\.domain_name\}/;
+    expect(tf.output.api_health_url.value).toMatch(new RegExp(`${domain.source}/health$`));
+    expect(tf.output.api_ready_url.value).toMatch(new RegExp(`${domain.source}/ready$`));
+    expect(tf.output.api_domain_target.value).toMatch(/\.regional_domain_name\}$/);
+    expect(tf.output.api_domain_zone_id.value).toMatch(/\.regional_zone_id\}$/);
+    expect(tf.output.api_domain_target.description).toMatch(/the record is yours to create/);
+    expect(tf.locals.deploy_facts.api_domain_name).toBe('api.example.org');
+  });
+
+  it('without one, keeps the execute-api URLs and has no DNS target output', () => {
+    const tf = synthStack({ ENVIRONMENT_SUFFIX: 'dev' });
+    expect(tf.output.api_health_url.value).toMatch(/\.invoke_url\}\/health$/);
+    expect(tf.output).not.toHaveProperty('api_domain_target');
+    expect(tf.resource.aws_api_gateway_domain_name).toBeUndefined();
+  });
+});
+
+describe('PlatformStack deploy gates', () => {
+  it('gates every environment on the baseline, the region and the quotas, production on its requirements', () => {
+    const tf = synthStack({});
+    expect(tf.resource.terraform_data.deploy_gates.input.gates).toEqual([
+      'alarm subscriber',
+      'account pin',
+      'account baseline',
+      'API custom domain',
+      'availability zones',
+      'DB instance class features',
+      'Lambda concurrency',
+      'Elastic IPs',
+    ]);
+    expect(tf.locals.deploy_facts).toEqual({
+      environment: 'prod',
+      region: 'eu-west-1',
+      production: true,
+      alarm_subscribers: [],
+      pinned_account: '',
+      api_domain_name: '',
+      az_count: 3,
+      multi_az: true,
+      // readiness 2 + database setup 1
+      reserved_concurrency: 3,
+      nat_gateways: 3,
+    });
+    expect(tf.data.aws_iam_roles.account_baseline.name_regex).toBe('^healthcare-apigw-cloudwatch$');
+    expect(tf.data.aws_eips.this_environment.tags).toEqual({
+      Project: 'healthcare-platform',
+      Environment: 'prod',
+    });
+  });
+
+  it('reads what the settings say: subscriber, pin, class, NAT gateways, reservation', () => {
+    const tf = synthStack({
+      ENVIRONMENT_SUFFIX: 'dev',
+      ALARM_EMAIL: 'oncall@example.org',
+      AWS_ACCOUNT_ID: '111122223333',
+      DB_INSTANCE_CLASS: 'db.m7g.large',
+      READINESS_RESERVED_CONCURRENCY: '0',
+    });
+    expect(tf.locals.deploy_facts).toMatchObject({
+      production: false,
+      alarm_subscribers: ['oncall@example.org'],
+      pinned_account: '111122223333',
+      multi_az: false,
+      nat_gateways: 1,
+      // readiness none + database setup 1
+      reserved_concurrency: 1,
+    });
+    expect(tf.data.aws_rds_orderable_db_instance.database_class.instance_class).toBe(
+      'db.m7g.large',
+    );
+    // The setup function still reserves one: the quota gate stays.
+    expect(tf.resource.terraform_data.deploy_gates.input.gates).toContain('Lambda concurrency');
+    const readiness = resources(tf, 'aws_lambda_function').find(
+      (f: Json) => f.function_name === 'healthcare-readiness-dev',
+    );
+    expect(readiness).not.toHaveProperty('reserved_concurrent_executions');
+  });
+});

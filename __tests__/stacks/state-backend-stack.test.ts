@@ -65,7 +65,11 @@ describe('StateBackendStack with the checked-in backend settings', () => {
   });
 
   it('keeps its tags in step with platformTags()', () => {
-    const platform = platformTags({ environment: 'shared' } as PlatformConfig);
+    // The state holds production's endpoints and ARNs: classified as production's data is.
+    const platform = platformTags({
+      environment: 'shared',
+      dataClassification: 'PHI',
+    } as PlatformConfig);
     expect(STATE_BACKEND_TAGS).toMatchObject(platform);
   });
 

@@ -1,4 +1,6 @@
+import { ApiGatewayBasePathMapping } from '@cdktf/provider-aws/lib/api-gateway-base-path-mapping';
 import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
+import { ApiGatewayDomainName } from '@cdktf/provider-aws/lib/api-gateway-domain-name';
 import { ApiGatewayIntegration } from '@cdktf/provider-aws/lib/api-gateway-integration';
 import { ApiGatewayIntegrationResponse } from '@cdktf/provider-aws/lib/api-gateway-integration-response';
 import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';
@@ -36,7 +38,28 @@ export interface HealthApiProps {
   readonly accessLogGroupName?: string;
   /** Adds `GET /ready` (IAM-authorized, Lambda proxy). @default - no /ready route */
   readonly ready?: ReadyRouteProps;
+  /**
+   * Serves the API on this host name only, with TLS 1.2 or later: a regional custom domain
+   * (security policy TLS_1_2) mapped to the stage at its root, and the default execute-api
+   * endpoint (which accepts TLS 1.0) disabled. The DNS record pointing the name at
+   * `domainTarget` is the owner's to create.
+   * @default - the execute-api host only
+   */
+  readonly customDomain?: CustomDomainProps;
 }
+
+export interface CustomDomainProps {
+  /** Host name, e.g. `api.example.org`. */
+  readonly domainName: string;
+  /** ACM certificate in the API's region covering the name; it must be ISSUED. */
+  readonly certificateArn: string;
+}
+
+/** The TLS policy of the custom domain: TLS 1.2 and 1.3 only (TLS_1_0 also accepts 1.0). */
+export const DOMAIN_SECURITY_POLICY = 'TLS_1_2';
+const HOST_NAME =
+  /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/;
 
 /** WAF only delivers logs to CloudWatch log groups whose name has this prefix. */
 export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
@@ -66,6 +89,12 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   status: '$context.status',
   protocol: '$context.protocol',
   responseLength: '$context.responseLength',
+  // Which host the client called (the custom domain, or a refused execute-api call) and why
+  // API Gateway or the integration failed: API Gateway's own texts, no request content.
+  domainName: '$context.domainName',
+  errorType: '$context.error.responseType',
+  errorMessage: '$context.error.message',
+  integrationError: '$context.integration.error',
 });
 
 const STAGE_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
@@ -98,6 +127,20 @@ function validate(props: HealthApiProps): void {
       failed: known(props.wafRateLimit) && !(props.wafRateLimit >= 100),
       message: `wafRateLimit ${props.wafRateLimit} must be at least 100 requests per 5 minutes per IP`,
     },
+    {
+      failed:
+        props.customDomain !== undefined &&
+        known(props.customDomain.domainName) &&
+        !HOST_NAME.test(props.customDomain.domainName),
+      message: `customDomain.domainName '${props.customDomain?.domainName}' must be a lowercase DNS host name such as api.example.org`,
+    },
+    {
+      failed:
+        props.customDomain !== undefined &&
+        known(props.customDomain.certificateArn) &&
+        !ACM_ARN.test(props.customDomain.certificateArn),
+      message: `customDomain.certificateArn '${props.customDomain?.certificateArn}' must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)`,
+    },
   ];
   const failures = rules.filter((r) => r.failed).map((r) => `  - ${r.message}`);
   if (failures.length > 0) {
@@ -116,9 +159,21 @@ export class HealthApi extends Construct {
   readonly restApiId: string;
   readonly stageName: string;
   readonly stageArn: string;
-  /** `https://<id>.execute-api.<region>.amazonaws.com/<stage>/health` */
+  /**
+   * `https://<custom domain>/health`, or without one
+   * `https://<id>.execute-api.<region>.amazonaws.com/<stage>/health`.
+   */
   readonly healthUrl: string;
+  /** Where clients call the stage: `https://<custom domain>` or the stage's invoke URL. */
   readonly invokeUrl: string;
+  /** The custom domain, when one is set. */
+  readonly domainName?: string;
+  /**
+   * What the custom domain's DNS record points at: the regional domain name
+   * (`d-….execute-api.<region>.amazonaws.com`, a CNAME or an alias target) and its hosted
+   * zone id (for a Route 53 alias record).
+   */
+  readonly domainTarget?: { readonly regionalDomainName: string; readonly regionalZoneId: string };
   readonly webAclArn: string;
   /** For alarms: the CloudWatch `ApiName` dimension. */
   readonly apiName: string;
@@ -143,6 +198,9 @@ export class HealthApi extends Construct {
       name: props.name,
       description: 'Healthcare platform API',
       endpointConfiguration: { types: ['REGIONAL'] },
+      // The default endpoint negotiates TLS 1.0 and cannot be given another policy: with a
+      // custom domain (TLS_1_2) it is turned off, so no client can go around the domain.
+      disableExecuteApiEndpoint: props.customDomain ? true : undefined,
     });
     const resource = new ApiGatewayResource(this, 'health-resource', {
       restApiId: restApi.id,
@@ -207,8 +265,16 @@ export class HealthApi extends Construct {
             integration.id,
             integrationResponse.id,
             // Hashed here: cdktf does not escape quotes in string literals inside Fn calls.
+            // Disabling the execute-api endpoint takes effect only when a stage is updated
+            // (API Gateway's docs): turning it on redeploys.
             createHash('sha1')
-              .update(JSON.stringify({ requestTemplates, responseTemplates }))
+              .update(
+                JSON.stringify({
+                  requestTemplates,
+                  responseTemplates,
+                  ...(props.customDomain ? { disableExecuteApiEndpoint: true } : {}),
+                }),
+              )
               .digest('hex'),
             ...readyParts.map((part) => part.id),
           ]),
@@ -304,12 +370,41 @@ export class HealthApi extends Construct {
     this.apiName = restApi.name;
     this.stageName = stage.stageName;
     this.stageArn = stage.arn;
-    this.invokeUrl = stage.invokeUrl;
-    this.healthUrl = `${stage.invokeUrl}/health`;
+    const domain = props.customDomain && this.customDomain(props.customDomain, restApi, stage);
+    if (domain) {
+      this.domainName = domain.domainName;
+      this.domainTarget = {
+        regionalDomainName: domain.regionalDomainName,
+        regionalZoneId: domain.regionalZoneId,
+      };
+    }
+    this.invokeUrl = domain ? `https://${domain.domainName}` : stage.invokeUrl;
+    this.healthUrl = `${this.invokeUrl}/health`;
     this.webAclArn = webAcl.arn;
     if (ready) {
-      this.readyUrl = `${stage.invokeUrl}/ready`;
+      this.readyUrl = `${this.invokeUrl}/ready`;
       this.readyCallerPolicyArn = ready.callerPolicyArn;
     }
+  }
+
+  /** The regional custom domain (TLS_1_2) with the stage at its root. */
+  private customDomain(
+    props: CustomDomainProps,
+    restApi: ApiGatewayRestApi,
+    stage: ApiGatewayStage,
+  ): ApiGatewayDomainName {
+    const domain = new ApiGatewayDomainName(this, 'domain-name', {
+      domainName: props.domainName,
+      regionalCertificateArn: props.certificateArn,
+      endpointConfiguration: { types: ['REGIONAL'] },
+      securityPolicy: DOMAIN_SECURITY_POLICY,
+    });
+    // No base path: `https://<domain>/health` is the stage's /health.
+    new ApiGatewayBasePathMapping(this, 'base-path-mapping', {
+      apiId: restApi.id,
+      stageName: stage.stageName,
+      domainName: domain.domainName,
+    });
+    return domain;
   }
 }

@@ -12,6 +12,7 @@ import { AssetType, TerraformAsset, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import path from 'node:path';
 import type { EncryptionKey } from '../encryption/encryption-key';
+import { waivePolicy } from '../policy/waiver';
 import { functionBundle, type FunctionBundle } from './bundle';
 import { READINESS_METRIC_NAME, READINESS_METRIC_NAMESPACE } from './readiness-alarms';
 
@@ -55,7 +56,11 @@ export interface ReadinessFunctionProps {
   readonly databaseUser?: string;
   /** @default postgres */
   readonly databaseName?: string;
-  /** Concurrent executions reserved (and capped). @default 2 */
+  /**
+   * Concurrent executions reserved (and capped). 0 reserves none: the function shares the
+   * account's unreserved pool, uncapped (for accounts whose Lambda quota is below
+   * reservation + 100, which AWS keeps unreserved). @default 2
+   */
   readonly reservedConcurrency?: number;
   /** @default 10 */
   readonly timeoutSeconds?: number;
@@ -93,8 +98,8 @@ function validate(p: Required<Omit<ReadinessFunctionProps, 'bundle'>>): void {
     {
       failed:
         known(p.reservedConcurrency) &&
-        !(Number.isInteger(p.reservedConcurrency) && p.reservedConcurrency >= 1),
-      message: `reservedConcurrency ${p.reservedConcurrency} must be a whole number ≥ 1 (0 would stop the function)`,
+        !(Number.isInteger(p.reservedConcurrency) && p.reservedConcurrency >= 0),
+      message: `reservedConcurrency ${p.reservedConcurrency} must be a whole number ≥ 0 (0 = no reservation)`,
     },
     {
       failed:
@@ -202,7 +207,9 @@ export class ReadinessFunction extends Construct {
       sourceCodeHash: bundle.sourceCodeHash,
       memorySize: p.memorySizeMiB,
       timeout: p.timeoutSeconds,
-      reservedConcurrentExecutions: p.reservedConcurrency,
+      // Lambda's own 0 would throttle every call: 0 here means no reservation (the
+      // provider's default, -1).
+      reservedConcurrentExecutions: p.reservedConcurrency > 0 ? p.reservedConcurrency : undefined,
       kmsKeyArn: props.dataKey.keyArn,
       vpcConfig: {
         subnetIds: [...props.network.privateSubnetIds],
@@ -216,6 +223,13 @@ export class ReadinessFunction extends Construct {
       dependsOn: [logGroup, rolePolicy],
     });
 
+    if (p.reservedConcurrency === 0) {
+      waivePolicy(
+        fn,
+        'HIPAA-LAMBDA-004',
+        "No reservation (reservedConcurrency 0, READINESS_RESERVED_CONCURRENCY=0, refused in the production profile): the account's Lambda concurrency quota leaves no room for one, since AWS keeps 100 executions unreserved. The function shares the unreserved pool, uncapped.",
+      );
+    }
     this.countNotReady(name, logGroup.name);
 
     this.functionName = fn.functionName;

@@ -22,6 +22,9 @@ import type { EncryptionKey } from '../encryption/encryption-key';
 import { waivePolicy } from '../policy/waiver';
 
 /** What the function needs of the database (the `Database` construct satisfies it). */
+/** Concurrent executions the setup function reserves: one setup at a time. */
+export const DB_SETUP_RESERVED_CONCURRENCY = 1;
+
 export interface SetupDatabase {
   /** `db-…`: a new instance (replacement) has a new one, which re-runs the setup. */
   readonly resourceId: string;
@@ -190,7 +193,7 @@ export class DatabaseSetup extends Construct {
       memorySize: memorySizeMiB,
       timeout: timeoutSeconds,
       // One setup at a time; nothing else should ever call it.
-      reservedConcurrentExecutions: 1,
+      reservedConcurrentExecutions: DB_SETUP_RESERVED_CONCURRENCY,
       kmsKeyArn: props.dataKey.keyArn,
       vpcConfig: {
         subnetIds: [...props.network.privateSubnetIds],

@@ -22,12 +22,19 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { NatGatewayMode } from '../../config/config';
 import type { EncryptionKey } from '../encryption/encryption-key';
+import { gateText, pinnedZonesMessage, tf } from '../safety-nets/gate-messages';
 
 export interface NetworkProps {
   /** Name tag prefix, e.g. `healthcare-vpc-prod`; tiers and AZs are appended. */
   readonly name: string;
   readonly vpcCidr: string;
   readonly azCount: number;
+  /**
+   * Zone names for the subnets, one per AZ (length azCount), e.g. `['eu-west-1a', 'eu-west-1b']`;
+   * the plan stops when the account has no such zone in the region.
+   * @default - the first azCount zones the region lists, in AWS's order
+   */
+  readonly availabilityZones?: readonly string[];
   /** One CIDR per AZ for each tier (lengths must equal azCount). */
   readonly publicSubnetCidrs: readonly string[];
   readonly privateSubnetCidrs: readonly string[];
@@ -77,6 +84,10 @@ export class Network extends Construct {
   readonly vpcId: string;
   readonly vpcCidr: string;
   readonly availabilityZones: string[];
+  /** The region's zones as Terraform reads them at plan (for gates on their number). */
+  readonly zoneData: DataAwsAvailabilityZones;
+  /** The zones were named (availabilityZones), not taken from the region's list. */
+  readonly zonesPinned: boolean;
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
   readonly isolatedSubnetIds: string[];
@@ -100,12 +111,20 @@ export class Network extends Construct {
     const azIndexes = [...Array(props.azCount).keys()];
 
     const region = new DataAwsRegion(this, 'region').name;
-    // Local Zones / Wavelength zones are opt-in and lack NAT gateways and endpoints.
+    // Every zone of the region, whatever its state: AWS lists them in a fixed order, so an
+    // impaired zone at plan time cannot shift the others' indexes (with state = "available"
+    // it did, and the plan replaced subnets under the database and the cache). Local Zones /
+    // Wavelength zones are opt-in and lack NAT gateways and endpoints: filtered out.
+    const pinned = props.availabilityZones;
     const zones = new DataAwsAvailabilityZones(this, 'availability-zones', {
-      state: 'available',
       filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
+      lifecycle: pinned ? { postcondition: [pinnedZonesExist(pinned, region)] } : undefined,
     });
-    this.availabilityZones = azIndexes.map((i) => Fn.element(zones.names, i));
+    this.zoneData = zones;
+    this.zonesPinned = pinned !== undefined;
+    this.availabilityZones = pinned
+      ? [...pinned]
+      : azIndexes.map((i) => Fn.element(zones.names, i));
 
     const vpc = new Vpc(this, 'vpc', {
       cidrBlock: props.vpcCidr,
@@ -341,10 +360,36 @@ export class Network extends Construct {
   }
 }
 
+/** The plan stops when a pinned zone is not among the region's zones of this account. */
+function pinnedZonesExist(pinned: readonly string[], region: string) {
+  const list = `[${pinned.map((z) => JSON.stringify(z)).join(', ')}]`;
+  return {
+    condition: tf(`alltrue([for z in ${list} : contains(self.names, z)])`),
+    errorMessage: gateText(
+      pinnedZonesMessage({
+        region,
+        missing: tf(`join(", ", [for z in ${list} : z if !contains(self.names, z)])`),
+        zoneList: tf('join(", ", self.names)'),
+      }),
+    ),
+  };
+}
+
 /** Collects every broken rule into one message. */
 function validate(props: NetworkProps): void {
   const { azCount } = props;
   const problems: string[] = [];
+  const pinned = props.availabilityZones;
+  if (pinned && pinned.length !== azCount) {
+    problems.push(
+      `availabilityZones = ${JSON.stringify(pinned)}: must name exactly one zone per AZ (azCount = ${azCount}), got ${pinned.length}`,
+    );
+  }
+  if (pinned && new Set(pinned).size !== pinned.length) {
+    problems.push(
+      `availabilityZones = ${JSON.stringify(pinned)}: each zone may be named once (subnets of a tier go to distinct zones)`,
+    );
+  }
   // azCount decides how many resources exist, so it cannot be a token.
   if (!Number.isInteger(azCount) || azCount < 2) {
     problems.push(

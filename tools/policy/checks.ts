@@ -18,4 +18,5 @@ export const HIPAA = {
   minimumNecessary: '164.502(b)',
   monitoring: '164.308(a)(1)(ii)(D)',
   passwords: '164.308(a)(5)(ii)(D)',
+  riskManagement: '164.308(a)(1)(ii)(B)',
 } as const;

@@ -1,7 +1,7 @@
 /** Runs the rules over one synthesized stack and applies the waivers its resources carry. */
 import { RULES, UNKNOWN_WAIVER_RULE_ID } from './rules';
 import { BASELINE_RULES } from './rules-baseline';
-import { buildContext, inferProfile, listResources, TerraformJson } from './terraform';
+import { buildContext, inferProfile, listResources, TerraformJson, typeKey } from './terraform';
 import type { PolicyProfile, PolicyResult, Rule } from './types';
 
 export interface EvaluateOptions {
@@ -24,8 +24,7 @@ export function evaluateStack(doc: TerraformJson, options: EvaluateOptions): Pol
   for (const rule of rules) {
     if (rule.profile && rule.profile !== profile) continue;
     for (const resource of resources) {
-      const typeKey = resource.mode === 'data' ? `data.${resource.type}` : resource.type;
-      if (!rule.resourceTypes.includes(typeKey)) continue;
+      if (!rule.resourceTypes.includes(typeKey(resource))) continue;
       const outcome = rule.check(resource, ctx);
       const reason = resource.waivers[rule.id];
       const base = {

@@ -11,6 +11,12 @@ import { asList, blocks, first, isTrue } from './terraform';
 import type { CheckResult, PolicyStatement, Rule, RuleContext, TfResource } from './types';
 
 /**
+ * The DataClassification vocabulary: `PHI` (production profile), `synthetic` (test data,
+ * standard profile) and `audit` (the account baseline's own records).
+ */
+export const DATA_CLASSES = ['PHI', 'synthetic', 'audit'] as const;
+
+/**
  * A key attribute names a customer-managed key: a reference to an `aws_kms_key` (or an
  * alias of one) created in this stack, or a literal key ARN. Unset means the AWS-managed
  * key, which a key policy of ours cannot restrict and CloudTrail cannot attribute.
@@ -1316,6 +1322,83 @@ export const RULES: readonly Rule[] = [
       return isTrue(attr(r, 'api_key_required'))
         ? pass('authorization NONE but api_key_required = true')
         : fail('authorization = NONE and no API key required');
+    },
+  },
+
+  {
+    id: 'HIPAA-API-009',
+    title:
+      'Production APIs answer only on a custom domain with TLS 1.2 or later (execute-api endpoint disabled)',
+    severity: 'high',
+    profile: 'production',
+    resourceTypes: ['aws_api_gateway_rest_api'],
+    rationale:
+      'The default execute-api host of a regional API negotiates TLS 1.0 and cannot be given another policy; a custom domain with security_policy TLS_1_2 can, and disabling the default endpoint leaves clients no way around it (API_DOMAIN_NAME, API_CERTIFICATE_ARN).',
+    control: { hipaa: HIPAA.transmission },
+    check: (r, ctx) => {
+      const problems: string[] = [];
+      if (!isTrue(attr(r, 'disable_execute_api_endpoint')))
+        problems.push(
+          'disable_execute_api_endpoint is not true: clients can reach the API on its execute-api host, which accepts TLS 1.0',
+        );
+      const domains = ctx
+        .referencing('aws_api_gateway_base_path_mapping', 'api_id', r)
+        .map((m) => ctx.resolve(m.attrs['domain_name']))
+        .filter((d): d is TfResource => d?.type === 'aws_api_gateway_domain_name');
+      if (domains.length === 0)
+        problems.push('no aws_api_gateway_base_path_mapping maps it to a custom domain name');
+      for (const d of domains.filter((d) => d.attrs['security_policy'] !== 'TLS_1_2'))
+        problems.push(
+          `${d.address} has security_policy ${String(d.attrs['security_policy'] ?? '(unset, TLS_1_0)')}, not TLS_1_2`,
+        );
+      return problems.length > 0
+        ? fail(problems.join('; '))
+        : pass(
+            `served only on ${domains.map((d) => String(d.attrs['domain_name'])).join(', ')} (TLS_1_2); execute-api endpoint disabled`,
+          );
+    },
+  },
+  {
+    id: 'HIPAA-API-010',
+    title: 'API Gateway custom domains use the TLS_1_2 security policy',
+    severity: 'high',
+    resourceTypes: ['aws_api_gateway_domain_name'],
+    rationale: 'TLS_1_0 (the default) also accepts TLS 1.0; TLS_1_2 accepts TLS 1.2 and 1.3 only.',
+    control: { checkov: 'CKV_AWS_206', hipaa: HIPAA.transmission },
+    check: (r) =>
+      attr(r, 'security_policy') === 'TLS_1_2'
+        ? pass('security_policy = TLS_1_2')
+        : fail(
+            `security_policy = ${String(attr(r, 'security_policy') ?? '(unset, TLS_1_0)')}: clients may connect with TLS 1.0`,
+          ),
+  },
+
+  // ------------------------------------------------------------ Data classification
+  {
+    id: 'HIPAA-DATA-001',
+    title:
+      'Every resource is tagged with what it may hold (DataClassification PHI, synthetic or audit); PHI only in the production profile',
+    severity: 'high',
+    resourceTypes: ['provider.aws'],
+    rationale: `The provider's default tag DataClassification says what a stack may hold: ${DATA_CLASSES.map((c) => `\`${c}\``).join(', ')} (the account baseline's own records). A standard-profile stack (single-AZ, short backups and logs, no deletion protection) holds synthetic data only; AWS Backup selects PHI by this tag.`,
+    control: { hipaa: HIPAA.riskManagement },
+    check: (r, ctx) => {
+      const tags = (
+        first(attr(r, 'default_tags')) as { tags?: Record<string, unknown> } | undefined
+      )?.tags;
+      const value = tags?.['DataClassification'];
+      if (
+        typeof value !== 'string' ||
+        !DATA_CLASSES.includes(value as (typeof DATA_CLASSES)[number])
+      )
+        return fail(
+          `default_tags DataClassification = ${String(value ?? '(unset)')}: must be one of ${DATA_CLASSES.join(', ')}`,
+        );
+      if (value === 'PHI' && ctx.profile !== 'production')
+        return fail(
+          `DataClassification = PHI in the ${ctx.profile} profile: its controls are below the production bar; tag it synthetic or build it with the production profile`,
+        );
+      return pass(`DataClassification = ${value} (${ctx.profile} profile)`);
     },
   },
 

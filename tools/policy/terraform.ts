@@ -46,7 +46,25 @@ export function listResources(doc: TerraformJson): TfResource[] {
   };
   add('managed', doc.resource);
   add('data', doc.data);
+  for (const [name, configs] of Object.entries(doc.provider ?? {})) {
+    for (const config of blocks(configs)) {
+      const alias = typeof config['alias'] === 'string' ? config['alias'] : undefined;
+      out.push({
+        mode: 'provider',
+        type: name,
+        name: alias ?? 'default',
+        address: alias ? `provider.${name}.${alias}` : `provider.${name}`,
+        attrs: config,
+        waivers: {},
+      });
+    }
+  }
   return out;
+}
+
+/** The key rules use for a resource's type: `aws_x`, `data.aws_x` or `provider.aws`. */
+export function typeKey(r: TfResource): string {
+  return r.mode === 'managed' ? r.type : `${r.mode}.${r.type}`;
 }
 
 /** The provider's default `Environment` tag, if the stack sets one. */
@@ -105,12 +123,7 @@ export function buildContext(
   resources: readonly TfResource[],
 ): RuleContext {
   const byAddress = new Map(resources.map((r) => [r.address, r]));
-  const ofType = (type: string) =>
-    resources.filter((r) =>
-      type.startsWith('data.')
-        ? r.mode === 'data' && `data.${r.type}` === type
-        : r.mode === 'managed' && r.type === type,
-    );
+  const ofType = (type: string) => resources.filter((r) => typeKey(r) === type);
   const resolve = (value: unknown): TfResource | undefined => {
     if (typeof value !== 'string') return undefined;
     const match = REFERENCE.exec(value.trim());

@@ -17,9 +17,13 @@ export interface ControlRefs {
   readonly hipaa?: string;
 }
 
-/** One resource (or data source) of a synthesized stack. */
+/**
+ * One resource (or data source) of a synthesized stack; a provider configuration is listed
+ * as `mode: 'provider'` (address `provider.aws`, or `provider.aws.<alias>`), so rules can read
+ * its default tags.
+ */
 export interface TfResource {
-  readonly mode: 'managed' | 'data';
+  readonly mode: 'managed' | 'data' | 'provider';
   readonly type: string;
   readonly name: string;
   /** Terraform address: `aws_db_instance.database_db_ABC` or `data.aws_iam_policy_document.x`. */
@@ -80,7 +84,7 @@ export interface Rule {
   readonly id: string;
   readonly title: string;
   readonly severity: Severity;
-  /** Terraform types the rule reads; data sources are written `data.<type>`. */
+  /** Terraform types the rule reads; data sources are written `data.<type>`, providers `provider.<name>`. */
   readonly resourceTypes: readonly string[];
   readonly control: ControlRefs;
   /** Only in this profile (e.g. Multi-AZ in production); every profile when absent. */

@@ -15,6 +15,13 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { POSTGRES_MAJOR_VERSIONS, SETTINGS } from '../../config/config';
 import {
+  DATABASE_STORAGE_TYPE,
+  databaseClassMessage,
+  GATE_NAMES,
+  pinnedZonesMessage,
+  zonesMessage,
+} from '../../constructs/safety-nets/gate-messages';
+import {
   collect,
   describeError,
   isDefined,
@@ -132,14 +139,73 @@ export async function checkDatabase(
   } catch (e) {
     version = notVerified(name, 'RDS DescribeDBEngineVersions', 'rds:DescribeDBEngineVersions', e);
   }
-  return [version, await checkInstanceClass(config, rds, chosen)];
+  const { result, options } = await checkInstanceClass(config, rds, chosen);
+  return [version, result, checkClassFeatures(config, result, options)];
+}
+
+/** What the Database construct turns on, and the orderable option's flag for it. */
+const CLASS_FEATURES: readonly [keyof OrderableDBInstanceOption, string][] = [
+  ['SupportsStorageEncryption', 'storage encryption'],
+  ['SupportsIAMDatabaseAuthentication', 'IAM database authentication'],
+  ['SupportsPerformanceInsights', 'Performance Insights'],
+  ['SupportsEnhancedMonitoring', 'Enhanced Monitoring'],
+  ['SupportsStorageAutoscaling', 'storage autoscaling'],
+];
+
+/**
+ * The class with the database's storage type supports what the database uses: the same
+ * question the plan's "DB instance class features" gate asks of the orderable option.
+ */
+function checkClassFeatures(
+  config: PreflightConfig,
+  classCheck: CheckResult,
+  options: readonly OrderableDBInstanceOption[],
+): CheckResult {
+  const name = GATE_NAMES.databaseClass;
+  if (classCheck.status !== 'pass') {
+    return {
+      name,
+      status: 'not-verified',
+      detail: `skipped: the "${classCheck.name}" check did not pass`,
+    };
+  }
+  const cls = config.database.instanceClass;
+  const option = options.find((o) => o.StorageType === DATABASE_STORAGE_TYPE);
+  if (!option) {
+    return {
+      name,
+      status: 'fail',
+      detail: `${cls} is orderable in ${config.region}, but not with ${DATABASE_STORAGE_TYPE} storage, which the database uses`,
+      fix: `set ${SETTINGS.dbInstanceClass.envVar} to a current-generation class (preflight lists orderable classes)`,
+    };
+  }
+  const missing = CLASS_FEATURES.filter(([flag]) => option[flag] !== true).map(([, what]) => what);
+  if (config.database.multiAz && option.MultiAZCapable !== true) missing.push('Multi-AZ');
+  const used = [
+    ...CLASS_FEATURES.map(([, what]) => what),
+    ...(config.database.multiAz ? ['Multi-AZ'] : []),
+  ];
+  if (missing.length === 0) {
+    return {
+      name,
+      status: 'pass',
+      detail: `${cls} with ${DATABASE_STORAGE_TYPE} supports ${used.join(', ')}`,
+    };
+  }
+  const message = databaseClassMessage({
+    instanceClass: cls,
+    engineVersion: option.EngineVersion ?? `${config.database.engineMajorVersion}.x`,
+    region: config.region,
+    missing: missing.join(', '),
+  });
+  return { name, status: 'fail', detail: message.detail, fix: message.fix };
 }
 
 async function checkInstanceClass(
   config: PreflightConfig,
   rds: RDSClient,
   engineVersion: string | undefined,
-): Promise<CheckResult> {
+): Promise<{ result: CheckResult; options: OrderableDBInstanceOption[] }> {
   const cls = config.database.instanceClass;
   const major = config.database.engineMajorVersion;
   const name = `${CHECK_NAMES.instanceClass} ${cls}`;
@@ -160,47 +226,52 @@ async function checkInstanceClass(
       );
       return { items: out.OrderableDBInstanceOptions, marker: out.Marker };
     });
+  const verdict = (result: CheckResult, options: OrderableDBInstanceOption[] = []) => ({
+    result,
+    options,
+  });
   try {
-    const forClass = await list(cls);
-    if (forClass.some((o) => o.DBInstanceClass === cls && matches(o))) {
-      return {
-        name,
-        status: 'pass',
-        detail: `orderable for ${ENGINE} ${target} in ${config.region}`,
-      };
+    const forClass = (await list(cls)).filter((o) => o.DBInstanceClass === cls && matches(o));
+    if (forClass.length > 0) {
+      return verdict(
+        { name, status: 'pass', detail: `orderable for ${ENGINE} ${target} in ${config.region}` },
+        forClass,
+      );
     }
     const all = await list();
     if (all.length === 0) {
-      return {
+      return verdict({
         name,
         status: 'not-verified',
         detail: `the target lists no orderable ${ENGINE} instance classes at all (real RDS always does), so it cannot answer`,
-      };
+      });
     }
     const classes = suggest(
       all.filter(matches).map((o) => o.DBInstanceClass),
       cls,
     );
     if (classes.length === 0) {
-      return {
+      return verdict({
         name,
         status: 'fail',
         detail: `no instance class is orderable for ${ENGINE} ${target} in ${config.region}`,
         fix: `set ${SETTINGS.dbEngineMajorVersion.envVar} to a version the region offers (see the ${CHECK_NAMES.engineVersion} check)`,
-      };
+      });
     }
-    return {
+    return verdict({
       name,
       status: 'fail',
       detail: `${cls} is not orderable for ${ENGINE} ${target} in ${config.region}`,
       fix: `set ${SETTINGS.dbInstanceClass.envVar} to an orderable class such as ${classes.join(', ')}`,
-    };
+    });
   } catch (e) {
-    return notVerified(
-      name,
-      'RDS DescribeOrderableDBInstanceOptions',
-      'rds:DescribeOrderableDBInstanceOptions',
-      e,
+    return verdict(
+      notVerified(
+        name,
+        'RDS DescribeOrderableDBInstanceOptions',
+        'rds:DescribeOrderableDBInstanceOptions',
+        e,
+      ),
     );
   }
 }
@@ -303,33 +374,58 @@ export async function checkCacheEngine(
   }
 }
 
+/**
+ * The zones the network uses: as the plan reads them (every zone the account has that needs
+ * no opt-in, whatever its state, in AWS's order), against AZ_COUNT or the pinned names.
+ */
 export async function checkZones(config: PreflightConfig, ec2: EC2Client): Promise<CheckResult> {
   const wanted = config.network.azCount;
   const name = CHECK_NAMES.zones;
   try {
     const out = await ec2.send(new DescribeAvailabilityZonesCommand({}));
     // Local and Wavelength zones the account opted into are listed too: keep real AZs.
-    const zones = (out.AvailabilityZones ?? [])
-      .filter(
-        (z) =>
-          z.State === 'available' && (z.ZoneType ?? 'availability-zone') === 'availability-zone',
-      )
-      .map((z) => z.ZoneName)
-      .filter(isDefined)
-      .sort();
-    const listed = `${zones.length} available in ${config.region}${zones.length > 0 ? ` (${zones.join(', ')})` : ''}`;
-    if (zones.length >= wanted) {
-      return { name, status: 'pass', detail: `${listed}; ${SETTINGS.azCount.envVar} is ${wanted}` };
+    const zones = (out.AvailabilityZones ?? []).filter(
+      (z) =>
+        (z.ZoneType ?? 'availability-zone') === 'availability-zone' &&
+        (z.OptInStatus ?? 'opt-in-not-required') === 'opt-in-not-required' &&
+        isDefined(z.ZoneName),
+    );
+    const names = zones.map((z) => z.ZoneName!).sort();
+    const notAvailable = zones
+      .filter((z) => z.State !== undefined && z.State !== 'available')
+      .map((z) => `${z.ZoneName} ${z.State}`);
+    const states = notAvailable.length > 0 ? ` (now: ${notAvailable.join(', ')})` : '';
+    const pinned = config.network.availabilityZones;
+    if (pinned) {
+      const missing = pinned.filter((z) => !names.includes(z));
+      if (missing.length === 0) {
+        return {
+          name,
+          status: 'pass',
+          detail: `${SETTINGS.availabilityZones.envVar} ${pinned.join(', ')}: all in ${config.region}${states}`,
+        };
+      }
+      const message = pinnedZonesMessage({
+        region: config.region,
+        missing: missing.join(', '),
+        zoneList: names.join(', '),
+      });
+      return { name, status: 'fail', detail: message.detail, fix: message.fix };
     }
-    return {
-      name,
-      status: 'fail',
-      detail: `${listed}, fewer than ${SETTINGS.azCount.envVar} ${wanted}`,
-      fix:
-        zones.length >= 2
-          ? `set ${SETTINGS.azCount.envVar} to ${zones.length} or less, or choose a region with ${wanted} zones (${SETTINGS.region.envVar})`
-          : `choose a region with at least ${wanted} available zones (${SETTINGS.region.envVar})`,
-    };
+    if (names.length >= wanted) {
+      return {
+        name,
+        status: 'pass',
+        detail: `${names.length} in ${config.region} (${names.join(', ')}); ${SETTINGS.azCount.envVar} is ${wanted}${states}`,
+      };
+    }
+    const message = zonesMessage({
+      region: config.region,
+      azCount: wanted,
+      zoneCount: names.length,
+      zoneList: names.join(', ') || 'none',
+    });
+    return { name, status: 'fail', detail: message.detail, fix: message.fix };
   } catch (e) {
     return notVerified(name, 'EC2 DescribeAvailabilityZones', 'ec2:DescribeAvailabilityZones', e);
   }

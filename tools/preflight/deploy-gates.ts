@@ -1,21 +1,32 @@
 /**
  * Refusals that are not about capacity but about whether this deploy may happen at all:
  * production alarms reach a person, the credentials belong to the pinned account (and a
- * production plan is pinned), and the account baseline (TapAccountBaseline) is deployed.
+ * production plan is pinned), production clients reach the API over TLS 1.2 or later only
+ * (a custom domain), and the account baseline (TapAccountBaseline) is deployed. The
+ * synthesized stack refuses the same (constructs/safety-nets, PlatformGates) with the same
+ * words: both take them from gate-messages.ts.
  */
 import { APIGatewayClient, GetAccountCommand } from '@aws-sdk/client-api-gateway';
+import { BASELINE_NAMES } from '../../config/baseline';
 import { SETTINGS } from '../../config/config';
+import {
+  ACCOUNT_BASELINE_STACK,
+  accountBaselineMessage,
+  accountPinMessage,
+  alarmSubscriberMessage,
+  customDomainMessage,
+  GATE_NAMES,
+  GateMessage,
+} from '../../constructs/safety-nets/gate-messages';
 import { notVerified } from './aws-answers';
 import type { CheckResult, PreflightConfig } from './preflight';
 
-export const GATE_NAMES = {
-  alarmSubscriber: 'alarm subscriber',
-  accountPin: 'account pin',
-  accountBaseline: 'account baseline',
-} as const;
+export { ACCOUNT_BASELINE_STACK, GATE_NAMES };
 
-/** The stack that owns the account-wide API Gateway CloudWatch role. */
-export const ACCOUNT_BASELINE_STACK = 'TapAccountBaseline';
+/** A failed gate as preflight prints it: the gate's own detail and fix. */
+export function failed(name: string, message: GateMessage): CheckResult {
+  return { name, status: 'fail', detail: message.detail, fix: message.fix };
+}
 
 /** A production deploy needs someone on the alarm topic; synthesis never does. */
 export function checkAlarmSubscriber(config: PreflightConfig): CheckResult {
@@ -24,12 +35,7 @@ export function checkAlarmSubscriber(config: PreflightConfig): CheckResult {
     return { name, status: 'pass', detail: `alarms go to ${config.alarmEmail}` };
   }
   if (config.alarmSubscriberRequired) {
-    return {
-      name,
-      status: 'fail',
-      detail: `${SETTINGS.alarmEmail.envVar} is not set: production alarms would reach nobody`,
-      fix: `set ${SETTINGS.alarmEmail.envVar} to an address that answers alarms for ${config.environment}`,
-    };
+    return failed(name, alarmSubscriberMessage({ environment: config.environment }));
   }
   return {
     name,
@@ -46,13 +52,8 @@ export function checkAccountPin(config: PreflightConfig, callerAccount: string):
   const name = GATE_NAMES.accountPin;
   const variable = SETTINGS.accountId.envVar;
   if (config.accountId === undefined) {
-    if (config.profile === 'production') {
-      return {
-        name,
-        status: 'fail',
-        detail: `${variable} pins no account for ${config.environment} (production profile): a production plan must name its account`,
-        fix: `set ${variable}=${callerAccount} if ${callerAccount} is the production account, or ${variable}=${config.environment}=<12-digit id>`,
-      };
+    if (config.accountPinRequired) {
+      return failed(name, accountPinMessage({ environment: config.environment, callerAccount }));
     }
     return {
       name,
@@ -72,8 +73,34 @@ export function checkAccountPin(config: PreflightConfig, callerAccount: string):
 }
 
 /**
+ * Production clients must not reach the API over TLS 1.0: the default execute-api host
+ * accepts it and cannot be given another policy, a custom domain with TLS_1_2 can. A
+ * question about the configuration: answered even when the credentials fail.
+ */
+export function checkCustomDomain(config: PreflightConfig): CheckResult {
+  const name = GATE_NAMES.customDomain;
+  const domain = config.api.customDomain;
+  if (domain) {
+    return {
+      name,
+      status: 'pass',
+      detail: `the API answers on https://${domain.domainName} only (TLS_1_2; the execute-api endpoint is disabled)`,
+    };
+  }
+  if (config.api.customDomainRequired) {
+    return failed(name, customDomainMessage({ environment: config.environment }));
+  }
+  return {
+    name,
+    status: 'pass',
+    detail: `none (${SETTINGS.apiDomainName.envVar} unset; allowed outside the production profile): the execute-api host accepts TLS 1.0`,
+  };
+}
+
+/**
  * Every environment's API stage writes execution logs through the account's API Gateway
- * CloudWatch role, which only TapAccountBaseline sets (GetAccount's cloudwatchRoleArn).
+ * CloudWatch role, which only TapAccountBaseline sets (GetAccount's cloudwatchRoleArn). The
+ * plan's gate asks IAM whether the baseline's role exists; both say the same when it fails.
  */
 export async function checkAccountBaseline(
   config: PreflightConfig,
@@ -89,12 +116,13 @@ export async function checkAccountBaseline(
         detail: `API Gateway logs through ${account.cloudwatchRoleArn} in ${config.region}`,
       };
     }
-    return {
+    return failed(
       name,
-      status: 'fail',
-      detail: `API Gateway in ${config.region} has no CloudWatch role (GetAccount cloudwatchRoleArn is empty): the API's execution logs could not be written`,
-      fix: `deploy ${ACCOUNT_BASELINE_STACK} first (once per account and region), then run again`,
-    };
+      accountBaselineMessage({
+        region: config.region,
+        roleName: BASELINE_NAMES.apiGatewayCloudWatchRole,
+      }),
+    );
   } catch (e) {
     return notVerified(name, 'API Gateway GetAccount', 'apigateway:GET on /account', e);
   }

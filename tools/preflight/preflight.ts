@@ -13,17 +13,23 @@
  *   console.log(result.text);
  *   if (!result.passed) process.exit(1);
  */
+import { ACMClient } from '@aws-sdk/client-acm';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
 import type {
+  ApiSettings,
   CacheSettings,
   DatabaseSettings,
   NetworkSettings,
   PlatformConfig,
+  ReadinessSettings,
 } from '../../config/config';
+import type { ResourceNames } from '../../config/names';
 import { table } from '../core';
 import { DETAIL_WIDTH, wrap } from './aws-answers';
 import {
@@ -33,12 +39,15 @@ import {
   checkIdentity,
   checkZones,
 } from './checks';
+import { CERTIFICATE_CHECK, checkCertificate } from './certificate';
 import {
   checkAccountBaseline,
   checkAccountPin,
   checkAlarmSubscriber,
+  checkCustomDomain,
   GATE_NAMES,
 } from './deploy-gates';
+import { checkElasticIps, checkLambdaConcurrency } from './quotas';
 
 export type CheckStatus = 'pass' | 'fail' | 'not-verified';
 
@@ -55,22 +64,34 @@ export interface CheckResult {
 export interface PreflightConfig {
   readonly environment: PlatformConfig['environment'];
   readonly region: string;
-  readonly database: Pick<DatabaseSettings, 'engineMajorVersion' | 'instanceClass'>;
+  readonly database: Pick<DatabaseSettings, 'engineMajorVersion' | 'instanceClass' | 'multiAz'>;
   readonly cache: Pick<CacheSettings, 'nodeType' | 'engineVersion'>;
-  readonly network: Pick<NetworkSettings, 'azCount'>;
+  readonly network: Pick<NetworkSettings, 'azCount' | 'natGateways' | 'availabilityZones'>;
+  readonly api: Pick<ApiSettings, 'customDomain' | 'customDomainRequired'>;
+  readonly readiness: ReadinessSettings;
+  readonly names: Pick<ResourceNames, 'readinessFunction' | 'dbSetupFunction'>;
   readonly profile: PlatformConfig['profile'];
   readonly alarmEmail?: string;
   readonly alarmSubscriberRequired: boolean;
   readonly accountId?: string;
+  readonly accountPinRequired: boolean;
 }
 
-/** SDK v3 clients for one region; inject stubs in tests. */
+/**
+ * SDK v3 clients for one region; inject stubs in tests. Lambda, ACM and Service Quotas
+ * clients are optional: without them preflight derives them from the STS client (same
+ * region, credentials, endpoint and attempts), so a caller that builds its own five
+ * (tools/deploy's emulator target) needs no change.
+ */
 export interface PreflightClients {
   readonly sts: STSClient;
   readonly rds: RDSClient;
   readonly elasticache: ElastiCacheClient;
   readonly ec2: EC2Client;
   readonly apigateway: APIGatewayClient;
+  readonly lambda?: LambdaClient;
+  readonly acm?: ACMClient;
+  readonly serviceQuotas?: ServiceQuotasClient;
 }
 
 export interface PreflightReport {
@@ -116,18 +137,47 @@ export function createPreflightClients(region: string, maxAttempts = 2): Preflig
   };
 }
 
+/**
+ * A client of another service for the place `sts` talks to: its region, credentials,
+ * endpoint (the emulator's) and attempts. Undefined when `sts` carries no credentials
+ * provider to share (a stub).
+ */
+export function sameTarget<C>(
+  sts: STSClient,
+  make: (config: {
+    region: STSClient['config']['region'];
+    credentials: STSClient['config']['credentials'];
+    maxAttempts: STSClient['config']['maxAttempts'];
+    endpoint?: STSClient['config']['endpoint'];
+  }) => C,
+): C | undefined {
+  const c = sts.config;
+  if (typeof c.credentials !== 'function') return undefined;
+  return make({
+    region: c.region,
+    credentials: c.credentials,
+    maxAttempts: c.maxAttempts,
+    endpoint: c.isCustomEndpoint ? c.endpoint : undefined,
+  });
+}
+
 /** Runs every check for one environment. Never throws: errors become results. */
 export async function runPreflight(
   config: PreflightConfig,
   clients: PreflightClients,
 ): Promise<PreflightReport> {
+  // Questions about the configuration alone: answered even when the credentials fail.
   const alarm = checkAlarmSubscriber(config);
+  const domain = checkCustomDomain(config);
   const identity = await checkIdentity(config, clients.sts);
   if (identity.result.status !== 'pass') {
     const skipped = [
       ...Object.values(CHECK_NAMES).filter((n) => n !== CHECK_NAMES.identity),
       GATE_NAMES.accountPin,
       GATE_NAMES.accountBaseline,
+      ...(config.api.customDomain ? [CERTIFICATE_CHECK] : []),
+      GATE_NAMES.lambdaConcurrency,
+      GATE_NAMES.elasticIps,
     ].map((name) => ({
       name,
       status: 'not-verified' as const,
@@ -136,16 +186,24 @@ export async function runPreflight(
     return {
       environment: config.environment,
       region: config.region,
-      results: [identity.result, alarm, ...skipped],
+      results: [identity.result, alarm, domain, ...skipped],
     };
   }
-  const [database, cacheNodeType, cacheEngine, zones, baseline] = await Promise.all([
-    checkDatabase(config, clients.rds),
-    checkCacheNodeType(config, clients.elasticache),
-    checkCacheEngine(config, clients.elasticache),
-    checkZones(config, clients.ec2),
-    checkAccountBaseline(config, clients.apigateway),
-  ]);
+  const lambda = clients.lambda ?? sameTarget(clients.sts, (c) => new LambdaClient(c));
+  const acm = clients.acm ?? sameTarget(clients.sts, (c) => new ACMClient(c));
+  const serviceQuotas =
+    clients.serviceQuotas ?? sameTarget(clients.sts, (c) => new ServiceQuotasClient(c));
+  const [database, cacheNodeType, cacheEngine, zones, baseline, certificate, concurrency, eips] =
+    await Promise.all([
+      checkDatabase(config, clients.rds),
+      checkCacheNodeType(config, clients.elasticache),
+      checkCacheEngine(config, clients.elasticache),
+      checkZones(config, clients.ec2),
+      checkAccountBaseline(config, clients.apigateway),
+      checkCertificate(config, acm),
+      checkLambdaConcurrency(config, lambda),
+      checkElasticIps(config, clients.ec2, serviceQuotas),
+    ]);
   const pin = checkAccountPin(config, identity.accountId ?? '(unknown)');
   return {
     environment: config.environment,
@@ -155,11 +213,15 @@ export async function runPreflight(
       identity.result,
       pin,
       alarm,
+      domain,
+      ...(certificate ? [certificate] : []),
       baseline,
       ...database,
       cacheNodeType,
       cacheEngine,
       zones,
+      concurrency,
+      eips,
     ],
   };
 }

@@ -7,7 +7,10 @@ import type { PolicyProfile } from '../../../tools/policy/types';
 
 export const KEY = '${aws_kms_key.k.arn}';
 type Attrs = Record<string, unknown>;
-/** address → attributes; `null` removes the resource, an `undefined` attribute removes that attribute. */
+/**
+ * address → attributes; `null` removes the resource, an `undefined` attribute removes that
+ * attribute. `provider.aws` patches the provider's default tags.
+ */
 export type Patch = Record<string, Attrs | null>;
 
 const keyPolicy = JSON.stringify({
@@ -258,6 +261,23 @@ export const BASE: Record<string, Attrs> = {
     http_method: 'GET',
     authorization: 'AWS_IAM',
   },
+  'aws_api_gateway_rest_api.api': {
+    name: 'healthcare-api-prod',
+    endpoint_configuration: { types: ['REGIONAL'] },
+    disable_execute_api_endpoint: true,
+  },
+  'aws_api_gateway_domain_name.dn': {
+    domain_name: 'api.example.org',
+    regional_certificate_arn:
+      'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d',
+    endpoint_configuration: { types: ['REGIONAL'] },
+    security_policy: 'TLS_1_2',
+  },
+  'aws_api_gateway_base_path_mapping.bpm': {
+    api_id: '${aws_api_gateway_rest_api.api.id}',
+    stage_name: '${aws_api_gateway_stage.st.stage_name}',
+    domain_name: '${aws_api_gateway_domain_name.dn.domain_name}',
+  },
   'aws_api_gateway_method_settings.ms': {
     stage_name: '${aws_api_gateway_stage.st.stage_name}',
     method_path: '*/*',
@@ -333,8 +353,9 @@ export const BASE: Record<string, Attrs> = {
 
 /** Builds a cdk.tf.json document from BASE plus a patch. */
 export function doc(patch: Patch = {}, environment = 'prod'): TerraformJson {
+  const { ['provider.aws']: providerTags, ...resourcePatch } = patch;
   const flat: Record<string, Attrs> = { ...BASE };
-  for (const [address, attrs] of Object.entries(patch)) {
+  for (const [address, attrs] of Object.entries(resourcePatch)) {
     if (attrs === null) delete flat[address];
     else
       flat[address] = Object.fromEntries(
@@ -357,10 +378,17 @@ export function doc(patch: Patch = {}, environment = 'prod'): TerraformJson {
       '//': { metadata: { path: `Fixture/${name}`, uniqueId: name } },
     };
   }
+  const tags = Object.fromEntries(
+    Object.entries({
+      Environment: environment,
+      DataClassification: environment === 'prod' ? 'PHI' : 'synthetic',
+      ...(providerTags ?? {}),
+    }).filter(([, v]) => v !== undefined),
+  );
   return {
     ...out,
     provider: {
-      aws: [{ region: 'eu-west-1', default_tags: [{ tags: { Environment: environment } }] }],
+      aws: [{ region: 'eu-west-1', default_tags: [{ tags }] }],
     },
   };
 }
@@ -750,6 +778,25 @@ export const FAIL_CASES: Record<string, FailCase> = {
     target: 'aws_api_gateway_method.m',
     patch: { 'aws_api_gateway_method.m': { http_method: 'GET', authorization: 'NONE' } },
     detail: /authorization = NONE and no API key required/,
+  },
+  'HIPAA-API-009': {
+    target: 'aws_api_gateway_rest_api.api',
+    patch: {
+      'aws_api_gateway_rest_api.api': { disable_execute_api_endpoint: undefined },
+      'aws_api_gateway_base_path_mapping.bpm': null,
+    },
+    detail:
+      /disable_execute_api_endpoint is not true.*; no aws_api_gateway_base_path_mapping maps it to a custom domain name$/,
+  },
+  'HIPAA-API-010': {
+    target: 'aws_api_gateway_domain_name.dn',
+    patch: { 'aws_api_gateway_domain_name.dn': { security_policy: 'TLS_1_0' } },
+    detail: /security_policy = TLS_1_0: clients may connect with TLS 1.0/,
+  },
+  'HIPAA-DATA-001': {
+    target: 'provider.aws',
+    patch: { 'provider.aws': { DataClassification: 'confidential' } },
+    detail: /DataClassification = confidential: must be one of PHI, synthetic, audit/,
   },
   'HIPAA-S3-001': {
     target: bucket,

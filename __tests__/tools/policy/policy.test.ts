@@ -744,3 +744,76 @@ describe('report', () => {
     expect(md).toContain('- **HIPAA-KMS-002**:');
   });
 });
+
+describe('transport and data classification rules', () => {
+  const ruleIds = ['HIPAA-API-009', 'HIPAA-API-010', 'HIPAA-DATA-001'];
+
+  test('a standard-profile stack tagged PHI is refused', () => {
+    const results = run({ 'provider.aws': { DataClassification: 'PHI' } }, 'dev', ruleIds);
+    expect(one(results, 'HIPAA-DATA-001', 'provider.aws')).toMatchObject({
+      status: 'FAIL',
+      profile: 'standard',
+      detail:
+        'DataClassification = PHI in the standard profile: its controls are below the production bar; tag it synthetic or build it with the production profile',
+    });
+  });
+
+  test('an untagged stack is refused; audit (the baseline) passes in any profile', () => {
+    expect(
+      one(
+        run({ 'provider.aws': { DataClassification: undefined } }, 'prod', ruleIds),
+        'HIPAA-DATA-001',
+        'provider.aws',
+      ).detail,
+    ).toBe('default_tags DataClassification = (unset): must be one of PHI, synthetic, audit');
+    expect(
+      one(
+        run({ 'provider.aws': { DataClassification: 'audit' } }, 'dev', ruleIds),
+        'HIPAA-DATA-001',
+        'provider.aws',
+      ).status,
+    ).toBe('PASS');
+  });
+
+  test('each provider configuration (aliases too) is checked', () => {
+    const base = doc({}, 'prod');
+    const aws = (base.provider as { aws: Record<string, unknown>[] }).aws;
+    aws.push({ ...aws[0], alias: 'dr', default_tags: [{ tags: {} }] });
+    const results = evaluateStack(base, {
+      stackName: 'Fixture',
+      rules: [ruleById('HIPAA-DATA-001')],
+    });
+    expect(results.map((r) => [r.address, r.status])).toEqual([
+      ['provider.aws', 'PASS'],
+      ['provider.aws.dr', 'FAIL'],
+    ]);
+  });
+
+  test('a production API whose domain keeps TLS_1_0 fails, naming the domain', () => {
+    const results = run(
+      { 'aws_api_gateway_domain_name.dn': { security_policy: undefined } },
+      'prod',
+      ruleIds,
+    );
+    expect(one(results, 'HIPAA-API-009', 'aws_api_gateway_rest_api.api').detail).toBe(
+      'aws_api_gateway_domain_name.dn has security_policy (unset, TLS_1_0), not TLS_1_2',
+    );
+    expect(one(results, 'HIPAA-API-010', 'aws_api_gateway_domain_name.dn').status).toBe('FAIL');
+    expect(
+      one(run({}, 'prod', ruleIds), 'HIPAA-API-009', 'aws_api_gateway_rest_api.api').detail,
+    ).toBe('served only on api.example.org (TLS_1_2); execute-api endpoint disabled');
+  });
+
+  test('a standard API may keep the execute-api host (HIPAA-API-009 is production only)', () => {
+    const results = run(
+      {
+        'aws_api_gateway_rest_api.api': { disable_execute_api_endpoint: undefined },
+        'aws_api_gateway_base_path_mapping.bpm': null,
+        'aws_api_gateway_domain_name.dn': null,
+      },
+      'dev',
+      ruleIds,
+    );
+    expect(results.filter((r) => r.ruleId === 'HIPAA-API-009')).toEqual([]);
+  });
+});

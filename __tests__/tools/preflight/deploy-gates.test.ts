@@ -3,9 +3,17 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadConfig } from '../../../config/config';
 import {
+  accountBaselineMessage,
+  accountPinMessage,
+  alarmSubscriberMessage,
+  customDomainMessage,
+  gateText,
+} from '../../../constructs/safety-nets/gate-messages';
+import {
   checkAccountBaseline,
   checkAccountPin,
   checkAlarmSubscriber,
+  checkCustomDomain,
 } from '../../../tools/preflight/deploy-gates';
 import { createPreflightClients, runPreflight } from '../../../tools/preflight/preflight';
 
@@ -31,6 +39,13 @@ describe('alarm subscriber', () => {
       detail: 'ALARM_EMAIL is not set: production alarms would reach nobody',
       fix: 'set ALARM_EMAIL to an address that answers alarms for prod',
     });
+  });
+
+  it("says what the plan's gate says", () => {
+    const result = checkAlarmSubscriber(prod());
+    expect(`${result.detail}\nfix: ${result.fix}`).toBe(
+      gateText(alarmSubscriberMessage({ environment: 'prod' })),
+    );
   });
 
   it('passes a production deploy with ALARM_EMAIL, naming the address', () => {
@@ -68,6 +83,13 @@ describe('account pin', () => {
         'AWS_ACCOUNT_ID pins no account for prod (production profile): a production plan must name its account',
       fix: 'set AWS_ACCOUNT_ID=111122223333 if 111122223333 is the production account, or AWS_ACCOUNT_ID=prod=<12-digit id>',
     });
+  });
+
+  it("says what the plan's gate says, with the account Terraform would read", () => {
+    const result = checkAccountPin(prod(), '111122223333');
+    expect(`${result.detail}\nfix: ${result.fix}`).toBe(
+      gateText(accountPinMessage({ environment: 'prod', callerAccount: '111122223333' })),
+    );
   });
 
   it('fails a production plan whose AWS_ACCOUNT_ID pairs leave prod out', () => {
@@ -118,13 +140,20 @@ describe('account baseline', () => {
 
   it('fails when the account has no API Gateway CloudWatch role: deploy TapAccountBaseline first', async () => {
     apigateway.on(GetAccountCommand).resolves({ throttleSettings: { rateLimit: 10000 } });
-    expect(await checkAccountBaseline(dev(), apigw())).toEqual({
+    const result = await checkAccountBaseline(dev(), apigw());
+    expect(result).toEqual({
       name: 'account baseline',
       status: 'fail',
       detail:
-        "API Gateway in eu-west-1 has no CloudWatch role (GetAccount cloudwatchRoleArn is empty): the API's execution logs could not be written",
+        "API Gateway in eu-west-1 has no CloudWatch role healthcare-apigw-cloudwatch, which TapAccountBaseline creates: the API's execution logs could not be written",
       fix: 'deploy TapAccountBaseline first (once per account and region), then run again',
     });
+    // The plan's gate says the same words (constructs/safety-nets/gate-messages.ts).
+    expect(`${result.detail}\nfix: ${result.fix}`).toBe(
+      gateText(
+        accountBaselineMessage({ region: 'eu-west-1', roleName: 'healthcare-apigw-cloudwatch' }),
+      ),
+    );
   });
 
   it('is not verified when the caller may not read the API Gateway account', async () => {
@@ -134,6 +163,45 @@ describe('account baseline', () => {
     expect(await checkAccountBaseline(dev(), apigw())).toMatchObject({
       status: 'not-verified',
       fix: 'grant apigateway:GET on /account to the deploying role',
+    });
+  });
+});
+
+describe('API custom domain', () => {
+  const CERT =
+    'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
+
+  it("fails a production deploy without one, with the words of the plan's gate", () => {
+    const result = checkCustomDomain(prod());
+    expect(result).toEqual({
+      name: 'API custom domain',
+      status: 'fail',
+      detail:
+        'API_DOMAIN_NAME is not set for prod (production profile): clients could reach the API only on its execute-api host, which accepts TLS 1.0',
+      fix: "set API_DOMAIN_NAME and API_CERTIFICATE_ARN (an ISSUED ACM certificate of the region that covers the name), then point the name's DNS at the api_domain_target output",
+    });
+    expect(`${result.detail}\nfix: ${result.fix}`).toBe(
+      gateText(customDomainMessage({ environment: 'prod' })),
+    );
+  });
+
+  it('passes with one, naming the URL', () => {
+    expect(
+      checkCustomDomain(prod({ API_DOMAIN_NAME: 'api.example.org', API_CERTIFICATE_ARN: CERT })),
+    ).toEqual({
+      name: 'API custom domain',
+      status: 'pass',
+      detail:
+        'the API answers on https://api.example.org only (TLS_1_2; the execute-api endpoint is disabled)',
+    });
+  });
+
+  it('passes the standard profile without one, saying what that means', () => {
+    expect(checkCustomDomain(dev())).toEqual({
+      name: 'API custom domain',
+      status: 'pass',
+      detail:
+        'none (API_DOMAIN_NAME unset; allowed outside the production profile): the execute-api host accepts TLS 1.0',
     });
   });
 });

@@ -1,15 +1,27 @@
+import { ACMClient, DescribeCertificateCommand } from '@aws-sdk/client-acm';
 import { APIGatewayClient, GetAccountCommand } from '@aws-sdk/client-api-gateway';
-import { DescribeAvailabilityZonesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeAddressesCommand,
+  DescribeAvailabilityZonesCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import {
   DescribeCacheEngineVersionsCommand,
   DescribeReservedCacheNodesOfferingsCommand,
   ElastiCacheClient,
 } from '@aws-sdk/client-elasticache';
 import {
+  GetAccountSettingsCommand,
+  GetFunctionConcurrencyCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
+import {
   DescribeDBEngineVersionsCommand,
   DescribeOrderableDBInstanceOptionsCommand,
+  OrderableDBInstanceOption,
   RDSClient,
 } from '@aws-sdk/client-rds';
+import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadConfig, loadConfigs } from '../../../config/config';
@@ -22,12 +34,16 @@ import {
   runPreflight,
 } from '../../../tools/preflight/preflight';
 import { describeError } from '../../../tools/preflight/aws-answers';
+import { gateText, zonesMessage } from '../../../constructs/safety-nets/gate-messages';
 
 const sts = mockClient(STSClient);
 const rds = mockClient(RDSClient);
 const elasticache = mockClient(ElastiCacheClient);
 const ec2 = mockClient(EC2Client);
 const apigateway = mockClient(APIGatewayClient);
+const acm = mockClient(ACMClient);
+const lambda = mockClient(LambdaClient);
+const quotas = mockClient(ServiceQuotasClient);
 
 /** An SDK-shaped error: what a service (or the emulator) throws. */
 function awsError(name: string, message: string, httpStatusCode?: number, code?: string): Error {
@@ -41,7 +57,25 @@ function awsError(name: string, message: string, httpStatusCode?: number, code?:
 /** What moto answers for an API it does not implement: an HTML 500 page. */
 const emulator500 = () => awsError('Error', '@aws-sdk XML parse error: mismatched tags', 500);
 
-/** A region that offers PostgreSQL 15-17, the usual classes and node types, three AZs. */
+/** An orderable option with gp3 storage and every feature the database uses. */
+const option = (cls: string, version: string): OrderableDBInstanceOption => ({
+  DBInstanceClass: cls,
+  EngineVersion: version,
+  StorageType: 'gp3',
+  SupportsStorageEncryption: true,
+  SupportsIAMDatabaseAuthentication: true,
+  SupportsPerformanceInsights: true,
+  SupportsEnhancedMonitoring: true,
+  SupportsStorageAutoscaling: true,
+  MultiAZCapable: true,
+});
+
+const CERT = 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
+
+/**
+ * A region that offers PostgreSQL 15-17, the usual classes and node types, three AZs, an
+ * issued certificate for api.example.org, Lambda concurrency 1000, five Elastic IPs.
+ */
 function realRegion(): void {
   apigateway.on(GetAccountCommand).resolves({ cloudwatchRoleArn: BASELINE_ROLE });
   sts.on(GetCallerIdentityCommand).resolves({
@@ -64,15 +98,18 @@ function realRegion(): void {
   });
   rds.on(DescribeOrderableDBInstanceOptionsCommand).resolves({
     OrderableDBInstanceOptions: [
-      { DBInstanceClass: 'db.m7g.large', EngineVersion: '16.10' },
-      { DBInstanceClass: 'db.r6g.large', EngineVersion: '16.10' },
-      { DBInstanceClass: 'db.r6g.xlarge', EngineVersion: '16.10' },
-      { DBInstanceClass: 'db.t4g.medium', EngineVersion: '16.10' },
-      { DBInstanceClass: 'db.t4g.medium', EngineVersion: '15.8' },
+      option('db.m7g.large', '16.10'),
+      option('db.r6g.large', '16.10'),
+      option('db.r6g.xlarge', '16.10'),
+      option('db.t4g.medium', '16.10'),
+      option('db.t4g.medium', '15.8'),
     ],
   });
   rds.on(DescribeOrderableDBInstanceOptionsCommand, { DBInstanceClass: 'db.r6g.large' }).resolves({
-    OrderableDBInstanceOptions: [{ DBInstanceClass: 'db.r6g.large', EngineVersion: '16.10' }],
+    OrderableDBInstanceOptions: [
+      { ...option('db.r6g.large', '16.10'), StorageType: 'io1' },
+      option('db.r6g.large', '16.10'),
+    ],
   });
   elasticache.on(DescribeReservedCacheNodesOfferingsCommand).resolves({
     ReservedCacheNodesOfferings: [
@@ -100,12 +137,32 @@ function realRegion(): void {
       { ZoneName: 'eu-west-1-lhr-1a', State: 'available', ZoneType: 'local-zone' },
     ],
   });
+  ec2.on(DescribeAddressesCommand).resolves({ Addresses: [] });
+  acm.on(DescribeCertificateCommand).resolves({
+    Certificate: {
+      DomainName: 'example.org',
+      SubjectAlternativeNames: ['example.org', '*.example.org'],
+      Status: 'ISSUED',
+    },
+  });
+  lambda.on(GetAccountSettingsCommand).resolves({
+    AccountLimit: { ConcurrentExecutions: 1000, UnreservedConcurrentExecutions: 1000 },
+  });
+  lambda
+    .on(GetFunctionConcurrencyCommand)
+    .rejects(awsError('ResourceNotFoundException', 'Function not found', 404));
+  quotas.on(GetServiceQuotaCommand).resolves({ Quota: { Value: 5 } });
 }
 
 const BASELINE_ROLE = 'arn:aws:iam::111122223333:role/healthcare-apigateway-cloudwatch';
 
-/** A production deploy that may happen: an alarm subscriber and the credentials' account pinned. */
-const DEPLOYABLE = { ALARM_EMAIL: 'oncall@example.org', AWS_ACCOUNT_ID: '111122223333' };
+/** A production deploy that may happen: an alarm subscriber, the account pinned, a custom domain. */
+const DEPLOYABLE = {
+  ALARM_EMAIL: 'oncall@example.org',
+  AWS_ACCOUNT_ID: '111122223333',
+  API_DOMAIN_NAME: 'api.example.org',
+  API_CERTIFICATE_ARN: CERT,
+};
 
 /** prod (production profile) in eu-west-1 unless the environment says otherwise. */
 const prod = (env: Record<string, string> = {}) => loadConfig({ env: { ...DEPLOYABLE, ...env } });
@@ -119,6 +176,9 @@ beforeEach(() => {
   elasticache.reset();
   ec2.reset();
   apigateway.reset();
+  acm.reset();
+  lambda.reset();
+  quotas.reset();
 });
 
 describe('preflight against a region that can take the deploy', () => {
@@ -130,19 +190,28 @@ describe('preflight against a region that can take the deploy', () => {
       ['credentials and region', 'pass'],
       ['account pin', 'pass'],
       ['alarm subscriber', 'pass'],
+      ['API custom domain', 'pass'],
+      ['API certificate', 'pass'],
       ['account baseline', 'pass'],
       ['PostgreSQL version 16', 'pass'],
       ['DB instance class db.r6g.large', 'pass'],
+      ['DB instance class features', 'pass'],
       ['cache node type cache.r7g.large', 'pass'],
       ['cache engine version redis 7.1', 'pass'],
       ['availability zones', 'pass'],
+      ['Lambda concurrency', 'pass'],
+      ['Elastic IPs', 'pass'],
     ]);
+    // The gp3 option is the one checked (io1 comes first in the answer).
+    expect(byName(report, 'DB instance class features').detail).toBe(
+      'db.r6g.large with gp3 supports storage encryption, IAM database authentication, Performance Insights, Enhanced Monitoring, storage autoscaling, Multi-AZ',
+    );
     expect(report.accountId).toBe('111122223333');
     expect(byName(report, 'credentials').detail).toContain('account 111122223333');
     expect(byName(report, 'credentials').detail).toContain('region eu-west-1');
     expect(byName(report, 'PostgreSQL').detail).toContain('offers 16.9, 16.10');
     expect(byName(report, 'availability zones').detail).toBe(
-      '3 available in eu-west-1 (eu-west-1a, eu-west-1b, eu-west-1c); AZ_COUNT is 3',
+      '3 in eu-west-1 (eu-west-1a, eu-west-1b, eu-west-1c); AZ_COUNT is 3',
     );
     // The class is checked against the newest minor of the chosen major, paging through.
     expect(rds.commandCalls(DescribeDBEngineVersionsCommand)[1].args[0].input).toMatchObject({
@@ -166,7 +235,13 @@ describe('preflight against a region that can take the deploy', () => {
   test('preflight() over several environments builds clients once per region', async () => {
     realRegion();
     const configs = loadConfigs({
-      env: { ENVIRONMENT_SUFFIX: 'prod,qa,dev@us-east-1', AZ_COUNT: '2', ...DEPLOYABLE },
+      env: {
+        ENVIRONMENT_SUFFIX: 'prod,qa,dev@us-east-1',
+        AZ_COUNT: '2',
+        ...DEPLOYABLE,
+        API_DOMAIN_NAME: 'prod=api.example.org',
+        API_CERTIFICATE_ARN: `prod=${CERT}`,
+      },
     });
     const regions: string[] = [];
     const outcome = await preflight(configs, {
@@ -177,10 +252,11 @@ describe('preflight against a region that can take the deploy', () => {
     });
     expect(regions).toEqual(['eu-west-1', 'us-east-1']);
     expect(outcome.reports.map((r) => r.environment)).toEqual(['prod', 'qa', 'dev']);
-    // qa and dev use db.t4g.medium / cache.t4g.small, answered by the unfiltered stubs.
-    expect(outcome.counts).toEqual({ pass: 27, fail: 0, notVerified: 0 });
+    // qa and dev use db.t4g.medium / cache.t4g.small, answered by the unfiltered stubs; they
+    // have no custom domain, so no certificate row: 14 + 13 + 13.
+    expect(outcome.counts).toEqual({ pass: 40, fail: 0, notVerified: 0 });
     expect(outcome.passed).toBe(true);
-    expect(outcome.text).toContain('27 passed, 0 failed, 0 not verified');
+    expect(outcome.text).toContain('40 passed, 0 failed, 0 not verified');
     expect(outcome.text).toMatch(/Preflight: OK$/);
   });
 });
@@ -283,23 +359,114 @@ describe('preflight failures say what to change', () => {
     });
   });
 
-  test('too few availability zones fails: lower AZ_COUNT or pick another region', async () => {
+  test("too few availability zones fails with the gate's words: lower AZ_COUNT or pick another region", async () => {
     realRegion();
     const four = await runPreflight(prod({ AZ_COUNT: '4' }), clients());
-    expect(byName(four, 'availability zones')).toMatchObject({
+    expect(byName(four, 'availability zones')).toEqual({
+      name: 'availability zones',
       status: 'fail',
       detail:
-        '3 available in eu-west-1 (eu-west-1a, eu-west-1b, eu-west-1c), fewer than AZ_COUNT 4',
-      fix: 'set AZ_COUNT to 3 or less, or choose a region with 4 zones (AWS_REGION)',
+        'eu-west-1 has 3 availability zones (eu-west-1a, eu-west-1b, eu-west-1c), fewer than AZ_COUNT 4',
+      fix: 'lower AZ_COUNT to the number of zones the region has (the platform needs at least 2), or choose a region with 4 zones (AWS_REGION)',
     });
+    // The same words as the plan's gate, with the values Terraform would have read.
+    expect(
+      gateText(
+        zonesMessage({
+          region: 'eu-west-1',
+          azCount: 4,
+          zoneCount: 3,
+          zoneList: 'eu-west-1a, eu-west-1b, eu-west-1c',
+        }),
+      ),
+    ).toBe(
+      `${byName(four, 'availability zones').detail}\nfix: ${byName(four, 'availability zones').fix}`,
+    );
+  });
+
+  test('an impaired zone still counts, as in the plan (the zone list keeps its order)', async () => {
+    realRegion();
     ec2.on(DescribeAvailabilityZonesCommand).resolves({
-      AvailabilityZones: [{ ZoneName: 'eu-west-1a', State: 'impaired' }],
+      AvailabilityZones: [
+        { ZoneName: 'eu-west-1a', State: 'available', OptInStatus: 'opt-in-not-required' },
+        { ZoneName: 'eu-west-1b', State: 'impaired', OptInStatus: 'opt-in-not-required' },
+        { ZoneName: 'eu-west-1c', State: 'available', OptInStatus: 'opt-in-not-required' },
+        { ZoneName: 'eu-west-1-lhr-1a', State: 'available', OptInStatus: 'opted-in' },
+      ],
     });
-    const none = await runPreflight(prod(), clients());
-    expect(byName(none, 'availability zones')).toMatchObject({
+    const report = await runPreflight(prod(), clients());
+    expect(byName(report, 'availability zones')).toEqual({
+      name: 'availability zones',
+      status: 'pass',
+      detail:
+        '3 in eu-west-1 (eu-west-1a, eu-west-1b, eu-west-1c); AZ_COUNT is 3 (now: eu-west-1b impaired)',
+    });
+  });
+
+  test('pinned zones must all exist in the region', async () => {
+    realRegion();
+    const ok = await runPreflight(
+      prod({ AZ_COUNT: '2', AVAILABILITY_ZONES: 'eu-west-1c,eu-west-1a' }),
+      clients(),
+    );
+    expect(byName(ok, 'availability zones')).toMatchObject({
+      status: 'pass',
+      detail: 'AVAILABILITY_ZONES eu-west-1c, eu-west-1a: all in eu-west-1',
+    });
+    const missing = await runPreflight(
+      prod({ AZ_COUNT: '2', AVAILABILITY_ZONES: 'eu-west-1a,eu-west-1d' }),
+      clients(),
+    );
+    expect(byName(missing, 'availability zones')).toEqual({
+      name: 'availability zones',
       status: 'fail',
-      detail: '0 available in eu-west-1, fewer than AZ_COUNT 3',
-      fix: 'choose a region with at least 3 available zones (AWS_REGION)',
+      detail:
+        'AVAILABILITY_ZONES names eu-west-1d, which this account does not have in eu-west-1 (its zones: eu-west-1a, eu-west-1b, eu-west-1c)',
+      fix: "list zones of eu-west-1 from that list in AVAILABILITY_ZONES, or unset it to use the region's first AZ_COUNT zones",
+    });
+  });
+
+  test("a class without what the database uses fails with the gate's words", async () => {
+    realRegion();
+    rds
+      .on(DescribeOrderableDBInstanceOptionsCommand, { DBInstanceClass: 'db.r6g.large' })
+      .resolves({
+        OrderableDBInstanceOptions: [
+          {
+            ...option('db.r6g.large', '16.10'),
+            SupportsPerformanceInsights: false,
+            MultiAZCapable: false,
+          },
+        ],
+      });
+    const report = await runPreflight(prod(), clients());
+    expect(byName(report, 'DB instance class features')).toEqual({
+      name: 'DB instance class features',
+      status: 'fail',
+      detail:
+        'db.r6g.large (PostgreSQL 16.10, gp3) in eu-west-1 does not support what the database uses: Performance Insights, Multi-AZ',
+      fix: 'set DB_INSTANCE_CLASS to a current-generation class that supports them (preflight lists orderable classes)',
+    });
+    // Multi-AZ is asked of the production profile only.
+    const dev = await runPreflight(
+      loadConfig({ env: { ENVIRONMENT_SUFFIX: 'dev', DB_INSTANCE_CLASS: 'db.r6g.large' } }),
+      clients(),
+    );
+    expect(byName(dev, 'DB instance class features').detail).toMatch(/: Performance Insights$/);
+  });
+
+  test('a class orderable only with other storage than gp3 fails', async () => {
+    realRegion();
+    rds
+      .on(DescribeOrderableDBInstanceOptionsCommand, { DBInstanceClass: 'db.r6g.large' })
+      .resolves({
+        OrderableDBInstanceOptions: [{ ...option('db.r6g.large', '16.10'), StorageType: 'gp2' }],
+      });
+    const report = await runPreflight(prod(), clients());
+    expect(byName(report, 'DB instance class features')).toMatchObject({
+      status: 'fail',
+      detail:
+        'db.r6g.large is orderable in eu-west-1, but not with gp3 storage, which the database uses',
     });
   });
 
@@ -322,11 +489,20 @@ describe('preflight failures say what to change', () => {
         'the credentials were refused or not found in eu-west-1: InvalidClientTokenId, HTTP 403: The security token included in the request is invalid.',
       fix: expect.stringContaining('provide valid credentials for the target account'),
     });
-    // The alarm subscriber is a question about the configuration: it is answered anyway.
+    // The alarm subscriber and the custom domain are questions about the configuration:
+    // they are answered anyway.
     expect(report.results[1]).toMatchObject({ name: 'alarm subscriber', status: 'pass' });
-    expect(report.results.slice(2).every((r) => r.status === 'not-verified')).toBe(true);
-    expect(report.results.slice(2).map((r) => r.name)).toContain('account baseline');
-    expect(report.results[2].detail).toBe('skipped: the "credentials and region" check failed');
+    expect(report.results[2]).toMatchObject({ name: 'API custom domain', status: 'pass' });
+    expect(report.results.slice(3).every((r) => r.status === 'not-verified')).toBe(true);
+    expect(report.results.slice(3).map((r) => r.name)).toEqual(
+      expect.arrayContaining([
+        'account baseline',
+        'API certificate',
+        'Lambda concurrency',
+        'Elastic IPs',
+      ]),
+    );
+    expect(report.results[3].detail).toBe('skipped: the "credentials and region" check failed');
     expect(rds.calls()).toHaveLength(0);
     expect(outcome.passed).toBe(false);
     expect(outcome.text).toMatch(/Preflight: FAILED$/);
@@ -402,23 +578,39 @@ describe('what the target cannot answer is "not verified", never a pass', () => 
       })),
     });
     apigateway.on(GetAccountCommand).rejects(emulator500());
+    // moto 5.2.1 answers no quota and no Lambda account settings (docs/e2e.md).
+    ec2.on(DescribeAddressesCommand).resolves({ Addresses: [] });
+    acm.on(DescribeCertificateCommand).rejects(emulator500());
+    lambda.on(GetAccountSettingsCommand).rejects(awsError('Error', 'Not yet implemented', 404));
+    quotas
+      .on(GetServiceQuotaCommand)
+      .rejects(awsError('NoSuchResourceException', 'no such quota', 400));
   }
-  const onEmulator = () => prod({ AWS_ACCOUNT_ID: '123456789012' });
+  const onEmulator = () =>
+    prod({
+      AWS_ACCOUNT_ID: '123456789012',
+      API_CERTIFICATE_ARN: CERT.replace('111122223333', '123456789012'),
+    });
 
   test('HTTP 500 / NotImplemented and empty catalogues give not-verified with the reason', async () => {
     emulator();
     const outcome = await preflight([onEmulator()]);
     const [report] = outcome.reports;
-    expect(report.results.map((r) => r.status)).toEqual([
-      'pass',
-      'pass',
-      'pass',
-      'not-verified',
-      'not-verified',
-      'not-verified',
-      'not-verified',
-      'not-verified',
-      'pass',
+    expect(report.results.map((r) => [r.name, r.status])).toEqual([
+      ['credentials and region', 'pass'],
+      ['account pin', 'pass'],
+      ['alarm subscriber', 'pass'],
+      ['API custom domain', 'pass'],
+      ['API certificate', 'not-verified'],
+      ['account baseline', 'not-verified'],
+      ['PostgreSQL version 16', 'not-verified'],
+      ['DB instance class db.r6g.large', 'not-verified'],
+      ['DB instance class features', 'not-verified'],
+      ['cache node type cache.r7g.large', 'not-verified'],
+      ['cache engine version redis 7.1', 'not-verified'],
+      ['availability zones', 'pass'],
+      ['Lambda concurrency', 'not-verified'],
+      ['Elastic IPs', 'not-verified'],
     ]);
     expect(byName(report, 'PostgreSQL').detail).toBe(
       'the target does not implement RDS DescribeDBEngineVersions (HTTP 500: @aws-sdk XML parse error: mismatched tags); the local emulator lacks some APIs',
@@ -434,9 +626,9 @@ describe('what the target cannot answer is "not verified", never a pass', () => 
     expect(byName(report, 'account baseline').detail).toContain(
       'the target does not implement API Gateway GetAccount',
     );
-    expect(outcome.counts).toEqual({ pass: 4, fail: 0, notVerified: 5 });
+    expect(outcome.counts).toEqual({ pass: 5, fail: 0, notVerified: 9 });
     expect(outcome.text).toContain('NOT VERIFIED');
-    expect(outcome.text).toContain('4 passed, 0 failed, 5 not verified');
+    expect(outcome.text).toContain('5 passed, 0 failed, 9 not verified');
     expect(outcome.text).toContain(
       'NOT VERIFIED means the target could not answer that question; it is not a pass.',
     );
@@ -517,23 +709,31 @@ describe('preflight reads sparse SDK answers safely', () => {
       prod({ DB_INSTANCE_CLASS: 'db.t4g.medium', CACHE_NODE_TYPE: 'cache.t4g.medium' }),
       clients(),
     );
-    expect(report.results.map((r) => r.status)).toEqual([
-      'pass',
-      'pass',
-      'pass',
-      'pass',
-      'fail',
-      'fail',
-      'fail',
-      'pass',
-      'fail',
+    expect(report.results.map((r) => [r.name, r.status])).toEqual([
+      ['credentials and region', 'pass'],
+      ['account pin', 'pass'],
+      ['alarm subscriber', 'pass'],
+      ['API custom domain', 'pass'],
+      ['API certificate', 'pass'],
+      ['account baseline', 'pass'],
+      ['PostgreSQL version 16', 'fail'],
+      ['DB instance class db.t4g.medium', 'fail'],
+      ['DB instance class features', 'not-verified'],
+      ['cache node type cache.t4g.medium', 'fail'],
+      ['cache engine version redis 7.1', 'pass'],
+      ['availability zones', 'fail'],
+      ['Lambda concurrency', 'pass'],
+      ['Elastic IPs', 'pass'],
     ]);
     expect(byName(report, 'PostgreSQL').fix).toBe('set DB_ENGINE_MAJOR_VERSION to one of 15');
     expect(byName(report, 'cache node type').fix).toBe(
       'set CACHE_NODE_TYPE to an offered type such as cache.t4g.small',
     );
     expect(byName(report, 'availability zones').detail).toBe(
-      '0 available in eu-west-1, fewer than AZ_COUNT 3',
+      'eu-west-1 has 0 availability zones (none), fewer than AZ_COUNT 3',
+    );
+    expect(byName(report, 'DB instance class features').detail).toBe(
+      'skipped: the "DB instance class db.t4g.medium" check did not pass',
     );
   });
 });
