@@ -86,6 +86,11 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     uses: ['emulator', 'review'],
     product: false,
   },
+  delivery: {
+    job: 'CI glue for GitHub: the plan review as one pull-request comment, one drift issue per environment, whether a saved plan changes anything',
+    uses: ['core', 'review'],
+    product: false,
+  },
   'app-test': {
     job: 'test:app: the readiness handler and db:setup against real PostgreSQL and Redis',
     uses: ['database'],
