@@ -3,7 +3,7 @@
  * Prints each finding as `file:line:column: message [kind]`; exit 1 when there is any.
  */
 import { join, resolve } from 'node:path';
-import { runCommand } from '../core';
+import { helpRequested, runCommand } from '../core';
 import { formatFindings, lintWorkflows, workflowFiles } from './workflow-lint';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -23,4 +23,8 @@ async function main(): Promise<number> {
   return 0;
 }
 
-void runCommand('lint:workflows', main);
+const USAGE =
+  'usage: npm run lint:workflows\n  actionlint over .github/workflows/: exit 1 on any finding, printed as file:line:column.';
+
+if (helpRequested(process.argv.slice(2))) process.stdout.write(`${USAGE}\n`);
+else void runCommand('lint:workflows', main);

@@ -11,6 +11,7 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { helpRequested } from '../core';
 import { DEFAULT_API_URL, Fetch } from './github-client';
 import { syncDriftIssue, upsertPullRequestComment } from './github';
 import { planFolderChanges } from './plan-changes';
@@ -120,7 +121,7 @@ async function guarded(
   deps: CliDeps,
   body: () => Promise<void> | void,
 ): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  if (helpRequested(argv)) {
     deps.out(usage);
     return 0;
   }
