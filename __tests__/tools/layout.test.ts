@@ -90,6 +90,16 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     uses: [],
     product: true,
   },
+  drift: {
+    job: 'drift: what changed outside Terraform, from a refresh-only plan JSON, as a Markdown report and a verdict',
+    uses: ['emulator', 'review'],
+    product: false,
+  },
+  delivery: {
+    job: 'CI glue for GitHub: the plan review as one pull-request comment, one drift issue per environment, whether a saved plan changes anything',
+    uses: ['core', 'review'],
+    product: false,
+  },
   'app-test': {
     job: 'test:app: the readiness handler and db:setup against real PostgreSQL and Redis',
     uses: ['database'],

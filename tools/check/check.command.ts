@@ -1,7 +1,7 @@
 /**
- * `npm test`: the type-check, oxlint, oxfmt, the unit tests (coverage ≥ 95%) and
- * `terraform validate` of every synthesized stack, run concurrently (see checks.ts). Each
- * check's output is printed as it ends; exit 1 when any check failed.
+ * `npm test`: the type-check, oxlint, oxfmt, actionlint over the workflows, the unit tests
+ * (coverage ≥ 95%) and `terraform validate` of every synthesized stack, run concurrently
+ * (see checks.ts). Each check's output is printed as it ends; exit 1 when any check failed.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

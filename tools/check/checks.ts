@@ -5,7 +5,7 @@
  * instead of the sum of the checks. Bounding the slots keeps a loaded machine from starving
  * the unit tests into their timeouts. The commands come from package.json, so every check
  * stays runnable alone (`npm run typecheck`, `npm run lint`, `npm run test:unit`,
- * `npm run validate`) and `npm test` can never drift from them.
+ * `npm run validate`, `npm run lint:workflows`) and `npm test` can never drift from them.
  */
 import { CommandError, formatDuration, mapLimit, run, RunResult } from '../core';
 import type { Runner } from '../core';
@@ -17,6 +17,7 @@ export const CHECK_SCRIPTS = [
   'validate',
   'test:framework',
   'lint',
+  'lint:workflows',
 ] as const;
 
 export interface CheckStep {

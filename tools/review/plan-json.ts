@@ -64,9 +64,11 @@ export interface ResourceChange {
   readonly action_reason?: ActionReason | string;
 }
 
-export interface OutputChange {
-  readonly change: PlanChange;
-}
+/**
+ * An entry of `output_changes`: the change itself (`{"actions": [...], "before": …}`), with
+ * no `change` wrapper, as Terraform 1.11 writes it (a resource change has the wrapper).
+ */
+export type OutputChange = PlanChange;
 
 /** The parts of the plan JSON the project reads; everything else is kept as unknown. */
 export interface TerraformPlan {

@@ -14,6 +14,7 @@ const SCRIPTS = {
   'test:unit': 'jest --coverage',
   validate: 'node --require tsx/cjs tools/validate/validate.command.ts',
   'test:framework': 'node --require tsx/cjs tools/synth/framework.command.ts',
+  'lint:workflows': 'node --require tsx/cjs tools/check/workflow-lint.command.ts',
   deploy: 'not a check',
 };
 
@@ -36,12 +37,17 @@ describe('checkSteps', () => {
       },
       { name: 'lint:oxlint', command: 'oxlint --deny-warnings' },
       { name: 'lint:oxfmt', command: 'oxfmt --check' },
+      {
+        name: 'lint:workflows',
+        command: 'node --require tsx/cjs tools/check/workflow-lint.command.ts',
+      },
     ]);
   });
 
-  test('the checks: unit tests, typecheck, validate, the cdktn equivalence and lint', () => {
+  test('the checks: unit tests, typecheck, validate, the cdktn equivalence, lint and the workflow lint', () => {
     expect([...CHECK_SCRIPTS].sort()).toEqual([
       'lint',
+      'lint:workflows',
       'test:framework',
       'test:unit',
       'typecheck',
