@@ -2,7 +2,8 @@
  * The plan review: Terraform plan JSON (`terraform show -json <planfile>`) turned into
  * Markdown a reviewer reads like a change request. Order of the document:
  *
- *   1. title (stack, environment), counts by action, the plan guard's verdict;
+ *   1. title (stack, environment), counts by action, the plan guard's verdict, and what
+ *      cannot be undone once applied (irreversible.ts: compliance-mode locks), if anything;
  *   2. every replacement and deletion, first, each flagged when it destroys stateful data;
  *   3. the security posture of each new resource, one line each (posture.ts);
  *   4. security-relevant attribute changes of existing resources, before → after, by category;
@@ -36,6 +37,7 @@ import {
 } from './security-findings';
 import { Posture, POSTURE_GROUP_TITLES, PostureGroup, postureOf } from './posture';
 import { PlanReferences } from './plan-references';
+import { irreversibleLines } from './irreversible';
 
 /** The actions the counts report, in the order they are shown. */
 export const COUNTED_ACTIONS = ['create', 'update', 'replace', 'delete', 'no-op'] as const;
@@ -53,6 +55,8 @@ export interface ReviewOptions {
    * @default - read by writeReview from the synthesized `cdk.tf.json` beside the plan, else none
    */
   readonly preventDestroy?: ReadonlySet<string>;
+  /** The time irreversible dates count from when the plan has no `timestamp`. @default now */
+  readonly now?: Date;
 }
 
 export interface PlanReview {
@@ -94,6 +98,8 @@ export function reviewPlan(planJson: unknown, options: ReviewOptions = {}): Plan
   lines.push('| ---: | ---: | ---: | ---: | ---: |');
   lines.push(`| ${COUNTED_ACTIONS.map((a) => counts[a]).join(' | ')} |`, '');
   lines.push(...verdictLines(verdict), '');
+  // 0. What cannot be undone once applied (compliance-mode locks), before everything else.
+  lines.push(...irreversibleLines(plan, options.now));
 
   // 1. Replacements and deletions, first.
   const destroying = changes.filter((rc) => ['replace', 'delete'].includes(kindOf(rc)));
