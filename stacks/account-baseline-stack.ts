@@ -32,6 +32,7 @@ import {
 import type { KeyScope, ServiceKey } from '../constructs/encryption/service-key';
 import { DeployGates, fact } from '../constructs/safety-nets/deploy-gates';
 import {
+  BASELINE_ALARM_GATE,
   baselineAlarmSubscriberMessage,
   organizationServiceMissingMessage,
 } from '../constructs/safety-nets/gate-messages';
@@ -59,8 +60,6 @@ export const BASELINE_TAGS: Readonly<Record<string, string>> = {
 export const BASELINE_STATE_ENVIRONMENT = 'account';
 /** Every trail alarm is named `<prefix>-<id>`; the topic policy admits exactly that prefix. */
 export const ACCOUNT_ALARM_PREFIX = 'healthcare-account';
-/** The deploy gate's name, as the review and preflight show it. */
-export const BASELINE_ALARM_GATE = 'baseline alarm subscriber';
 
 type Tags = { tags: Record<string, string> }[];
 

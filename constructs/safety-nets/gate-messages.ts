@@ -7,6 +7,9 @@
 /** The account baseline's setting that names the alarm subscriber. */
 export const BASELINE_ALARM_EMAIL_VARIABLE = 'BASELINE_ALARM_EMAIL';
 
+/** The baseline's alarm-subscriber gate, as the plan and preflight name it. */
+export const BASELINE_ALARM_GATE = 'baseline alarm subscriber';
+
 /** Production baseline without anyone on the security alarm topic. */
 export function baselineAlarmSubscriberMessage(): string {
   return `${BASELINE_ALARM_EMAIL_VARIABLE} is not set: the production account baseline's security alarms (trail alarms, GuardDuty and Security Hub findings, failed backup, copy and restore jobs) would reach nobody. Set ${BASELINE_ALARM_EMAIL_VARIABLE} to an address that answers them.`;

@@ -1,3 +1,4 @@
 /** Preflight: can this account and region take this configuration? */
+export * from './baseline-checks';
 export * from './preflight';
 export * from './deploy-gates';
