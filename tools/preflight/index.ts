@@ -1,4 +1,5 @@
 /** Preflight: can this account and region take this configuration? */
 export * from './baseline-checks';
+export * from './baseline-services';
 export * from './preflight';
 export * from './deploy-gates';

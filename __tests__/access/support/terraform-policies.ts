@@ -168,7 +168,9 @@ export class SynthesizedStack {
       (p: TerraformJson) => alias !== undefined && p.alias === alias,
     );
     if (typeof provider?.region !== 'string') {
-      throw new Error(`${this.stackName} ${where}: no literal region for provider ${body.provider}`);
+      throw new Error(
+        `${this.stackName} ${where}: no literal region for provider ${body.provider}`,
+      );
     }
     return provider.region;
   }
