@@ -111,7 +111,7 @@ export async function preflightBaseline(
     return [identity, alarm, ...skipped];
   }
   const rows = await Promise.all([
-    checkBackupOptIn(BASELINE_CHECK_NAMES.backupHome, config.region, clients.backup),
+    checkBackupOptIn(BASELINE_CHECK_NAMES.backupHome, config.region, clients.backup, true),
     checkBackupOptIn(BASELINE_CHECK_NAMES.backupDr, config.drRegion, clients.drBackup),
     checkGuardDuty(config, clients.guardDuty),
     checkSecurityHub(config, clients.securityHub),
@@ -176,15 +176,32 @@ export function checkBaselineAlarmSubscriber(
 }
 
 /** AWS Backup opted in, in one region, for every type the tag-based selections pick. */
+/**
+ * AWS Backup opted in, in one region, for every type the tag-based selections pick; in the
+ * home region (`copiesFromHere`) also full AWS Backup management of DynamoDB ("advanced
+ * DynamoDB backup"), without which a DynamoDB recovery point is not copied to another region
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/advanced-ddb-backup.html): the copy
+ * job fails, and the copy-job rule alarms, every night.
+ */
 export async function checkBackupOptIn(
   name: string,
   region: string,
   backup: BackupClient,
+  copiesFromHere = false,
 ): Promise<CheckResult> {
   try {
     const out = await backup.send(new DescribeRegionSettingsCommand({}));
     const optIn = out.ResourceTypeOptInPreference ?? {};
     const missing = BACKED_UP_RESOURCE_TYPES.filter((t) => optIn[t] !== true);
+    const managed = out.ResourceTypeManagementPreference ?? {};
+    if (missing.length === 0 && copiesFromHere && managed.DynamoDB !== true) {
+      return {
+        name,
+        status: 'fail',
+        detail: `AWS Backup in ${region} does not fully manage DynamoDB (advanced DynamoDB backup is off): the nightly copy of the state lock table's recovery point to the DR region would fail`,
+        fix: `aws backup update-region-settings --region ${region} --resource-type-management-preference DynamoDB=true (keep the other types as DescribeRegionSettings shows them)`,
+      };
+    }
     if (missing.length === 0) {
       return {
         name,

@@ -51,6 +51,7 @@ const OWN_TAGS = {
 };
 const ALL_OPTED_IN = {
   ResourceTypeOptInPreference: { RDS: true, S3: true, DynamoDB: true, EFS: false },
+  ResourceTypeManagementPreference: { DynamoDB: true, EFS: true },
 };
 
 beforeEach(() => {
@@ -206,6 +207,25 @@ describe('AWS Backup opt-in', () => {
     expect((await checkBackupOptIn('x', 'eu-central-1', client())).detail).toMatch(
       /not opted in for RDS, S3, DynamoDB:/,
     );
+  });
+
+  it('fails the home region (where copies start) without advanced DynamoDB backup; the DR region needs none', async () => {
+    backup.on(DescribeRegionSettingsCommand).resolves({
+      ...ALL_OPTED_IN,
+      ResourceTypeManagementPreference: { DynamoDB: false },
+    });
+    expect(await checkBackupOptIn('home', 'eu-west-1', client(), true)).toEqual({
+      name: 'home',
+      status: 'fail',
+      detail:
+        "AWS Backup in eu-west-1 does not fully manage DynamoDB (advanced DynamoDB backup is off): the nightly copy of the state lock table's recovery point to the DR region would fail",
+      fix: 'aws backup update-region-settings --region eu-west-1 --resource-type-management-preference DynamoDB=true (keep the other types as DescribeRegionSettings shows them)',
+    });
+    expect((await checkBackupOptIn('dr', 'eu-central-1', client())).status).toBe('pass');
+    backup
+      .on(DescribeRegionSettingsCommand)
+      .resolves({ ResourceTypeOptInPreference: ALL_OPTED_IN.ResourceTypeOptInPreference });
+    expect((await checkBackupOptIn('home', 'eu-west-1', client(), true)).status).toBe('fail');
   });
 
   it('cannot verify when the target does not answer', async () => {
