@@ -22,6 +22,16 @@ import { AWS_REGIONS, AwsRegion, isAwsRegion } from './regions';
 export const BASELINE_STACK_ID = 'TapAccountBaseline';
 
 export type OnOff = 'on' | 'off';
+/**
+ * Who runs a detective or audit service in this account and region:
+ * - `on`: this baseline creates and owns it;
+ * - `organization`: the AWS Organization (a delegated administrator, an organization trail)
+ *   already runs it here; the baseline creates nothing for it, never disables it, checks it
+ *   where Terraform can, and still routes its findings to the alarm topic;
+ * - `off`: nobody here (the baseline neither creates nor watches it).
+ */
+export type ServiceMode = 'on' | 'organization' | 'off';
+export const SERVICE_MODES: readonly ServiceMode[] = ['on', 'organization', 'off'];
 /** S3 Object Lock modes (S3 API spelling). */
 export type ObjectLockMode = 'GOVERNANCE' | 'COMPLIANCE';
 /** AWS Backup Vault Lock modes: compliance sets `changeable_for_days`, governance does not. */
@@ -86,11 +96,25 @@ export const BASELINE_NAMES = {
   drBackupVault: 'healthcare-backup-dr',
   backupPlan: 'healthcare-phi',
   backupSelection: 'healthcare-phi-tagged',
+  /** The deletable vault, plan and selection of DataClassification=synthetic (test data). */
+  syntheticBackupVault: 'healthcare-backup-synthetic',
+  syntheticBackupPlan: 'healthcare-synthetic',
+  syntheticBackupSelection: 'healthcare-synthetic-tagged',
   backupRole: 'healthcare-backup',
+  /** `<prefix>-<account id>-<region>`: AWS Config's own bucket (no Object Lock). */
+  configBucketPrefix: 'healthcare-config',
   configRecorder: 'healthcare-account',
   configRole: 'healthcare-config',
   conformancePack: 'healthcare-hipaa-security',
   apiGatewayCloudWatchRole: 'healthcare-apigw-cloudwatch',
+  /** EventBridge rules that route findings and backup failures to the alarm topic. */
+  eventRules: {
+    guardDutyFindings: 'healthcare-guardduty-findings',
+    securityHubFindings: 'healthcare-securityhub-findings',
+    backupJobFailed: 'healthcare-backup-job-failed',
+    copyJobFailed: 'healthcare-backup-copy-job-failed',
+    restoreJobFailed: 'healthcare-backup-restore-job-failed',
+  },
 } as const;
 
 export interface BaselineConfig {
@@ -101,17 +125,22 @@ export interface BaselineConfig {
   readonly region: AwsRegion;
   /** Where every recovery point is copied. Never the home region. */
   readonly drRegion: AwsRegion;
-  /** Switches for organisations that run a control centrally. */
-  readonly cloudTrail: boolean;
-  readonly config: boolean;
-  readonly guardDuty: boolean;
-  readonly securityHub: boolean;
+  /** Who runs each control here: this baseline, the organization, or nobody. */
+  readonly cloudTrail: ServiceMode;
+  readonly config: ServiceMode;
+  readonly guardDuty: ServiceMode;
+  readonly securityHub: ServiceMode;
   /**
    * This region owns the account-wide (global) settings: IAM password policy, S3 account
    * public access block, Config's global resource types. Exactly one region per account.
    */
   readonly accountWide: boolean;
   readonly alarmEmail?: string;
+  /**
+   * A deploy must have someone on the alarm topic (production): a deploy gate in the
+   * synthesized Terraform and a preflight check refuse it without BASELINE_ALARM_EMAIL.
+   */
+  readonly alarmSubscriberRequired: boolean;
   /** Object Lock default retention of the audit archive. */
   readonly archiveLockMode: ObjectLockMode;
   readonly archiveRetentionDays: number;
@@ -125,6 +154,8 @@ export interface BaselineConfig {
   readonly monthlyBackupRetentionDays?: number;
   /** Continuous (point-in-time) backup retention for RDS; the AWS maximum is 35. */
   readonly continuousBackupRetentionDays: number;
+  /** Daily backups of DataClassification=synthetic resources, in the deletable vault. */
+  readonly syntheticBackupRetentionDays: number;
   readonly kmsDeletionWindowDays: number;
   /** `prevent_destroy` on keys, buckets and vaults. */
   readonly protectStatefulResources: boolean;
@@ -132,6 +163,7 @@ export interface BaselineConfig {
 }
 
 const ON_OFF = ['on', 'off'] as const;
+const MODE_RULE = '`on`, `organization` (the organization runs it here) or `off`';
 
 export const BASELINE_SETTINGS: Record<string, SettingSpec> = {
   baselineProfile: {
@@ -158,30 +190,32 @@ export const BASELINE_SETTINGS: Record<string, SettingSpec> = {
   baselineCloudTrail: {
     envVar: 'BASELINE_CLOUDTRAIL',
     contextKey: 'baselineCloudTrail',
-    description: 'Trail, archive, trail alarms (off when an organisation trail covers it)',
+    description:
+      'Trail, audit archive and trail alarms (`organization` when an organization trail records this account)',
     defaultText: '`on`',
-    ruleText: '`on` or `off`',
+    ruleText: MODE_RULE,
   },
   baselineConfig: {
     envVar: 'BASELINE_CONFIG',
     contextKey: 'baselineConfig',
-    description: 'AWS Config recorder, delivery channel and HIPAA conformance pack',
+    description: 'AWS Config recorder, its own delivery bucket and the HIPAA conformance pack',
     defaultText: '`on`',
-    ruleText: '`on` or `off`; `on` needs `BASELINE_CLOUDTRAIL=on` (it delivers to the archive)',
+    ruleText: MODE_RULE,
   },
   baselineGuardDuty: {
     envVar: 'BASELINE_GUARDDUTY',
     contextKey: 'baselineGuardDuty',
-    description: 'GuardDuty detector with S3 and RDS protection',
+    description: 'GuardDuty detector with S3 and RDS protection; findings ≥ 7 to the alarm topic',
     defaultText: '`on`',
-    ruleText: '`on` or `off`',
+    ruleText: MODE_RULE,
   },
   baselineSecurityHub: {
     envVar: 'BASELINE_SECURITY_HUB',
     contextKey: 'baselineSecurityHub',
-    description: 'Security Hub with AWS Foundational Security Best Practices',
+    description:
+      'Security Hub with AWS Foundational Security Best Practices; new HIGH/CRITICAL findings to the alarm topic',
     defaultText: '`on`',
-    ruleText: '`on` or `off`',
+    ruleText: MODE_RULE,
   },
   baselineAccountWide: {
     envVar: 'BASELINE_ACCOUNT_WIDE',
@@ -194,16 +228,18 @@ export const BASELINE_SETTINGS: Record<string, SettingSpec> = {
   baselineAlarmEmail: {
     envVar: 'BASELINE_ALARM_EMAIL',
     contextKey: 'baselineAlarmEmail',
-    description: 'Optional e-mail subscribed to the security alarm topic',
+    description:
+      'E-mail subscribed to the security alarm topic; a production baseline refuses to deploy without it',
     defaultText: 'none',
-    ruleText: 'an e-mail address',
+    ruleText: 'an e-mail address; required with the production profile (deploy gate and preflight)',
   },
   baselineArchiveLockMode: {
     envVar: 'BASELINE_ARCHIVE_LOCK_MODE',
     contextKey: 'baselineArchiveLockMode',
     description: 'Object Lock mode of the audit archive',
-    defaultText: 'production `COMPLIANCE`, standard `GOVERNANCE`',
-    ruleText: '`COMPLIANCE` or `GOVERNANCE`',
+    defaultText: '`GOVERNANCE` (both profiles)',
+    ruleText:
+      '`COMPLIANCE` (irreversible: nobody, root included, deletes before the retention ends) or `GOVERNANCE`',
   },
   baselineArchiveRetentionDays: {
     envVar: 'BASELINE_ARCHIVE_RETENTION_DAYS',
@@ -222,9 +258,9 @@ export const BASELINE_SETTINGS: Record<string, SettingSpec> = {
   baselineVaultLockMode: {
     envVar: 'BASELINE_VAULT_LOCK_MODE',
     contextKey: 'baselineVaultLockMode',
-    description: 'Backup Vault Lock mode',
-    defaultText: 'production `compliance` (3-day cooling-off), standard `governance`',
-    ruleText: '`compliance` or `governance`',
+    description: 'Backup Vault Lock mode of the PHI vaults',
+    defaultText: '`governance` (both profiles)',
+    ruleText: '`compliance` (immutable after a 3-day cooling-off) or `governance`',
   },
   baselineDailyBackupRetentionDays: {
     envVar: 'BASELINE_DAILY_BACKUP_RETENTION_DAYS',
@@ -233,14 +269,29 @@ export const BASELINE_SETTINGS: Record<string, SettingSpec> = {
     defaultText: '35',
     ruleText: 'integer 7 to 36500',
   },
+  baselineSyntheticBackupRetentionDays: {
+    envVar: 'BASELINE_SYNTHETIC_BACKUP_RETENTION_DAYS',
+    contextKey: 'baselineSyntheticBackupRetentionDays',
+    description:
+      'Retention of the daily backups of DataClassification=synthetic resources (deletable vault, no DR copy)',
+    defaultText: '7',
+    ruleText: 'integer 1 to 35',
+  },
 };
 
+/**
+ * Irreversible choices are explicit opt-ins: both profiles default to governance-mode locks,
+ * so a deploy with default settings creates nothing that cannot be deleted the same day
+ * (a principal allowed s3:BypassGovernanceRetention / backup:DeleteBackupVaultLockConfiguration
+ * can). COMPLIANCE / compliance only when BASELINE_ARCHIVE_LOCK_MODE / BASELINE_VAULT_LOCK_MODE
+ * say so; the plan review lists such a lock first, with the date it becomes permanent.
+ */
 const PROFILE_DEFAULTS = {
   production: {
-    archiveLockMode: 'COMPLIANCE' as ObjectLockMode,
+    archiveLockMode: 'GOVERNANCE' as ObjectLockMode,
     archiveRetentionDays: 2192,
     trailLogRetentionDays: 365,
-    vaultLockMode: 'compliance' as VaultLockMode,
+    vaultLockMode: 'governance' as VaultLockMode,
     monthlyBackupRetentionDays: 2192,
   },
   standard: {
@@ -266,6 +317,10 @@ class BaselineReader extends Reader<BaselineKey> {
 
   flag(key: BaselineKey): boolean {
     return this.oneOf<OnOff>(key, 'on', ON_OFF) === 'on';
+  }
+
+  mode(key: BaselineKey): ServiceMode {
+    return this.oneOf<ServiceMode>(key, 'on', SERVICE_MODES);
   }
 
   region(key: BaselineKey, fallback: AwsRegion): AwsRegion {
@@ -338,6 +393,7 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
     drRegion,
     ...controls,
     alarmEmail: alarmEmail?.value,
+    alarmSubscriberRequired: isProduction,
     archiveLockMode: reader.oneOf<ObjectLockMode>('baselineArchiveLockMode', d.archiveLockMode, [
       'COMPLIANCE',
       'GOVERNANCE',
@@ -356,6 +412,7 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
     dailyBackupRetentionDays: reader.integer('baselineDailyBackupRetentionDays', 35, 7, 36500),
     monthlyBackupRetentionDays: d.monthlyBackupRetentionDays,
     continuousBackupRetentionDays: 35,
+    syntheticBackupRetentionDays: reader.integer('baselineSyntheticBackupRetentionDays', 7, 1, 35),
     kmsDeletionWindowDays: 30,
     protectStatefulResources: isProduction,
     names: BASELINE_NAMES,
@@ -364,24 +421,16 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
   return result;
 }
 
-/** The on/off switches; Config needs the trail's archive. */
+/**
+ * Who runs each control. Independent of each other: Config delivers to a bucket of its own
+ * (AWS Config does not deliver to an Object Lock bucket), not to the trail's archive.
+ */
 function readControls(reader: BaselineReader) {
-  const cloudTrail = reader.flag('baselineCloudTrail');
-  const config = reader.flag('baselineConfig');
-  if (config && !cloudTrail) {
-    const raw = reader.raw('baselineConfig');
-    reader.fail(
-      raw?.label ?? BASELINE_SETTINGS.baselineConfig.envVar,
-      raw?.value ?? 'on',
-      'needs BASELINE_CLOUDTRAIL=on: Config delivers to the audit archive the trail stack part creates; set BASELINE_CONFIG=off too when both run centrally',
-    );
-  }
-
   return {
-    cloudTrail,
-    config,
-    guardDuty: reader.flag('baselineGuardDuty'),
-    securityHub: reader.flag('baselineSecurityHub'),
+    cloudTrail: reader.mode('baselineCloudTrail'),
+    config: reader.mode('baselineConfig'),
+    guardDuty: reader.mode('baselineGuardDuty'),
+    securityHub: reader.mode('baselineSecurityHub'),
     accountWide: reader.flag('baselineAccountWide'),
   };
 }

@@ -1,19 +1,41 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { applyStateBackend, StateBackendSettings } from '../config/backend';
 import type { BaselineConfig } from '../config/baseline';
 import { AccountSettings } from '../constructs/account/account-settings';
-import { AuditTrail, CONFIG_PREFIX } from '../constructs/audit/audit-trail';
-import { StateAccessLogs } from '../constructs/audit/state-access-logs';
+import {
+  AccessLogs,
+  ARCHIVE_ACCESS_LOG_PREFIX,
+  CONFIG_ACCESS_LOG_PREFIX,
+  LoggedBucket,
+  STATE_ACCESS_LOG_PREFIX,
+} from '../constructs/audit/access-logs';
+import { auditKey } from '../constructs/audit/audit-key';
+import { AuditTrail, logGroupArnOf, trailArnOf } from '../constructs/audit/audit-trail';
+import { SecurityAlarmTopic } from '../constructs/audit/security-alarm-topic';
 import { TrailAlarms } from '../constructs/audit/trail-alarms';
 import { PhiBackup } from '../constructs/backup/phi-backup';
+import { SyntheticBackup } from '../constructs/backup/synthetic-backup';
 import { ConfigRecorder, configServiceRole } from '../constructs/detective/config-recorder';
-import { GuardDuty, SecurityHub } from '../constructs/detective/threat-detection';
-import { KeyScope } from '../constructs/encryption/service-key';
+import {
+  SecurityEventRoutes,
+  securityEventRoutes,
+} from '../constructs/detective/security-event-routes';
+import {
+  GuardDuty,
+  OrganizationGuardDuty,
+  SecurityHub,
+} from '../constructs/detective/threat-detection';
+import type { KeyScope, ServiceKey } from '../constructs/encryption/service-key';
+import { DeployGates, fact } from '../constructs/safety-nets/deploy-gates';
+import {
+  BASELINE_ALARM_GATE,
+  baselineAlarmSubscriberMessage,
+  organizationServiceMissingMessage,
+} from '../constructs/safety-nets/gate-messages';
 
 export interface AccountBaselineStackProps {
   readonly config: BaselineConfig;
@@ -36,21 +58,34 @@ export const BASELINE_TAGS: Readonly<Record<string, string>> = {
 
 /** The environment name the state key is built with: `healthcare/account/TapAccountBaseline.tfstate`. */
 export const BASELINE_STATE_ENVIRONMENT = 'account';
+/** Every trail alarm is named `<prefix>-<id>`; the topic policy admits exactly that prefix. */
+export const ACCOUNT_ALARM_PREFIX = 'healthcare-account';
+
+type Tags = { tags: Record<string, string> }[];
 
 /**
  * `TapAccountBaseline`: the controls an account and region need once, deployed after the
  * state bootstrap (TapStateBackend) and before the environments (TapStack<env>), on the
- * same remote state. Audit trail and alarms, backups with a DR copy, detective controls,
- * and the account settings the environments rely on.
+ * same remote state. The audit key and the security alarm topic (always), the audit trail
+ * and its alarms, AWS Config with its own bucket, GuardDuty and Security Hub (each `on`,
+ * `organization` or `off`), findings and backup failures routed to the topic, server access
+ * logs of the state and audit buckets, backups of PHI (locked, copied to the DR region) and
+ * of synthetic test data (deletable), and the account settings the environments rely on.
  */
 export class AccountBaselineStack extends TerraformStack {
+  readonly auditKey: ServiceKey;
+  readonly alarmTopic: SecurityAlarmTopic;
   readonly trail?: AuditTrail;
+  readonly configRecorder?: ConfigRecorder;
   readonly backup: PhiBackup;
+  readonly syntheticBackup: SyntheticBackup;
+  readonly gates: DeployGates;
 
   constructor(scope: Construct, props: AccountBaselineStackProps) {
     const { config, stateBackend } = props;
     super(scope, config.stackId);
     const tags = [{ tags: { ...BASELINE_TAGS } }];
+    const names = config.names;
 
     new AwsProvider(this, 'aws', { region: config.region, defaultTags: tags });
     const drProvider = new AwsProvider(this, 'aws-dr', {
@@ -63,99 +98,180 @@ export class AccountBaselineStack extends TerraformStack {
     const accountId = new DataAwsCallerIdentity(this, 'account').accountId;
     const partition = new DataAwsPartition(this, 'partition').partition;
     const home: KeyScope = { accountId, partition, region: config.region };
+    const trailOn = config.cloudTrail === 'on';
 
-    const configRole = config.config
-      ? configServiceRole(this, 'config-role', {
-          name: config.names.configRole,
-          accountId,
-          partition,
-        })
-      : undefined;
-    if (config.cloudTrail) this.trail = this.audit(props, home, tags, configRole);
+    const configRole =
+      config.config === 'on'
+        ? configServiceRole(this, 'config-role', { name: names.configRole, accountId, partition })
+        : undefined;
+    this.auditKey = auditKey(this, 'audit-key', {
+      scope: home,
+      alias: names.auditKeyAlias,
+      users: {
+        trail: trailOn
+          ? {
+              trailArn: trailArnOf(home, names.trail),
+              logGroupArn: logGroupArnOf(home, names.trailLogGroup),
+            }
+          : undefined,
+        config: configRole ? { roleArn: configRole.arn } : undefined,
+      },
+      kmsDeletionWindowDays: config.kmsDeletionWindowDays,
+      preventDestroy: config.protectStatefulResources,
+    });
+
+    const routes = securityEventRoutes(names.eventRules, {
+      guardDuty: config.guardDuty !== 'off',
+      securityHub: config.securityHub !== 'off',
+    });
+    this.alarmTopic = new SecurityAlarmTopic(this, 'security-alarms', {
+      topicName: names.alarmTopic,
+      keyArn: this.auditKey.keyArn,
+      scope: home,
+      alarmNamePrefix: ACCOUNT_ALARM_PREFIX,
+      eventRuleNames: routes.map((r) => r.ruleName),
+      alarmEmail: config.alarmEmail,
+    });
+    new SecurityEventRoutes(this, 'security-events', {
+      routes,
+      topicArn: this.alarmTopic.topicArn,
+    });
+
+    if (trailOn) this.trail = this.auditTrail(config, props.stateBackend, home);
+    if (configRole !== undefined) {
+      this.configRecorder = new ConfigRecorder(this, 'config', {
+        recorderName: names.configRecorder,
+        role: configRole,
+        accountId,
+        bucketName: `${names.configBucketPrefix}-${accountId}-${config.region}`,
+        retentionDays: config.archiveRetentionDays,
+        keyArn: this.auditKey.keyArn,
+        preventDestroy: config.protectStatefulResources,
+        includeGlobalResourceTypes: config.accountWide,
+        conformancePackName: names.conformancePack,
+      });
+    }
+    this.accessLogs(props, home, tags);
 
     this.backup = this.backups(config, home, drProvider);
-    if (config.guardDuty) new GuardDuty(this, 'guardduty');
-    if (config.securityHub)
-      new SecurityHub(this, 'security-hub', { partition, region: config.region });
+    this.syntheticBackup = new SyntheticBackup(this, 'synthetic-backup', {
+      vaultName: names.syntheticBackupVault,
+      planName: names.syntheticBackupPlan,
+      selectionName: names.syntheticBackupSelection,
+      keyArn: this.backup.keyArn,
+      roleArn: this.backup.roleArn,
+      retentionDays: config.syntheticBackupRetentionDays,
+    });
+    this.detectiveControls(config, home);
     new AccountSettings(this, 'account-settings', {
       accountId,
       partition,
-      apiGatewayCloudWatchRoleName: config.names.apiGatewayCloudWatchRole,
+      apiGatewayCloudWatchRoleName: names.apiGatewayCloudWatchRole,
       accountWide: config.accountWide,
     });
+    this.gates = baselineGates(this, config);
 
     this.outputs();
   }
 
-  /** Trail, archive, state access logs, trail alarms and (when on) AWS Config. */
-  private audit(
-    props: AccountBaselineStackProps,
+  /** Trail, Object Lock archive and the trail's metric-filter alarms. */
+  private auditTrail(
+    config: BaselineConfig,
+    stateBackend: StateBackendSettings,
     home: KeyScope,
-    tags: { tags: Record<string, string> }[],
-    configRole: IamRole | undefined,
   ): AuditTrail {
-    const { config, stateBackend } = props;
-    const { accountId, partition } = home;
     const names = config.names;
-    const protect = config.protectStatefulResources;
-    const state = stateBackend.s3;
-    const unique = (prefix: string, region: string) => `${prefix}-${accountId}-${region}`;
     const trail = new AuditTrail(this, 'audit', {
       scope: home,
       trailName: names.trail,
       logGroupName: names.trailLogGroup,
       logsRoleName: names.trailLogsRole,
-      keyAlias: names.auditKeyAlias,
-      archiveBucketName: unique(names.archiveBucketPrefix, config.region),
+      key: this.auditKey,
+      archiveBucketName: `${names.archiveBucketPrefix}-${home.accountId}-${config.region}`,
       archiveLockMode: config.archiveLockMode,
       archiveRetentionDays: config.archiveRetentionDays,
       logRetentionDays: config.trailLogRetentionDays,
-      dataEventBucketArns: [`arn:${partition}:s3:::${state.bucket}`],
-      configRoleArn: configRole?.arn,
-      kmsDeletionWindowDays: config.kmsDeletionWindowDays,
-      preventDestroy: protect,
-    });
-    // Access logs must land in the state bucket's region, which may not be the home region.
-    const stateProvider =
-      state.region === config.region
-        ? undefined
-        : new AwsProvider(this, 'aws-state', {
-            alias: 'state',
-            region: state.region,
-            defaultTags: tags,
-          });
-    new StateAccessLogs(this, 'state-access-logs', {
-      stateBucketName: state.bucket,
-      accountId,
-      partition,
-      logBucketName: unique(names.accessLogBucketPrefix, state.region),
-      retentionDays: config.archiveRetentionDays + 1,
-      provider: stateProvider,
-      preventDestroy: protect,
+      dataEventBucketArns: [`arn:${home.partition}:s3:::${stateBackend.s3.bucket}`],
+      preventDestroy: config.protectStatefulResources,
     });
     new TrailAlarms(this, 'trail-alarms', {
       logGroupName: trail.logGroupName,
-      topicName: names.alarmTopic,
-      topicKeyArn: trail.key.keyArn,
-      scope: home,
+      topicArn: this.alarmTopic.topicArn,
       namespace: names.alarmNamespace,
-      alarmNamePrefix: 'healthcare-account',
-      alarmEmail: config.alarmEmail,
+      alarmNamePrefix: ACCOUNT_ALARM_PREFIX,
     });
-    if (configRole !== undefined) {
-      new ConfigRecorder(this, 'config', {
-        recorderName: names.configRecorder,
-        role: configRole,
-        accountId,
-        bucketName: trail.archive.bucketName,
-        bucketArn: trail.archive.bucketArn,
-        keyArn: trail.key.keyArn,
-        s3KeyPrefix: CONFIG_PREFIX,
-        includeGlobalResourceTypes: config.accountWide,
-        conformancePackName: names.conformancePack,
+    return trail;
+  }
+
+  /**
+   * Server access logs of the state bucket, the audit archive and the Config bucket. S3
+   * delivers them only within a region: one log bucket (a prefix per source) when the state
+   * bucket is in the home region, else one in the state bucket's region (aliased provider
+   * `aws.state`) and one in the home region.
+   */
+  private accessLogs(props: AccountBaselineStackProps, home: KeyScope, tags: Tags): void {
+    const { config } = props;
+    const state = props.stateBackend.s3;
+    const logBucketName = (region: string) =>
+      `${config.names.accessLogBucketPrefix}-${home.accountId}-${region}`;
+    const common = {
+      accountId: home.accountId,
+      retentionDays: config.archiveRetentionDays + 1,
+      preventDestroy: config.protectStatefulResources,
+    };
+    const stateSource: LoggedBucket = {
+      id: 'state-bucket',
+      bucketName: state.bucket,
+      bucketArn: `arn:${home.partition}:s3:::${state.bucket}`,
+      prefix: STATE_ACCESS_LOG_PREFIX,
+    };
+    const homeSources: LoggedBucket[] = [];
+    if (this.trail) {
+      const archive = this.trail.archive;
+      homeSources.push({
+        id: 'audit-archive',
+        bucketName: archive.bucketName,
+        bucketArn: archive.bucketArn,
+        prefix: ARCHIVE_ACCESS_LOG_PREFIX,
+        dependsOn: [archive.policy],
       });
     }
-    return trail;
+    if (this.configRecorder) {
+      const bucket = this.configRecorder.bucket;
+      homeSources.push({
+        id: 'config-bucket',
+        bucketName: bucket.bucketName,
+        bucketArn: bucket.bucketArn,
+        prefix: CONFIG_ACCESS_LOG_PREFIX,
+        dependsOn: [bucket.policy],
+      });
+    }
+    if (state.region === config.region) {
+      new AccessLogs(this, 'state-access-logs', {
+        ...common,
+        logBucketName: logBucketName(config.region),
+        sources: [stateSource, ...homeSources],
+      });
+      return;
+    }
+    const stateProvider = new AwsProvider(this, 'aws-state', {
+      alias: 'state',
+      region: state.region,
+      defaultTags: tags,
+    });
+    new AccessLogs(this, 'state-access-logs', {
+      ...common,
+      logBucketName: logBucketName(state.region),
+      sources: [stateSource],
+      provider: stateProvider,
+    });
+    if (homeSources.length > 0) {
+      new AccessLogs(this, 'access-logs', {
+        ...common,
+        logBucketName: logBucketName(config.region),
+        sources: homeSources,
+      });
+    }
   }
 
   private backups(config: BaselineConfig, home: KeyScope, drProvider: AwsProvider): PhiBackup {
@@ -181,16 +297,80 @@ export class AccountBaselineStack extends TerraformStack {
     });
   }
 
+  /**
+   * GuardDuty and Security Hub as the settings say: `on` creates them; `organization` creates
+   * nothing (the organization's delegated administrator runs them; GuardDuty's detector is
+   * checked by a data-source postcondition, Security Hub by preflight only: the provider has
+   * no data source that reads whether it is enabled); their findings are routed either way.
+   */
+  private detectiveControls(config: BaselineConfig, home: KeyScope): void {
+    if (config.guardDuty === 'on') new GuardDuty(this, 'guardduty');
+    if (config.guardDuty === 'organization') {
+      new OrganizationGuardDuty(this, 'organization-guardduty', {
+        message: organizationServiceMissingMessage('GuardDuty', 'BASELINE_GUARDDUTY', home.region),
+      });
+    }
+    if (config.securityHub === 'on')
+      new SecurityHub(this, 'security-hub', { partition: home.partition, region: home.region });
+  }
+
   private outputs(): void {
     const out = (id: string, value: string, description: string) =>
       new TerraformOutput(this, id, { value, description });
+    out(
+      'audit_kms_key_arn',
+      this.auditKey.keyArn,
+      'Key of the trail, archive, Config bucket and alarms',
+    );
+    out(
+      'alarm_topic_arn',
+      this.alarmTopic.topicArn,
+      'Security alarm topic (trail alarms, findings, backup failures)',
+    );
     if (this.trail !== undefined) {
       out('trail_arn', this.trail.trailArn, 'ARN of the multi-region audit trail');
       out('audit_archive_bucket_name', this.trail.archive.bucketName, 'Object Lock audit archive');
-      out('audit_kms_key_arn', this.trail.key.keyArn, 'Key of the trail, archive and alarms');
+    }
+    if (this.configRecorder !== undefined) {
+      out(
+        'config_bucket_name',
+        this.configRecorder.bucket.bucketName,
+        "AWS Config's delivery bucket",
+      );
     }
     out('backup_vault_name', this.backup.vaultName, 'Home-region backup vault');
     out('backup_dr_vault_arn', this.backup.drVaultArn, 'DR-region backup vault (copies)');
     out('backup_plan_id', this.backup.planId, 'Backup plan of the PHI-tagged resources');
+    out(
+      'synthetic_backup_vault_name',
+      this.syntheticBackup.vaultName,
+      'Deletable vault of the synthetic-tagged resources',
+    );
+    out(
+      'synthetic_backup_plan_id',
+      this.syntheticBackup.planId,
+      'Backup plan of the synthetic-tagged resources',
+    );
   }
+}
+
+/**
+ * The baseline's deploy gate, inside the Terraform so every path meets it: a production
+ * baseline needs someone on the alarm topic. `npm run preflight -- --baseline` prints the
+ * same message (constructs/safety-nets/gate-messages.ts).
+ */
+function baselineGates(scope: Construct, config: BaselineConfig): DeployGates {
+  return new DeployGates(scope, 'deploy-gates', {
+    facts: {
+      alarm_subscriber_required: config.alarmSubscriberRequired,
+      alarm_subscribers: config.alarmEmail ? [config.alarmEmail] : [],
+    },
+    gates: [
+      {
+        name: BASELINE_ALARM_GATE,
+        condition: `!${fact('alarm_subscriber_required')} || length(${fact('alarm_subscribers')}) > 0`,
+        message: baselineAlarmSubscriberMessage(),
+      },
+    ],
+  });
 }

@@ -30,27 +30,32 @@ describe('baseline defaults (nothing set)', () => {
     });
   });
 
-  it('turns every control on and owns the account-wide settings', () => {
+  it('runs every control itself (mode on) and owns the account-wide settings', () => {
     expect(config).toMatchObject({
-      cloudTrail: true,
-      config: true,
-      guardDuty: true,
-      securityHub: true,
+      cloudTrail: 'on',
+      config: 'on',
+      guardDuty: 'on',
+      securityHub: 'on',
       accountWide: true,
     });
     expect(config.alarmEmail).toBeUndefined();
   });
 
-  it('locks the archive in COMPLIANCE mode for 6 years and the vault in compliance mode', () => {
+  it('requires an alarm subscriber (production): the deploy gate and preflight refuse none', () => {
+    expect(config.alarmSubscriberRequired).toBe(true);
+  });
+
+  it('keeps 6 years under governance-mode locks: nothing irreversible unless asked for', () => {
     expect(config).toMatchObject({
-      archiveLockMode: 'COMPLIANCE',
+      archiveLockMode: 'GOVERNANCE',
       archiveRetentionDays: 2192,
       trailLogRetentionDays: 365,
-      vaultLockMode: 'compliance',
+      vaultLockMode: 'governance',
       vaultLockChangeableForDays: 3,
       dailyBackupRetentionDays: 35,
       monthlyBackupRetentionDays: 2192,
       continuousBackupRetentionDays: 35,
+      syntheticBackupRetentionDays: 7,
       kmsDeletionWindowDays: 30,
     });
   });
@@ -67,7 +72,83 @@ describe('the standard profile', () => {
       trailLogRetentionDays: 30,
       vaultLockMode: 'governance',
       monthlyBackupRetentionDays: undefined,
+      syntheticBackupRetentionDays: 7,
+      alarmSubscriberRequired: false,
     });
+  });
+});
+
+describe('compliance-mode locks are explicit opt-ins', () => {
+  it.each([
+    ['production', {}],
+    ['standard', { BASELINE_PROFILE: 'standard' }],
+  ])('%s takes COMPLIANCE / compliance only when the settings say so', (_profile, env) => {
+    expect(
+      load({
+        ...env,
+        BASELINE_ARCHIVE_LOCK_MODE: 'COMPLIANCE',
+        BASELINE_VAULT_LOCK_MODE: 'compliance',
+      }),
+    ).toMatchObject({ archiveLockMode: 'COMPLIANCE', vaultLockMode: 'compliance' });
+  });
+});
+
+describe('service modes (on, organization, off)', () => {
+  const VARIABLES = {
+    BASELINE_CLOUDTRAIL: 'cloudTrail',
+    BASELINE_CONFIG: 'config',
+    BASELINE_GUARDDUTY: 'guardDuty',
+    BASELINE_SECURITY_HUB: 'securityHub',
+  } as const;
+
+  it.each(
+    Object.entries(VARIABLES).flatMap(([variable, field]) =>
+      (['on', 'organization', 'off'] as const).map((mode) => [variable, field, mode] as const),
+    ),
+  )('%s=%s reads as %s', (variable, field, mode) => {
+    const config = load({ [variable]: mode });
+    expect(config[field]).toBe(mode);
+    // The others keep their default.
+    for (const other of Object.values(VARIABLES).filter((f) => f !== field))
+      expect(config[other]).toBe('on');
+  });
+
+  it.each(Object.keys(VARIABLES))('%s refuses a value that is no mode', (variable) => {
+    expect(problemsOf({ [variable]: 'yes' })).toEqual([
+      { setting: variable, value: 'yes', rule: 'must be one of on, organization, off' },
+    ]);
+  });
+
+  it('lets Config run without the trail: Config delivers to a bucket of its own', () => {
+    expect(load({ BASELINE_CLOUDTRAIL: 'off' })).toMatchObject({ cloudTrail: 'off', config: 'on' });
+    expect(load({ BASELINE_CLOUDTRAIL: 'organization' }).config).toBe('on');
+  });
+
+  it('keeps BASELINE_ACCOUNT_WIDE an on/off switch', () => {
+    expect(problemsOf({ BASELINE_ACCOUNT_WIDE: 'organization' })).toEqual([
+      { setting: 'BASELINE_ACCOUNT_WIDE', value: 'organization', rule: 'must be one of on, off' },
+    ]);
+  });
+});
+
+describe('BASELINE_SYNTHETIC_BACKUP_RETENTION_DAYS', () => {
+  it.each([
+    ['1', 1],
+    ['35', 35],
+  ])('accepts %s (a bound)', (raw, days) => {
+    expect(
+      load({ BASELINE_SYNTHETIC_BACKUP_RETENTION_DAYS: raw }).syntheticBackupRetentionDays,
+    ).toBe(days);
+  });
+
+  it.each(['0', '36', '7.5'])('refuses %s', (raw) => {
+    expect(problemsOf({ BASELINE_SYNTHETIC_BACKUP_RETENTION_DAYS: raw })).toEqual([
+      {
+        setting: 'BASELINE_SYNTHETIC_BACKUP_RETENTION_DAYS',
+        value: raw,
+        rule: 'must be an integer from 1 to 35',
+      },
+    ]);
   });
 });
 
@@ -77,9 +158,9 @@ describe('overrides', () => {
       load({
         BASELINE_REGION: 'us-east-1',
         BASELINE_DR_REGION: 'us-east-2',
-        BASELINE_CLOUDTRAIL: 'on',
+        BASELINE_CLOUDTRAIL: 'organization',
         BASELINE_CONFIG: 'off',
-        BASELINE_GUARDDUTY: 'off',
+        BASELINE_GUARDDUTY: 'organization',
         BASELINE_SECURITY_HUB: 'off',
         BASELINE_ACCOUNT_WIDE: 'off',
         BASELINE_ALARM_EMAIL: 'security@example.org',
@@ -88,13 +169,15 @@ describe('overrides', () => {
         BASELINE_TRAIL_LOG_RETENTION_DAYS: '731',
         BASELINE_VAULT_LOCK_MODE: 'governance',
         BASELINE_DAILY_BACKUP_RETENTION_DAYS: '60',
+        BASELINE_SYNTHETIC_BACKUP_RETENTION_DAYS: '14',
       }),
     ).toMatchObject({
       region: 'us-east-1',
       drRegion: 'us-east-2',
-      config: false,
-      guardDuty: false,
-      securityHub: false,
+      cloudTrail: 'organization',
+      config: 'off',
+      guardDuty: 'organization',
+      securityHub: 'off',
       accountWide: false,
       alarmEmail: 'security@example.org',
       archiveLockMode: 'GOVERNANCE',
@@ -102,6 +185,7 @@ describe('overrides', () => {
       trailLogRetentionDays: 731,
       vaultLockMode: 'governance',
       dailyBackupRetentionDays: 60,
+      syntheticBackupRetentionDays: 14,
     });
   });
 
@@ -161,27 +245,14 @@ describe('bad settings stop with one message naming setting, value and rule', ()
     ]);
   });
 
-  it('reports a blank value once, even where two rules read it', () => {
+  it('reports a blank mode once, and no rule of another setting with it', () => {
     expect(problemsOf({ BASELINE_CLOUDTRAIL: 'off', BASELINE_CONFIG: '' })).toEqual([
       {
         setting: 'BASELINE_CONFIG',
         value: '',
         rule: BLANK_RULE,
       },
-      {
-        setting: 'BASELINE_CONFIG',
-        value: 'on',
-        rule: expect.stringMatching(/^needs BASELINE_CLOUDTRAIL=on/),
-      },
     ]);
-  });
-
-  it('throws when a switch is not on or off', () => {
-    expect(problemsOf({ BASELINE_CLOUDTRAIL: 'yes' })).toContainEqual({
-      setting: 'BASELINE_CLOUDTRAIL',
-      value: 'yes',
-      rule: 'must be one of on, off',
-    });
   });
 
   it('throws when the profile is unknown', () => {
@@ -208,20 +279,6 @@ describe('bad settings stop with one message naming setting, value and rule', ()
         rule: 'must differ from the home region eu-west-1: a copy in the same region does not survive a regional outage',
       },
     ]);
-  });
-
-  it('throws when Config is on but the trail (and its archive) is off', () => {
-    expect(problemsOf({ BASELINE_CLOUDTRAIL: 'off' })).toEqual([
-      {
-        setting: 'BASELINE_CONFIG',
-        value: 'on',
-        rule: 'needs BASELINE_CLOUDTRAIL=on: Config delivers to the audit archive the trail stack part creates; set BASELINE_CONFIG=off too when both run centrally',
-      },
-    ]);
-    expect(problemsOf({ BASELINE_CLOUDTRAIL: 'off', BASELINE_CONFIG: 'on' })[0].setting).toBe(
-      'BASELINE_CONFIG',
-    );
-    expect(load({ BASELINE_CLOUDTRAIL: 'off', BASELINE_CONFIG: 'off' }).cloudTrail).toBe(false);
   });
 
   it('throws when the alarm e-mail is not an address', () => {

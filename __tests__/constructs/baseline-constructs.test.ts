@@ -1,16 +1,27 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Testing, TerraformStack } from 'cdktf';
+import { TerraformOutput, Testing, TerraformStack } from 'cdktf';
+import { AccessLogs, AccessLogsProps } from '../../constructs/audit/access-logs';
+import { auditKey, auditKeyStatements } from '../../constructs/audit/audit-key';
 import { AuditTrail } from '../../constructs/audit/audit-trail';
 import { LockedBucket, LockedBucketProps } from '../../constructs/audit/locked-bucket';
+import {
+  SecurityAlarmTopic,
+  SecurityAlarmTopicProps,
+} from '../../constructs/audit/security-alarm-topic';
 import { TrailAlarms } from '../../constructs/audit/trail-alarms';
 import { PhiBackup, PhiBackupProps } from '../../constructs/backup/phi-backup';
+import { SyntheticBackup, SyntheticBackupProps } from '../../constructs/backup/synthetic-backup';
 import {
   ConfigRecorder,
   configServiceRole,
   conformancePackTemplate,
   logicalId,
 } from '../../constructs/detective/config-recorder';
-import { GuardDuty } from '../../constructs/detective/threat-detection';
+import {
+  SecurityEventRoutes,
+  securityEventRoutes,
+} from '../../constructs/detective/security-event-routes';
+import { GuardDuty, OrganizationGuardDuty } from '../../constructs/detective/threat-detection';
 import { ServiceKey, ServiceKeyProps } from '../../constructs/encryption/service-key';
 
 const scope = { accountId: '123456789012', partition: 'aws', region: 'eu-west-1' };
@@ -104,14 +115,15 @@ describe('LockedBucket', () => {
 });
 
 describe('AuditTrail', () => {
-  it('records management events only and names no Config role when none is given', () => {
+  it('records management events only when no data-event bucket is given', () => {
     const stack = freshStack();
+    const key = auditKey(stack, 'k', { scope, alias: 'alias/a', users: {} });
     new AuditTrail(stack, 'a', {
       scope,
       trailName: 't',
       logGroupName: '/g',
       logsRoleName: 'r',
-      keyAlias: 'alias/a',
+      key,
       archiveBucketName: 'b',
       archiveLockMode: 'GOVERNANCE',
       archiveRetentionDays: 1,
@@ -124,28 +136,149 @@ describe('AuditTrail', () => {
     expect(JSON.stringify(Object.values(parsed.resource.aws_cloudtrail)[0])).not.toContain(
       'data_resource',
     );
-    const docs = Object.values(parsed.data.aws_iam_policy_document) as Array<{
-      statement: Array<{ sid: string }>;
-    }>;
-    expect(docs.flatMap((d) => d.statement.map((s) => s.sid))).not.toContain(
+  });
+});
+
+describe('auditKeyStatements', () => {
+  const sids = (users: Parameters<typeof auditKeyStatements>[1]) =>
+    auditKeyStatements(scope, users).map((s) => s.sid);
+
+  it('lets only the alarm publishers use the key when neither trail nor Config is here', () => {
+    expect(sids({})).toEqual([
+      'CloudWatchAlarmsPublishToEncryptedTopic',
+      'EventBridgePublishesToEncryptedTopic',
+    ]);
+  });
+
+  it('adds CloudTrail, the trail log group and reads through S3 for a trail', () => {
+    expect(sids({ trail: { trailArn: 'arn:t', logGroupArn: 'arn:g' } })).toEqual([
+      'CloudTrailEncryptsTrailFiles',
+      'CloudTrailDescribesKey',
+      'CloudTrailDecryptsForBucketKey',
+      'AccountDecryptsTrailFiles',
+      'AccountReadsAuditBucketsThroughS3',
+      'CloudWatchLogsEncryptsTrailLogGroup',
+      'CloudWatchAlarmsPublishToEncryptedTopic',
+      'EventBridgePublishesToEncryptedTopic',
+    ]);
+  });
+
+  it('adds Config (role and service) and reads through S3 for Config alone', () => {
+    expect(sids({ config: { roleArn: 'arn:r' } })).toEqual([
+      'AccountReadsAuditBucketsThroughS3',
       'ConfigRoleEncryptsDeliveries',
+      'ConfigServiceEncryptsDeliveries',
+      'CloudWatchAlarmsPublishToEncryptedTopic',
+      'EventBridgePublishesToEncryptedTopic',
+    ]);
+  });
+
+  it('names what the key protects in its description', () => {
+    const stack = freshStack();
+    auditKey(stack, 'k', { scope, alias: 'alias/a', users: { config: { roleArn: 'arn:r' } } });
+    const key = Object.values(JSON.parse(Testing.synth(stack)).resource.aws_kms_key)[0] as {
+      description: string;
+    };
+    expect(key.description).toBe(
+      'Healthcare account baseline: AWS Config bucket, security alarm topic',
     );
+  });
+});
+
+describe('AccessLogs', () => {
+  const source = { id: 'a', bucketName: 'a', bucketArn: 'arn:aws:s3:::a', prefix: 'a/' };
+  const props: AccessLogsProps = {
+    accountId: scope.accountId,
+    logBucketName: 'logs',
+    retentionDays: 30,
+    sources: [source],
+  };
+
+  it('throws when nothing would be logged', () => {
+    expect(() => new AccessLogs(freshStack(), 'l', { ...props, sources: [] })).toThrow(
+      "Invalid AccessLogs 'l':\n  - sources is empty: a log bucket nothing logs to is not created",
+    );
+  });
+
+  it('throws when two sources share an id or a prefix', () => {
+    expect(
+      () =>
+        new AccessLogs(freshStack(), 'l', { ...props, sources: [source, { ...source, id: 'b' }] }),
+    ).toThrow('source ids and prefixes must be distinct: ids [a, b], prefixes [a/, a/]');
+  });
+
+  it('throws when a prefix is not a lowercase word ending in a slash', () => {
+    expect(
+      () => new AccessLogs(freshStack(), 'l', { ...props, sources: [{ ...source, prefix: 'A' }] }),
+    ).toThrow('prefixes must be lowercase words ending in "/" (one per source): [A]');
+  });
+});
+
+describe('SecurityAlarmTopic', () => {
+  const props: SecurityAlarmTopicProps = {
+    topicName: 't',
+    keyArn: 'k',
+    scope,
+    alarmNamePrefix: 'p',
+    eventRuleNames: ['r'],
+  };
+
+  it('throws when the alarm prefix would match more than its alarms', () => {
+    expect(
+      () => new SecurityAlarmTopic(freshStack(), 't', { ...props, alarmNamePrefix: 'a*' }),
+    ).toThrow('alarmNamePrefix = "a*": must be non-empty, without spaces, * or ?');
+  });
+
+  it('throws when no rule, or a rule twice, is admitted', () => {
+    expect(
+      () => new SecurityAlarmTopic(freshStack(), 't', { ...props, eventRuleNames: [] }),
+    ).toThrow('eventRuleNames must be a non-empty list of distinct rule names, got []');
+    expect(
+      () => new SecurityAlarmTopic(freshStack(), 't', { ...props, eventRuleNames: ['r', 'r'] }),
+    ).toThrow('got [r, r]');
+  });
+});
+
+describe('SecurityEventRoutes', () => {
+  const names = {
+    guardDutyFindings: 'g',
+    securityHubFindings: 's',
+    backupJobFailed: 'b',
+    copyJobFailed: 'c',
+    restoreJobFailed: 'r',
+  };
+
+  it('routes backup failures always and findings only of the services that run here', () => {
+    expect(
+      securityEventRoutes(names, { guardDuty: false, securityHub: false }).map((r) => r.ruleName),
+    ).toEqual(['b', 'c', 'r']);
+    expect(
+      securityEventRoutes(names, { guardDuty: true, securityHub: false }).map((r) => r.ruleName),
+    ).toEqual(['g', 'b', 'c', 'r']);
+  });
+
+  it('throws when there is no route or a rule name repeats', () => {
+    expect(() => new SecurityEventRoutes(freshStack(), 'e', { routes: [], topicArn: 't' })).toThrow(
+      "SecurityEventRoutes 'e': routes must be a non-empty list of distinct rule names, got []",
+    );
+    const [route] = securityEventRoutes(names, { guardDuty: false, securityHub: false });
+    expect(
+      () => new SecurityEventRoutes(freshStack(), 'e', { routes: [route, route], topicArn: 't' }),
+    ).toThrow('got [b, b]');
   });
 });
 
 describe('TrailAlarms', () => {
   const props = {
     logGroupName: 'g',
-    topicName: 't',
-    topicKeyArn: 'k',
-    scope,
+    topicArn: 'arn:aws:sns:eu-west-1:123456789012:t',
     namespace: 'N',
     alarmNamePrefix: 'p',
   };
 
   it('throws when the alarm list is empty or repeats an id', () => {
     expect(() => new TrailAlarms(freshStack(), 'a', { ...props, alarms: [] })).toThrow(
-      "TrailAlarms 't': alarms must be a non-empty list of distinct ids, got []",
+      "TrailAlarms 'a': alarms must be a non-empty list of distinct ids, got []",
     );
     const one = {
       id: 'x',
@@ -220,6 +353,47 @@ describe('PhiBackup', () => {
   });
 });
 
+describe('SyntheticBackup', () => {
+  const props: SyntheticBackupProps = {
+    vaultName: 'v',
+    planName: 'p',
+    selectionName: 's',
+    keyArn: 'k',
+    roleArn: 'r',
+    retentionDays: 7,
+  };
+  const rules = (stack: TerraformStack) =>
+    (
+      Object.values(JSON.parse(Testing.synth(stack)).resource.aws_backup_plan)[0] as {
+        rule: { lifecycle: unknown }[];
+      }
+    ).rule;
+
+  it.each([1, 35])('keeps recovery points %i days (a bound)', (days) => {
+    const stack = freshStack();
+    new SyntheticBackup(stack, 's', { ...props, retentionDays: days });
+    expect(rules(stack)).toEqual([expect.objectContaining({ lifecycle: { delete_after: days } })]);
+  });
+
+  it.each([0, 36, 1.5])('throws when the retention is %s days', (days) => {
+    expect(() => new SyntheticBackup(freshStack(), 's', { ...props, retentionDays: days })).toThrow(
+      `Invalid SyntheticBackup 'v': retentionDays = ${days}: must be a whole number of days from 1 to 35`,
+    );
+  });
+
+  it('selects a custom tag when given one', () => {
+    const stack = freshStack();
+    new SyntheticBackup(stack, 's', { ...props, selectionTag: { key: 'Data', value: 'test' } });
+    expect(
+      (
+        Object.values(JSON.parse(Testing.synth(stack)).resource.aws_backup_selection)[0] as {
+          selection_tag: unknown;
+        }
+      ).selection_tag,
+    ).toEqual([{ type: 'STRINGEQUALS', key: 'Data', value: 'test' }]);
+  });
+});
+
 describe('ConfigRecorder and its conformance pack', () => {
   it('throws when the rule table is empty', () => {
     const stack = freshStack();
@@ -231,9 +405,8 @@ describe('ConfigRecorder and its conformance pack', () => {
           role,
           accountId: scope.accountId,
           bucketName: 'b',
-          bucketArn: 'arn:aws:s3:::b',
+          retentionDays: 30,
           keyArn: 'k',
-          s3KeyPrefix: 'config',
           includeGlobalResourceTypes: true,
           conformancePackName: 'p',
           rules: [],
@@ -278,5 +451,25 @@ describe('GuardDuty', () => {
     const stack = freshStack();
     new GuardDuty(stack, 'g', { findingPublishingFrequency: 'ONE_HOUR' });
     expect(Testing.synth(stack)).toContain('"finding_publishing_frequency": "ONE_HOUR"');
+  });
+
+  it("reads the organization's detector and creates nothing", () => {
+    const stack = freshStack();
+    const org = new OrganizationGuardDuty(stack, 'g', { message: 'not enabled here' });
+    new TerraformOutput(stack, 'detector', { value: org.detectorId });
+    const parsed = JSON.parse(Testing.synth(stack));
+    expect(parsed.resource).toBeUndefined();
+    expect(parsed.output.detector.value).toMatch(
+      /^\$\{data\.aws_guardduty_detector\.g_detector_[0-9A-F]+\.id\}$/,
+    );
+    expect(Object.values(parsed.data.aws_guardduty_detector)).toEqual([
+      expect.objectContaining({
+        lifecycle: {
+          postcondition: [
+            { condition: '${self.status == "ENABLED"}', error_message: 'not enabled here' },
+          ],
+        },
+      }),
+    ]);
   });
 });

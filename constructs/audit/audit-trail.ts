@@ -1,11 +1,10 @@
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Construct } from 'constructs';
 import type { ObjectLockMode } from '../../config/baseline';
-import { accountRoot, KeyScope, ServiceKey } from '../encryption/service-key';
+import type { KeyScope, ServiceKey } from '../encryption/service-key';
 import { LockedBucket } from './locked-bucket';
 
 export interface AuditTrailProps {
@@ -13,7 +12,8 @@ export interface AuditTrailProps {
   readonly trailName: string;
   readonly logGroupName: string;
   readonly logsRoleName: string;
-  readonly keyAlias: string;
+  /** The audit key (constructs/audit/audit-key.ts); its policy must name this trail. */
+  readonly key: ServiceKey;
   /** Globally unique: include the account id and region. */
   readonly archiveBucketName: string;
   readonly archiveLockMode: ObjectLockMode;
@@ -28,25 +28,26 @@ export interface AuditTrailProps {
    * @default - none
    */
   readonly dataEventBucketArns?: readonly string[];
-  /**
-   * The IAM role AWS Config delivers with: the key lets it encrypt snapshots and history
-   * files into the archive's `config/` prefix.
-   * @default - no Config delivery
-   */
-  readonly configRoleArn?: string;
-  /** @default 30 */
-  readonly kmsDeletionWindowDays?: number;
-  /** `prevent_destroy` on the key and the archive. @default false */
+  /** `prevent_destroy` on the archive. @default false */
   readonly preventDestroy?: boolean;
 }
 
-/** Prefix of the trail's files in the archive; Config writes under `config/`. */
+/** Prefix of the trail's files in the archive. */
 export const TRAIL_PREFIX = 'cloudtrail';
-export const CONFIG_PREFIX = 'config';
+
+/** The trail's ARN, built from its name: the key and the bucket policy must name it first. */
+export function trailArnOf(scope: KeyScope, trailName: string): string {
+  return `arn:${scope.partition}:cloudtrail:${scope.region}:${scope.accountId}:trail/${trailName}`;
+}
+
+/** A log group's ARN as the provider's `arn` attribute has it (no `:*`). */
+export function logGroupArnOf(scope: KeyScope, logGroupName: string): string {
+  return `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:${logGroupName}`;
+}
 
 /**
  * The account's audit trail: a multi-region CloudTrail trail with log-file validation,
- * encrypted with its own key, delivered to an Object Lock archive and to an encrypted
+ * encrypted with the audit key, delivered to an Object Lock archive and to an encrypted
  * CloudWatch log group (for the metric-filter alarms).
  */
 export class AuditTrail extends Construct {
@@ -58,20 +59,9 @@ export class AuditTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
-    const { accountId, partition, region } = props.scope;
     // Built, not read from the trail: the key and the bucket policy must exist first.
-    this.trailArn = `arn:${partition}:cloudtrail:${region}:${accountId}:trail/${props.trailName}`;
-    const logGroupArn = `arn:${partition}:logs:${region}:${accountId}:log-group:${props.logGroupName}`;
-
-    this.key = new ServiceKey(this, 'key', {
-      alias: props.keyAlias,
-      description:
-        'Healthcare account baseline: CloudTrail files, audit archive, trail log group, security alarms',
-      scope: props.scope,
-      statements: auditKeyStatements(props.scope, this.trailArn, logGroupArn, props.configRoleArn),
-      deletionWindowDays: props.kmsDeletionWindowDays,
-      preventDestroy: props.preventDestroy,
-    });
+    this.trailArn = trailArnOf(props.scope, props.trailName);
+    this.key = props.key;
 
     this.archive = this.archiveBucket(props);
 
@@ -187,121 +177,4 @@ export class AuditTrail extends Construct {
 
     return { role, rolePolicy };
   }
-}
-
-/**
- * The audit key's policy, after AWS's "Configure AWS KMS key policies for CloudTrail":
- * CloudTrail encrypts only for this trail (aws:SourceArn) and the CloudTrail encryption
- * context of this account; account principals decrypt trail files and archive objects
- * (through S3); CloudWatch Logs uses it for the trail log group only; CloudWatch alarms
- * publish to the encrypted alarm topic; the Config role encrypts its deliveries.
- */
-export function auditKeyStatements(
-  scope: KeyScope,
-  trailArn: string,
-  logGroupArn: string,
-  configRoleArn?: string,
-): DataAwsIamPolicyDocumentStatement[] {
-  const { accountId, region } = scope;
-  const account = [{ type: 'AWS', identifiers: [accountRoot(scope)] }];
-  const statements: DataAwsIamPolicyDocumentStatement[] = [
-    ...cloudTrailStatements(scope, trailArn),
-    {
-      sid: 'AccountReadsArchiveThroughS3',
-      effect: 'Allow',
-      principals: account,
-      actions: ['kms:Decrypt'],
-      resources: ['*'],
-      condition: [
-        {
-          test: 'StringEquals',
-          variable: 'kms:ViaService',
-          values: [`s3.${region}.amazonaws.com`],
-        },
-        { test: 'StringEquals', variable: 'kms:CallerAccount', values: [accountId] },
-      ],
-    },
-    {
-      sid: 'CloudWatchLogsEncryptsTrailLogGroup',
-      effect: 'Allow',
-      principals: [{ type: 'Service', identifiers: [`logs.${region}.amazonaws.com`] }],
-      actions: [
-        'kms:Encrypt*',
-        'kms:Decrypt*',
-        'kms:ReEncrypt*',
-        'kms:GenerateDataKey*',
-        'kms:Describe*',
-      ],
-      resources: ['*'],
-      condition: [
-        {
-          test: 'ArnEquals',
-          variable: 'kms:EncryptionContext:aws:logs:arn',
-          values: [logGroupArn],
-        },
-      ],
-    },
-    {
-      sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
-      effect: 'Allow',
-      principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    },
-  ];
-  if (configRoleArn !== undefined) {
-    statements.push({
-      sid: 'ConfigRoleEncryptsDeliveries',
-      effect: 'Allow',
-      principals: [{ type: 'AWS', identifiers: [configRoleArn] }],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-    });
-  }
-  return statements;
-}
-
-/** CloudTrail encrypts (this trail, this account's trail context) and account principals decrypt trail files. */
-function cloudTrailStatements(
-  scope: KeyScope,
-  trailArn: string,
-): DataAwsIamPolicyDocumentStatement[] {
-  const { accountId, partition } = scope;
-  const trailContext = {
-    test: 'StringLike',
-    variable: 'kms:EncryptionContext:aws:cloudtrail:arn',
-    values: [`arn:${partition}:cloudtrail:*:${accountId}:trail/*`],
-  };
-  const sourceTrail = { test: 'StringEquals', variable: 'aws:SourceArn', values: [trailArn] };
-  const cloudTrail = [{ type: 'Service', identifiers: ['cloudtrail.amazonaws.com'] }];
-  const account = [{ type: 'AWS', identifiers: [accountRoot(scope)] }];
-  return [
-    {
-      sid: 'CloudTrailEncryptsTrailFiles',
-      effect: 'Allow',
-      principals: cloudTrail,
-      actions: ['kms:GenerateDataKey*'],
-      resources: ['*'],
-      condition: [sourceTrail, trailContext],
-    },
-    {
-      sid: 'CloudTrailDescribesKey',
-      effect: 'Allow',
-      principals: cloudTrail,
-      actions: ['kms:DescribeKey'],
-      resources: ['*'],
-      condition: [sourceTrail],
-    },
-    {
-      sid: 'AccountDecryptsTrailFiles',
-      effect: 'Allow',
-      principals: account,
-      actions: ['kms:Decrypt', 'kms:ReEncryptFrom'],
-      resources: ['*'],
-      condition: [
-        { test: 'StringEquals', variable: 'kms:CallerAccount', values: [accountId] },
-        trailContext,
-      ],
-    },
-  ];
 }

@@ -1,8 +1,6 @@
 import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Construct } from 'constructs';
-import type { KeyScope } from '../encryption/service-key';
-import { alarmTopic } from '../observability/alarm-topic';
 
 /** One CIS / Security Hub metric-filter control on the trail's log group. */
 export interface TrailAlarmSpec {
@@ -136,27 +134,24 @@ export const TRAIL_ALARMS: readonly TrailAlarmSpec[] = [
 export interface TrailAlarmsProps {
   /** The log group the trail delivers to. */
   readonly logGroupName: string;
-  readonly topicName: string;
-  /** Customer-managed key of the topic; its policy must let CloudWatch use it. */
-  readonly topicKeyArn: string;
-  /** The account, partition and region of the trail and its alarms. */
-  readonly scope: KeyScope;
+  /**
+   * The security alarm topic (security-alarm-topic.ts): its policy admits alarms named
+   * `<alarmNamePrefix>-*` of this account.
+   */
+  readonly topicArn: string;
   /** Metric namespace of the filters. */
   readonly namespace: string;
   /** Prefix of every alarm name (`<prefix>-root-account-usage`). */
   readonly alarmNamePrefix: string;
-  /** @default - no subscription */
-  readonly alarmEmail?: string;
   /** @default TRAIL_ALARMS */
   readonly alarms?: readonly TrailAlarmSpec[];
 }
 
 /**
- * A metric filter and an alarm per control, to a KMS-encrypted SNS topic: any one
- * matching event in five minutes alarms (the CIS recommendation's threshold).
+ * A metric filter and an alarm per control, to the KMS-encrypted security alarm topic: any
+ * one matching event in five minutes alarms (the CIS recommendation's threshold).
  */
 export class TrailAlarms extends Construct {
-  readonly topicArn: string;
   readonly alarmNames: string[];
 
   constructor(scope: Construct, id: string, props: TrailAlarmsProps) {
@@ -165,17 +160,9 @@ export class TrailAlarms extends Construct {
     const ids = specs.map((s) => s.id);
     if (specs.length === 0 || new Set(ids).size !== ids.length) {
       throw new Error(
-        `TrailAlarms '${props.topicName}': alarms must be a non-empty list of distinct ids, got [${ids.join(', ')}]`,
+        `TrailAlarms '${id}': alarms must be a non-empty list of distinct ids, got [${ids.join(', ')}]`,
       );
     }
-
-    const topic = alarmTopic(this, {
-      topicName: props.topicName,
-      keyArn: props.topicKeyArn,
-      scope: props.scope,
-      alarmNamePrefix: props.alarmNamePrefix,
-      alarmEmail: props.alarmEmail,
-    });
 
     this.alarmNames = specs.map((spec) => {
       const filter = new CloudwatchLogMetricFilter(this, `${spec.id}-filter`, {
@@ -201,11 +188,10 @@ export class TrailAlarms extends Construct {
         period: 300,
         evaluationPeriods: 1,
         treatMissingData: 'notBreaching',
-        alarmActions: [topic.arn],
+        alarmActions: [props.topicArn],
         dependsOn: [filter],
       });
       return alarmName;
     });
-    this.topicArn = topic.arn;
   }
 }

@@ -25,7 +25,7 @@ export interface PhiBackupProps {
   readonly planName: string;
   readonly selectionName: string;
   readonly roleName: string;
-  /** Every resource carrying this tag is backed up. @default DataClassification=PHI */
+  /** Every resource carrying this tag is backed up. @default DATA_CLASSIFICATION_PHI */
   readonly selectionTag?: { readonly key: string; readonly value: string };
   readonly lockMode: VaultLockMode;
   /** Compliance mode only: days the lock can still be changed or removed (AWS minimum 3). */
@@ -42,6 +42,8 @@ export interface PhiBackupProps {
 }
 
 export const MIN_LOCK_RETENTION_DAYS = 7;
+/** The tag the platform's production profile puts on every resource (common.md vocabulary). */
+export const DATA_CLASSIFICATION_PHI = { key: 'DataClassification', value: 'PHI' } as const;
 /** Days before monthly recovery points move to cold storage (AWS then keeps them ≥ 90 more). */
 export const COLD_STORAGE_AFTER_DAYS = 90;
 
@@ -58,11 +60,13 @@ export class PhiBackup extends Construct {
   readonly drVaultArn: string;
   readonly planId: string;
   readonly roleArn: string;
+  /** The home vault's key: the synthetic vault (same region) uses it too. */
+  readonly keyArn: string;
 
   constructor(scope: Construct, id: string, props: PhiBackupProps) {
     super(scope, id);
     validate(props);
-    const tag = props.selectionTag ?? { key: 'DataClassification', value: 'PHI' };
+    const tag = props.selectionTag ?? DATA_CLASSIFICATION_PHI;
     const { vault, drVault, keyArns } = this.vaults(props);
     const plan = new BackupPlan(this, 'plan', {
       name: props.planName,
@@ -82,6 +86,7 @@ export class PhiBackup extends Construct {
     this.drVaultArn = drVault.arn;
     this.planId = plan.id;
     this.roleArn = role.arn;
+    this.keyArn = keyArns[0];
   }
 
   /** The two vaults, each under its own key, each with Vault Lock. */
@@ -145,7 +150,7 @@ export class PhiBackup extends Construct {
     const { partition } = props.scope;
     const role = new IamRole(this, 'role', {
       name: props.roleName,
-      description: 'AWS Backup takes, copies and restores the PHI-tagged resources',
+      description: 'AWS Backup takes, copies and restores the PHI- and synthetic-tagged resources',
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
@@ -257,20 +262,31 @@ export const BACKUP_MANAGED_POLICIES = [
   'AWSBackupServiceRolePolicyForS3Restore',
 ];
 
-/** Principals of this account may use a vault key only through AWS Backup in its region. */
+/**
+ * Principals of this account may use a vault key only through AWS Backup or RDS in its
+ * region. RDS because RDS is not fully managed by AWS Backup: "Backups of resource types that
+ * are not fully managed by AWS Backup typically inherit the encryption settings from their
+ * source resource" (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html),
+ * and the cross-region copy of an encrypted RDS snapshot is an RDS CopyDBSnapshot in the DR
+ * region, made as the backup role through rds.<dr region>, which "must specify a KMS key for
+ * the destination AWS Region" (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CopyDBSnapshot.html)
+ * and creates a grant on it; a restore from that copy reads it through rds.<dr region> too.
+ * Grants only for AWS resources (kms:GrantIsForAWSResource): a principal cannot hand the key
+ * to itself or another principal.
+ */
 export function backupKeyStatements(scope: KeyScope): DataAwsIamPolicyDocumentStatement[] {
   const via = [
     {
       test: 'StringEquals',
       variable: 'kms:ViaService',
-      values: [`backup.${scope.region}.amazonaws.com`],
+      values: [`backup.${scope.region}.amazonaws.com`, `rds.${scope.region}.amazonaws.com`],
     },
     { test: 'StringEquals', variable: 'kms:CallerAccount', values: [scope.accountId] },
   ];
   const account = [{ type: 'AWS', identifiers: [accountRoot(scope)] }];
   return [
     {
-      sid: 'UseThroughAwsBackup',
+      sid: 'UseThroughAwsBackupOrRds',
       effect: 'Allow',
       principals: account,
       actions: [
@@ -284,7 +300,7 @@ export function backupKeyStatements(scope: KeyScope): DataAwsIamPolicyDocumentSt
       condition: via,
     },
     {
-      sid: 'GrantsThroughAwsBackup',
+      sid: 'GrantsThroughAwsBackupOrRds',
       effect: 'Allow',
       principals: account,
       actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],

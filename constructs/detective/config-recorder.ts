@@ -6,6 +6,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import { LockedBucket } from '../audit/locked-bucket';
 import { HIPAA_CONFIG_RULES, HipaaConfigRule } from './hipaa-rules';
 
 /**
@@ -21,7 +22,7 @@ export function configServiceRole(
 ): IamRole {
   const role = new IamRole(scope, id, {
     name: props.name,
-    description: 'AWS Config records resources and delivers to the audit archive',
+    description: 'AWS Config records resources and delivers to its bucket',
     assumeRolePolicy: JSON.stringify({
       Version: '2012-10-17',
       Statement: [
@@ -46,12 +47,14 @@ export interface ConfigRecorderProps {
   /** From configServiceRole(). */
   readonly role: IamRole;
   readonly accountId: string;
-  /** The audit archive and its key. */
+  /** Config's own bucket (globally unique: include the account id and region). */
   readonly bucketName: string;
-  readonly bucketArn: string;
+  /** Days Config's files are kept (the audit archive's retention). */
+  readonly retentionDays: number;
+  /** The audit key: SSE-KMS of the bucket and of each delivery (s3_kms_key_arn). */
   readonly keyArn: string;
-  /** Key prefix of Config's files in the archive. */
-  readonly s3KeyPrefix: string;
+  /** `prevent_destroy` on the bucket. @default false */
+  readonly preventDestroy?: boolean;
   /**
    * Record IAM users, roles, policies and groups too. In exactly one region per
    * account, or each change is recorded (and billed) once per region.
@@ -63,13 +66,22 @@ export interface ConfigRecorderProps {
 }
 
 /**
- * AWS Config: a recorder of every supported resource type, a delivery channel to the
- * audit archive (KMS-encrypted, daily snapshots), and the project's HIPAA conformance
- * pack, generated from the rule table.
+ * AWS Config: a recorder of every supported resource type, a delivery channel to a bucket
+ * of its own (KMS-encrypted, daily snapshots), and the project's HIPAA conformance pack,
+ * generated from the rule table.
+ *
+ * Not the audit archive: "AWS Config does not support the delivery channel to an Amazon S3
+ * bucket where object lock is enabled"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-deliverychannel.html).
+ * The bucket: no Object Lock, versioned, SSE-KMS with the audit key, TLS only, public access
+ * blocked, expiry at the archive's retention, and the bucket policy AWS documents for
+ * config.amazonaws.com with aws:SourceAccount
+ * (https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html).
  */
 export class ConfigRecorder extends Construct {
   readonly recorderName: string;
   readonly conformancePackName: string;
+  readonly bucket: LockedBucket;
 
   constructor(scope: Construct, id: string, props: ConfigRecorderProps) {
     super(scope, id);
@@ -80,23 +92,26 @@ export class ConfigRecorder extends Construct {
       );
     }
 
+    this.bucket = configBucket(this, props);
+    const bucketArn = this.bucket.bucketArn;
     const deliveryPolicy = new IamRolePolicy(this, 'delivery-policy', {
-      name: 'deliver-to-audit-archive',
+      name: 'deliver-to-config-bucket',
       role: props.role.name,
       policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
           {
-            Sid: 'CheckArchiveAcl',
+            // Config checks the bucket exists (HeadBucket needs s3:ListBucket) and its ACL.
+            Sid: 'CheckConfigBucket',
             Effect: 'Allow',
-            Action: 's3:GetBucketAcl',
-            Resource: props.bucketArn,
+            Action: ['s3:GetBucketAcl', 's3:ListBucket'],
+            Resource: bucketArn,
           },
           {
             Sid: 'WriteConfigFiles',
             Effect: 'Allow',
             Action: 's3:PutObject',
-            Resource: `${props.bucketArn}/${props.s3KeyPrefix}/AWSLogs/${props.accountId}/*`,
+            Resource: `${bucketArn}/${configFilesKey(props.accountId)}`,
             Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
           },
           {
@@ -117,13 +132,13 @@ export class ConfigRecorder extends Construct {
         includeGlobalResourceTypes: props.includeGlobalResourceTypes,
       },
     });
+    // AWS checks write access when the channel is created (InsufficientDeliveryPolicyException).
     const channel = new ConfigDeliveryChannel(this, 'delivery-channel', {
       name: props.recorderName,
-      s3BucketName: props.bucketName,
-      s3KeyPrefix: props.s3KeyPrefix,
+      s3BucketName: this.bucket.bucketName,
       s3KmsKeyArn: props.keyArn,
       snapshotDeliveryProperties: { deliveryFrequency: 'TwentyFour_Hours' },
-      dependsOn: [recorder, deliveryPolicy],
+      dependsOn: [recorder, deliveryPolicy, this.bucket.policy],
     });
     const status = new ConfigConfigurationRecorderStatus(this, 'recorder-status', {
       name: recorder.name,
@@ -138,6 +153,56 @@ export class ConfigRecorder extends Construct {
     this.recorderName = recorder.name;
     this.conformancePackName = pack.name;
   }
+}
+
+/** Where Config writes in its bucket (no key prefix): `AWSLogs/<account>/Config/*`. */
+export function configFilesKey(accountId: string): string {
+  return `AWSLogs/${accountId}/Config/*`;
+}
+
+/** Config's bucket with the three statements of AWS's policy, each for this account only. */
+function configBucket(scope: Construct, props: ConfigRecorderProps): LockedBucket {
+  const sourceAccount = {
+    test: 'StringEquals',
+    variable: 'aws:SourceAccount',
+    values: [props.accountId],
+  };
+  const config = [{ type: 'Service', identifiers: ['config.amazonaws.com'] }];
+  return new LockedBucket(scope, 'bucket', {
+    bucketName: props.bucketName,
+    kmsKeyArn: props.keyArn,
+    expirationDays: props.retentionDays,
+    preventDestroy: props.preventDestroy,
+    policyStatements: (bucketArn) => [
+      {
+        sid: 'AWSConfigBucketPermissionsCheck',
+        effect: 'Allow',
+        principals: config,
+        actions: ['s3:GetBucketAcl'],
+        resources: [bucketArn],
+        condition: [sourceAccount],
+      },
+      {
+        sid: 'AWSConfigBucketExistenceCheck',
+        effect: 'Allow',
+        principals: config,
+        actions: ['s3:ListBucket'],
+        resources: [bucketArn],
+        condition: [sourceAccount],
+      },
+      {
+        sid: 'AWSConfigBucketDelivery',
+        effect: 'Allow',
+        principals: config,
+        actions: ['s3:PutObject'],
+        resources: [`${bucketArn}/${configFilesKey(props.accountId)}`],
+        condition: [
+          sourceAccount,
+          { test: 'StringEquals', variable: 's3:x-amz-acl', values: ['bucket-owner-full-control'] },
+        ],
+      },
+    ],
+  });
 }
 
 /** `CLOUD_TRAIL_ENABLED` → `CloudTrailEnabled` (a CloudFormation logical id). */

@@ -1,3 +1,4 @@
+import { DataAwsGuarddutyDetector } from '@cdktf/provider-aws/lib/data-aws-guardduty-detector';
 import { GuarddutyDetector } from '@cdktf/provider-aws/lib/guardduty-detector';
 import { GuarddutyDetectorFeature } from '@cdktf/provider-aws/lib/guardduty-detector-feature';
 import { SecurityhubAccount } from '@cdktf/provider-aws/lib/securityhub-account';
@@ -61,5 +62,30 @@ export class SecurityHub extends Construct {
       standardsArn: this.standardsArn,
       dependsOn: [account],
     });
+  }
+}
+
+export interface OrganizationGuardDutyProps {
+  /** What Terraform prints when the detector is not enabled (gate-messages.ts). */
+  readonly message: string;
+}
+
+/**
+ * BASELINE_GUARDDUTY=organization: the organization's delegated administrator runs GuardDuty
+ * here. Nothing is created (so nothing is disabled on destroy); the region's detector is read
+ * and the plan stops unless it is ENABLED (a data-source postcondition, evaluated by every
+ * plan). Without any detector the provider's read fails first ("no GuardDuty Detectors").
+ */
+export class OrganizationGuardDuty extends Construct {
+  readonly detectorId: string;
+
+  constructor(scope: Construct, id: string, props: OrganizationGuardDutyProps) {
+    super(scope, id);
+    const detector = new DataAwsGuarddutyDetector(this, 'detector', {
+      lifecycle: {
+        postcondition: [{ condition: '${self.status == "ENABLED"}', errorMessage: props.message }],
+      },
+    });
+    this.detectorId = detector.id;
   }
 }

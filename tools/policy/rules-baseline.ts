@@ -6,25 +6,13 @@
  */
 import { attr, fail, HIPAA, pass } from './checks';
 import { asList, blocks, first, isTrue } from './terraform';
-import type { CheckResult, Rule, RuleContext, TfResource } from './types';
+import { BACKUP_RULES, cmk, PRODUCTION_ARCHIVE_RETENTION_DAYS } from './rules-backup';
 
-/** Six years (HIPAA documentation retention, 164.316(b)(2)(i)). */
-export const PRODUCTION_ARCHIVE_RETENTION_DAYS = 2192;
-/** The production backup floor: the RDS automated-backup maximum the platform uses. */
-export const PRODUCTION_BACKUP_RETENTION_DAYS = 35;
-
-/** The value references a customer-managed key of this stack (key or its alias) or is a key ARN. */
-function cmk(ctx: RuleContext, value: unknown, what: string): CheckResult {
-  if (value === undefined || value === null || value === '')
-    return fail(`${what} is not set: the AWS-managed key would be used`);
-  let target = ctx.resolve(value);
-  if (target?.type === 'aws_kms_alias') target = ctx.resolve(target.attrs['target_key_id']);
-  if (target?.mode === 'managed' && target.type === 'aws_kms_key')
-    return pass(`${what} is the customer-managed key ${target.address}`);
-  if (/^arn:aws[a-z-]*:kms:[^:]+:\d{12}:key\/[0-9a-f-]+$/.test(String(value)))
-    return pass(`${what} is the key ARN ${String(value)}`);
-  return fail(`${what} = ${String(value)} is not a customer-managed key of this stack`);
-}
+export {
+  PRODUCTION_ARCHIVE_RETENTION_DAYS,
+  PRODUCTION_BACKUP_RETENTION_DAYS,
+} from './rules-backup';
+import type { Rule, TfResource } from './types';
 
 const nested = (r: TfResource, name: string) =>
   first(attr(r, name)) as Record<string, unknown> | undefined;
@@ -175,88 +163,7 @@ export const BASELINE_RULES: readonly Rule[] = [
         : fail(`no alarm with actions watches ${String(t['namespace'])}/${String(t['name'])}`);
     },
   },
-  // ------------------------------------------------------------ AWS Backup
-  {
-    id: 'HIPAA-BAK-001',
-    title: 'Backup vault is encrypted with a customer-managed KMS key',
-    severity: 'high',
-    resourceTypes: ['aws_backup_vault'],
-    control: { configRule: 'backup-recovery-point-encrypted', hipaa: HIPAA.encryption },
-    check: (r, ctx) => cmk(ctx, attr(r, 'kms_key_arn'), 'kms_key_arn'),
-  },
-  {
-    id: 'HIPAA-BAK-002',
-    title: 'Backup vault has a Vault Lock (recovery points cannot be deleted early)',
-    severity: 'high',
-    resourceTypes: ['aws_backup_vault'],
-    control: {
-      configRule: 'backup-recovery-point-manual-deletion-disabled',
-      hipaa: HIPAA.backup,
-    },
-    check: (r, ctx) => {
-      const lock = ctx.referencing('aws_backup_vault_lock_configuration', 'backup_vault_name', r);
-      return lock.length > 0
-        ? pass(`locked by ${lock[0].address}`)
-        : fail('no aws_backup_vault_lock_configuration names this vault');
-    },
-  },
-  {
-    id: 'HIPAA-BAK-003',
-    title: 'Vault Lock is in compliance mode in production (cooling-off ≥ 3 days)',
-    severity: 'medium',
-    profile: 'production',
-    resourceTypes: ['aws_backup_vault_lock_configuration'],
-    control: { configRule: 'backup-recovery-point-manual-deletion-disabled', hipaa: HIPAA.backup },
-    rationale:
-      'Governance mode can be removed by anyone allowed backup:DeleteBackupVaultLockConfiguration; compliance mode cannot once the cooling-off period ends.',
-    check: (r) => {
-      const days = attr(r, 'changeable_for_days');
-      return days !== undefined && Number(days) >= 3
-        ? pass(`compliance mode, changeable for ${String(days)} days`)
-        : fail('changeable_for_days is not set (≥ 3): the lock is in governance mode');
-    },
-  },
-  {
-    id: 'HIPAA-BAK-004',
-    title:
-      'Every backup rule keeps ≥ 35 days in production (≥ 7 elsewhere) and copies to another region',
-    severity: 'high',
-    resourceTypes: ['aws_backup_plan'],
-    control: {
-      configRule: 'backup-plan-min-frequency-and-min-retention-check',
-      hipaa: HIPAA.backup,
-    },
-    check: (r, ctx) => {
-      const min = ctx.profile === 'production' ? PRODUCTION_BACKUP_RETENTION_DAYS : 7;
-      const rules = blocks(attr(r, 'rule'));
-      if (rules.length === 0) return fail('the plan has no rule');
-      for (const rule of rules) {
-        const name = String(rule['rule_name']);
-        const keep = Number(
-          (first(rule['lifecycle']) as Record<string, unknown>)?.['delete_after'],
-        );
-        if (!(keep >= min))
-          return fail(`rule ${name} keeps ${keep} days; at least ${min} required`);
-        if (blocks(rule['copy_action']).length === 0)
-          return fail(`rule ${name} has no copy_action: no copy survives a regional outage`);
-      }
-      return pass(`${rules.length} rule(s), each ≥ ${min} days with a copy_action`);
-    },
-  },
-  {
-    id: 'HIPAA-BAK-005',
-    title: 'Backup selection picks resources by their DataClassification tag',
-    severity: 'high',
-    resourceTypes: ['aws_backup_selection'],
-    control: { configRule: 'rds-in-backup-plan', hipaa: HIPAA.backup },
-    check: (r) => {
-      const tags = blocks(attr(r, 'selection_tag'));
-      const byTag = tags.some((t) => t['key'] === 'DataClassification' && t['value'] === 'PHI');
-      return byTag && attr(r, 'iam_role_arn')
-        ? pass('selects every resource tagged DataClassification=PHI')
-        : fail('no selection_tag DataClassification=PHI (or no iam_role_arn)');
-    },
-  },
+  ...BACKUP_RULES,
   // ------------------------------------------------------------ AWS Config
   {
     id: 'HIPAA-CFG-001',

@@ -1,4 +1,6 @@
 /** Preflight: can this account and region take this configuration? */
+export * from './baseline-checks';
+export * from './baseline-services';
 export * from './preflight';
 export * from './deploy-gates';
 export * from './checks';

@@ -1,22 +1,53 @@
 /**
- * npm run preflight [-- --strict]
+ * npm run preflight [-- --strict] [-- --baseline]
  *
  * Asks the target account and region whether every configured environment can be
  * deployed there (see docs/safety-nets.md). Reads the same configuration as main.ts.
+ * With --baseline, asks the same of the account baseline (TapAccountBaseline,
+ * docs/account-baseline.md): its home region, the DR region's AWS Backup, and which of
+ * CloudTrail, Config, GuardDuty and Security Hub the account already runs.
  * Exit 0 OK; 1 on any failed check (with --strict also on any not-verified check);
  * 2 on bad arguments or invalid configuration.
  */
+import { loadBaselineConfig } from '../../config/baseline';
 import { ConfigError, loadConfigs } from '../../config/config';
-import { preflight } from './preflight';
+import { createBaselineClients, preflightBaseline } from './baseline-checks';
+import { countResults, formatPreflight, preflight } from './preflight';
 
 const USAGE =
-  'usage: npm run preflight [-- --strict]\n  --strict  a check the target cannot answer (not verified) fails too';
+  'usage: npm run preflight [-- --strict] [-- --baseline]\n  --strict    a check the target cannot answer (not verified) fails too\n  --baseline  check the account baseline (TapAccountBaseline) instead of the environments';
+
+/** The baseline's rows, as one report of the preflight table. */
+async function baseline(strict: boolean): Promise<number> {
+  const config = loadBaselineConfig({ env: process.env });
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  console.log(
+    `Preflight for ${config.stackId} (${config.region}, DR ${config.drRegion})` +
+      (endpoint ? ` against ${endpoint}` : ''),
+  );
+  const results = await preflightBaseline(config, createBaselineClients(config));
+  const reports = [{ environment: config.stackId, region: config.region, results }];
+  console.log(formatPreflight(reports, strict));
+  const counts = countResults(reports);
+  return counts.fail === 0 && (!strict || counts.notVerified === 0) ? 0 : 1;
+}
 
 async function main(argv: readonly string[]): Promise<number> {
-  const unknown = argv.filter((a) => a !== '--strict');
+  const unknown = argv.filter((a) => a !== '--strict' && a !== '--baseline');
   if (unknown.length > 0) {
     console.error(`preflight: unknown argument ${unknown.join(' ')}\n${USAGE}`);
     return 2;
+  }
+  if (argv.includes('--baseline')) {
+    try {
+      return await baseline(argv.includes('--strict'));
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        console.error(e.message);
+        return 2;
+      }
+      throw e;
+    }
   }
   let configs;
   try {

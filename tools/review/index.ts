@@ -4,6 +4,7 @@
  * refuses stateful deletes/replacements (plan-guard). Command: plan-guard.command.ts.
  */
 export * from './attribute-changes';
+export * from './irreversible';
 export * from './plan-guard';
 export * from './plan-json';
 export * from './plan-references';

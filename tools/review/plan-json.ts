@@ -74,6 +74,8 @@ export type OutputChange = PlanChange;
 export interface TerraformPlan {
   readonly format_version: string;
   readonly terraform_version?: string;
+  /** When Terraform wrote the plan (RFC 3339, UTC). */
+  readonly timestamp?: string;
   readonly resource_changes?: readonly ResourceChange[];
   readonly resource_drift?: readonly ResourceChange[];
   readonly output_changes?: Readonly<Record<string, OutputChange>>;

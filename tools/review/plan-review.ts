@@ -2,7 +2,8 @@
  * The plan review: Terraform plan JSON (`terraform show -json <planfile>`) turned into
  * Markdown a reviewer reads like a change request. Order of the document:
  *
- *   1. title (stack, environment), counts by action, the plan guard's verdict;
+ *   1. title (stack, environment), counts by action, the plan guard's verdict, and what
+ *      cannot be undone once applied (irreversible.ts: compliance-mode locks), if anything;
  *   2. every replacement and deletion, first, each flagged when it destroys stateful data;
  *   3. the security posture of each new resource, one line each (posture.ts);
  *   4. security-relevant attribute changes of existing resources, before → after, by category;
@@ -43,6 +44,7 @@ import {
   stackRegion,
   SynthesizedStackJson,
 } from '../cost';
+import { irreversibleLines } from './irreversible';
 
 /** The actions the counts report, in the order they are shown. */
 export const COUNTED_ACTIONS = ['create', 'update', 'replace', 'delete', 'no-op'] as const;
@@ -78,6 +80,8 @@ export interface ReviewOptions {
   readonly region?: string;
   /** @default - tools/cost/prices.json */
   readonly prices?: PriceTable;
+  /** The time irreversible dates count from when the plan has no `timestamp`. @default now */
+  readonly now?: Date;
 }
 
 export interface PlanReview {
@@ -125,6 +129,8 @@ export function reviewPlan(planJson: unknown, options: ReviewOptions = {}): Plan
   lines.push('| ---: | ---: | ---: | ---: | ---: |');
   lines.push(`| ${COUNTED_ACTIONS.map((a) => counts[a]).join(' | ')} |`, '');
   lines.push(...verdictLines(verdict), '');
+  // 0. What cannot be undone once applied (compliance-mode locks), before everything else.
+  lines.push(...irreversibleLines(plan, options.now));
   lines.push(...costLines(planJson, options));
 
   // 1. Replacements and deletions, first.

@@ -61,8 +61,9 @@ const KNOWN_STATEMENT_FIELDS = new Set([
 
 /** Renders an `aws_iam_policy_document` data source the way the provider does. */
 export function renderPolicyDocument(doc: TerraformJson, where: string): PolicyDocument {
+  // `provider` only says which region renders it (e.g. the DR key's policy): not its content.
   for (const field of Object.keys(doc)) {
-    if (field !== 'statement' && field !== 'version') {
+    if (field !== 'statement' && field !== 'version' && field !== 'provider') {
       throw new Error(
         `${where}: aws_iam_policy_document field "${field}" is not supported by the access-proof resolver`,
       );
@@ -163,6 +164,21 @@ export class SynthesizedStack {
     }
   }
 
+  /** The region of a resource: its aliased provider's (`aws.dr`), else the default provider's. */
+  regionOf(body: TerraformJson, where: string): string {
+    if (body.provider === undefined) return this.region;
+    const alias = /^aws\.(.+)$/.exec(String(body.provider))?.[1];
+    const provider = (this.tf.provider?.aws ?? []).find(
+      (p: TerraformJson) => alias !== undefined && p.alias === alias,
+    );
+    if (typeof provider?.region !== 'string') {
+      throw new Error(
+        `${this.stackName} ${where}: no literal region for provider ${body.provider}`,
+      );
+    }
+    return provider.region;
+  }
+
   private value(expr: string, where: string): string {
     const parts = expr.split('.');
     const unknown = () =>
@@ -199,7 +215,7 @@ export class SynthesizedStack {
     if (body === undefined) throw unknown();
     const field = (key: string) => this.resolve(String(body[key]), `${type}.${name}.${key}`);
     const value = resourceAttribute(type, attr, {
-      region: this.region,
+      region: this.regionOf(body, `${type}.${name}`),
       keyId: () => fakeKeyId(name),
       field,
     });

@@ -25,6 +25,11 @@ const copy = (): TerraformJson => JSON.parse(JSON.stringify(PROD));
 const bodies = (doc: TerraformJson, type: string): Body[] =>
   Object.values(doc.resource?.[type] ?? {}) as Body[];
 const firstOf = (doc: TerraformJson, type: string): Body => bodies(doc, type)[0];
+/** The resource of a type whose `name` attribute is `name`. */
+const byName = (doc: TerraformJson, type: string, name: string): Body =>
+  bodies(doc, type).find((b) => b.name === name)!;
+const phiPlan = (d: TerraformJson) => byName(d, 'aws_backup_plan', 'healthcare-phi');
+const syntheticPlan = (d: TerraformJson) => byName(d, 'aws_backup_plan', 'healthcare-synthetic');
 
 /** Results of the given rules only (the engine reports waivers for rules not run as unknown). */
 const evaluate = (doc: TerraformJson, profile: PolicyProfile, ids?: string[]) =>
@@ -38,13 +43,28 @@ describe.each([
   ['production', {}],
   ['standard', { BASELINE_PROFILE: 'standard' }],
 ] as const)('TapAccountBaseline (%s) meets the policy', (profile, env) => {
-  test('no rule fails; the one waiver (SSE-S3 access-log target) has its reason', () => {
+  test('no rule fails; the two waivers (SSE-S3 access-log target, unlocked synthetic vault) have their reasons', () => {
     const results = evaluate(baselineDoc(env), profile);
     const failures = results.filter((r) => r.status === 'FAIL');
     if (failures.length > 0) throw new Error(formatReport(failures));
-    expect(results.filter((r) => r.status === 'WAIVED').map((r) => r.ruleId)).toEqual([
-      'HIPAA-S3-002',
-    ]);
+    expect(
+      results
+        .filter((r) => r.status === 'WAIVED')
+        .map((r) => r.ruleId)
+        .sort(),
+    ).toEqual(['HIPAA-BAK-002', 'HIPAA-S3-002']);
+  });
+
+  test('passes with compliance-mode locks too (an explicit opt-in)', () => {
+    const results = evaluate(
+      baselineDoc({
+        ...env,
+        BASELINE_ARCHIVE_LOCK_MODE: 'COMPLIANCE',
+        BASELINE_VAULT_LOCK_MODE: 'compliance',
+      }),
+      profile,
+    );
+    expect(results.filter((r) => r.status === 'FAIL')).toEqual([]);
   });
 });
 
@@ -133,30 +153,66 @@ const FAIL_CASES: ReadonlyArray<[string, string, (doc: TerraformJson) => void]> 
   ],
   [
     'HIPAA-BAK-003',
-    'governance in production',
+    'a lock that refuses 6-year recovery points in production',
     (d) => {
-      for (const l of bodies(d, 'aws_backup_vault_lock_configuration'))
-        delete l.changeable_for_days;
+      for (const l of bodies(d, 'aws_backup_vault_lock_configuration')) l.max_retention_days = 2191;
+    },
+  ],
+  [
+    'HIPAA-BAK-003',
+    'compliance mode with a 1-day cooling-off',
+    (d) => {
+      for (const l of bodies(d, 'aws_backup_vault_lock_configuration')) l.changeable_for_days = 1;
     },
   ],
   [
     'HIPAA-BAK-004',
     'one week in production',
-    (d) => (((firstOf(d, 'aws_backup_plan').rule as Body[])[0].lifecycle as Body).delete_after = 7),
+    (d) => (((phiPlan(d).rule as Body[])[0].lifecycle as Body).delete_after = 7),
   ],
+  ['HIPAA-BAK-004', 'no copy', (d) => delete (phiPlan(d).rule as Body[])[0].copy_action],
+  ['HIPAA-BAK-004', 'no rule', (d) => (phiPlan(d).rule = [])],
   [
     'HIPAA-BAK-004',
-    'no copy',
-    (d) => delete (firstOf(d, 'aws_backup_plan').rule as Body[])[0].copy_action,
+    'nothing kept 6 years in production',
+    (d) => (phiPlan(d).rule = (phiPlan(d).rule as Body[]).slice(0, 2)),
   ],
-  ['HIPAA-BAK-004', 'no rule', (d) => (firstOf(d, 'aws_backup_plan').rule = [])],
   [
     'HIPAA-BAK-005',
     'another tag',
-    (d) =>
-      (firstOf(d, 'aws_backup_selection').selection_tag = [
-        { type: 'STRINGEQUALS', key: 'DataClassification', value: 'public' },
-      ]),
+    (d) => {
+      for (const s of bodies(d, 'aws_backup_selection'))
+        s.selection_tag = [{ type: 'STRINGEQUALS', key: 'DataClassification', value: 'public' }];
+    },
+  ],
+  [
+    'HIPAA-BAK-006',
+    'synthetic data into the locked PHI vault',
+    (d) => {
+      const synthetic = syntheticPlan(d).rule as Body[];
+      synthetic[0].target_vault_name = (phiPlan(d).rule as Body[])[0].target_vault_name;
+    },
+  ],
+  [
+    'HIPAA-BAK-006',
+    'PHI into the unlocked synthetic vault',
+    (d) => {
+      for (const rule of phiPlan(d).rule as Body[])
+        rule.target_vault_name = (syntheticPlan(d).rule as Body[])[0].target_vault_name;
+    },
+  ],
+  [
+    'HIPAA-BAK-006',
+    'PHI and synthetic in one plan',
+    (d) => {
+      const synthetic = byName(d, 'aws_backup_selection', 'healthcare-synthetic-tagged');
+      synthetic.plan_id = byName(d, 'aws_backup_selection', 'healthcare-phi-tagged').plan_id;
+    },
+  ],
+  [
+    'HIPAA-BAK-006',
+    'a plan nothing selects for',
+    (d) => delete d.resource!['aws_backup_selection'],
   ],
   [
     'HIPAA-CFG-001',
@@ -238,7 +294,12 @@ describe.each(FAIL_CASES.map(([id, what, patch]) => [id, what, patch] as const))
   '%s (%s)',
   (id, _what, patch) => {
     test('passes unchanged and fails broken, saying why', () => {
-      expect(evaluate(PROD, 'production', [id]).every((r) => r.status === 'PASS')).toBe(true);
+      // Unchanged: every result passes, or is waived with its reason (the synthetic vault's lock).
+      const unchanged = evaluate(PROD, 'production', [id]);
+      expect(unchanged.filter((r) => r.status !== 'PASS').map((r) => r.status)).toEqual(
+        unchanged.filter((r) => r.status === 'WAIVED').map(() => 'WAIVED'),
+      );
+      expect(unchanged.some((r) => r.status === 'PASS')).toBe(true);
       const doc = copy();
       patch(doc);
       const failed = evaluate(doc, 'production', [id]).filter((r) => r.status === 'FAIL');
@@ -259,13 +320,41 @@ describe('what passes', () => {
     expect(evaluate(doc, 'production', ['HIPAA-TRAIL-003'])[0].status).toBe('PASS');
   });
 
-  test('a short lock and governance vault lock outside production', () => {
+  test('a short lock, a short vault lock and one-week rules outside production', () => {
     const doc = copy();
     firstOf(doc, 'aws_s3_bucket_object_lock_configuration').rule = {
       default_retention: { mode: 'GOVERNANCE', years: 1 },
     };
-    ((firstOf(doc, 'aws_backup_plan').rule as Body[])[0].lifecycle as Body).delete_after = 7;
+    for (const l of bodies(doc, 'aws_backup_vault_lock_configuration')) l.max_retention_days = 35;
+    phiPlan(doc).rule = (phiPlan(doc).rule as Body[]).slice(0, 2);
+    ((phiPlan(doc).rule as Body[])[0].lifecycle as Body).delete_after = 7;
     const results = evaluate(doc, 'standard', ['HIPAA-ARCH-001', 'HIPAA-BAK-003', 'HIPAA-BAK-004']);
-    expect(results.map((r) => r.status)).toEqual(['PASS', 'PASS']);
+    // BAK-003 applies to production only; BAK-004 reads both plans.
+    expect(results.map((r) => `${r.ruleId} ${r.status}`)).toEqual([
+      'HIPAA-ARCH-001 PASS',
+      'HIPAA-BAK-004 PASS',
+      'HIPAA-BAK-004 PASS',
+    ]);
+  });
+
+  test('the synthetic plan: one week, no copy, in production too', () => {
+    const results = evaluate(PROD, 'production', ['HIPAA-BAK-004']);
+    expect(results.map((r) => r.detail)).toEqual([
+      '3 rule(s), each ≥ 35 days with a copy_action, longest 2192',
+      'backs up DataClassification=synthetic only: short retention, no copy by design',
+    ]);
+  });
+
+  test('a governance-mode or a compliance-mode vault lock in production, 6 years either way', () => {
+    const doc = copy();
+    expect(evaluate(doc, 'production', ['HIPAA-BAK-003']).map((r) => r.detail)).toEqual([
+      'governance mode, admits 2192 days',
+      'governance mode, admits 2192 days',
+    ]);
+    for (const l of bodies(doc, 'aws_backup_vault_lock_configuration')) l.changeable_for_days = 3;
+    expect(evaluate(doc, 'production', ['HIPAA-BAK-003']).map((r) => r.detail)).toEqual([
+      'compliance mode, admits 2192 days',
+      'compliance mode, admits 2192 days',
+    ]);
   });
 });
