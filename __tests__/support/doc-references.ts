@@ -32,16 +32,21 @@ export function docReferences(doc: string, text: string): DocReference[] {
     for (const m of content.matchAll(/npm run ([a-z][\w:-]*)/g)) add('script', m[1]);
     for (const m of content.matchAll(/\bnodejs\d+\.x\b/g)) add('runtime', m[0]);
     const candidates = [
-      ...[...content.matchAll(/`([^`\s]+)`/g)].map((m) => m[1]),
-      ...[...content.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]),
+      ...[...content.matchAll(/`([^`\s]+)`/g)].map((m) => ({ raw: m[1], link: false })),
+      ...[...content.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => ({
+        raw: m[1],
+        link: true,
+      })),
     ];
-    for (const raw of candidates) {
+    for (const { raw, link } of candidates) {
       const value = raw.replace(/[.,:;]$/, '');
       if (SETTING.test(value)) add('setting', value);
       else if (!/^https?:/.test(value) && !fenced) {
         const path = value.replace(/^\.\.\//, '').replace(/^\.\//, '');
+        // A link from docs/ to `x.md` is docs/x.md; a bare `x.md` in backticks names a file
+        // elsewhere (a saved plan's review.md, say), not a doc.
         const fromDocs =
-          doc.startsWith('docs/') && /^[\w-]+\.md$/.test(path) ? `docs/${path}` : path;
+          link && doc.startsWith('docs/') && /^[\w-]+\.md$/.test(path) ? `docs/${path}` : path;
         if (PROJECT_ROOTS.test(fromDocs)) add('path', fromDocs);
       }
     }

@@ -60,8 +60,8 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     product: true,
   },
   deploy: {
-    job: 'plan and deploy one environment (AWS or emulator target)',
-    uses: ['core', 'emulator', 'preflight', 'review'],
+    job: 'plan, deploy and drift of one stack (AWS or emulator target), saved plans, a folder of its own per run',
+    uses: ['core', 'drift', 'emulator', 'preflight', 'review'],
     product: true,
   },
   sandbox: {

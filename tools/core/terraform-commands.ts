@@ -98,10 +98,20 @@ export async function terraformPlan(
   stackDir: string,
   env: Env,
   planFile: string,
-  options: StepOptions = {},
+  options: StepOptions & {
+    /** `-refresh-only`: what changed outside Terraform, nothing to change. @default false */
+    readonly refreshOnly?: boolean;
+  } = {},
 ): Promise<string> {
   await exec(
-    ['plan', '-input=false', '-no-color', '-lock-timeout=60s', `-out=${planFile}`],
+    [
+      'plan',
+      '-input=false',
+      '-no-color',
+      '-lock-timeout=60s',
+      ...(options.refreshOnly ? ['-refresh-only'] : []),
+      `-out=${planFile}`,
+    ],
     stackDir,
     env,
     { echoFilter: PLAN_PROGRESS, ...options },

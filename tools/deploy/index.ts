@@ -13,3 +13,4 @@ export * from './run-folder';
 export * from './saved-plan';
 export * from './synth';
 export * from './target';
+export * from './drift-check';

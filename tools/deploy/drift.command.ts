@@ -1,0 +1,30 @@
+/**
+ * npm run drift [-- [--stack <id>] [--out <report.md>]]
+ *
+ * What changed in the deployed stack outside Terraform (drift-check.ts), in a run folder of
+ * its own. Exit 0 clean, 2 drift found (the report lists each resource by address, before →
+ * after), 1 a phase failed, 2 also for bad arguments (printed with the usage).
+ */
+import * as path from 'node:path';
+import { PhaseTimer } from '../core';
+import { checkDrift, describeStack, exitWith, runOnTarget, startCommand } from '.';
+
+async function main(argv: readonly string[]): Promise<number> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const started = startCommand('drift', argv);
+  if (typeof started === 'number') return started;
+  const { args, selection } = started;
+  const timer = new PhaseTimer();
+  console.log(`Drift of ${describeStack(selection)} in AWS as configured`);
+  const options = {
+    emulator: false,
+    region: selection.region,
+    baseEnv: selection.env,
+    stack: selection.stackId,
+  };
+  return runOnTarget('drift', timer, options, (target) =>
+    checkDrift({ timer, target, selection, out: args.out ? path.resolve(args.out) : undefined }),
+  );
+}
+
+void exitWith(main(process.argv.slice(2)));
