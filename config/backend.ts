@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { LocalBackend, S3Backend, TerraformBackend, TerraformStack } from 'cdktf';
 import { BLANK_RULE, ConfigError, ConfigProblem, ConfigSources, PlatformConfig } from './config';
+import { environmentPrefix } from './central-state';
 import { AwsRegion, isAwsRegion } from './regions';
 
 /** The folder holding package.json, cdktf.json and terraform-backend.tf.json. */
@@ -38,6 +39,7 @@ export const STATE_ENV = {
   region: 'STATE_REGION',
   kmsKeyId: 'STATE_KMS_KEY_ID',
   usePathStyle: 'STATE_USE_PATH_STYLE',
+  accountId: 'STATE_ACCOUNT_ID',
 } as const;
 
 /** Where the state lives: the S3 bucket, or local files (experiments only). */
@@ -64,6 +66,13 @@ export interface S3StateSettings {
   readonly useLockfile: boolean;
   /** Path-style S3 URLs, for emulators; written only when the file or STATE_USE_PATH_STYLE sets it. */
   readonly usePathStyle?: boolean;
+  /**
+   * The account that holds the state (STATE_ACCOUNT_ID): set when environments live in other
+   * accounts. Their stacks then name the key by its ARN (S3 resolves an alias name in the
+   * caller's account) and lock with the S3 lock file only (a DynamoDB table is not reachable
+   * from another account without a resource policy).
+   */
+  readonly accountId?: string;
 }
 
 export interface StateBackendSettings {
@@ -142,6 +151,13 @@ export const LOCK_TABLE_RULES: readonly Rule[] = [
   {
     fails: (v) => !/^[A-Za-z0-9_.-]*$/.test(v),
     rule: 'a DynamoDB table name contains only letters, digits, underscore, hyphen and dot ([A-Za-z0-9_.-])',
+  },
+];
+
+export const ACCOUNT_ID_RULES: readonly Rule[] = [
+  {
+    fails: (v) => !/^\d{12}$/.test(v),
+    rule: 'must be the 12-digit id of the account that holds the state bucket',
   },
 ];
 
@@ -329,6 +345,25 @@ export function resolveStateBackend(
   const usePathStyle =
     pathStyleOverride !== undefined ? pathStyleOverride === 'true' : flag('use_path_style');
   const kind = choice(STATE_ENV.backend, STATE_BACKEND_KINDS) ?? 's3';
+  const accountId = override(STATE_ENV.accountId, ACCOUNT_ID_RULES);
+  if (
+    accountId !== undefined &&
+    keyPattern !== undefined &&
+    !environmentPrefix(keyPattern, 'env')
+  ) {
+    problems.push({
+      setting: FIELD('key'),
+      value: keyPattern,
+      rule: "with central state (STATE_ACCOUNT_ID) the key must keep each environment in a folder of its own, e.g. healthcare/{environment}/{stack}.tfstate, so that an account can be given its environment's folder only",
+    });
+  }
+  if (accountId !== undefined && !useLockfile) {
+    problems.push({
+      setting: STATE_ENV.accountId,
+      value: accountId,
+      rule: 'state in a central account is locked with the S3 lock file only: set use_lockfile to true in terraform-backend.tf.json',
+    });
+  }
 
   if (encrypt === false || block.encrypt === undefined) {
     problems.push({
@@ -364,6 +399,7 @@ export function resolveStateBackend(
     kmsKeyId: kmsKeyId!,
     useLockfile,
     ...(usePathStyle !== undefined ? { usePathStyle } : {}),
+    ...(accountId !== undefined ? { accountId } : {}),
   };
   const localStateDirectory = options.localStateDirectory ?? PROJECT_ROOT;
 
@@ -403,6 +439,17 @@ export function loadStateBackend(
   return resolveStateBackend(document, sources.env, options);
 }
 
+/**
+ * How a stack names the state key: as configured, except that with central state an alias
+ * name becomes the alias ARN in the state account. S3 and KMS resolve an alias name in the
+ * caller's account, so a stack deployed from another account must name the key by ARN
+ * (KMS: "To specify a KMS key in a different AWS account, you must use its key ARN or alias ARN").
+ */
+export function stateKeyId(s3: S3StateSettings): string {
+  if (s3.accountId === undefined || !s3.kmsKeyId.startsWith('alias/')) return s3.kmsKeyId;
+  return `arn:aws:kms:${s3.region}:${s3.accountId}:${s3.kmsKeyId}`;
+}
+
 /** The object key of one stack's state: the pattern with its placeholders filled in. */
 export function stateKey(
   s3: S3StateSettings,
@@ -430,13 +477,15 @@ export function applyStateBackend(
     return new LocalBackend(stack, { path: localStatePath(settings, stackId) });
   }
   const s3 = settings.s3;
+  // Central state (STATE_ACCOUNT_ID): the S3 lock file only, and the key by ARN.
+  const central = s3.accountId !== undefined;
   const backend = new S3Backend(stack, {
     bucket: s3.bucket,
     key: stateKey(s3, { environment: config.environment, stack: stackId }),
     region: s3.region,
-    ...(s3.dynamodbTable !== undefined ? { dynamodbTable: s3.dynamodbTable } : {}),
+    ...(s3.dynamodbTable !== undefined && !central ? { dynamodbTable: s3.dynamodbTable } : {}),
     encrypt: s3.encrypt,
-    kmsKeyId: s3.kmsKeyId,
+    kmsKeyId: stateKeyId(s3),
     ...(s3.usePathStyle !== undefined ? { usePathStyle: s3.usePathStyle } : {}),
   });
   // cdktf 0.21's S3BackendConfig predates use_lockfile (Terraform 1.10+): add it verbatim.

@@ -14,9 +14,13 @@ import {
   Profile,
   Reader,
   SETTINGS,
-  SettingSpec,
 } from './config';
+import { ACCOUNT_ID_PATTERN } from './account';
+import { DeployRole, deployRoleFor, EXTERNAL_ID_PATTERN, EXTERNAL_ID_RULE } from './deploy-role';
 import { AWS_REGIONS, AwsRegion, isAwsRegion } from './regions';
+import { BASELINE_SETTINGS } from './baseline-settings';
+
+export { BASELINE_SETTINGS };
 
 /** The stack id: `cdktf deploy TapAccountBaseline`. Part of the contract (state key). */
 export const BASELINE_STACK_ID = 'TapAccountBaseline';
@@ -136,6 +140,10 @@ export interface BaselineConfig {
    */
   readonly accountWide: boolean;
   readonly alarmEmail?: string;
+  /** The account the baseline is for (BASELINE_ACCOUNT_ID): pin and state key. */
+  readonly accountId?: string;
+  /** The role its providers assume (BASELINE_DEPLOY_ROLE_ARN). */
+  readonly deployRole?: DeployRole;
   /**
    * A deploy must have someone on the alarm topic (production): a deploy gate in the
    * synthesized Terraform and a preflight check refuse it without BASELINE_ALARM_EMAIL.
@@ -163,121 +171,6 @@ export interface BaselineConfig {
 }
 
 const ON_OFF = ['on', 'off'] as const;
-const MODE_RULE = '`on`, `organization` (the organization runs it here) or `off`';
-
-export const BASELINE_SETTINGS: Record<string, SettingSpec> = {
-  baselineProfile: {
-    envVar: 'BASELINE_PROFILE',
-    contextKey: 'baselineProfile',
-    description: 'Settings profile of the account baseline',
-    defaultText: '`production`',
-    ruleText: '`production` or `standard`',
-  },
-  baselineRegion: {
-    envVar: 'BASELINE_REGION',
-    contextKey: 'baselineRegion',
-    description: 'Home region of the baseline (trail, archive, Config, vault)',
-    defaultText: `\`AWS_REGION\`, else ${DEFAULT_REGION}`,
-    ruleText: 'a commercial AWS region (config/regions.ts)',
-  },
-  baselineDrRegion: {
-    envVar: 'BASELINE_DR_REGION',
-    contextKey: 'baselineDrRegion',
-    description: 'Region every backup recovery point is copied to',
-    defaultText: 'per home region (`DEFAULT_DR_REGIONS`): eu-west-1 → eu-central-1',
-    ruleText: 'a commercial AWS region other than the home region',
-  },
-  baselineCloudTrail: {
-    envVar: 'BASELINE_CLOUDTRAIL',
-    contextKey: 'baselineCloudTrail',
-    description:
-      'Trail, audit archive and trail alarms (`organization` when an organization trail records this account)',
-    defaultText: '`on`',
-    ruleText: MODE_RULE,
-  },
-  baselineConfig: {
-    envVar: 'BASELINE_CONFIG',
-    contextKey: 'baselineConfig',
-    description: 'AWS Config recorder, its own delivery bucket and the HIPAA conformance pack',
-    defaultText: '`on`',
-    ruleText: MODE_RULE,
-  },
-  baselineGuardDuty: {
-    envVar: 'BASELINE_GUARDDUTY',
-    contextKey: 'baselineGuardDuty',
-    description: 'GuardDuty detector with S3 and RDS protection; findings ≥ 7 to the alarm topic',
-    defaultText: '`on`',
-    ruleText: MODE_RULE,
-  },
-  baselineSecurityHub: {
-    envVar: 'BASELINE_SECURITY_HUB',
-    contextKey: 'baselineSecurityHub',
-    description:
-      'Security Hub with AWS Foundational Security Best Practices; new HIGH/CRITICAL findings to the alarm topic',
-    defaultText: '`on`',
-    ruleText: MODE_RULE,
-  },
-  baselineAccountWide: {
-    envVar: 'BASELINE_ACCOUNT_WIDE',
-    contextKey: 'baselineAccountWide',
-    description:
-      'This region owns the account-wide settings (IAM password policy, S3 account public access block, Config global resources)',
-    defaultText: '`on`',
-    ruleText: '`on` or `off`; `on` in exactly one region per account',
-  },
-  baselineAlarmEmail: {
-    envVar: 'BASELINE_ALARM_EMAIL',
-    contextKey: 'baselineAlarmEmail',
-    description:
-      'E-mail subscribed to the security alarm topic; a production baseline refuses to deploy without it',
-    defaultText: 'none',
-    ruleText: 'an e-mail address; required with the production profile (deploy gate and preflight)',
-  },
-  baselineArchiveLockMode: {
-    envVar: 'BASELINE_ARCHIVE_LOCK_MODE',
-    contextKey: 'baselineArchiveLockMode',
-    description: 'Object Lock mode of the audit archive',
-    defaultText: '`GOVERNANCE` (both profiles)',
-    ruleText:
-      '`COMPLIANCE` (irreversible: nobody, root included, deletes before the retention ends) or `GOVERNANCE`',
-  },
-  baselineArchiveRetentionDays: {
-    envVar: 'BASELINE_ARCHIVE_RETENTION_DAYS',
-    contextKey: 'baselineArchiveRetentionDays',
-    description: 'Object Lock default retention (and expiry) of the audit archive',
-    defaultText: 'production 2192 (6 years), standard 30',
-    ruleText: 'integer 1 to 36500; at least 2192 with the production profile',
-  },
-  baselineTrailLogRetentionDays: {
-    envVar: 'BASELINE_TRAIL_LOG_RETENTION_DAYS',
-    contextKey: 'baselineTrailLogRetentionDays',
-    description: "Retention of the trail's CloudWatch log group",
-    defaultText: 'production 365, standard 30',
-    ruleText: 'one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, … 3653)',
-  },
-  baselineVaultLockMode: {
-    envVar: 'BASELINE_VAULT_LOCK_MODE',
-    contextKey: 'baselineVaultLockMode',
-    description: 'Backup Vault Lock mode of the PHI vaults',
-    defaultText: '`governance` (both profiles)',
-    ruleText: '`compliance` (immutable after a 3-day cooling-off) or `governance`',
-  },
-  baselineDailyBackupRetentionDays: {
-    envVar: 'BASELINE_DAILY_BACKUP_RETENTION_DAYS',
-    contextKey: 'baselineDailyBackupRetentionDays',
-    description: 'Retention of the daily backups (and their copies)',
-    defaultText: '35',
-    ruleText: 'integer 7 to 36500',
-  },
-  baselineSyntheticBackupRetentionDays: {
-    envVar: 'BASELINE_SYNTHETIC_BACKUP_RETENTION_DAYS',
-    contextKey: 'baselineSyntheticBackupRetentionDays',
-    description:
-      'Retention of the daily backups of DataClassification=synthetic resources (deletable vault, no DR copy)',
-    defaultText: '7',
-    ruleText: 'integer 1 to 35',
-  },
-};
 
 /**
  * Irreversible choices are explicit opt-ins: both profiles default to governance-mode locks,
@@ -394,6 +287,7 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
     ...controls,
     alarmEmail: alarmEmail?.value,
     alarmSubscriberRequired: isProduction,
+    ...readAccount(reader),
     archiveLockMode: reader.oneOf<ObjectLockMode>('baselineArchiveLockMode', d.archiveLockMode, [
       'COMPLIANCE',
       'GOVERNANCE',
@@ -419,6 +313,30 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
   };
   if (reader.problems.length > 0) throw new ConfigError(dedupe(reader.problems));
   return result;
+}
+
+/** BASELINE_ACCOUNT_ID and the role to deploy through, checked against each other. */
+function readAccount(reader: BaselineReader): { accountId?: string; deployRole?: DeployRole } {
+  const accountId = reader.matching(
+    'baselineAccountId',
+    '',
+    ACCOUNT_ID_PATTERN,
+    'must be a 12-digit AWS account id such as 111111111111',
+  );
+  const roleArn = reader.raw('baselineDeployRoleArn');
+  const externalId = reader.raw('baselineDeployExternalId');
+  if (externalId && !EXTERNAL_ID_PATTERN.test(externalId.value)) {
+    reader.fail(externalId.label, externalId.value, `must be ${EXTERNAL_ID_RULE}`);
+  }
+  const role = deployRoleFor('account', roleArn?.value, externalId?.value, accountId || undefined);
+  if (role !== undefined && !('roleArn' in role)) {
+    const raw = roleArn ?? externalId!;
+    reader.fail(raw.label, raw.value, role.rule);
+  }
+  return {
+    ...(accountId ? { accountId } : {}),
+    ...(role !== undefined && 'roleArn' in role ? { deployRole: role } : {}),
+  };
 }
 
 /**

@@ -4,21 +4,15 @@
  * rule it must satisfy. Bad input is collected into one ConfigError that names the
  * setting, the value and the rule, so main.ts can stop before anything is written.
  */
-import { accountIdFor, parseAccountIds, ParsedAccountIds } from './account';
-import {
-  ApiDomain,
-  apiDomainFor,
-  checkDistinctDomains,
-  ParsedApiDomains,
-  readApiDomains,
-} from './api-domain';
-import type { Ipv4Cidr } from './cidr';
-import type { PerEnvironment } from './per-environment';
+import { accountIdFor } from './account';
+import { ApiDomain, apiDomainFor, checkDistinctDomains } from './api-domain';
+import type { DeployRole } from './deploy-role';
 import { isPgauditLog, PGAUDIT_CLASSES } from './pgaudit';
 import { parseMaskPatterns, type CustomDataIdentifier } from './log-masking';
 import { resourceNames, ResourceNames, tightestNameRule, NAME_RULES, NameKey } from './names';
 import { AwsRegion, isAwsRegion } from './regions';
-import { checkVpcOverlaps, readNetwork, readVpcRanges } from './network-settings';
+import { checkVpcOverlaps, readNetwork } from './network-settings';
+import { readDeployRole, readRunSettings, RunSettings } from './run-settings';
 import { ConfigError, ConfigSources, dedupe, Reader } from './reader';
 import {
   CONTINUOUS_BACKUP_RETENTION_DAYS,
@@ -38,6 +32,7 @@ import {
 
 export * from './reader';
 export * from './settings';
+export { readEnvironmentAccounts } from './run-settings';
 
 export interface NetworkSettings {
   readonly vpcCidr: string;
@@ -131,6 +126,8 @@ export interface PlatformConfig {
   readonly logMasking: { readonly customIdentifiers: readonly CustomDataIdentifier[] };
   /** A production plan must name its account: the deploy gates and preflight refuse it unpinned. */
   readonly accountPinRequired: boolean;
+  /** The role the provider assumes in the environment's account (DEPLOY_ROLE_ARN). */
+  readonly deployRole?: DeployRole;
 }
 
 export type { ApiDomain };
@@ -150,11 +147,7 @@ interface EnvironmentTarget {
 export function loadConfigs(sources: ConfigSources): PlatformConfig[] {
   const reader = new Reader(sources);
   const targets = readTargets(reader);
-  const run: RunSettings = {
-    accounts: readAccountIds(reader),
-    vpcRanges: readVpcRanges(reader),
-    domains: readApiDomains(reader),
-  };
+  const run = readRunSettings(reader);
   const configs = targets.map((t) => buildConfig(reader, t, run));
   // Settings that relate the environments of one run to each other.
   checkVpcOverlaps(
@@ -170,13 +163,6 @@ export function loadConfigs(sources: ConfigSources): PlatformConfig[] {
   );
   if (reader.problems.length > 0) throw new ConfigError(dedupe(reader.problems));
   return configs;
-}
-
-/** Settings read once per run that hold a value per environment. */
-interface RunSettings {
-  readonly accounts: ParsedAccountIds;
-  readonly vpcRanges: PerEnvironment<Ipv4Cidr>;
-  readonly domains: ParsedApiDomains;
 }
 
 /** Loads the configuration of a single environment (the common case, and for tests). */
@@ -229,14 +215,6 @@ function readTargets(reader: Reader): EnvironmentTarget[] {
     targets.push({ environment, region });
   }
   return targets;
-}
-
-function readAccountIds(reader: Reader): ParsedAccountIds {
-  const raw = reader.raw('accountId');
-  if (!raw) return { byEnvironment: {}, problems: [] };
-  const parsed = parseAccountIds(raw.value);
-  for (const problem of parsed.problems) reader.fail(raw.label, problem.value, problem.rule);
-  return parsed;
 }
 
 function readAuditLog(reader: Reader, fallback: string): string {
@@ -422,6 +400,7 @@ function buildConfig(reader: Reader, target: EnvironmentTarget, run: RunSettings
     accountId,
     logMasking: { customIdentifiers: readMaskPatterns(reader) },
     accountPinRequired: isProduction,
+    deployRole: readDeployRole(reader, environment, run, accountId),
   };
 }
 

@@ -239,6 +239,23 @@ export const SETTINGS: Record<string, SettingSpec> = {
     ruleText:
       'a 12-digit account id for every environment, or `<env>=<12-digit id>` pairs separated by commas; set but blank is refused',
   },
+  deployRoleArn: {
+    envVar: 'DEPLOY_ROLE_ARN',
+    contextKey: 'deployRoleArn',
+    description:
+      "IAM role the environment's AWS provider assumes (an account per environment; session healthcare-<env>-deploy)",
+    defaultText: 'none (the credentials as given)',
+    ruleText:
+      "an IAM role ARN for every environment, or `<env>=<role ARN>` pairs; its account must be the environment's AWS_ACCOUNT_ID when that is set",
+  },
+  deployExternalId: {
+    envVar: 'DEPLOY_EXTERNAL_ID',
+    contextKey: 'deployExternalId',
+    description: 'External id passed when assuming DEPLOY_ROLE_ARN (when the role requires one)',
+    defaultText: 'none',
+    ruleText:
+      '2 to 1224 of `A-Za-z0-9+=,.@:/_-`, one for every environment or `<env>=<id>` pairs; only with DEPLOY_ROLE_ARN',
+  },
   logMaskPatterns: {
     envVar: 'LOG_MASK_PATTERNS',
     contextKey: 'logMaskPatterns',

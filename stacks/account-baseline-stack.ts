@@ -1,6 +1,7 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { assumeRoleOf } from './platform-stack';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { applyStateBackend, StateBackendSettings } from '../config/backend';
@@ -58,6 +59,16 @@ export const BASELINE_TAGS: Readonly<Record<string, string>> = {
 
 /** The environment name the state key is built with: `healthcare/account/TapAccountBaseline.tfstate`. */
 export const BASELINE_STATE_ENVIRONMENT = 'account';
+
+/**
+ * The state key's environment: `account`, or `account-<id>` with BASELINE_ACCOUNT_ID, so that
+ * the baselines of several accounts sharing one state bucket each keep their own state.
+ */
+export function baselineStateEnvironment(config: Pick<BaselineConfig, 'accountId'>): string {
+  return config.accountId
+    ? `${BASELINE_STATE_ENVIRONMENT}-${config.accountId}`
+    : BASELINE_STATE_ENVIRONMENT;
+}
 /** Every trail alarm is named `<prefix>-<id>`; the topic policy admits exactly that prefix. */
 export const ACCOUNT_ALARM_PREFIX = 'healthcare-account';
 
@@ -87,13 +98,18 @@ export class AccountBaselineStack extends TerraformStack {
     const tags = [{ tags: { ...BASELINE_TAGS } }];
     const names = config.names;
 
-    new AwsProvider(this, 'aws', { region: config.region, defaultTags: tags });
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      ...this.accountSettings(config),
+      defaultTags: tags,
+    });
     const drProvider = new AwsProvider(this, 'aws-dr', {
       alias: 'dr',
       region: config.drRegion,
+      ...this.accountSettings(config),
       defaultTags: tags,
     });
-    applyStateBackend(this, stateBackend, { environment: BASELINE_STATE_ENVIRONMENT });
+    applyStateBackend(this, stateBackend, { environment: baselineStateEnvironment(config) });
 
     const accountId = new DataAwsCallerIdentity(this, 'account').accountId;
     const partition = new DataAwsPartition(this, 'partition').partition;
@@ -174,6 +190,14 @@ export class AccountBaselineStack extends TerraformStack {
     this.outputs();
   }
 
+  /** Every provider of the baseline: pinned to its account, through its deploy role. */
+  private accountSettings(config: BaselineConfig) {
+    return {
+      allowedAccountIds: config.accountId ? [config.accountId] : undefined,
+      assumeRole: assumeRoleOf(config.deployRole),
+    };
+  }
+
   /** Trail, Object Lock archive and the trail's metric-filter alarms. */
   private auditTrail(
     config: BaselineConfig,
@@ -246,6 +270,17 @@ export class AccountBaselineStack extends TerraformStack {
         dependsOn: [bucket.policy],
       });
     }
+    // Central state in another account: its baseline logs the state bucket, not this one.
+    if (state.accountId !== undefined && state.accountId !== config.accountId) {
+      if (homeSources.length > 0) {
+        new AccessLogs(this, 'access-logs', {
+          ...common,
+          logBucketName: logBucketName(config.region),
+          sources: homeSources,
+        });
+      }
+      return;
+    }
     if (state.region === config.region) {
       new AccessLogs(this, 'state-access-logs', {
         ...common,
@@ -257,6 +292,7 @@ export class AccountBaselineStack extends TerraformStack {
     const stateProvider = new AwsProvider(this, 'aws-state', {
       alias: 'state',
       region: state.region,
+      ...this.accountSettings(config),
       defaultTags: tags,
     });
     new AccessLogs(this, 'state-access-logs', {

@@ -1,6 +1,13 @@
 import { join } from 'node:path';
 import { App } from 'cdktf';
-import { ConfigError, ConfigProblem, ConfigSources, loadConfigs } from '../config/config';
+import {
+  ConfigError,
+  ConfigProblem,
+  ConfigSources,
+  loadConfigs,
+  readEnvironmentAccounts,
+} from '../config/config';
+import { crossAccountStates } from '../config/central-state';
 import { loadStateBackend, PROJECT_ROOT } from '../config/backend';
 import { loadBaselineConfig } from '../config/baseline';
 import { checkSettingNames } from '../config/setting-names';
@@ -59,6 +66,14 @@ export function synthesizeApp(options: AppOptions): AppResult {
   const configs = load(loadConfigs);
   const stateBackend = load(loadStateBackend);
   const baseline = load(loadBaselineConfig);
+  // Central state: the baselines of several accounts share the bucket, each under its account.
+  if (stateBackend?.s3.accountId !== undefined && baseline && baseline.accountId === undefined) {
+    problems.push({
+      setting: 'BASELINE_ACCOUNT_ID',
+      value: '',
+      rule: 'is required with STATE_ACCOUNT_ID: the baselines of several accounts share the state bucket, each under healthcare/account-<id>/',
+    });
+  }
   if (problems.length > 0 || !configs || !stateBackend || !baseline) {
     return { ok: false, message: new ConfigError(problems).message };
   }
@@ -66,7 +81,10 @@ export function synthesizeApp(options: AppOptions): AppResult {
   const app = new App({ outdir: options.outdir ?? options.env.CDKTF_OUTDIR, context });
   for (const config of configs) new PlatformStack(app, { config, stateBackend });
   // The one-time bootstrap of the remote state, itself on local state: `cdktf deploy TapStateBackend`.
-  new StateBackendStack(app, { settings: stateBackend });
+  new StateBackendStack(app, {
+    settings: stateBackend,
+    crossAccount: crossAccountStates(stateBackend.s3, readEnvironmentAccounts(sources)),
+  });
   // Once per account and region, after the bootstrap and before the environments.
   new AccountBaselineStack(app, { config: baseline, stateBackend });
   app.synth();

@@ -1,8 +1,9 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { AwsProvider, AwsProviderAssumeRole } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import type { PlatformConfig } from '../config/config';
+import type { DeployRole } from '../config/deploy-role';
 import { applyStateBackend, StateBackendSettings } from '../config/backend';
 import { BASELINE_NAMES } from '../config/baseline';
 import { PROJECT_TAG } from '../config/names';
@@ -39,6 +40,18 @@ export function platformTags(config: PlatformConfig): Record<string, string> {
   };
 }
 
+/** The provider's `assume_role` block for a deploy role, if there is one. */
+export function assumeRoleOf(role: DeployRole | undefined): AwsProviderAssumeRole[] | undefined {
+  if (role === undefined) return undefined;
+  return [
+    {
+      roleArn: role.roleArn,
+      sessionName: role.sessionName,
+      ...(role.externalId !== undefined ? { externalId: role.externalId } : {}),
+    },
+  ];
+}
+
 /** The whole platform for one environment: `TapStack<suffix>`. */
 export class PlatformStack extends TerraformStack {
   readonly network: Network;
@@ -63,6 +76,8 @@ export class PlatformStack extends TerraformStack {
       region: config.region,
       // Account pinning (AWS_ACCOUNT_ID): a plan with another account's credentials stops.
       allowedAccountIds: config.accountId ? [config.accountId] : undefined,
+      // An account per environment: the provider works through the role there (DEPLOY_ROLE_ARN).
+      assumeRole: assumeRoleOf(config.deployRole),
       defaultTags: [{ tags: platformTags(config) }],
     });
     applyStateBackend(this, props.stateBackend, config);

@@ -1,5 +1,8 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatement,
+} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -15,6 +18,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { localStatePath, StateBackendSettings } from '../config/backend';
+import type { CrossAccountState } from '../config/central-state';
 
 /** The bootstrap stack's id: `cdktf deploy TapStateBackend`. Part of the contract (state file name). */
 export const STATE_BACKEND_STACK_ID = 'TapStateBackend';
@@ -44,6 +48,11 @@ export interface StateBackendStackProps {
   readonly abortIncompleteUploadDays?: number;
   /** Waiting period before the state key is deleted. @default 30 */
   readonly kmsDeletionWindowDays?: number;
+  /**
+   * Environments in other accounts whose CI roles reach their own state only
+   * (crossAccountStates of config/central-state.ts). @default none: single-account state
+   */
+  readonly crossAccount?: readonly CrossAccountState[];
 }
 
 /**
@@ -89,6 +98,8 @@ export class StateBackendStack extends TerraformStack {
     new LocalBackend(this, { path: localStatePath(settings, STATE_BACKEND_STACK_ID) });
     new AwsProvider(this, 'aws', {
       region: s3.region,
+      // Central state: only the state account may hold the bucket.
+      allowedAccountIds: s3.accountId !== undefined ? [s3.accountId] : undefined,
       defaultTags: [{ tags: { ...STATE_BACKEND_TAGS } }],
     });
     const account = new DataAwsCallerIdentity(this, 'account');
@@ -97,8 +108,16 @@ export class StateBackendStack extends TerraformStack {
     const protect = { preventDestroy: true };
 
     const createsKey = s3.kmsKeyId.startsWith('alias/');
+    const crossAccount = props.crossAccount ?? [];
     this.keyArn = createsKey
-      ? this.createKey(s3.kmsKeyId, s3.region, accountRoot, account.accountId, deletionWindowDays)
+      ? this.createKey(
+          s3.kmsKeyId,
+          s3.region,
+          accountRoot,
+          account.accountId,
+          deletionWindowDays,
+          crossAccount,
+        )
       : s3.kmsKeyId;
     const pinnedKeyIds = stateKeyHeaderValues({
       kmsKeyId: s3.kmsKeyId,
@@ -215,6 +234,7 @@ export class StateBackendStack extends TerraformStack {
             },
           ],
         },
+        ...crossAccount.flatMap((c) => crossAccountBucketStatements(bucket.arn, c)),
       ],
     });
     new S3BucketPolicy(this, 'state-bucket-policy', {
@@ -272,6 +292,7 @@ export class StateBackendStack extends TerraformStack {
     accountRoot: string,
     accountId: string,
     deletionWindowDays: number,
+    crossAccount: readonly CrossAccountState[],
   ): string {
     const viaService = (service: string) => [
       {
@@ -314,6 +335,26 @@ export class StateBackendStack extends TerraformStack {
           resources: ['*'],
           condition: viaService('dynamodb'),
         },
+        // Central state: another account's CI roles encrypt and read their state through S3.
+        ...crossAccount.map((c) => ({
+          sid: `StateObjectsThroughS3For${pascal(c.environment)}`,
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: [`arn:aws:iam::${c.accountId}:root`] }],
+          actions: useKey,
+          resources: ['*'],
+          condition: [
+            {
+              test: 'StringEquals',
+              variable: 'kms:ViaService',
+              values: [`s3.${region}.amazonaws.com`],
+            },
+            {
+              test: 'ArnEquals',
+              variable: 'aws:PrincipalArn',
+              values: [c.planRoleArn, c.applyRoleArn],
+            },
+          ],
+        })),
       ],
     });
     const key = new KmsKey(this, 'state-key', {
@@ -343,6 +384,68 @@ export function stateKeyHeaderValues(key: {
     (v): v is string => v !== undefined,
   );
   return [...new Set(values)];
+}
+
+/** `qa-eu` → `QaEu`: statement ids take letters and digits only. */
+function pascal(environment: string): string {
+  return environment
+    .split('-')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/**
+ * What another account's CI roles may do in the state bucket: the plan role reads its
+ * environment's state and takes and releases the lock file; the apply role also writes the
+ * state. Granted to the account's root with the role ARNs as a condition, so that the policy
+ * is valid before the roles exist (S3 refuses a policy naming a principal that does not).
+ */
+export function crossAccountBucketStatements(
+  bucketArn: string,
+  c: CrossAccountState,
+): DataAwsIamPolicyDocumentStatement[] {
+  const account = [{ type: 'AWS', identifiers: [`arn:aws:iam::${c.accountId}:root`] }];
+  const roles = (arns: string[]) => ({
+    test: 'ArnEquals',
+    variable: 'aws:PrincipalArn',
+    values: arns,
+  });
+  const both = roles([c.planRoleArn, c.applyRoleArn]);
+  const id = pascal(c.environment);
+  return [
+    {
+      sid: `ListOwnState${id}`,
+      effect: 'Allow',
+      principals: account,
+      actions: ['s3:ListBucket'],
+      resources: [bucketArn],
+      condition: [both, { test: 'StringLike', variable: 's3:prefix', values: [`${c.prefix}*`] }],
+    },
+    {
+      sid: `ReadOwnState${id}`,
+      effect: 'Allow',
+      principals: account,
+      actions: ['s3:GetObject'],
+      resources: [`${bucketArn}/${c.prefix}*`],
+      condition: [both],
+    },
+    {
+      sid: `LockOwnState${id}`,
+      effect: 'Allow',
+      principals: account,
+      actions: ['s3:PutObject', 's3:DeleteObject'],
+      resources: [`${bucketArn}/${c.prefix}*.tflock`],
+      condition: [both],
+    },
+    {
+      sid: `WriteOwnState${id}`,
+      effect: 'Allow',
+      principals: account,
+      actions: ['s3:PutObject'],
+      resources: [`${bucketArn}/${c.prefix}*`],
+      condition: [roles([c.applyRoleArn])],
+    },
+  ];
 }
 
 function isIntegerIn(value: number, min: number, max: number): boolean {

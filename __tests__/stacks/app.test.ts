@@ -177,3 +177,103 @@ describe('the provider lock', () => {
     expect(lock).toContain('"h1:edXOJWE4ORX8Fm+dpVpICzMZJat4AX0VRCAy/xkcOc0="');
   });
 });
+
+describe('an account per environment, state in a central account', () => {
+  const ROLE = (a: string) => `arn:aws:iam::${a}:role/OrganizationAccountAccessRole`;
+  const central = {
+    ENVIRONMENT_SUFFIX: 'dev,prod',
+    AWS_ACCOUNT_ID: 'dev=111111111111,prod=222222222222',
+    DEPLOY_ROLE_ARN: `dev=${ROLE('111111111111')},prod=${ROLE('222222222222')}`,
+    STATE_ACCOUNT_ID: '123456789012',
+    BASELINE_ACCOUNT_ID: '111111111111',
+    BASELINE_DEPLOY_ROLE_ARN: ROLE('111111111111'),
+  };
+
+  it("gives each environment its account's role and pin, and the state by ARN with the S3 lock file", () => {
+    const run = synth(central);
+    expect(run.result.ok).toBe(true);
+    for (const [env, account] of [
+      ['dev', '111111111111'],
+      ['prod', '222222222222'],
+    ]) {
+      const doc = run.docs[`TapStack${env}`];
+      expect(doc.provider.aws[0]).toMatchObject({
+        allowed_account_ids: [account],
+        assume_role: [{ role_arn: ROLE(account), session_name: `healthcare-${env}-deploy` }],
+      });
+      expect(doc.terraform.backend.s3).toEqual({
+        bucket: 'healthcare-platform-tfstate',
+        key: `healthcare/${env}/TapStack${env}.tfstate`,
+        region: 'eu-west-1',
+        encrypt: true,
+        // S3 and KMS resolve an alias name in the caller's account: the ARN names the state account's.
+        kms_key_id: 'arn:aws:kms:eu-west-1:123456789012:alias/healthcare-platform-tfstate',
+        use_lockfile: true,
+      });
+    }
+  });
+
+  it("keeps each account's baseline under its account, through its role, and leaves the state bucket's logs to the state account", () => {
+    const run = synth(central);
+    const baseline = run.docs.TapAccountBaseline;
+    expect(baseline.terraform.backend.s3.key).toBe(
+      'healthcare/account-111111111111/TapAccountBaseline.tfstate',
+    );
+    for (const provider of baseline.provider.aws) {
+      expect(provider).toMatchObject({
+        allowed_account_ids: ['111111111111'],
+        assume_role: [
+          { role_arn: ROLE('111111111111'), session_name: 'healthcare-account-deploy' },
+        ],
+      });
+    }
+    const logging = Object.values(baseline.resource.aws_s3_bucket_logging ?? {}) as Json[];
+    expect(logging.map((l) => l.bucket)).not.toContain('healthcare-platform-tfstate');
+  });
+
+  it("admits each environment's CI roles to its own folder of the state bucket", () => {
+    const run = synth(central);
+    const boot = run.docs.TapStateBackend;
+    expect(boot.provider.aws[0].allowed_account_ids).toEqual(['123456789012']);
+    const statements = boot.data.aws_iam_policy_document['state-bucket-policy-document'].statement;
+    expect(statements.map((s: Json) => s.sid)).toEqual([
+      'DenyInsecureTransport',
+      'DenyUploadsNotEncryptedWithKms',
+      'DenyUploadsWithoutEncryptionHeader',
+      'DenyKmsUploadsWithoutKeyId',
+      'DenyUploadsWithAnotherKmsKey',
+      'ListOwnStateDev',
+      'ReadOwnStateDev',
+      'LockOwnStateDev',
+      'WriteOwnStateDev',
+      'ListOwnStateProd',
+      'ReadOwnStateProd',
+      'LockOwnStateProd',
+      'WriteOwnStateProd',
+    ]);
+    const write = statements.find((s: Json) => s.sid === 'WriteOwnStateDev');
+    expect(write).toMatchObject({
+      principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111111111111:root'] }],
+      actions: ['s3:PutObject'],
+      condition: [
+        {
+          test: 'ArnEquals',
+          variable: 'aws:PrincipalArn',
+          values: ['arn:aws:iam::111111111111:role/healthcare-ci-apply-dev'],
+        },
+      ],
+    });
+  });
+
+  it('requires BASELINE_ACCOUNT_ID with STATE_ACCOUNT_ID, and the S3 lock file', () => {
+    const { BASELINE_ACCOUNT_ID, BASELINE_DEPLOY_ROLE_ARN, ...rest } = central;
+    void BASELINE_ACCOUNT_ID;
+    void BASELINE_DEPLOY_ROLE_ARN;
+    const run = synth(rest);
+    expect(run.result.ok).toBe(false);
+    expect(run.result.ok ? '' : run.result.message).toMatch(
+      /BASELINE_ACCOUNT_ID = "": is required with STATE_ACCOUNT_ID/,
+    );
+    expect(run.written).toBe(false);
+  });
+});

@@ -127,13 +127,24 @@ function statementLabels(
   );
 }
 
+/**
+ * The global condition keys AWS sets on every request of an IAM principal and the
+ * simulator leaves to its caller: aws:PrincipalArn and aws:PrincipalAccount
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+ */
+export function principalKeys(principal: string): Record<string, string> {
+  const iam = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(principal);
+  return iam ? { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': iam[1] } : {};
+}
+
 /** Evaluates a request; throws if the simulator rejects the input or ignores a key. */
 export async function evaluate(request: AccessRequest): Promise<Verdict> {
   const context = request.context ?? {};
   const templated = Object.keys(context).filter((k) => k.startsWith(ENCRYPTION_CONTEXT_PREFIX));
-  const plainContext = Object.fromEntries(
-    Object.entries(context).filter(([k]) => !templated.includes(k)),
-  );
+  const plainContext = {
+    ...principalKeys(request.principal),
+    ...Object.fromEntries(Object.entries(context).filter(([k]) => !templated.includes(k))),
+  };
   const resolvedConditions: string[] = [];
   const resolve = (p: PolicyDocument) => resolveEncryptionContext(p, context, resolvedConditions);
 
