@@ -1,7 +1,7 @@
 /**
  * The e2e run as a declared list of phases: each phase has a name, what it proves and the
- * function that proves it. Adding a lifecycle phase is adding an entry to E2E_PHASES
- * (phases.ts); runPhases() times every phase and the report is written from the list.
+
+
  */
 import { formatDuration, PhaseTimer } from '../core';
 
@@ -18,6 +18,19 @@ export interface E2ePhase<R> {
   readonly run: (run: R, note: (text: string) => void, stack: string) => Promise<void>;
 }
 
+/**
+ * Phases that run side by side, each lane in its own order: most of a deploy is the
+ * provider polling, so two environments' work overlaps well on one emulator. A failure in
+ * one lane stops the others at their next phase; the run fails with the first failure.
+ */
+export interface E2eLanes<R> {
+  /** Lane name → its phases; a phase's name is shown as `[lane] name`. */
+  readonly lanes: Readonly<Record<string, readonly E2ePhase<R>[]>>;
+}
+
+/** One entry of the run: a phase, or lanes run side by side. */
+export type E2eStep<R> = E2ePhase<R> | E2eLanes<R>;
+
 /** One phase that ran and passed, with what it proved. */
 export interface ProvenClaim {
   readonly phase: string;
@@ -28,26 +41,66 @@ function phaseName<R>(phase: E2ePhase<R>, run: R, stack: string): string {
   return typeof phase.name === 'string' ? phase.name : phase.name(run, stack);
 }
 
-/**
- * Runs the phases in order on one timer; stops at the first failure (rethrown as the
- * timer's PhaseError). Returns the claims of the phases that passed.
- */
-export async function runPhases<R>(
+/** Set when a lane fails: the other lanes stop before their next phase. */
+interface Stop {
+  reason?: string;
+}
+
+async function runSequence<R>(
   phases: readonly E2ePhase<R>[],
   run: R,
   timer: PhaseTimer,
-  proven: ProvenClaim[] = [],
-): Promise<ProvenClaim[]> {
+  proven: ProvenClaim[],
+  lane: string | undefined,
+  stop: Stop,
+): Promise<void> {
   for (const phase of phases) {
     for (const stack of phase.forEachStack?.(run) ?? ['']) {
-      const name = phaseName(phase, run, stack);
-      const reason = phase.skipWhen?.(run, stack);
+      const base = phaseName(phase, run, stack);
+      const name = lane ? `[${lane}] ${base}` : base;
+      const reason = stop.reason ?? phase.skipWhen?.(run, stack);
       if (reason !== undefined) {
         timer.skip(name, reason);
         continue;
       }
-      await timer.run(name, (note) => phase.run(run, note, stack));
+      try {
+        await timer.run(name, (note) => phase.run(run, note, stack));
+      } catch (error) {
+        stop.reason ??= `stopped: "${name}" failed`;
+        throw error;
+      }
       proven.push({ phase: name, proves: phase.proves });
+    }
+  }
+}
+
+/**
+ * Runs the steps in order on one timer (lanes side by side); stops at the first failure
+ * (rethrown as the timer's PhaseError). Returns the claims of the phases that passed.
+ */
+export async function runPhases<R>(
+  steps: readonly E2eStep<R>[],
+  run: R,
+  timer: PhaseTimer,
+  proven: ProvenClaim[] = [],
+): Promise<ProvenClaim[]> {
+  for (const step of steps) {
+    if (!('lanes' in step)) {
+      await runSequence([step], run, timer, proven, undefined, {});
+      continue;
+    }
+    const stop: Stop = {};
+    const settled = await Promise.allSettled(
+      Object.entries(step.lanes).map(([lane, phases]) =>
+        runSequence(phases, run, timer, proven, lane, stop),
+      ),
+    );
+    // The lane that failed first is the one whose phase the timer recorded as failed first.
+    const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failures.length > 0) {
+      const first = timer.failed?.name;
+      const match = failures.find((f) => (f.reason as { phase?: string }).phase === first);
+      throw (match ?? failures[0]).reason;
     }
   }
   return proven;

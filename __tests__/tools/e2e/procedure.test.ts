@@ -97,6 +97,95 @@ describe('e2e procedure', () => {
     expect(run.calls).toEqual(['synth']);
   });
 
+  test('runs lanes side by side, each in its order, and names their phases by lane', async () => {
+    // Given two lanes whose first phases wait on each other (only concurrency completes them)
+    const calls: string[] = [];
+    let releaseA: () => void = () => undefined;
+    const aWaits = new Promise<void>((resolve) => (releaseA = resolve));
+    const step = (name: string, body: () => Promise<void>): E2ePhase<FakeRun> => ({
+      name,
+      proves: `${name} holds`,
+      run: async () => {
+        calls.push(`start ${name}`);
+        await body();
+        calls.push(`end ${name}`);
+      },
+    });
+    const timer = quietTimer();
+    const proven = await runPhases(
+      [
+        {
+          lanes: {
+            dev: [step('a1', () => aWaits), step('a2', async () => undefined)],
+            prod: [step('b1', async () => releaseA())],
+          },
+        },
+        PHASES[0],
+      ],
+      { stacks: [], calls: [] },
+      timer,
+    );
+    // Then b1 ran while a1 waited, a2 after a1, and the next step after both lanes
+    const at = (c: string) => calls.indexOf(c);
+    expect(calls).toHaveLength(6);
+    expect(at('start b1')).toBeLessThan(at('end a1'));
+    expect(at('end a1')).toBeLessThan(at('start a2'));
+    expect(calls.slice(0, 2)).toEqual(['start a1', 'start b1']);
+    expect(proven.map((p) => p.phase).sort()).toEqual(
+      ['[dev] a1', '[dev] a2', '[prod] b1', 'synth'].sort(),
+    );
+    expect(proven[proven.length - 1]).toEqual({ phase: 'synth', proves: 'the app synthesizes' });
+  });
+
+  test('a failing lane stops the other lane before its next phase and fails the run', async () => {
+    let releaseB: () => void = () => undefined;
+    const bWaits = new Promise<void>((resolve) => (releaseB = resolve));
+    const ran: string[] = [];
+    const timer = quietTimer();
+    const error = await runPhases<FakeRun>(
+      [
+        {
+          lanes: {
+            dev: [
+              {
+                name: 'a1',
+                proves: 'x',
+                run: async () => {
+                  ran.push('a1');
+                  releaseB();
+                  throw new Error('a1 broke');
+                },
+              },
+            ],
+            prod: [
+              {
+                name: 'b1',
+                proves: 'y',
+                run: async () => {
+                  await bWaits;
+                  ran.push('b1');
+                },
+              },
+              { name: 'b2', proves: 'z', run: async () => void ran.push('b2') },
+            ],
+          },
+        },
+        { name: 'after', proves: 'w', run: async () => void ran.push('after') },
+      ],
+      { stacks: [], calls: [] },
+      timer,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PhaseError);
+    expect((error as PhaseError).phase).toBe('[dev] a1');
+    // b1 was already running and finished; b2 and the next step never started
+    expect(ran).toEqual(['a1', 'b1']);
+    expect(timer.results.map((r) => [r.name, r.status, r.note])).toEqual([
+      ['[dev] a1', 'failed', undefined],
+      ['[prod] b1', 'ok', undefined],
+      ['[prod] b2', 'skipped', 'stopped: "[dev] a1" failed'],
+    ]);
+  });
+
   test('the report lists findings, what each passed phase proved, the phases and the result', async () => {
     const run: FakeRun = { stacks: ['A'], calls: [] };
     const timer = quietTimer();
