@@ -39,6 +39,11 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     uses: ['core'],
     product: false,
   },
+  'emulator-test': {
+    job: "test:emulator: the emulator's refusal rules and gap closures against one real emulator",
+    uses: ['emulator'],
+    product: false,
+  },
   review: { job: 'plan JSON, plan review, plan guard', uses: ['core'], product: false },
   preflight: {
     job: 'can this account and region take this configuration',

@@ -65,13 +65,16 @@ export async function inAccount(
 }
 
 /** POST /moto-api/healthcare/<what>: the planted state as the emulator reports it. */
-export async function plant(what: string, body: unknown): Promise<{ status: number; json: any }> {
+export async function plant(
+  what: string,
+  body: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${endpoint()}/moto-api/healthcare/${what}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: response.status, json: await response.json() };
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
 export async function resetEmulator(): Promise<void> {

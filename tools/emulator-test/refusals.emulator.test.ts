@@ -8,11 +8,7 @@ import {
   CreateDomainNameCommand,
   GetDomainNameCommand,
 } from '@aws-sdk/client-api-gateway';
-import {
-  CloudTrailClient,
-  CreateTrailCommand,
-  GetTrailCommand,
-} from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, CreateTrailCommand, GetTrailCommand } from '@aws-sdk/client-cloudtrail';
 import {
   ConfigServiceClient,
   DeleteDeliveryChannelCommand,
@@ -21,11 +17,12 @@ import {
   PutDeliveryChannelCommand,
 } from '@aws-sdk/client-config-service';
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateCacheParameterGroupCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import {
-  CreateCacheParameterGroupCommand,
-  ElastiCacheClient,
-} from '@aws-sdk/client-elasticache';
-import { CreateDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
+  CreateDetectorCommand,
+  GuardDutyClient,
+  ListDetectorsCommand,
+} from '@aws-sdk/client-guardduty';
 import { CreateDBParameterGroupCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -88,7 +85,9 @@ describe('R1 Config: no delivery channel to a missing bucket or an Object Lock b
     );
     await config.send(channel(plain));
     const out = await config.send(new DescribeDeliveryChannelsCommand({}));
-    expect(out.DeliveryChannels?.map((c) => [c.name, c.s3BucketName])).toEqual([['default', plain]]);
+    expect(out.DeliveryChannels?.map((c) => [c.name, c.s3BucketName])).toEqual([
+      ['default', plain],
+    ]);
     await config.send(new DeleteDeliveryChannelCommand({ DeliveryChannelName: 'default' }));
   });
 });
@@ -161,7 +160,9 @@ describe('R5 Security Hub: enabled once per account and region', () => {
     await hub.send(new EnableSecurityHubCommand({ EnableDefaultStandards: false }));
     const described = await hub.send(new DescribeHubCommand({}));
     expect(described.HubArn).toBe('arn:aws:securityhub:eu-west-2:123456789012:hub/default');
-    const r = await refusal(hub.send(new EnableSecurityHubCommand({ EnableDefaultStandards: false })));
+    const r = await refusal(
+      hub.send(new EnableSecurityHubCommand({ EnableDefaultStandards: false })),
+    );
     expect(r).toEqual({
       code: 'ResourceConflictException',
       message: 'Account is already subscribed to Security Hub',
