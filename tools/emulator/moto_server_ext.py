@@ -33,6 +33,7 @@ from moto.elasticache.exceptions import ElastiCacheException
 from moto.elasticache.responses import ElastiCacheResponse
 from moto.core.responses import ActionResult, EmptyResult
 
+from moto_account_gaps import ACCOUNT_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_app_gaps import APP_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_cache_gaps import CACHE_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_baseline_gaps import BASELINE_PATCHES  # noqa: E402  (sibling module, same folder)
@@ -484,6 +485,8 @@ def main() -> None:
         engine_patch(APPLIED)
     for rule in REFUSAL_RULES:  # what AWS refuses and moto accepts (moto_refusal_rules.py)
         rule(APPLIED)
+    for account_patch in ACCOUNT_PATCHES:  # requests across accounts (moto_account_gaps.py)
+        account_patch(APPLIED)
     forget_on_reset(APPLIED)  # planted facts (moto_planting.py) go with POST /moto-api/reset
     sys.stderr.write(f"moto {moto.__version__} with extensions:\n")
     for line in APPLIED:
