@@ -4,7 +4,9 @@
  */
 import {
   APIGatewayClient,
+  CreateDomainNameCommand,
   CreateRestApiCommand,
+  UpdateDomainNameCommand,
   UpdateRestApiCommand,
 } from '@aws-sdk/client-api-gateway';
 import {
@@ -262,6 +264,44 @@ describe('API Gateway disableExecuteApiEndpoint (gap 23)', () => {
       }),
     );
     expect([renamed.name, renamed.disableExecuteApiEndpoint]).toEqual(['renamed', true]);
+  });
+});
+
+describe('API Gateway UpdateDomainName (gap 27)', () => {
+  it('replaces the certificate in place and refuses a path it does not know', async () => {
+    const api = new APIGatewayClient(tooling());
+    const domainName = `${unique('api')}.example.com`;
+    const cert = (n: string) => `arn:aws:acm:eu-west-1:123456789012:certificate/${n}`;
+    await api.send(
+      new CreateDomainNameCommand({
+        domainName,
+        regionalCertificateArn: cert('first'),
+        endpointConfiguration: { types: ['REGIONAL'] },
+        securityPolicy: 'TLS_1_2',
+      }),
+    );
+    const updated = await api.send(
+      new UpdateDomainNameCommand({
+        domainName,
+        patchOperations: [
+          { op: 'replace', path: '/regionalCertificateArn', value: cert('second') },
+        ],
+      }),
+    );
+    expect([updated.regionalCertificateArn, updated.securityPolicy]).toEqual([
+      cert('second'),
+      'TLS_1_2',
+    ]);
+    const r = await refusal(
+      api.send(
+        new UpdateDomainNameCommand({
+          domainName,
+          patchOperations: [{ op: 'replace', path: '/domainName', value: 'other.example.com' }],
+        }),
+      ),
+    );
+    expect([r.code, r.status]).toEqual(['BadRequestException', 400]);
+    expect(r.message).toContain("Invalid patch path '/domainName' specified for op 'replace'");
   });
 });
 

@@ -253,10 +253,52 @@ def _patch_rest_api_disable_execute_endpoint(applied: list[str]) -> None:
     applied.append('apigateway: UpdateRestApi reads disableExecuteApiEndpoint "false" as false')
 
 
+# --------------------------------------------------------------------------------------
+# Gap 27 (API Gateway): UpdateDomainName is not implemented (HTTP 500), so any in-place
+# change of an `aws_api_gateway_domain_name` (a new certificate, the security policy) fails.
+# AWS applies the patch operations to the domain and returns it
+# (https://docs.aws.amazon.com/apigateway/latest/api/API_UpdateDomainName.html); so do we for
+# the certificate and security-policy fields, and refuse another path with
+# BadRequestException as AWS does ("Invalid patch path").
+# --------------------------------------------------------------------------------------
+DOMAIN_PATCH_PATHS = {
+    "/regionalCertificateArn": "regional_certificate_arn",
+    "/regionalCertificateName": "regional_certificate_name",
+    "/certificateArn": "certificate_arn",
+    "/certificateName": "certificate_name",
+    "/securityPolicy": "security_policy",
+}
+
+
+def _patch_apigateway_update_domain_name(applied: list[str]) -> None:
+    from urllib.parse import unquote
+
+    from moto.apigateway.exceptions import BadRequestException
+    from moto.apigateway.responses import APIGatewayResponse
+
+    def update_domain_name(self: Any) -> str:
+        domain = self.backend.get_domain_name(unquote(self.path.split("/")[2]))
+        operations = self._get_param("patchOperations") or []
+        for op in operations:
+            path = op.get("path")
+            if op.get("op") != "replace" or path not in DOMAIN_PATCH_PATHS:
+                raise BadRequestException(
+                    f"Invalid patch path '{path}' specified for op '{op.get('op')}'. "
+                    f"Must be one of: [{', '.join(DOMAIN_PATCH_PATHS)}]"
+                )
+        for op in operations:
+            setattr(domain, DOMAIN_PATCH_PATHS[op["path"]], op.get("value"))
+        return json.dumps(domain.to_json())
+
+    APIGatewayResponse.update_domain_name = update_domain_name
+    applied.append("apigateway: UpdateDomainName (certificates, security policy)")
+
+
 APP_PATCHES: list[Callable[[list[str]], None]] = [
     _patch_lambda_configuration,
     _patch_rds_unique_resource_id,
     _patch_logs_data_protection,
     _patch_lambda_db_setup_invoke,
     _patch_rest_api_disable_execute_endpoint,
+    _patch_apigateway_update_domain_name,
 ]
