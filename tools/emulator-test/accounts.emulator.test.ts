@@ -11,8 +11,10 @@ import {
   DescribeLogGroupsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateBucketCommand,
+  PutBucketEncryptionCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   PutBucketPolicyCommand,
@@ -115,6 +117,7 @@ describe('three accounts on one emulator', () => {
   const bucket = unique('central-state');
   let dev: ClientSettings;
   let prod: ClientSettings;
+  let keyArn: string;
 
   beforeAll(async () => {
     const s3 = new S3Client(tooling());
@@ -125,6 +128,25 @@ describe('three accounts on one emulator', () => {
       }),
     );
     await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: statePolicy(bucket) }));
+    // Encrypted with a key of the bucket's account, as the state bucket is (moto checks no key policy).
+    const key = await new KMSClient(tooling()).send(new CreateKeyCommand({}));
+    keyArn = key.KeyMetadata?.Arn ?? '';
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: bucket,
+        ServerSideEncryptionConfiguration: {
+          Rules: [
+            {
+              ApplyServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: keyArn,
+              },
+              BucketKeyEnabled: true,
+            },
+          ],
+        },
+      }),
+    );
     for (const key of ['dev/platform.tfstate', 'prod/platform.tfstate']) {
       await s3.send(
         new PutObjectCommand({ Bucket: bucket, Key: key, Body: `{"serial":1,"key":"${key}"}` }),
