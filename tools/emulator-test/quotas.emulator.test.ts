@@ -3,6 +3,12 @@
  * emulator (tools/emulator/moto_quota_gaps.py), with quotas planted per account and region
  * through POST /moto-api/healthcare/quotas.
  */
+import {
+  AllocateAddressCommand,
+  DescribeAddressesCommand,
+  EC2Client,
+  ReleaseAddressCommand,
+} from '@aws-sdk/client-ec2';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateFunctionCommand,
@@ -263,5 +269,37 @@ describe('R3 Lambda: a reservation leaves min(100, quota) unreserved; GetAccount
       new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 50 }),
     );
     expect(ok.ReservedConcurrentExecutions).toBe(50);
+  });
+});
+
+describe("R10 EC2: Elastic IPs up to the account's quota (L-0263D0A3)", () => {
+  const allocate = (ec2: EC2Client) => ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+
+  it('allocates 5 by default and refuses the 6th with AddressLimitExceeded', async () => {
+    const ec2 = new EC2Client(tooling('us-west-1'));
+    for (let i = 0; i < 5; i += 1) {
+      const address = await allocate(ec2);
+      expect(address.AllocationId).toMatch(/^eipalloc-/);
+    }
+    const r = await refusal(allocate(ec2));
+    expect(r).toEqual({
+      code: 'AddressLimitExceeded',
+      message: 'The maximum number of addresses has been reached.',
+      status: 400,
+    });
+  });
+
+  it('with a planted quota of 2: the 2nd is allocated, the 3rd refused; a release frees one', async () => {
+    const region = 'us-west-2';
+    await plantQuota(DEV_ACCOUNT, region, EIPS, 2);
+    const ec2 = new EC2Client(await inAccount(DEV_ACCOUNT, 'deploy', region));
+    await allocate(ec2);
+    const second = await allocate(ec2);
+    expect((await refusal(allocate(ec2))).code).toBe('AddressLimitExceeded');
+    await ec2.send(new ReleaseAddressCommand({ AllocationId: second.AllocationId }));
+    const again = await allocate(ec2);
+    expect(again.AllocationId).toMatch(/^eipalloc-/);
+    const held = await ec2.send(new DescribeAddressesCommand({}));
+    expect(held.Addresses?.length).toBe(2);
   });
 });

@@ -245,9 +245,37 @@ def _patch_lambda_account_settings(applied: list[str]) -> None:
     applied.append("lambda: GetAccountSettings (concurrency from the account's quota)")
 
 
+# --------------------------------------------------------------------------------------
+# Rule R10 (EC2): AllocateAddress allocates any number of Elastic IPs. AWS: "By default, all
+# AWS accounts have a quota of five (5) Elastic IP addresses per Region"
+# (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/elastic-ip-addresses-eip.html), and an
+# allocation past the quota fails with AddressLimitExceeded
+# (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). So do we,
+# against the account's EC2-VPC Elastic IPs quota in that region (L-0263D0A3, above: 5, or
+# the planted value), so a deploy whose NAT gateways need more addresses than the account has
+# stops here as on AWS.
+# --------------------------------------------------------------------------------------
+def _rule_elastic_ip_quota(applied: list[str]) -> None:
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.models.elastic_ip_addresses import ElasticAddressBackend
+
+    original_allocate = ElasticAddressBackend.allocate_address
+
+    def allocate_address(self: Any, domain: str, *args: Any, **kwargs: Any) -> Any:
+        quota = quota_value(self.account_id, self.region_name, *ELASTIC_IPS)
+        held = sum(1 for address in self.addresses if address.domain == "vpc")
+        if domain != "standard" and held >= quota:
+            raise EC2ClientError("AddressLimitExceeded", "The maximum number of addresses has been reached.")
+        return original_allocate(self, domain, *args, **kwargs)
+
+    ElasticAddressBackend.allocate_address = allocate_address
+    applied.append("ec2: AllocateAddress keeps to the account's Elastic IP quota (rule R10)")
+
+
 QUOTA_PATCHES: list[Callable[[list[str]], None]] = [
     _patch_service_quotas,
     _plant_quotas,
     _patch_lambda_concurrency,
     _patch_lambda_account_settings,
+    _rule_elastic_ip_quota,
 ]
