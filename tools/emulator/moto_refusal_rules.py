@@ -3,9 +3,10 @@
 An emulator that accepts what AWS refuses lets a deploy pass here and fail on AWS, so each
 rule below makes the emulator refuse what AWS documents it refuses, with AWS's error code
 (and AWS's message where one is known), and cites the AWS page. Valid calls are left to
-moto. Rule R3 (Lambda's unreserved concurrency) lives with the quotas it reads
-(moto_quota_gaps.py). docs/e2e.md lists every rule with its test
-(tools/emulator-test/refusals.emulator.test.ts).
+moto. Rules R3 (Lambda's unreserved concurrency) and R10 (Elastic IPs) live with the quotas
+they read (moto_quota_gaps.py), R8 (PostgreSQL versions) with the versions
+(moto_rds_engine_gaps.py). docs/e2e.md lists every rule with its AWS page and its test
+(tools/emulator-test/*.emulator.test.ts).
 """
 
 from __future__ import annotations
