@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL versions and instance classes a region offers (gap 20) and rule R8
+ * The PostgreSQL versions and instance classes a region offers (gap 20), rules R8 and R11
  * (tools/emulator/moto_rds_engine_gaps.py), with versions removed from a region through
  * POST /moto-api/healthcare/rds-engine-versions.
  */
@@ -7,6 +7,7 @@ import {
   CreateDBInstanceCommand,
   DescribeDBEngineVersionsCommand,
   DescribeOrderableDBInstanceOptionsCommand,
+  ModifyDBInstanceCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
 import { plant, refusal, tooling, unique } from './emulator-clients';
@@ -149,5 +150,52 @@ describe('RDS: the PostgreSQL versions and classes a region offers (gap 20, rule
           'unavailable must be a list of versions ("16" for every 16.x, or "16.4"); [] restores all',
       },
     });
+  });
+});
+
+describe('R11 RDS: the storage autoscaling ceiling at least 10% above the allocation', () => {
+  const rds = new RDSClient(tooling('eu-west-3'));
+  const create = (id: string, max: number) =>
+    rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: id,
+        Engine: 'postgres',
+        EngineVersion: '16',
+        DBInstanceClass: 'db.t4g.medium',
+        AllocatedStorage: 100,
+        MaxAllocatedStorage: max,
+        MasterUsername: 'postgres',
+        MasterUserPassword: 'not-a-real-password-1',
+      }),
+    );
+
+  it('refuses 109 GiB over 100 and accepts 110', async () => {
+    const r = await refusal(create(unique('db'), 109));
+    expect(r).toEqual({
+      code: 'InvalidParameterCombination',
+      message: 'Invalid max storage size for postgres',
+      status: 400,
+    });
+    const ok = await create(unique('db'), 110);
+    expect([ok.DBInstance?.AllocatedStorage, ok.DBInstance?.MaxAllocatedStorage]).toEqual([
+      100, 110,
+    ]);
+  });
+
+  it('checks a modification against the allocation it leaves (110 GiB: 120 refused, 121 accepted)', async () => {
+    const id = unique('db');
+    await create(id, 200);
+    const modify = (max: number) =>
+      rds.send(
+        new ModifyDBInstanceCommand({
+          DBInstanceIdentifier: id,
+          AllocatedStorage: 110,
+          MaxAllocatedStorage: max,
+          ApplyImmediately: true,
+        }),
+      );
+    expect((await refusal(modify(120))).code).toBe('InvalidParameterCombination');
+    const ok = await modify(121);
+    expect(ok.DBInstance?.MaxAllocatedStorage).toBe(121);
   });
 });

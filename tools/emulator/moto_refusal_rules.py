@@ -189,6 +189,47 @@ def _rule_apigateway_unique_domain(applied: list[str]) -> None:
     applied.append("apigateway: CreateDomainName refuses an existing name (rule R7)")
 
 
+# --------------------------------------------------------------------------------------
+# Rule R11 (RDS): CreateDBInstance and ModifyDBInstance accept any MaxAllocatedStorage (moto
+# reports the allocation when it is lower). AWS wants the storage autoscaling ceiling at least
+# 10% above the allocated storage
+# (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html) and
+# refuses less with InvalidParameterCombination "Invalid max storage size ..." (the answer
+# recorded in docs/troubleshooting.md); so do we. A modification is checked against the
+# allocation it leaves.
+# --------------------------------------------------------------------------------------
+def max_storage_allowed(allocated: int, maximum: int) -> bool:
+    return maximum * 10 >= allocated * 11
+
+
+def _rule_rds_max_storage(applied: list[str]) -> None:
+    from moto.rds.exceptions import InvalidParameterCombination
+    from moto.rds.models import RDSBackend
+
+    def check(engine: Any, allocated: Any, maximum: Any) -> None:
+        if maximum and allocated and not max_storage_allowed(int(allocated), int(maximum)):
+            raise InvalidParameterCombination(f"Invalid max storage size for {engine or 'the engine'}")
+
+    original_create = RDSBackend.create_db_instance
+
+    def create_db_instance(self: Any, db_kwargs: dict[str, Any]) -> Any:
+        check(db_kwargs.get("engine"), db_kwargs.get("allocated_storage"), db_kwargs.get("max_allocated_storage"))
+        return original_create(self, db_kwargs)
+
+    original_modify = RDSBackend.modify_db_instance
+
+    def modify_db_instance(self: Any, db_instance_identifier: str, db_kwargs: dict[str, Any]) -> Any:
+        if db_kwargs.get("max_allocated_storage"):
+            database = self.describe_db_instances(db_instance_identifier)[0]
+            allocated = db_kwargs.get("allocated_storage") or database.allocated_storage
+            check(database.engine, allocated, db_kwargs.get("max_allocated_storage"))
+        return original_modify(self, db_instance_identifier, db_kwargs)
+
+    RDSBackend.create_db_instance = create_db_instance
+    RDSBackend.modify_db_instance = modify_db_instance
+    applied.append("rds: MaxAllocatedStorage at least 10% above the allocation (rule R11)")
+
+
 REFUSAL_RULES: list[Callable[[list[str]], None]] = [
     _rule_config_delivery_bucket,
     _rule_subnet_size,
@@ -196,4 +237,5 @@ REFUSAL_RULES: list[Callable[[list[str]], None]] = [
     _rule_securityhub_enabled_once,
     _rule_cloudtrail_unique_name,
     _rule_apigateway_unique_domain,
+    _rule_rds_max_storage,
 ]

@@ -12,7 +12,7 @@ from moto_account_gaps import ALLOW, DENY, NEITHER, condition_holds, policy_deci
 from moto_app_gaps import data_protection_problem
 from moto_quota_gaps import unreserved_minimum
 from moto_rds_engine_gaps import upgrade_targets, version_matches
-from moto_refusal_rules import subnet_prefix_allowed
+from moto_refusal_rules import max_storage_allowed, subnet_prefix_allowed
 
 EMAIL = "arn:aws:dataprotection::aws:data-identifier/EmailAddress"
 
@@ -62,6 +62,12 @@ class SubnetPrefix(unittest.TestCase):
 
     def test_not_a_cidr_is_left_to_moto(self) -> None:
         self.assertTrue(subnet_prefix_allowed("not-a-cidr"))
+
+
+class MaxStorage(unittest.TestCase):
+    def test_ceiling_at_least_110_percent(self) -> None:
+        self.assertEqual([max_storage_allowed(100, m) for m in (109, 110)], [False, True])
+        self.assertEqual([max_storage_allowed(20, m) for m in (21, 22)], [False, True])
 
 
 class LambdaMinimum(unittest.TestCase):
