@@ -44,6 +44,8 @@ module.exports = {
     '!tools/**/index.ts',
     // The handler harness starts real servers: run by `npm run test:app`, not unit tests.
     '!tools/app-test/**',
+    // Run against a real emulator by `npm run test:emulator`, not unit tests.
+    '!tools/emulator-test/**',
     // Start, watch and kill real processes (moto, terraform): exercised end to end by
     // `npm run test:e2e` on every CI run, not by unit tests.
     '!tools/emulator/emulator.ts',

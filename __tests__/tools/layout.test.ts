@@ -49,6 +49,11 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     uses: ['core', 'synth'],
     product: false,
   },
+  'emulator-test': {
+    job: "test:emulator: the emulator's refusal rules and gap closures against one real emulator",
+    uses: ['emulator'],
+    product: false,
+  },
   preflight: {
     job: 'can this account and region take this configuration',
     uses: ['core'],

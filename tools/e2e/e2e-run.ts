@@ -251,7 +251,9 @@ export class E2eRun {
         ...settings,
         CDKTF_OUTDIR: outdir,
         CDKTF_CONTEXT_JSON: JSON.stringify(this.settings.context),
-        ENVIRONMENT_SUFFIX: environments.join(','),
+        // No environment (E2E_ENVIRONMENTS=): the app's default stack is synthesized but not
+        // deployed; a blank ENVIRONMENT_SUFFIX is refused by the configuration.
+        ...(environments.length > 0 ? { ENVIRONMENT_SUFFIX: environments.join(',') } : {}),
       }),
     });
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));

@@ -8,6 +8,10 @@ Started by tools/emulator/emulator.ts; usable by hand too:
 Each patch below closes one gap of the emulator (listed in docs/e2e.md) that stops the
 *unchanged* synthesized Terraform from applying or destroying. None of them changes
 what the platform asks AWS for; they make the emulator answer the way AWS answers.
+The refusal rules (moto_refusal_rules.py and the rules R3, R8 beside the quotas and engine
+versions they read) make it refuse what AWS refuses, each citing the AWS page. Facts no API
+sets (an account's quota, a region's PostgreSQL versions) are planted by tests through
+POST /moto-api/healthcare/... (moto_planting.py).
 Patches are applied to moto's classes, so they survive POST /moto-api/reset.
 
 --parent-pid makes the server exit when that process is gone, so an emulator never
@@ -29,9 +33,14 @@ from moto.elasticache.exceptions import ElastiCacheException
 from moto.elasticache.responses import ElastiCacheResponse
 from moto.core.responses import ActionResult, EmptyResult
 
+from moto_account_gaps import ACCOUNT_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_app_gaps import APP_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_cache_gaps import CACHE_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_baseline_gaps import BASELINE_PATCHES  # noqa: E402  (sibling module, same folder)
+from moto_planting import forget_on_reset  # noqa: E402  (sibling module, same folder)
+from moto_quota_gaps import QUOTA_PATCHES  # noqa: E402  (sibling module, same folder)
+from moto_rds_engine_gaps import RDS_ENGINE_PATCHES  # noqa: E402  (sibling module, same folder)
+from moto_refusal_rules import REFUSAL_RULES  # noqa: E402  (sibling module, same folder)
 from moto_request_gaps import serialize_requests  # noqa: E402  (sibling module, same folder)
 
 APPLIED: list[str] = []
@@ -470,6 +479,15 @@ def main() -> None:
         baseline_patch(APPLIED)
     for app_patch in APP_PATCHES:  # the readiness app's and the e2e lifecycle's (moto_app_gaps.py)
         app_patch(APPLIED)
+    for quota_patch in QUOTA_PATCHES:  # Service Quotas and Lambda concurrency (moto_quota_gaps.py)
+        quota_patch(APPLIED)
+    for engine_patch in RDS_ENGINE_PATCHES:  # PostgreSQL versions and classes (moto_rds_engine_gaps.py)
+        engine_patch(APPLIED)
+    for rule in REFUSAL_RULES:  # what AWS refuses and moto accepts (moto_refusal_rules.py)
+        rule(APPLIED)
+    for account_patch in ACCOUNT_PATCHES:  # requests across accounts (moto_account_gaps.py)
+        account_patch(APPLIED)
+    forget_on_reset(APPLIED)  # planted facts (moto_planting.py) go with POST /moto-api/reset
     sys.stderr.write(f"moto {moto.__version__} with extensions:\n")
     for line in APPLIED:
         sys.stderr.write(f"  - {line}\n")
