@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { LocalBackend, S3Backend, TerraformBackend, TerraformStack } from 'cdktf';
 import { BLANK_RULE, ConfigError, ConfigProblem, ConfigSources, PlatformConfig } from './config';
+import { ACCOUNT_ID_PATTERN } from './account';
 import { AwsRegion, isAwsRegion } from './regions';
 
 /** The folder holding package.json, cdktf.json and terraform-backend.tf.json. */
@@ -38,6 +39,7 @@ export const STATE_ENV = {
   region: 'STATE_REGION',
   kmsKeyId: 'STATE_KMS_KEY_ID',
   usePathStyle: 'STATE_USE_PATH_STYLE',
+  accountId: 'STATE_ACCOUNT_ID',
 } as const;
 
 /** Where the state lives: the S3 bucket, or local files (experiments only). */
@@ -64,6 +66,12 @@ export interface S3StateSettings {
   readonly useLockfile: boolean;
   /** Path-style S3 URLs, for emulators; written only when the file or STATE_USE_PATH_STYLE sets it. */
   readonly usePathStyle?: boolean;
+  /**
+   * STATE_ACCOUNT_ID: the account holding the bucket, when it is not the account a stack
+   * deploys to (a central state account). Undefined: the same account. The account
+   * baseline's CI roles are scoped with it (config/ci-access.ts).
+   */
+  readonly accountId?: string;
 }
 
 export interface StateBackendSettings {
@@ -149,6 +157,13 @@ export const REGION_RULES: readonly Rule[] = [
   {
     fails: (v) => !isAwsRegion(v),
     rule: 'must be a commercial AWS region such as eu-west-1 or us-east-1 (config/regions.ts)',
+  },
+];
+
+export const STATE_ACCOUNT_RULES: readonly Rule[] = [
+  {
+    fails: (v) => !ACCOUNT_ID_PATTERN.test(v),
+    rule: 'must be the 12-digit id of the account that holds the state bucket, e.g. 123456789012 (unset: the account each stack deploys to)',
   },
 ];
 
@@ -323,6 +338,7 @@ export function resolveStateBackend(
     text('dynamodb_table', false, LOCK_TABLE_RULES);
   const kmsKeyId =
     override(STATE_ENV.kmsKeyId, KMS_KEY_RULES) ?? text('kms_key_id', true, KMS_KEY_RULES);
+  const accountId = override(STATE_ENV.accountId, STATE_ACCOUNT_RULES);
   const encrypt = flag('encrypt');
   const useLockfile = flag('use_lockfile') ?? false;
   const pathStyleOverride = choice(STATE_ENV.usePathStyle, ['true', 'false'] as const);
@@ -364,6 +380,7 @@ export function resolveStateBackend(
     kmsKeyId: kmsKeyId!,
     useLockfile,
     ...(usePathStyle !== undefined ? { usePathStyle } : {}),
+    ...(accountId !== undefined ? { accountId } : {}),
   };
   const localStateDirectory = options.localStateDirectory ?? PROJECT_ROOT;
 

@@ -16,6 +16,7 @@ import {
   SETTINGS,
   SettingSpec,
 } from './config';
+import { CI_SETTINGS, CiAccessConfig, readCiAccess } from './ci-access';
 import { AWS_REGIONS, AwsRegion, isAwsRegion } from './regions';
 
 /** The stack id: `cdktf deploy TapAccountBaseline`. Part of the contract (state key). */
@@ -160,6 +161,11 @@ export interface BaselineConfig {
   /** `prevent_destroy` on keys, buckets and vaults. */
   readonly protectStatefulResources: boolean;
   readonly names: typeof BASELINE_NAMES;
+  /**
+   * GitHub Actions' OIDC provider and the CI roles of each environment this account hosts
+   * (constructs/ci-access/); undefined while BASELINE_CI_REPOSITORY is unset.
+   */
+  readonly ci?: CiAccessConfig;
 }
 
 const ON_OFF = ['on', 'off'] as const;
@@ -277,6 +283,7 @@ export const BASELINE_SETTINGS: Record<string, SettingSpec> = {
     defaultText: '7',
     ruleText: 'integer 1 to 35',
   },
+  ...CI_SETTINGS,
 };
 
 /**
@@ -416,6 +423,7 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
     kmsDeletionWindowDays: 30,
     protectStatefulResources: isProduction,
     names: BASELINE_NAMES,
+    ci: readCiAccess(reader),
   };
   if (reader.problems.length > 0) throw new ConfigError(dedupe(reader.problems));
   return result;

@@ -3,6 +3,7 @@ import { App } from 'cdktf';
 import { ConfigError, ConfigProblem, ConfigSources, loadConfigs } from '../config/config';
 import { loadStateBackend, PROJECT_ROOT } from '../config/backend';
 import { loadBaselineConfig } from '../config/baseline';
+import { ciStateProblems } from '../config/ci-access';
 import { checkSettingNames } from '../config/setting-names';
 import { AccountBaselineStack } from './account-baseline-stack';
 import { PlatformStack } from './platform-stack';
@@ -59,6 +60,8 @@ export function synthesizeApp(options: AppOptions): AppResult {
   const configs = load(loadConfigs);
   const stateBackend = load(loadStateBackend);
   const baseline = load(loadBaselineConfig);
+  // The CI roles' state access, checked against the state settings (both loaded above).
+  if (baseline?.ci && stateBackend) problems.push(...ciStateProblems(stateBackend.s3));
   if (problems.length > 0 || !configs || !stateBackend || !baseline) {
     return { ok: false, message: new ConfigError(problems).message };
   }
