@@ -126,7 +126,7 @@ export function parseCiEnvironments(value: string): ParsedCiEnvironments {
   const problems: { value: string; rule: string }[] = [];
   for (const item of value.split(',').map((s) => s.trim())) {
     const [environment, githubName, ...rest] = item.split('=').map((s) => s.trim());
-    if (rest.length > 0 || !SUFFIX_PATTERN.test(environment ?? '')) {
+    if (rest.length > 0 || !SUFFIX_PATTERN.test(environment)) {
       problems.push({
         value: item,
         rule: 'each item is an environment suffix (a lowercase letter, then lowercase letters, digits and single hyphens, e.g. "dev", "qa-eu"), optionally =<GitHub environment name>, e.g. prod=production',
