@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { LocalBackend, S3Backend, TerraformBackend, TerraformStack } from 'cdktf';
 import { BLANK_RULE, ConfigError, ConfigProblem, ConfigSources, PlatformConfig } from './config';
-import { environmentPrefix } from './central-state';
+import { ACCOUNT_ID_PATTERN } from './account';
 import { AwsRegion, isAwsRegion } from './regions';
 
 /** The folder holding package.json, cdktf.json and terraform-backend.tf.json. */
@@ -154,13 +154,6 @@ export const LOCK_TABLE_RULES: readonly Rule[] = [
   },
 ];
 
-export const ACCOUNT_ID_RULES: readonly Rule[] = [
-  {
-    fails: (v) => !/^\d{12}$/.test(v),
-    rule: 'must be the 12-digit id of the account that holds the state bucket',
-  },
-];
-
 export const REGION_RULES: readonly Rule[] = [
   {
     fails: (v) => !isAwsRegion(v),
@@ -168,6 +161,14 @@ export const REGION_RULES: readonly Rule[] = [
   },
 ];
 
+export const STATE_ACCOUNT_RULES: readonly Rule[] = [
+  {
+    fails: (v) => !ACCOUNT_ID_PATTERN.test(v),
+    rule: 'must be the 12-digit id of the account that holds the state bucket, e.g. 123456789012 (unset: the account each stack deploys to)',
+  },
+];
+
+const KMS_KEY_ARN_ACCOUNT = /^arn:[a-z-]+:kms:[a-z0-9-]+:(\d{12}):key\//;
 const KMS_ALIAS = /^alias\/[A-Za-z0-9/_-]+$/;
 const KMS_KEY_ARN =
   /^arn:aws(?:-[a-z]+)*:kms:([a-z0-9-]+):\d{12}:key\/(?:[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|mrk-[a-f0-9]{32})$/;
@@ -339,13 +340,13 @@ export function resolveStateBackend(
     text('dynamodb_table', false, LOCK_TABLE_RULES);
   const kmsKeyId =
     override(STATE_ENV.kmsKeyId, KMS_KEY_RULES) ?? text('kms_key_id', true, KMS_KEY_RULES);
+  const accountId = override(STATE_ENV.accountId, STATE_ACCOUNT_RULES);
   const encrypt = flag('encrypt');
   const useLockfile = flag('use_lockfile') ?? false;
   const pathStyleOverride = choice(STATE_ENV.usePathStyle, ['true', 'false'] as const);
   const usePathStyle =
     pathStyleOverride !== undefined ? pathStyleOverride === 'true' : flag('use_path_style');
   const kind = choice(STATE_ENV.backend, STATE_BACKEND_KINDS) ?? 's3';
-  const accountId = override(STATE_ENV.accountId, ACCOUNT_ID_RULES);
   if (
     accountId !== undefined &&
     keyPattern !== undefined &&
@@ -355,6 +356,14 @@ export function resolveStateBackend(
       setting: FIELD('key'),
       value: keyPattern,
       rule: "with central state (STATE_ACCOUNT_ID) the key must keep each environment in a folder of its own, e.g. healthcare/{environment}/{stack}.tfstate, so that an account can be given its environment's folder only",
+    });
+  }
+  const keyAccount = kmsKeyId ? KMS_KEY_ARN_ACCOUNT.exec(kmsKeyId)?.[1] : undefined;
+  if (accountId !== undefined && keyAccount !== undefined && keyAccount !== accountId) {
+    problems.push({
+      setting: env[STATE_ENV.kmsKeyId]?.trim() ? STATE_ENV.kmsKeyId : FIELD('kms_key_id'),
+      value: kmsKeyId!,
+      rule: `the state key is in account ${keyAccount}, but STATE_ACCOUNT_ID says the state is in ${accountId}: name the state account's key (or its alias, which every stack then names by the alias ARN in ${accountId})`,
     });
   }
   if (accountId !== undefined && !useLockfile) {
@@ -437,6 +446,19 @@ export function loadStateBackend(
     ]);
   }
   return resolveStateBackend(document, sources.env, options);
+}
+
+/**
+ * The object-key prefix of one environment's state: the key pattern up to the folder that
+ * holds `{stack}`, with `{environment}` filled in; undefined when the pattern does not keep
+ * each environment under a folder of its own (then no prefix can scope it).
+ */
+export function environmentPrefix(keyPattern: string, environment: string): string | undefined {
+  const stackAt = keyPattern.indexOf('{stack}');
+  const head = stackAt >= 0 ? keyPattern.slice(0, stackAt) : keyPattern;
+  const folder = head.slice(0, head.lastIndexOf('/') + 1);
+  if (!folder.includes('{environment}')) return undefined;
+  return folder.replace(/\{environment\}/g, environment);
 }
 
 /**

@@ -2,6 +2,7 @@
  * The table of the account baseline's settings: names, sources, defaults and rules, read by
  * config/baseline.ts and documented in the README from here.
  */
+import { CI_SETTINGS } from './ci-access';
 import { DEFAULT_REGION, SettingSpec } from './settings';
 
 const MODE_RULE = '`on`, `organization` (the organization runs it here) or `off`';
@@ -142,4 +143,5 @@ export const BASELINE_SETTINGS: Record<string, SettingSpec> = {
     defaultText: '7',
     ruleText: 'integer 1 to 35',
   },
+  ...CI_SETTINGS,
 };

@@ -16,6 +16,7 @@ import {
   SETTINGS,
 } from './config';
 import { ACCOUNT_ID_PATTERN } from './account';
+import { CiAccessConfig, readCiAccess } from './ci-access';
 import { DeployRole, deployRoleFor, EXTERNAL_ID_PATTERN, EXTERNAL_ID_RULE } from './deploy-role';
 import { AWS_REGIONS, AwsRegion, isAwsRegion } from './regions';
 import { BASELINE_SETTINGS } from './baseline-settings';
@@ -168,6 +169,11 @@ export interface BaselineConfig {
   /** `prevent_destroy` on keys, buckets and vaults. */
   readonly protectStatefulResources: boolean;
   readonly names: typeof BASELINE_NAMES;
+  /**
+   * GitHub Actions' OIDC provider and the CI roles of each environment this account hosts
+   * (constructs/ci-access/); undefined while BASELINE_CI_REPOSITORY is unset.
+   */
+  readonly ci?: CiAccessConfig;
 }
 
 const ON_OFF = ['on', 'off'] as const;
@@ -310,6 +316,7 @@ export function loadBaselineConfig(sources: ConfigSources): BaselineConfig {
     kmsDeletionWindowDays: 30,
     protectStatefulResources: isProduction,
     names: BASELINE_NAMES,
+    ci: readCiAccess(reader),
   };
   if (reader.problems.length > 0) throw new ConfigError(dedupe(reader.problems));
   return result;

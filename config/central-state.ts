@@ -5,12 +5,10 @@
  * healthcare-ci-apply-<env>: also write the state). The state account's bucket and key
  * policies name them; the roles themselves are the account baseline's (BASELINE_CI_*).
  */
-import type { S3StateSettings } from './backend';
+import { environmentPrefix, S3StateSettings } from './backend';
+import { ciRoleArns, ciRoleNames } from './ci-access';
 
-/** The CI roles of one environment, by name: a contract between the two accounts. */
-export function ciRoleNames(environment: string): { plan: string; apply: string } {
-  return { plan: `healthcare-ci-plan-${environment}`, apply: `healthcare-ci-apply-${environment}` };
-}
+export { ciRoleNames, environmentPrefix };
 
 /** One environment whose state another account's roles use. */
 export interface CrossAccountState {
@@ -20,19 +18,6 @@ export interface CrossAccountState {
   readonly prefix: string;
   readonly planRoleArn: string;
   readonly applyRoleArn: string;
-}
-
-/**
- * The object-key prefix of one environment's state: the key pattern up to the folder that
- * holds `{stack}`, with `{environment}` filled in; undefined when the pattern does not keep
- * each environment under a folder of its own (then no prefix can scope it).
- */
-export function environmentPrefix(keyPattern: string, environment: string): string | undefined {
-  const stackAt = keyPattern.indexOf('{stack}');
-  const head = stackAt >= 0 ? keyPattern.slice(0, stackAt) : keyPattern;
-  const folder = head.slice(0, head.lastIndexOf('/') + 1);
-  if (!folder.includes('{environment}')) return undefined;
-  return folder.replace(/\{environment\}/g, environment);
 }
 
 /**
@@ -49,7 +34,7 @@ export function crossAccountStates(
     .filter(([, accountId]) => accountId !== s3.accountId)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([environment, accountId]) => {
-      const names = ciRoleNames(environment);
+      const roles = ciRoleArns(partition, accountId, environment);
       const prefix = environmentPrefix(s3.keyPattern, environment);
       if (prefix === undefined) {
         throw new Error(
@@ -60,8 +45,8 @@ export function crossAccountStates(
         environment,
         accountId,
         prefix,
-        planRoleArn: `arn:${partition}:iam::${accountId}:role/${names.plan}`,
-        applyRoleArn: `arn:${partition}:iam::${accountId}:role/${names.apply}`,
+        planRoleArn: roles.plan,
+        applyRoleArn: roles.apply,
       };
     });
 }

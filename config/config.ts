@@ -132,7 +132,11 @@ export interface PlatformConfig {
 
 export type { ApiDomain };
 
-const SUFFIX_PATTERN = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
+/** The environment-suffix rule: a lowercase letter, then lowercase letters, digits and single hyphens. */
+export const SUFFIX_PATTERN = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
+
+/** The platform stack of an environment (its construct id, and the `{stack}` of its state key). */
+export const platformStackId = (environment: string): string => `TapStack${environment}`;
 const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 interface EnvironmentTarget {
@@ -336,7 +340,7 @@ function buildConfig(reader: Reader, target: EnvironmentTarget, run: RunSettings
 
   return {
     environment,
-    stackId: `TapStack${environment}`,
+    stackId: platformStackId(environment),
     region,
     profile,
     isProduction,

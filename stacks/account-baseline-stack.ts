@@ -6,6 +6,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { applyStateBackend, StateBackendSettings } from '../config/backend';
 import type { BaselineConfig } from '../config/baseline';
+import { githubRoleVariables } from '../config/ci-access';
 import { AccountSettings } from '../constructs/account/account-settings';
 import {
   AccessLogs,
@@ -30,6 +31,7 @@ import {
   OrganizationGuardDuty,
   SecurityHub,
 } from '../constructs/detective/threat-detection';
+import { CiAccess } from '../constructs/ci-access/ci-access';
 import type { KeyScope, ServiceKey } from '../constructs/encryption/service-key';
 import { DeployGates, fact } from '../constructs/safety-nets/deploy-gates';
 import {
@@ -91,6 +93,8 @@ export class AccountBaselineStack extends TerraformStack {
   readonly backup: PhiBackup;
   readonly syntheticBackup: SyntheticBackup;
   readonly gates: DeployGates;
+  /** GitHub's OIDC provider and the CI roles (BASELINE_CI_REPOSITORY set). */
+  readonly ci?: CiAccess;
 
   constructor(scope: Construct, props: AccountBaselineStackProps) {
     const { config, stateBackend } = props;
@@ -186,6 +190,21 @@ export class AccountBaselineStack extends TerraformStack {
       accountWide: config.accountWide,
     });
     this.gates = baselineGates(this, config);
+    if (config.ci !== undefined) {
+      this.ci = new CiAccess(this, 'ci-access', {
+        repository: config.ci.repository,
+        environments: config.ci.environments,
+        partition,
+        accountId,
+        createOidcProvider: config.accountWide,
+        state: stateBackend.s3,
+        baseline: {
+          trailLogGroupName: names.trailLogGroup,
+          accountAlarmPrefix: ACCOUNT_ALARM_PREFIX,
+          protectedKeyAliases: [names.auditKeyAlias, names.backupKeyAlias, names.drBackupKeyAlias],
+        },
+      });
+    }
 
     this.outputs();
   }
@@ -387,6 +406,22 @@ export class AccountBaselineStack extends TerraformStack {
       this.syntheticBackup.planId,
       'Backup plan of the synthetic-tagged resources',
     );
+    if (this.ci !== undefined) {
+      out('github_oidc_provider_arn', this.ci.oidcProviderArn, "GitHub Actions' OIDC provider");
+      for (const [environment, roles] of Object.entries(this.ci.roles)) {
+        const variables = githubRoleVariables(environment);
+        out(
+          `ci_plan_role_arn_${environment}`,
+          roles.planRoleArn,
+          `Read-only plan role of ${environment}: the GitHub variable ${variables.plan}`,
+        );
+        out(
+          `ci_apply_role_arn_${environment}`,
+          roles.applyRoleArn,
+          `Apply role of ${environment}: the GitHub variable ${variables.apply}`,
+        );
+      }
+    }
   }
 }
 

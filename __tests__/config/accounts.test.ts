@@ -116,7 +116,7 @@ describe('central state (STATE_ACCOUNT_ID)', () => {
 
   it('refuses a malformed account id', () => {
     expect(problems(() => load({ STATE_ACCOUNT_ID: '12345' }))).toEqual([
-      'STATE_ACCOUNT_ID = 12345: must be the 12-digit id of the account that holds the state bucket',
+      'STATE_ACCOUNT_ID = 12345: must be the 12-digit id of the account that holds the state bucket, e.g. 123456789012 (unset: the account each stack deploys to)',
     ]);
   });
 

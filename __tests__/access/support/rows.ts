@@ -7,9 +7,9 @@ import {
   AccessRequest,
   Decision,
   DenyReason,
-  ENCRYPTION_CONTEXT_PREFIX,
   evaluate,
   ignoredByTheSimulator,
+  isResolvedHere,
 } from './simulate';
 import type { Target } from './targets';
 import type { PolicyDocument } from './terraform-policies';
@@ -54,9 +54,7 @@ export async function proveRow<World>(row: AccessRow<World>, world: World): Prom
     throw new Error(`${row.row}: a "denied" row must say why (because)`);
   }
   const request = requestFor(row, world);
-  const templated = Object.keys(request.context ?? {}).filter((k) =>
-    k.startsWith(ENCRYPTION_CONTEXT_PREFIX),
-  );
+  const templated = Object.keys(request.context ?? {}).filter(isResolvedHere);
   if (templated.length > 0) {
     // Visible on purpose: the simulator skips these keys, so they are decided in simulate.ts.
     const ignored = await ignoredByTheSimulator(request);
@@ -75,7 +73,7 @@ export async function proveRow<World>(row: AccessRow<World>, world: World): Prom
       `  request: ${request.principal} ${request.action} on ${request.resource}`,
       `  context: ${JSON.stringify(request.context ?? {})}`,
       ...verdict.denyingStatements.map((s) => `  denied by ${s}`),
-      ...verdict.resolvedConditions.map((c) => `  encryption context: ${c}`),
+      ...verdict.resolvedConditions.map((c) => `  resolved here: ${c}`),
       `  source: ${row.source}`,
     ];
     throw new Error(`${row.row}\n${details.join('\n')}`);

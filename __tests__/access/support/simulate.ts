@@ -3,18 +3,26 @@
  * deny, resource and identity policies, same- and cross-account rules, KMS key policies
  * that delegate to the account) and says why it ended as it did.
  *
- * One condition family is handled here, visibly, because the simulator ignores it:
- * templated encryption-context keys such as `kms:EncryptionContext:aws:logs:arn`. The
- * simulator reports them under ignoredContextKeys and the statement then never matches.
- * `resolveEncryptionContext` decides each such condition against the request's context
+ * Two condition families are handled here, visibly, because the simulator ignores them:
+ * templated encryption-context keys such as `kms:EncryptionContext:aws:logs:arn`, and the
+ * claims of a GitHub Actions token (`token.actions.githubusercontent.com:sub` and `:aud`,
+ * keys of an OIDC provider, absent from the service authorization data the simulator
+ * knows). The simulator reports them under ignoredContextKeys and the statement then never
+ * matches. `resolveConditions` decides each such condition against the request's context
  * (and records the decision), then the simulation runs with the condition resolved. Any
  * other ignored key fails the proof.
  */
 import { anonymousPrincipal, runSimulation } from '@cloud-copilot/iam-simulate';
 import type { PolicyDocument, PolicyStatement } from './terraform-policies';
 
-/** The family of context keys the simulator ignores and this module resolves. */
+/** The families of context keys the simulator ignores and this module resolves. */
 export const ENCRYPTION_CONTEXT_PREFIX = 'kms:EncryptionContext:';
+export const GITHUB_TOKEN_PREFIX = 'token.actions.githubusercontent.com:';
+export const RESOLVED_PREFIXES = [ENCRYPTION_CONTEXT_PREFIX, GITHUB_TOKEN_PREFIX] as const;
+
+/** True for a context key of a family this module resolves. */
+export const isResolvedHere = (key: string): boolean =>
+  RESOLVED_PREFIXES.some((prefix) => key.startsWith(prefix));
 
 export type Decision = 'allowed' | 'denied';
 export type DenyReason = 'explicit deny' | 'no matching allow';
@@ -36,7 +44,7 @@ export interface Verdict {
   readonly reason?: DenyReason;
   /** Sids (or statement positions) of the statements that denied it explicitly. */
   readonly denyingStatements: string[];
-  /** The encryption-context conditions decided here, one line each. */
+  /** The conditions decided here (encryption context, token claims), one line each. */
   readonly resolvedConditions: string[];
   /** Context keys the simulator reported as ignored (must be empty). */
   readonly ignoredContextKeys: string[];
@@ -72,12 +80,12 @@ function conditionHolds(operator: string, patterns: string[], value: string | un
 }
 
 /**
- * Decides every `kms:EncryptionContext:<key>` condition of a policy against the request
- * context: a condition that holds is removed, a statement whose condition fails is
- * removed (it cannot apply). Only the positive operators are supported; anything else
- * stops the proof so it is never read as a silent deny.
+ * Decides every condition on a key of a resolved family (`kms:EncryptionContext:<key>`, a
+ * GitHub token claim) against the request context: a condition that holds is removed, a
+ * statement whose condition fails is removed (it cannot apply). Only the positive operators
+ * are supported; anything else stops the proof so it is never read as a silent deny.
  */
-export function resolveEncryptionContext(
+export function resolveConditions(
   policy: PolicyDocument,
   context: Record<string, string | string[]>,
   decisions: string[],
@@ -89,13 +97,13 @@ export function resolveEncryptionContext(
     const condition: Record<string, Record<string, string | string[]>> = {};
     for (const [operator, entries] of Object.entries(statement.Condition ?? {})) {
       for (const [key, expected] of Object.entries(entries)) {
-        if (!key.startsWith(ENCRYPTION_CONTEXT_PREFIX)) {
+        if (!isResolvedHere(key)) {
           condition[operator] = { ...condition[operator], [key]: expected };
           continue;
         }
         if (!ARN_LIKE.has(operator) && !STRING_LIKE.has(operator)) {
           throw new Error(
-            `${label}: ${operator} on ${key} is not resolved by the access proofs; extend resolveEncryptionContext`,
+            `${label}: ${operator} on ${key} is not resolved by the access proofs; extend resolveConditions`,
           );
         }
         const actual = context[key];
@@ -117,6 +125,9 @@ export function resolveEncryptionContext(
   }
   return { ...policy, Statement: statements };
 }
+
+/** The encryption-context family's name for resolveConditions (the state backend's proofs). */
+export const resolveEncryptionContext = resolveConditions;
 
 function statementLabels(
   statements: { statement: { sid(): string | undefined; index(): number } }[] | undefined,
@@ -140,13 +151,13 @@ export function principalKeys(principal: string): Record<string, string> {
 /** Evaluates a request; throws if the simulator rejects the input or ignores a key. */
 export async function evaluate(request: AccessRequest): Promise<Verdict> {
   const context = request.context ?? {};
-  const templated = Object.keys(context).filter((k) => k.startsWith(ENCRYPTION_CONTEXT_PREFIX));
+  const templated = Object.keys(context).filter(isResolvedHere);
   const plainContext = {
     ...principalKeys(request.principal),
     ...Object.fromEntries(Object.entries(context).filter(([k]) => !templated.includes(k))),
   };
   const resolvedConditions: string[] = [];
-  const resolve = (p: PolicyDocument) => resolveEncryptionContext(p, context, resolvedConditions);
+  const resolve = (p: PolicyDocument) => resolveConditions(p, context, resolvedConditions);
 
   const result = await runSimulation(
     {

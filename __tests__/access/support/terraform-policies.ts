@@ -262,6 +262,11 @@ function resourceAttribute(type: string, attr: string, r: AttributeInputs): stri
       arn: () => `arn:${PARTITION}:dynamodb:${r.region}:${account}:table/${r.field('name')}`,
       name: () => r.field('name'),
     },
+    // IAM names an OIDC provider by its URL without the scheme.
+    aws_iam_openid_connect_provider: {
+      arn: () =>
+        `arn:${PARTITION}:iam::${account}:oidc-provider/${r.field('url').replace(/^https:\/\//, '')}`,
+    },
     aws_api_gateway_rest_api: { id: () => TEST_REST_API_ID },
     aws_secretsmanager_secret: {
       arn: () =>
