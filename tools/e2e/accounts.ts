@@ -45,6 +45,8 @@ export interface EnvironmentAccount {
   readonly accountId: string;
   /** The GitHub environment its CI apply role trusts (BASELINE_CI_ENVIRONMENTS). */
   readonly githubEnvironment: string;
+  /** Production profile: an alarm subscriber and the API on a custom domain are required. */
+  readonly production: boolean;
   /**
    * Who deploys the platform stack: `ci` plans with healthcare-ci-plan-<env> and applies the
    * saved plan with healthcare-ci-apply-<env> (tokens as a workflow gets them); `operator`
@@ -66,6 +68,7 @@ export const ENVIRONMENT_ACCOUNTS: Readonly<Record<string, EnvironmentAccount>> 
     environment: 'dev',
     accountId: '111111111111',
     githubEnvironment: 'dev',
+    production: false,
     deployedBy: 'ci',
     baseline: { BASELINE_PROFILE: 'standard' },
   },
@@ -73,6 +76,7 @@ export const ENVIRONMENT_ACCOUNTS: Readonly<Record<string, EnvironmentAccount>> 
     environment: 'prod',
     accountId: '222222222222',
     githubEnvironment: 'production',
+    production: true,
     deployedBy: 'operator',
     baseline: {
       BASELINE_PROFILE: 'production',
@@ -92,6 +96,20 @@ export function environmentAccount(environment: string): EnvironmentAccount {
     );
   }
   return account;
+}
+
+/**
+ * The CI roles the account baseline creates for an environment, by the names the workflows
+ * and the state bucket policy use (written out here: the e2e checks the contract, it does not
+ * read it from the code under test).
+ */
+export function ciRoleArns(
+  accountId: string,
+  environment: string,
+): { plan: string; apply: string } {
+  const role = (kind: string) =>
+    `arn:aws:iam::${accountId}:role/healthcare-ci-${kind}-${environment}`;
+  return { plan: role('plan'), apply: role('apply') };
 }
 
 export const orgAccessRoleArn = (accountId: string) =>
@@ -178,7 +196,11 @@ function credentialsOf(out: {
 }): Credentials {
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+  };
 }
 
 /** An operator in the tooling account assumes a role in another account. */
@@ -188,7 +210,9 @@ export async function assumeRole(
   sessionName: string,
 ): Promise<Credentials> {
   const sts = new STSClient({ ...tooling, maxAttempts: 2 });
-  return credentialsOf(await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName })));
+  return credentialsOf(
+    await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName })),
+  );
 }
 
 /**
@@ -256,9 +280,7 @@ export async function vendAccount(
  * emulator (the S3 account public access block is called at <account>.<host>): GitHub's
  * OIDC provider, which the CI roles of BASELINE_ACCOUNT_WIDE=off reference by ARN.
  */
-export async function createOidcProvider(
-  settings: EmulatorClientSettings,
-): Promise<string> {
+export async function createOidcProvider(settings: EmulatorClientSettings): Promise<string> {
   const iam = new IAMClient({ ...settings, maxAttempts: 2 });
   const out = await iam.send(
     new CreateOpenIDConnectProviderCommand({
@@ -309,7 +331,10 @@ export async function organizationServices(
   );
   await config.send(
     new PutDeliveryChannelCommand({
-      DeliveryChannel: { name: 'aws-controltower-BaselineConfigDeliveryChannel', s3BucketName: bucket },
+      DeliveryChannel: {
+        name: 'aws-controltower-BaselineConfigDeliveryChannel',
+        s3BucketName: bucket,
+      },
     }),
   );
   await config.send(
@@ -317,7 +342,11 @@ export async function organizationServices(
       ConfigurationRecorderName: 'aws-controltower-BaselineConfigRecorder',
     }),
   );
-  return [`GuardDuty detector ${detector.DetectorId}`, 'Security Hub', `Config recorder → ${bucket}`];
+  return [
+    `GuardDuty detector ${detector.DetectorId}`,
+    'Security Hub',
+    `Config recorder → ${bucket}`,
+  ];
 }
 
 /**

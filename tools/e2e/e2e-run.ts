@@ -11,7 +11,7 @@ import {
   ListSecretsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { CommandError, run, RunOptions, TerraformSetup } from '../core';
+import { run, RunOptions, TerraformSetup } from '../core';
 import { EMULATOR_OVERRIDE_FILE, emulatorOverride } from '../deploy';
 import type { Emulator } from '../emulator';
 import {
@@ -130,6 +130,8 @@ export class E2eRun {
   readonly stacks = new Map<string, StackInfo>();
   readonly bootstrapState = path.join(ROOT, `terraform.${BOOTSTRAP}.tfstate`);
   readonly platformStacks: readonly string[];
+  /** When the run began: run folders made since are part of the secret scan. */
+  readonly startedAt = Date.now();
   emulator?: Emulator;
   tf?: TerraformSetup;
   createdBootstrapState = false;
@@ -230,7 +232,11 @@ export class E2eRun {
   }
 
   async countResources(stack: StackInfo): Promise<number> {
-    const r = await run('terraform', ['state', 'list'], this.stackOpts(stack, `state-${stack.label}.log`));
+    const r = await run(
+      'terraform',
+      ['state', 'list'],
+      this.stackOpts(stack, `state-${stack.label}.log`),
+    );
     return r.stdout.split('\n').filter((l) => l.trim() && !l.startsWith('data.')).length;
   }
 
@@ -273,14 +279,24 @@ export class E2eRun {
    * null output in state, so a declared output missing there is null).
    */
   async readOutputs(stack: StackInfo): Promise<Record<string, unknown>> {
-    const shown = await run('terraform', ['output', '-json'], this.stackOpts(stack, `outputs-${stack.label}.log`));
-    const values = JSON.parse(shown.stdout) as Record<string, { value: unknown; sensitive: boolean }>;
+    const shown = await run(
+      'terraform',
+      ['output', '-json'],
+      this.stackOpts(stack, `outputs-${stack.label}.log`),
+    );
+    const values = JSON.parse(shown.stdout) as Record<
+      string,
+      { value: unknown; sensitive: boolean }
+    >;
     const declared = Object.keys((stack.json.output ?? {}) as Record<string, unknown>);
     const empty = declared.filter(
-      (name) => values[name] === undefined || values[name].value === null || values[name].value === '',
+      (name) =>
+        values[name] === undefined || values[name].value === null || values[name].value === '',
     );
     if (empty.length > 0) {
-      throw new Error(`${stack.label} applied, but these outputs are null or empty: ${empty.join(', ')}`);
+      throw new Error(
+        `${stack.label} applied, but these outputs are null or empty: ${empty.join(', ')}`,
+      );
     }
     const outputs: Record<string, unknown> = {};
     for (const [name, o] of Object.entries(values)) if (!o.sensitive) outputs[name] = o.value;
@@ -421,4 +437,3 @@ export class E2eRun {
     this.createdBootstrapState = false;
   }
 }
-
