@@ -100,11 +100,12 @@ export function deployRoleCredentials(
       throw new DeployRoleRefused(role, e);
     }));
   return async () => {
-    const credentials = await (current ?? refresh());
+    const held = current ?? refresh();
+    const credentials = await held;
     const expiry = credentials.expiration?.getTime();
-    return expiry === undefined || expiry - now() > ROLE_REFRESH_MARGIN_MS
-      ? credentials
-      : refresh();
+    if (expiry === undefined || expiry - now() > ROLE_REFRESH_MARGIN_MS) return credentials;
+    // Renewed once, however many clients find the credentials old at the same time.
+    return current === held ? refresh() : (current ?? refresh());
   };
 }
 
