@@ -17,8 +17,8 @@ import {
   DescribeDBParameterGroupsCommand,
   DescribeDBSubnetGroupsCommand,
 } from '@aws-sdk/client-rds';
-import { allPages, byName, cli, Finder, lookup, present } from './finder';
-import { knownString, PlannedCreate } from './plan-facts';
+import { allPages, byName, cli, Existing, Finder, lookup, present } from './finder';
+import { knownString, knownStrings, PlannedCreate } from './plan-facts';
 
 /** `name=<name>` or, for a name_prefix, `prefix=<prefix>|family=<family>`. */
 export function groupKey(c: PlannedCreate): string | undefined {
@@ -76,25 +76,49 @@ export const dbInstanceFinder = byName(
   },
 );
 
-export const dbSubnetGroupFinder = byName(
-  'aws_db_subnet_group',
-  'DB subnet group name',
-  'name',
-  async (ctx, name) => {
-    const r = await lookup(
-      () => ctx.clients.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name })),
-      'DBSubnetGroupNotFoundFault',
-    );
-    const g = r?.DBSubnetGroups?.[0];
-    if (!g) return undefined;
-    return {
-      importId: name,
-      ids: present(name, g.DBSubnetGroupArn),
-      label: `${name} (${g.VpcId})`,
-      deleteCommand: rds(ctx.region, 'delete-db-subnet-group', `--db-subnet-group-name ${name}`),
-    };
+/**
+ * A subnet group: its name, and its subnets once the plan knows them. A group of that name
+ * whose subnets are others (those of an abandoned network) is not adopted: it is listed for
+ * deletion, so the next deploy creates it in the planned subnets.
+ */
+export function subnetGroupKey(c: PlannedCreate): string | undefined {
+  const name = knownString(c, 'name');
+  const subnets = knownStrings(c, 'subnet_ids');
+  return name && subnets ? `${name}|${subnets.join(',')}` : undefined;
+}
+
+const groupSubnets = (subnets: readonly { SubnetIdentifier?: string }[] | undefined) =>
+  present(...(subnets ?? []).map((s) => s.SubnetIdentifier))
+    .sort()
+    .join(',');
+
+export const dbSubnetGroupFinder: Finder = {
+  type: 'aws_db_subnet_group',
+  importFormat: 'DB subnet group name',
+  listing: 'names',
+  plannedKey: subnetGroupKey,
+  async find(ctx, creates) {
+    const found: Existing[] = [];
+    for (const name of new Set(creates.map((c) => knownString(c, 'name')!))) {
+      const r = await lookup(
+        () => ctx.clients.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: name })),
+        'DBSubnetGroupNotFoundFault',
+      );
+      const g = r?.DBSubnetGroups?.[0];
+      if (!g) continue;
+      found.push({
+        type: 'aws_db_subnet_group',
+        region: ctx.region,
+        importId: name,
+        key: `${name}|${groupSubnets(g.Subnets)}`,
+        ids: present(name, g.DBSubnetGroupArn),
+        label: `${name} (${g.VpcId})`,
+        deleteCommand: rds(ctx.region, 'delete-db-subnet-group', `--db-subnet-group-name ${name}`),
+      });
+    }
+    return found;
   },
-);
+};
 
 export const dbParameterGroupFinder: Finder = {
   type: 'aws_db_parameter_group',
@@ -156,32 +180,40 @@ export const replicationGroupFinder = byName(
   },
 );
 
-export const cacheSubnetGroupFinder = byName(
-  'aws_elasticache_subnet_group',
-  'cache subnet group name',
-  'name',
-  async (ctx, name) => {
-    const r = await lookup(
-      () =>
-        ctx.clients.elasticache.send(
-          new DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: name }),
+export const cacheSubnetGroupFinder: Finder = {
+  type: 'aws_elasticache_subnet_group',
+  importFormat: 'cache subnet group name',
+  listing: 'names',
+  plannedKey: subnetGroupKey,
+  async find(ctx, creates) {
+    const found: Existing[] = [];
+    for (const name of new Set(creates.map((c) => knownString(c, 'name')!))) {
+      const r = await lookup(
+        () =>
+          ctx.clients.elasticache.send(
+            new DescribeCacheSubnetGroupsCommand({ CacheSubnetGroupName: name }),
+          ),
+        'CacheSubnetGroupNotFoundFault',
+      );
+      const g = r?.CacheSubnetGroups?.[0];
+      if (!g) continue;
+      found.push({
+        type: 'aws_elasticache_subnet_group',
+        region: ctx.region,
+        importId: name,
+        key: `${name}|${groupSubnets(g.Subnets)}`,
+        ids: present(name, g.ARN),
+        label: `${name} (${g.VpcId})`,
+        deleteCommand: cache(
+          ctx.region,
+          'delete-cache-subnet-group',
+          `--cache-subnet-group-name ${name}`,
         ),
-      'CacheSubnetGroupNotFoundFault',
-    );
-    const g = r?.CacheSubnetGroups?.[0];
-    if (!g) return undefined;
-    return {
-      importId: name,
-      ids: present(name, g.ARN),
-      label: `${name} (${g.VpcId})`,
-      deleteCommand: cache(
-        ctx.region,
-        'delete-cache-subnet-group',
-        `--cache-subnet-group-name ${name}`,
-      ),
-    };
+      });
+    }
+    return found;
   },
-);
+};
 
 export const cacheParameterGroupFinder: Finder = {
   type: 'aws_elasticache_parameter_group',

@@ -123,7 +123,19 @@ export const routeTableFinder = tagged(
       key: `${t.VpcId}|${tagValue(t.Tags, 'Name') ?? ''}`,
       ids: [t.RouteTableId!],
       label: `${t.RouteTableId} (${tagValue(t.Tags, 'Name') ?? 'no Name'}, ${t.VpcId})`,
-      deleteCommand: ec2(ctx.region, 'delete-route-table', `--route-table-id ${t.RouteTableId}`),
+      // A route table is deleted only once no subnet is associated with it.
+      deleteCommand: [
+        ...(t.Associations ?? [])
+          .filter((a) => !a.Main && a.RouteTableAssociationId)
+          .map((a) =>
+            ec2(
+              ctx.region,
+              'disassociate-route-table',
+              `--association-id ${a.RouteTableAssociationId}`,
+            ),
+          ),
+        ec2(ctx.region, 'delete-route-table', `--route-table-id ${t.RouteTableId}`),
+      ].join(' && '),
     })),
 );
 

@@ -60,6 +60,18 @@ export function knownString(
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** A known list of strings at `attribute` (sorted), else undefined (unknown, or a part unknown). */
+export function knownStrings(
+  create: Pick<PlannedCreate, 'after' | 'afterUnknown'>,
+  attribute: string,
+): string[] | undefined {
+  const value = isObject(create.after) ? create.after[attribute] : undefined;
+  const unknown = isObject(create.afterUnknown) ? create.afterUnknown[attribute] : undefined;
+  if (unknown === true || (Array.isArray(unknown) && unknown.includes(true))) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return undefined;
+  return [...(value as string[])].sort();
+}
+
 interface ProviderConfig {
   readonly expressions?: {
     readonly region?: { readonly constant_value?: unknown };

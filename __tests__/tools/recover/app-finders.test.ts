@@ -30,6 +30,7 @@ import {
   webAclFinder,
 } from '../../../tools/recover/app-finders';
 import { createRecoverClients } from '../../../tools/recover/clients';
+import { FINDERS, finderOf } from '../../../tools/recover/finders';
 import { adoptWith, planned, STACK_TAGS } from './fixtures';
 
 const lambda = mockClient(LambdaClient);
@@ -350,4 +351,55 @@ test('createRecoverClients: every client in the region, S3 path-style only when 
   expect(await clients.ec2.config.region()).toBe('eu-central-1');
   expect(clients.s3.config.forcePathStyle).toBe(true);
   expect(createRecoverClients('eu-west-1').s3.config.forcePathStyle).toBe(false);
+});
+
+test('the finder registry: one finder per type, each under its own type', () => {
+  expect([...FINDERS.keys()].sort()).toEqual([
+    'aws_api_gateway_integration',
+    'aws_api_gateway_integration_response',
+    'aws_api_gateway_method',
+    'aws_api_gateway_method_response',
+    'aws_api_gateway_resource',
+    'aws_api_gateway_rest_api',
+    'aws_api_gateway_stage',
+    'aws_backup_vault',
+    'aws_cloudwatch_log_group',
+    'aws_db_instance',
+    'aws_db_parameter_group',
+    'aws_db_subnet_group',
+    'aws_dynamodb_table',
+    'aws_eip',
+    'aws_elasticache_parameter_group',
+    'aws_elasticache_replication_group',
+    'aws_elasticache_subnet_group',
+    'aws_elasticache_user',
+    'aws_elasticache_user_group',
+    'aws_flow_log',
+    'aws_iam_policy',
+    'aws_iam_role',
+    'aws_iam_role_policy',
+    'aws_iam_role_policy_attachment',
+    'aws_internet_gateway',
+    'aws_kms_alias',
+    'aws_kms_key',
+    'aws_lambda_function',
+    'aws_lambda_permission',
+    'aws_nat_gateway',
+    'aws_route',
+    'aws_route_table',
+    'aws_route_table_association',
+    'aws_s3_bucket',
+    'aws_security_group',
+    'aws_sns_topic',
+    'aws_sqs_queue',
+    'aws_subnet',
+    'aws_vpc',
+    'aws_vpc_endpoint',
+    'aws_vpc_security_group_egress_rule',
+    'aws_vpc_security_group_ingress_rule',
+    'aws_wafv2_web_acl',
+  ]);
+  for (const [type, finder] of FINDERS) expect(finder.type).toBe(type);
+  expect(finderOf('aws_s3_bucket')).toBe(s3BucketFinder);
+  expect(finderOf('aws_cloudwatch_metric_alarm')).toBeUndefined();
 });

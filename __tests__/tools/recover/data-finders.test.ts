@@ -22,6 +22,7 @@ import {
   dbParameterGroupFinder,
   dbSubnetGroupFinder,
   groupKey,
+  subnetGroupKey,
   replicationGroupFinder,
 } from '../../../tools/recover/data-finders';
 import { adoptWith, context, planned } from './fixtures';
@@ -123,43 +124,118 @@ describe('aws_db_instance: by identifier', () => {
 });
 
 describe('subnet groups, replication group, users: by name', () => {
-  test('aws_db_subnet_group and aws_elasticache_subnet_group', async () => {
+  const ISOLATED = ['subnet-b', 'subnet-a'];
+  const inSubnets = (ids: string[]) => ids.map((SubnetIdentifier) => ({ SubnetIdentifier }));
+
+  test('aws_db_subnet_group: by name and the subnets the plan knows (in any order)', async () => {
     rds.on(DescribeDBSubnetGroupsCommand).resolves({
       DBSubnetGroups: [
-        { DBSubnetGroupName: 'healthcare-db-dev', VpcId: 'vpc-1', DBSubnetGroupArn: 'arn:sg' },
+        {
+          DBSubnetGroupName: 'healthcare-db-dev',
+          VpcId: 'vpc-1',
+          DBSubnetGroupArn: 'arn:sg',
+          Subnets: inSubnets(['subnet-a', 'subnet-b']),
+        },
       ],
     });
-    cache.on(DescribeCacheSubnetGroupsCommand).rejects(notFound('CacheSubnetGroupNotFoundFault'));
-    const dbGroup = await adoptWith(clients, dbSubnetGroupFinder, [
-      planned('aws_db_subnet_group.db', { name: 'healthcare-db-dev' }),
-    ]);
-    expect(dbGroup.blocks).toEqual([{ to: 'aws_db_subnet_group.db', id: 'healthcare-db-dev' }]);
-    expect(dbGroup.found[0].ids).toEqual(['healthcare-db-dev', 'arn:sg']);
-    expect(
-      (
-        await adoptWith(clients, cacheSubnetGroupFinder, [
-          planned('aws_elasticache_subnet_group.c', { name: 'healthcare-redis-dev' }),
-        ])
-      ).found,
-    ).toEqual([]);
-    cache.on(DescribeCacheSubnetGroupsCommand).resolves({
-      CacheSubnetGroups: [{ CacheSubnetGroupName: 'healthcare-redis-dev', VpcId: 'vpc-1' }],
+    const group = planned('aws_db_subnet_group.db', {
+      name: 'healthcare-db-dev',
+      subnet_ids: ISOLATED,
     });
+    const dbGroup = await adoptWith(clients, dbSubnetGroupFinder, [group]);
+    expect(dbGroup.blocks).toEqual([{ to: 'aws_db_subnet_group.db', id: 'healthcare-db-dev' }]);
+    expect(dbGroup.found[0]).toMatchObject({
+      key: 'healthcare-db-dev|subnet-a,subnet-b',
+      ids: ['healthcare-db-dev', 'arn:sg'],
+      deleteCommand:
+        'aws rds delete-db-subnet-group --region eu-west-1 --db-subnet-group-name healthcare-db-dev',
+    });
+    expect(rds.commandCalls(DescribeDBSubnetGroupsCommand)[0].args[0].input).toEqual({
+      DBSubnetGroupName: 'healthcare-db-dev',
+    });
+  });
+
+  test('a subnet group of the planned name in other subnets (an abandoned network) is not adopted', async () => {
+    cache.on(DescribeCacheSubnetGroupsCommand).resolves({
+      CacheSubnetGroups: [
+        {
+          CacheSubnetGroupName: 'healthcare-redis-dev',
+          VpcId: 'vpc-old',
+          Subnets: inSubnets(['subnet-old-a', 'subnet-old-b']),
+        },
+      ],
+    });
+    const group = planned('aws_elasticache_subnet_group.c', {
+      name: 'healthcare-redis-dev',
+      subnet_ids: ISOLATED,
+    });
+    const { found, blocks } = await adoptWith(clients, cacheSubnetGroupFinder, [group]);
+    expect(blocks).toEqual([]);
+    expect(found[0]).toMatchObject({
+      key: 'healthcare-redis-dev|subnet-old-a,subnet-old-b',
+      deleteCommand:
+        'aws elasticache delete-cache-subnet-group --region eu-west-1 --cache-subnet-group-name healthcare-redis-dev',
+    });
+    cache.on(DescribeCacheSubnetGroupsCommand).resolves({
+      CacheSubnetGroups: [
+        {
+          CacheSubnetGroupName: 'healthcare-redis-dev',
+          VpcId: 'vpc-1',
+          Subnets: inSubnets(ISOLATED),
+        },
+      ],
+    });
+    expect((await adoptWith(clients, cacheSubnetGroupFinder, [group])).blocks).toEqual([
+      { to: 'aws_elasticache_subnet_group.c', id: 'healthcare-redis-dev' },
+    ]);
+  });
+
+  test('a subnet group waits while its subnets are planned (ids unknown, wholly or in part)', () => {
     expect(
-      (
-        await adoptWith(clients, cacheSubnetGroupFinder, [
-          planned('aws_elasticache_subnet_group.c', { name: 'healthcare-redis-dev' }),
-        ])
-      ).blocks,
-    ).toEqual([{ to: 'aws_elasticache_subnet_group.c', id: 'healthcare-redis-dev' }]);
+      subnetGroupKey(planned('aws_db_subnet_group.db', { name: 'n' }, { subnet_ids: true })),
+    ).toBeUndefined();
+    expect(
+      subnetGroupKey(
+        planned(
+          'aws_db_subnet_group.db',
+          { name: 'n', subnet_ids: ['subnet-a'] },
+          { subnet_ids: [false, true] },
+        ),
+      ),
+    ).toBeUndefined();
+    expect(
+      subnetGroupKey(planned('aws_db_subnet_group.db', { name: 'n', subnet_ids: 'x' })),
+    ).toBeUndefined();
+    expect(
+      subnetGroupKey(
+        planned(
+          'aws_db_subnet_group.db',
+          { name: 'n', subnet_ids: ['subnet-b', 'subnet-a'] },
+          { subnet_ids: [false, false] },
+        ),
+      ),
+    ).toBe('n|subnet-a,subnet-b');
+  });
+
+  test('subnet groups not found, or listing no subnets', async () => {
     rds.on(DescribeDBSubnetGroupsCommand).rejects(notFound('DBSubnetGroupNotFoundFault'));
+    cache.on(DescribeCacheSubnetGroupsCommand).rejects(notFound('CacheSubnetGroupNotFoundFault'));
+    const db = planned('aws_db_subnet_group.db', { name: 'x', subnet_ids: [] });
+    const c = planned('aws_elasticache_subnet_group.c', { name: 'x', subnet_ids: [] });
+    expect((await adoptWith(clients, dbSubnetGroupFinder, [db])).found).toEqual([]);
+    expect((await adoptWith(clients, cacheSubnetGroupFinder, [c])).found).toEqual([]);
+    rds
+      .on(DescribeDBSubnetGroupsCommand)
+      .resolves({ DBSubnetGroups: [{ DBSubnetGroupName: 'x' }] });
+    cache
+      .on(DescribeCacheSubnetGroupsCommand)
+      .resolves({ CacheSubnetGroups: [{ CacheSubnetGroupName: 'x', Subnets: [{}] }] });
+    expect((await adoptWith(clients, dbSubnetGroupFinder, [db])).blocks).toEqual([
+      { to: 'aws_db_subnet_group.db', id: 'x' },
+    ]);
     expect(
-      (
-        await adoptWith(clients, dbSubnetGroupFinder, [
-          planned('aws_db_subnet_group.db', { name: 'x' }),
-        ])
-      ).found,
-    ).toEqual([]);
+      (await adoptWith(clients, cacheSubnetGroupFinder, [c])).found.map((f) => [f.key, f.ids]),
+    ).toEqual([['x|', ['x']]]);
   });
 
   test('aws_elasticache_replication_group: adopted unless it is being deleted', async () => {

@@ -110,7 +110,16 @@ describe('VPC children: matched within the VPC the plan knows', () => {
   test('aws_route_table, aws_internet_gateway, aws_vpc_endpoint, aws_flow_log: VPC and Name', async () => {
     ec2.on(DescribeRouteTablesCommand).resolves({
       RouteTables: [
-        { RouteTableId: 'rtb-1', VpcId: 'vpc-1', Tags: ec2Tags('healthcare-vpc-dev-public') },
+        {
+          RouteTableId: 'rtb-1',
+          VpcId: 'vpc-1',
+          Tags: ec2Tags('healthcare-vpc-dev-public'),
+          Associations: [
+            { Main: false, SubnetId: 'subnet-a', RouteTableAssociationId: 'rtbassoc-a' },
+            { Main: true, RouteTableAssociationId: 'rtbassoc-main' },
+            { Main: false, SubnetId: 'subnet-b' },
+          ],
+        },
       ],
     });
     ec2.on(DescribeInternetGatewaysCommand).resolves({
@@ -154,6 +163,9 @@ describe('VPC children: matched within the VPC the plan knows', () => {
         ])
       ).blocks,
     ).toEqual([{ to: 'aws_route_table.public', id: 'rtb-1' }]);
+    expect((await routeTableFinder.find(context(clients), []))[0].deleteCommand).toBe(
+      'aws ec2 disassociate-route-table --region eu-west-1 --association-id rtbassoc-a && aws ec2 delete-route-table --region eu-west-1 --route-table-id rtb-1',
+    );
     const igw = await adoptWith(clients, internetGatewayFinder, [
       inVpc('aws_internet_gateway.igw', 'healthcare-vpc-dev'),
     ]);

@@ -1,4 +1,9 @@
-import { knownString, planFacts, plannedValue } from '../../../tools/recover/plan-facts';
+import {
+  knownString,
+  knownStrings,
+  planFacts,
+  plannedValue,
+} from '../../../tools/recover/plan-facts';
 
 /** A plan JSON in the shape `terraform show -json` writes (Terraform 1.11). */
 const PLAN = {
@@ -185,6 +190,15 @@ describe('planned values', () => {
     expect(knownString(create, 'id')).toBeUndefined();
     expect(plannedValue(create, 'missing')).toEqual({ known: true, value: undefined });
   });
+});
+
+test('knownStrings: a known list of strings, sorted; otherwise nothing', () => {
+  expect(knownStrings({ after: { ids: ['b', 'a'] }, afterUnknown: {} }, 'ids')).toEqual(['a', 'b']);
+  expect(knownStrings({ after: { ids: ['b', 1] }, afterUnknown: {} }, 'ids')).toBeUndefined();
+  expect(knownStrings({ after: null, afterUnknown: null }, 'ids')).toBeUndefined();
+  expect(
+    knownStrings({ after: { ids: ['a'] }, afterUnknown: { ids: [true] } }, 'ids'),
+  ).toBeUndefined();
 });
 
 describe('planFacts', () => {
