@@ -152,6 +152,7 @@ export async function tryEveryPath(
     script: 'deploy',
     args: ['--stack', platformStack(environment), '--yes'],
     environment,
+    settings: stack.settings,
     credentials,
     log: `${label}-npm-deploy-${stack.label}.log`,
     okCodes: [0, 1],

@@ -80,6 +80,7 @@ export function deployFromCi(environment: string): Phase {
         script: 'plan',
         args: ['--stack', platformStack(environment), '--save', dir],
         environment,
+        settings: e2e.stack(platformStack(environment)).settings,
         credentials: ci.plan,
         log: `ci-plan-${environment}.log`,
       });
@@ -89,6 +90,7 @@ export function deployFromCi(environment: string): Phase {
         script: 'deploy',
         args: ['--plan', dir, '--yes'],
         environment,
+        settings: e2e.stack(platformStack(environment)).settings,
         credentials: ci.apply,
         cwd: checkout,
         log: `ci-apply-${environment}.log`,
@@ -165,6 +167,7 @@ export function deployByOperator(environment: string): Phase {
         script: 'deploy',
         args: ['--stack', platformStack(environment), '--yes'],
         environment,
+        settings: e2e.stack(platformStack(environment)).settings,
         credentials: TOOLING,
         log: `operator-deploy-${environment}.log`,
       });
