@@ -27,6 +27,8 @@ export interface NpmRun {
   readonly cwd?: string;
   readonly settings?: Readonly<Record<string, string>>;
   readonly okCodes?: readonly number[];
+  /** Each output line and the npm process's pid (to interrupt it on cue). */
+  readonly onLine?: (line: string, pid: number) => void;
 }
 
 /** `npm run <script> -- <args>` with an environment's settings and the given credentials. */
@@ -42,6 +44,7 @@ export function npmRun(e2e: E2eRun, r: NpmRun): Promise<RunResult> {
     echoPrefix: `    [${r.script} ${r.environment}] `,
     echoFilter: /Apply complete|Error|FAIL|refused|may not be applied|stale|sha256:|Plan:/,
     ...(r.okCodes ? { okCodes: r.okCodes } : {}),
+    ...(r.onLine ? { onLine: r.onLine } : {}),
   });
 }
 

@@ -2,7 +2,7 @@
  * The day-2 lifecycle of the e2e run, on one environment (E2E_LIFECYCLE_ENVIRONMENT, `dev`):
  * a day-2 change applied in place (instance class, log retention) through the plan guard and
  * the plan review; the PostgreSQL major upgrade 15 → 16 without replacing the database; a
- * destroy and an immediate re-deploy under the same names. Each is a phase entry used by
+ * destroy (the fault drill, fault-drill.ts, deploys it again). Each is a phase entry used by
  * E2E_PHASES (phases.ts). Exercised end to end by `npm run test:e2e` (real processes).
  */
 import * as fs from 'node:fs';
@@ -211,7 +211,7 @@ export const majorUpgrade: Phase = {
 };
 
 /** Outputs that carry the environment's names (the re-deploy must reuse them). */
-const NAMED_OUTPUTS = [
+export const NAMED_OUTPUTS = [
   'readiness_function_name',
   'redis_user_id',
   'api_stage_name',
@@ -219,6 +219,9 @@ const NAMED_OUTPUTS = [
 ] as const;
 
 let namesBeforeRecreate: Record<string, unknown> = {};
+
+/** The named outputs the lifecycle environment had before its destroy. */
+export const namesBefore = (): Readonly<Record<string, unknown>> => namesBeforeRecreate;
 
 export const destroyLifecycle: Phase = {
   name: (e2e) => `destroy ${lifecycleStack(e2e) ?? ''}`,
@@ -228,36 +231,6 @@ export const destroyLifecycle: Phase = {
     const stack = e2e.stack(lifecycleStack(e2e)!);
     namesBeforeRecreate = { ...e2e.outputs[stack.label] };
     await e2e.destroy(stack, `destroy-1-${stack.name}.log`);
-    note('destroyed');
-  },
-};
-
-export const redeployLifecycle: Phase = {
-  name: (e2e) => `re-deploy ${lifecycleStack(e2e) ?? ''} at once, same names`,
-  proves:
-    'a destroyed environment deploys again at once under the same names (no name is held back after delete)',
-  skipWhen: skipUnlessLifecycle,
-  async run(e2e, note) {
-    const stack = e2e.stack(lifecycleStack(e2e)!);
-    e2e.destroyed.delete(stack.label);
-    await e2e.deploy(stack);
-    await e2e.captureSecrets(stack);
-    const now = e2e.outputs[stack.label] ?? {};
-    const changed = NAMED_OUTPUTS.filter((k) => now[k] !== namesBeforeRecreate[k]);
-    if (changed.length > 0) throw new Error(`names changed on re-deploy: ${changed.join(', ')}`);
-    note(
-      `${e2e.findings.resources[stack.label]} resources; ${NAMED_OUTPUTS.length} names unchanged`,
-    );
-  },
-};
-
-export const destroyLifecycleAgain: Phase = {
-  name: (e2e) => `destroy ${lifecycleStack(e2e) ?? ''} again`,
-  proves: 'the re-created environment destroys cleanly too (no name collision on its way out)',
-  skipWhen: skipUnlessLifecycle,
-  async run(e2e, note) {
-    const stack = e2e.stack(lifecycleStack(e2e)!);
-    await e2e.destroy(stack, `destroy-2-${stack.name}.log`);
     note('destroyed');
   },
 };
