@@ -117,7 +117,8 @@ const skipUnlessLifecycle = (e2e: E2eRun) =>
   lifecycleStack(e2e) ? undefined : `E2E_ENVIRONMENTS has no ${e2e.settings.lifecycleEnvironment}`;
 
 export const interruptedDeploy: Phase = {
-  name: (e2e) => `Ctrl-C during npm run deploy of ${lifecycleStack(e2e) ?? ''} (database being created)`,
+  name: (e2e) =>
+    `Ctrl-C during npm run deploy of ${lifecycleStack(e2e) ?? ''} (database being created)`,
   proves:
     'an interrupt while the database is being created stops the deploy cleanly: exit 130, the in-flight creation finished and recorded in the state, the lock released, nothing outside the state',
   skipWhen: skipUnlessLifecycle,
@@ -136,39 +137,68 @@ export const interruptedDeploy: Phase = {
     if (result.code !== 130) problems.push(`npm run deploy exited ${result.code}, expected 130`);
     if (await lockFileExists(e2e, stack)) problems.push('the state lock is still held');
     await e2e.init(stack);
-    const state = await run('terraform', ['state', 'list'], e2e.stackOpts(stack, `fault-state-${stack.label}.log`));
+    const state = await run(
+      'terraform',
+      ['state', 'list'],
+      e2e.stackOpts(stack, `fault-state-${stack.label}.log`),
+    );
     const addresses = state.stdout.split('\n').filter(Boolean);
     if (!addresses.some((a) => a.startsWith('aws_db_instance.')))
       problems.push('the database whose creation was under way is not in the state');
-    const recovered = await recoverRun(e2e, stack, [], `fault-recover-after-sigint-${stack.label}.log`);
+    const recovered = await recoverRun(
+      e2e,
+      stack,
+      [],
+      `fault-recover-after-sigint-${stack.label}.log`,
+    );
     if (recovered.code !== 0)
-      problems.push(`npm run recover found something to do after a clean interrupt:\n${recovered.stdout.slice(-2000)}`);
+      problems.push(
+        `npm run recover found something to do after a clean interrupt:\n${recovered.stdout.slice(-2000)}`,
+      );
     if (problems.length > 0) throw new Error(problems.join('\n'));
-    note(`interrupted at ${cued}; exit 130; ${addresses.length} addresses in state; lock free; recover: nothing to do`);
+    note(
+      `interrupted at ${cued}; exit 130; ${addresses.length} addresses in state; lock free; recover: nothing to do`,
+    );
   },
 };
 
 export const killedDeploy: Phase = {
-  name: (e2e) => `a lost runner (SIGKILL) during npm run deploy of ${lifecycleStack(e2e) ?? ''}, then npm run recover`,
+  name: (e2e) =>
+    `a lost runner (SIGKILL) during npm run deploy of ${lifecycleStack(e2e) ?? ''}, then npm run recover`,
   proves:
     'a deploy killed outright leaves the lock held and resources outside the state; npm run recover names the dead holder, releases its lock, adopts the orphans through a reviewed plan; the next deploy converges',
   skipWhen: skipUnlessLifecycle,
   async run(e2e, note) {
     const stack = e2e.stack(lifecycleStack(e2e)!);
     let killed = 0;
-    const { cued } = await deployUntil(e2e, stack, `fault-kill-${stack.label}.log`, CREATING, (pid) => {
-      killed = killTree(pid);
-    });
+    const { cued } = await deployUntil(
+      e2e,
+      stack,
+      `fault-kill-${stack.label}.log`,
+      CREATING,
+      (pid) => {
+        killed = killTree(pid);
+      },
+    );
     const problems: string[] = [];
     if (!cued) throw new Error('no resource was seen being created, so nothing was killed');
-    if (!(await lockFileExists(e2e, stack))) problems.push('the killed run left no lock: expected one held');
+    if (!(await lockFileExists(e2e, stack)))
+      problems.push('the killed run left no lock: expected one held');
     const seen = await recoverRun(e2e, stack, [], `fault-recover-${stack.label}.log`);
     if (seen.code !== 1 || !/gone/i.test(seen.stdout))
       problems.push(`recover did not report a dead holder (exit ${seen.code})`);
-    const adopted = await recoverRun(e2e, stack, ['--release-lock', '--adopt', '--yes'], `fault-adopt-${stack.label}.log`);
-    if (await lockFileExists(e2e, stack)) problems.push('recover --release-lock left the lock held');
+    const adopted = await recoverRun(
+      e2e,
+      stack,
+      ['--release-lock', '--adopt', '--yes'],
+      `fault-adopt-${stack.label}.log`,
+    );
+    if (await lockFileExists(e2e, stack))
+      problems.push('recover --release-lock left the lock held');
     if (problems.length > 0) throw new Error(problems.join('\n'));
-    note(`killed ${killed} processes at ${cued}; recover released the lock and adopted (exit ${adopted.code})`);
+    note(
+      `killed ${killed} processes at ${cued}; recover released the lock and adopted (exit ${adopted.code})`,
+    );
   },
 };
 
@@ -191,15 +221,17 @@ export const convergeAfterRecovery: Phase = {
     await e2e.recordDeployed(stack);
     await e2e.captureSecrets(stack);
     const settings = { ...e2e.clientSettings(stack.environment), maxAttempts: 2 };
-    const vpcs = ((await new EC2Client(settings).send(new DescribeVpcsCommand({}))).Vpcs ?? []).filter(
-      (v) => !v.IsDefault,
-    );
-    const dbs = (await new RDSClient(settings).send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
+    const vpcs = (
+      (await new EC2Client(settings).send(new DescribeVpcsCommand({}))).Vpcs ?? []
+    ).filter((v) => !v.IsDefault);
+    const dbs =
+      (await new RDSClient(settings).send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
     const caches =
       (await new ElastiCacheClient(settings).send(new DescribeReplicationGroupsCommand({})))
         .ReplicationGroups ?? [];
     const problems: string[] = [];
-    if (vpcs.length !== 1) problems.push(`${vpcs.length} VPCs: ${vpcs.map((v) => v.VpcId).join(', ')}`);
+    if (vpcs.length !== 1)
+      problems.push(`${vpcs.length} VPCs: ${vpcs.map((v) => v.VpcId).join(', ')}`);
     if (dbs.length !== 1) problems.push(`${dbs.length} databases`);
     if (caches.length !== 1) problems.push(`${caches.length} replication groups`);
     const now = e2e.outputs[stack.label] ?? {};
@@ -207,6 +239,8 @@ export const convergeAfterRecovery: Phase = {
     const changed = NAMED_OUTPUTS.filter((k) => now[k] !== before[k]);
     if (changed.length > 0) problems.push(`names changed: ${changed.join(', ')}`);
     if (problems.length > 0) throw new Error(problems.join('\n'));
-    note(`${e2e.findings.resources[stack.label]} resources; 1 VPC, 1 database, 1 cache; ${NAMED_OUTPUTS.length} names unchanged`);
+    note(
+      `${e2e.findings.resources[stack.label]} resources; 1 VPC, 1 database, 1 cache; ${NAMED_OUTPUTS.length} names unchanged`,
+    );
   },
 };

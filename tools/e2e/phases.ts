@@ -18,14 +18,8 @@ import {
 import { integrationTests, planConverges, stateLock } from './check-phases';
 import { BOOTSTRAP, E2eRun, LOGS, OUTDIR, WORK } from './e2e-run';
 import { deployBaseline, deployByOperator, deployFromCi, gatesDrill } from './environment-phases';
-import {
-  dayTwoChange,
-  destroyLifecycle,
-  destroyLifecycleAgain,
-  LIFECYCLE_STEPS,
-  majorUpgrade,
-  redeployLifecycle,
-} from './lifecycle';
+import { convergeAfterRecovery, interruptedDeploy, killedDeploy } from './fault-drill';
+import { dayTwoChange, destroyLifecycle, LIFECYCLE_STEPS, majorUpgrade } from './lifecycle';
 import type { E2eStep, E2ePhase } from './procedure';
 import { noSecretAnywhere } from './secret-phase';
 import {
@@ -157,7 +151,14 @@ const firstDeploys: E2eStep<E2eRun> = {
 /** Day 2, side by side: dev's lifecycle; prod's drills. */
 const dayTwo: E2eStep<E2eRun> = {
   lanes: {
-    dev: [dayTwoChange, majorUpgrade, destroyLifecycle, redeployLifecycle, destroyLifecycleAgain],
+    dev: [
+      dayTwoChange,
+      majorUpgrade,
+      destroyLifecycle,
+      interruptedDeploy,
+      killedDeploy,
+      convergeAfterRecovery,
+    ],
   },
 };
 

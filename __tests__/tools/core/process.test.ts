@@ -70,12 +70,16 @@ describe('onLine', () => {
   it('sees every output line, stripped of colour, with the child pid, without echo', async () => {
     const seen: string[] = [];
     let pid = 0;
-    const result = await run('sh', ['-c', 'printf "\\033[32mone\\033[0m\\ntwo\\n" ; echo three >&2'], {
-      onLine: (line, p) => {
-        seen.push(line);
-        pid = p;
+    const result = await run(
+      'sh',
+      ['-c', 'printf "\\033[32mone\\033[0m\\ntwo\\n" ; echo three >&2'],
+      {
+        onLine: (line, p) => {
+          seen.push(line);
+          pid = p;
+        },
       },
-    });
+    );
     expect(seen).toEqual(['one', 'two', 'three']);
     expect(pid).toBeGreaterThan(1);
     expect(result.stdout).toBe('\u001b[32mone\u001b[0m\ntwo\n');
