@@ -10,6 +10,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run, RunResult } from '../core';
 import { credentialEnv, Credentials } from './accounts';
+import { normalizedOutput, planIdIn, preconditionMessages } from './drill-checks';
+
+export { normalizedOutput, planIdIn, preconditionMessages };
 import { CDKTF, E2eRun, LOGS, platformStack, ROOT, StackInfo, WORK } from './e2e-run';
 
 /** Where the saved plans of the run are kept (as a workflow's artifact would be). */
@@ -72,42 +75,6 @@ export function makeSecondCheckout(): string {
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(SECOND_CHECKOUT, 'node_modules'));
   return SECOND_CHECKOUT;
-}
-
-/** The review's plan id (`sha256:<12 hex>`) in a plan or deploy output. */
-export function planIdIn(output: string): string | undefined {
-  return /sha256:[0-9a-f]{12}/.exec(output)?.[0];
-}
-
-/**
- * The gate messages in a command's output, normalized: Terraform's `│` margins, cdktf's
- * stack-name prefixes, table borders and line wrapping removed, whitespace collapsed.
- */
-export function normalizedOutput(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => line.replace(/^.*?│/, '').replace(/[│┃|╭╮╰╯─]/g, ' '))
-    .join(' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/**
- * The detail line of each failed precondition in `terraform apply`'s output (Terraform
- * prints the condition's error message under "Resource precondition failed").
- */
-export function preconditionMessages(text: string): string[] {
-  const blocks = text.split(/Error: Resource precondition failed/).slice(1);
-  return blocks.map((block) => {
-    const lines: string[] = [];
-    for (const raw of block.split('\n').slice(1)) {
-      const line = raw.replace(/^.*?│/, '').trim();
-      if (/^on .* line \d+/.test(line) || line.startsWith('The condition')) continue;
-      if (raw.includes('╵')) break;
-      if (line) lines.push(line);
-    }
-    return normalizedOutput(lines.join('\n'));
-  });
 }
 
 /** The three deploy paths on one stack; each must fail. Returns their outputs by path. */

@@ -7,44 +7,18 @@
  * after which a deploy converges to one network, one database and one cache under the same
  * names. Exercised end to end by `npm run test:e2e`.
  */
-import * as fs from 'node:fs';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { run, RunResult } from '../core';
 import { npmRun } from './deploy-paths';
+import { descendants } from './drill-checks';
 import { E2eRun, StackInfo } from './e2e-run';
 import { lifecycleStack, NAMED_OUTPUTS, namesBefore } from './lifecycle';
 import type { E2ePhase } from './procedure';
 
 type Phase = E2ePhase<E2eRun>;
-
-/** Every process below `pid` (children, theirs, …), read from /proc. */
-export function descendants(pid: number, proc = '/proc'): number[] {
-  const parents = new Map<number, number[]>();
-  for (const entry of fs.readdirSync(proc)) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`${proc}/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-  }
-  const found: number[] = [];
-  const visit = (p: number) => {
-    for (const child of parents.get(p) ?? []) {
-      found.push(child);
-      visit(child);
-    }
-  };
-  visit(pid);
-  return found;
-}
 
 /** A lost runner: the process and everything it started, SIGKILLed at once. */
 function killTree(pid: number): number {

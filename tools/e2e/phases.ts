@@ -17,6 +17,7 @@ import {
 } from './accounts';
 import { integrationTests, planConverges, stateLock } from './check-phases';
 import { BOOTSTRAP, E2eRun, LOGS, OUTDIR, WORK } from './e2e-run';
+import { driftDrill } from './drift-drill';
 import { deployBaseline, deployByOperator, deployFromCi, gatesDrill } from './environment-phases';
 import { convergeAfterRecovery, interruptedDeploy, killedDeploy } from './fault-drill';
 import { dayTwoChange, destroyLifecycle, LIFECYCLE_STEPS, majorUpgrade } from './lifecycle';
@@ -159,6 +160,7 @@ const dayTwo: E2eStep<E2eRun> = {
       killedDeploy,
       convergeAfterRecovery,
     ],
+    prod: [driftDrill('prod')],
   },
 };
 
