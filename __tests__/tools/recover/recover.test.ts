@@ -700,6 +700,9 @@ describe('a held lock', () => {
     expect(r.text).toContain(
       'The state of TapStackdev is LOCKED:\n  operation: OperationTypeApply\n  who:       root@vm\n  since:     2026-12-07T07:53:57.545307888Z (7 min ago)',
     );
+    expect(r.text).toMatch(
+      /\n {2}held in: {3}the DynamoDB item \(lock [0-9a-f-]+\)\n {2}lock in: {3}eu-west-1, account 123456789012, read with the caller's own credentials/,
+    );
     expect(r.text).toContain('The holder is ALIVE');
     expect(r.text).toContain('--release-lock refused: the holder still runs.');
     expect(r.text).toContain('Orphans were not searched');
