@@ -81,7 +81,7 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
   },
   recover: {
     job: 'the way back after a crash: the state lock, resources outside the state, their adoption',
-    uses: ['core', 'deploy', 'review'],
+    uses: ['core', 'deploy', 'preflight', 'review'],
     product: true,
   },
   validate: {

@@ -53,7 +53,10 @@ function readTestResults(e2e: E2eRun, resultsFile: string): void {
   }
   if (fs.existsSync(LIMITATIONS_FILE())) {
     e2e.findings.limitations = [
-      ...new Set(fs.readFileSync(LIMITATIONS_FILE(), 'utf8').split('\n').filter(Boolean)),
+      ...new Set([
+        ...e2e.findings.limitations,
+        ...fs.readFileSync(LIMITATIONS_FILE(), 'utf8').split('\n').filter(Boolean),
+      ]),
     ];
   }
 }

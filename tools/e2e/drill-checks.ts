@@ -101,3 +101,59 @@ export function unreported(said: string, planted: { readonly openRule: string })
   ];
   return checks.filter(([, ok]) => !ok).map(([what]) => `npm run drift did not report ${what}`);
 }
+
+/** The three deploy paths' outputs in the gates drill. */
+export interface GateDrillOutputs {
+  readonly 'cdktf deploy': string;
+  readonly 'terraform apply': string;
+  readonly 'npm run deploy': string;
+}
+
+/**
+ * What is wrong with the gates drill's outputs: each path must refuse with the baseline gate's
+ * message and the Lambda gate's reason and fix (the first clause, where the number was read,
+ * differs: the gate reads the quota, preflight the account's unreserved concurrency); none
+ * may create anything. cdktf-cli 0.21 prints no Terraform diagnostics when an apply fails
+ * (fixed in cdktn-cli 0.23: open-constructs/cdk-terrain#169): its refusal is then proved by
+ * its exit and by nothing created, and noted as a limitation.
+ */
+export function gateDrillProblems(
+  outputs: GateDrillOutputs,
+  expected: { readonly region: string; readonly roleName: string; readonly quota: number },
+): { problems: string[]; limitations: string[] } {
+  const messages = preconditionMessages(outputs['terraform apply']);
+  const baseline = messages.find((m) => m.includes(expected.roleName));
+  const lambda = messages.find((m) =>
+    m.startsWith(`Lambda in ${expected.region} has ${expected.quota} `),
+  );
+  const problems: string[] = [];
+  const limitations: string[] = [];
+  if (!baseline || !baseline.includes(`in ${expected.region}`))
+    problems.push(
+      `terraform apply did not name the missing baseline role: ${messages.join(' | ')}`,
+    );
+  if (!lambda)
+    problems.push(
+      `terraform apply did not name the Lambda quota of ${expected.quota}: ${messages.join(' | ')}`,
+    );
+  const wanted = [baseline, lambda?.slice(lambda.indexOf('; ') + 2)].filter(
+    (m): m is string => !!m,
+  );
+  for (const [path, text] of Object.entries(outputs)) {
+    if (/Creation complete|Apply complete/.test(text)) problems.push(`${path} created something`);
+    const said = normalizedOutput(text);
+    const missing = wanted.filter((m) => !said.includes(m));
+    if (
+      path === 'cdktf deploy' &&
+      missing.length === wanted.length &&
+      /Invoking Terraform CLI failed/.test(text)
+    ) {
+      limitations.push(
+        'cdktf-cli 0.21 refused the deploy but printed no Terraform diagnostics (fixed in cdktn-cli 0.23, open-constructs/cdk-terrain#169); the message is the same Terraform printed on terraform apply',
+      );
+      continue;
+    }
+    for (const m of missing) problems.push(`${path} did not say: ${m}`);
+  }
+  return { problems, limitations };
+}

@@ -17,6 +17,7 @@ import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { knownString, PlannedCreate } from './plan-facts';
 
@@ -36,8 +37,12 @@ export interface Existing {
   readonly deleteCommand: string;
 }
 
-/** The SDK clients of one region. */
-export interface RecoverClients {
+/**
+ * The finders' SDK clients of one region: in the stack's account, acting as its deploy role
+ * when it has one (clients.ts createFinderClients). `sts` says which account that is.
+ */
+export interface FinderClients {
+  readonly sts: STSClient;
   readonly ec2: EC2Client;
   readonly rds: RDSClient;
   readonly elasticache: ElastiCacheClient;
@@ -54,9 +59,26 @@ export interface RecoverClients {
   readonly backup: BackupClient;
 }
 
+/**
+ * The state lock's clients of one region: the `.tflock` object and the DynamoDB item in the
+ * state bucket's account, with the caller's own credentials (the S3 backend never assumes the
+ * deploy role). `sts` says which account that is.
+ */
+export interface StateClients {
+  readonly s3: S3Client;
+  readonly dynamodb: DynamoDBClient;
+  readonly sts: STSClient;
+}
+
+/** The SDK clients of one region: the state lock's and the finders'. */
+export interface RecoverClients {
+  readonly state: StateClients;
+  readonly finders: FinderClients;
+}
+
 export interface FinderContext {
   readonly region: string;
-  readonly clients: RecoverClients;
+  readonly clients: FinderClients;
   /** The tags every resource of the stack carries (Project, Environment). */
   readonly stackTags: Readonly<Record<string, string>>;
 }

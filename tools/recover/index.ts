@@ -20,4 +20,5 @@ export * from './recover';
 export * from './release';
 export * from './report';
 export * from './search';
+export * from './search-account';
 export * from './unchecked-types';

@@ -2,11 +2,14 @@
  * The way back after a crash, in the run's own folder: synth, init, then
  *  1. the lock: who holds it, whether that run is alive, and (--release-lock) its release
  *     when the holder ran here and is gone;
- *  2. the orphans: plan, match what exists in the account against the planned creates, and
+ *  2. the account: the finders act as the stack's deploy role when it has one (the lock keeps
+ *     the caller's credentials, as the S3 backend); STS says which account they reach, and a
+ *     refused AssumeRole or another account than the stack's stops here (search-account.ts);
+ *  3. the orphans: plan, match what exists in the account against the planned creates, and
  *     import the matches in the plan (import blocks are read-only until applied), so that the
  *     next round's plan knows the parents' ids and the children can be matched (routes,
  *     associations, rules…): at most MAX_ROUNDS rounds;
- *  3. --adopt: a plan of the imports alone (-target), reviewed, guarded and applied exactly
+ *  4. --adopt: a plan of the imports alone (-target), reviewed, guarded and applied exactly
  *     (the deploy's hash binding), after "yes" or --yes; the next deploy creates the rest.
  */
 import { join } from 'node:path';
@@ -26,7 +29,8 @@ import {
   Target,
 } from '../deploy';
 import { classifyChange, formatVerdict, guardPlanFile, parsePlan, writeReview } from '../review';
-import type { Finder, RecoverClients } from './finder';
+import type { RecoverClientOptions } from './clients';
+import type { Finder, FinderClients, RecoverClients } from './finder';
 import { judgeHolder, ProcessInfo, RunOnDisk } from './holder';
 import { ImportBlock, IMPORTS_FILE, writeImports } from './imports';
 import { heldLock, readLock, stateLocationOf } from './lock';
@@ -36,12 +40,14 @@ import { releaseLock } from './release';
 import {
   describeLock,
   formatOrphans,
+  lockHomeLine,
   LockState,
   needsPerson,
   OrphanReport,
   verdictLines,
 } from './report';
 import { searchOrphans } from './search';
+import { callerAccount, searchAccount, stackAccessOf } from './search-account';
 
 /** Rounds of plan → match → import before the last plan. */
 export const MAX_ROUNDS = 3;
@@ -55,8 +61,11 @@ export interface RecoverArgs {
 export interface RecoverDeps {
   /** @default run() (core/process.ts) */
   readonly runner?: Runner;
-  /** The SDK clients of a region (path-style S3 for emulators). */
-  readonly clientsFor: (region: string, s3PathStyle: boolean) => RecoverClients;
+  /**
+   * The SDK clients of a region: the state lock's with the caller's credentials, the finders'
+   * as the stack's deploy role when it has one (clients.ts createRecoverClients).
+   */
+  readonly clientsFor: (region: string, options: RecoverClientOptions) => RecoverClients;
   /** The finder of each type (finders.ts finderOf). */
   readonly finderOf: (type: string) => Finder | undefined;
   readonly now: () => Date;
@@ -146,8 +155,17 @@ export async function recover(options: RecoverOptions): Promise<number> {
     terraformInit(stack.dir, target.env, log(`init-${stack.name}`)),
   );
   const location = stateLocationOf(stack.dir);
-  const pathStyle = location.kind === 's3' && location.usePathStyle;
-  const clientsFor = (region: string) => options.clientsFor(region, pathStyle);
+  const access = stackAccessOf(selection);
+  const clientOptions: RecoverClientOptions = {
+    s3PathStyle: location.kind === 's3' && location.usePathStyle,
+    ...(access.role ? { role: access.role } : {}),
+  };
+  // One set per region for the whole run: the role is assumed once per region.
+  const built = new Map<string, RecoverClients>();
+  const clientsFor = (region: string): RecoverClients => {
+    if (!built.has(region)) built.set(region, options.clientsFor(region, clientOptions));
+    return built.get(region)!;
+  };
 
   const lockState = await timer.run('lock', (note) =>
     lockStep(options, stack, clientsFor, log, note),
@@ -160,7 +178,28 @@ export async function recover(options: RecoverOptions): Promise<number> {
     return 1;
   }
 
-  const report = await findOrphans(options, stack, lockState === 'held-gone', clientsFor, log);
+  const searched = await timer.run('search account', async (note) => {
+    const s = await searchAccount(
+      clientsFor(selection.region).finders.sts,
+      selection.region,
+      access,
+      stack.name,
+    );
+    note(s.ok ? s.description : 'refused');
+    return s;
+  });
+  if (!searched.ok) {
+    write(`\n${searched.lines.join('\n')}\n`);
+    return 1;
+  }
+  const report = await findOrphans(
+    options,
+    stack,
+    lockState === 'held-gone',
+    (region) => clientsFor(region).finders,
+    searched.description,
+    log,
+  );
   write(`\n${formatOrphans(report)}\n`);
   if (!args.adopt || report.adoptions.length === 0) {
     if (args.adopt) write('\nNothing to adopt.\n');
@@ -194,17 +233,19 @@ async function lockStep(
     note('local state');
     return 'local';
   }
-  const clients = clientsFor(location.region);
-  const lockClients = { dynamodb: clients.dynamodb, s3: clients.s3 };
+  const lockClients = clientsFor(location.region).state;
   const reading = await readLock(location, lockClients);
+  const home = lockHomeLine(location.region, await callerAccount(lockClients.sts));
   const lock = heldLock(reading);
   if (!lock) {
-    write(`\nNo lock on ${stack.name}: nothing held in ${reading.places.join(' nor ')}.\n`);
+    write(
+      `\nNo lock on ${stack.name}: nothing held in ${reading.places.join(' nor ')}.\n${home}\n`,
+    );
     note('no lock');
     return 'free';
   }
   write(
-    `\nThe state of ${stack.name} is LOCKED:\n${describeLock(lock, reading, options.now()).join('\n')}\n`,
+    `\nThe state of ${stack.name} is LOCKED:\n${[...describeLock(lock, reading, options.now()), home].join('\n')}\n`,
   );
   const runs = options.runs().filter((r) => r.dir !== target.run.dir);
   const verdict = judgeHolder(lock, {
@@ -236,7 +277,8 @@ async function findOrphans(
   options: RecoverOptions,
   stack: SynthesizedStack,
   withoutLock: boolean,
-  clientsFor: (region: string) => RecoverClients,
+  clientsFor: (region: string) => FinderClients,
+  searched: string,
   log: (name: string) => StepOptions,
 ): Promise<OrphanReport> {
   const { timer, target, selection } = options;
@@ -279,6 +321,7 @@ async function findOrphans(
         failed: result.failed,
         rounds: round,
         mode: options.args.adopt ? 'adopt' : 'detect',
+        searched,
       };
     }
     adoptions.push(...result.matching.adopt);

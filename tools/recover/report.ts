@@ -47,6 +47,14 @@ export function describeLock(lock: LockInfo, reading: LockReading, now: Date): s
   ];
 }
 
+/**
+ * Where the lock lives, in describeLock's layout: its region and account, read with the
+ * caller's own credentials as Terraform's S3 backend (never the deploy role).
+ */
+export function lockHomeLine(region: string, account: string): string {
+  return `  lock in:   ${region}, ${account}, read with the caller's own credentials (as Terraform's S3 backend; not the deploy role)`;
+}
+
 /** What the verdict means and what to do. */
 export function verdictLines(
   verdict: HolderVerdict,
@@ -125,6 +133,8 @@ export interface OrphanReport {
   readonly rounds: number;
   /** adopt: the adoption will be planned and applied; detect: only listed. */
   readonly mode: 'adopt' | 'detect';
+  /** Where the finders looked: `account 222222222222 as <role ARN> (DEPLOY_ROLE_ARN)`. */
+  readonly searched: string;
 }
 
 const line = (e: Existing) => `    ${e.type} ${e.label}\n      ${e.deleteCommand}`;
@@ -142,6 +152,7 @@ export function formatOrphans(r: OrphanReport): string {
     total === 0
       ? `Orphans of ${r.stack}: none. Every resource of the stack found in the account is in its state (${r.rounds} round(s)).`
       : `Orphans of ${r.stack}: ${total} resource(s) exist in the account but not in its state (${r.rounds} round(s)).`,
+    `  Searched ${r.searched}.`,
   );
   if (r.adoptions.length > 0) {
     out.push(

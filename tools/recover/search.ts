@@ -4,7 +4,7 @@
  * planned address left: a second VPC); the others only for the planned creates whose key
  * the plan knows. A finder the account cannot answer is reported, not fatal.
  */
-import type { Existing, Finder, RecoverClients } from './finder';
+import type { Existing, Finder, FinderClients } from './finder';
 import type { PlanFacts } from './plan-facts';
 
 /** The stack tags every resource carries and finders list by. */
@@ -30,7 +30,7 @@ export function stackTagsOf(defaultTags: Readonly<Record<string, string>>): Reco
 
 export async function searchOrphans(
   facts: PlanFacts,
-  clientsFor: (region: string) => RecoverClients,
+  clientsFor: (region: string) => FinderClients,
   finderOf: (type: string) => Finder | undefined,
 ): Promise<SearchResult> {
   const stackTags = stackTagsOf(facts.defaultTags);

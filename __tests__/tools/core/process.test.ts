@@ -86,13 +86,13 @@ describe('onLine', () => {
   });
 
   it('lets a caller stop the child on cue (the e2e fault drill interrupts an apply so)', async () => {
-    const error = await run('sh', ['-c', 'echo creating; sleep 5; echo done'], {
+    const error = await run('sh', ['-c', 'echo creating; sleep 30; echo done'], {
       onLine: (line, p) => {
-        // As a terminal's Ctrl-C: the child's whole process group.
-        if (line === 'creating') process.kill(-p, 'SIGINT');
+        // The child's whole process group, as the fault drill stops a lost runner.
+        if (line === 'creating') process.kill(-p, 'SIGKILL');
       },
     }).catch((e: unknown) => e);
-    expect((error as CommandError).result.signal).toBe('SIGINT');
+    expect((error as CommandError).result.signal).toBe('SIGKILL');
     expect((error as CommandError).result.stdout).toBe('creating\n');
   });
 });

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   descendants,
+  gateDrillProblems,
   normalizedOutput,
   planIdIn,
   preconditionMessages,
@@ -173,5 +174,67 @@ describe('reading a drift report', () => {
     expect(
       unreported('## Drift: TapStackprod\n\n**Clean**', { openRule: 'sgr-0abc123' }),
     ).toHaveLength(4);
+  });
+});
+
+describe('the gates drill’s verdict', () => {
+  const LAMBDA_GATE = [
+    '╷',
+    '│ Error: Resource precondition failed',
+    '│ ',
+    '│   on cdk.tf.json line 3635, in resource.terraform_data.deploy_gates.lifecycle.precondition[6]:',
+    '│ 3635:               "condition": "${data.aws_servicequotas_service_quota.lambda_concurrency.value >= 103}",',
+    '│ ',
+    '│ Lambda in eu-west-1 has 100 concurrent executions (account quota L-B99A9384);',
+    '│ the environment reserves 3 and AWS keeps 100 unreserved, so at least 103 are needed',
+    '│ fix: request a quota increase to at least 103',
+    '╵',
+  ].join('\n');
+  const TERRAFORM = `${APPLY_OUTPUT.split('\n').slice(0, 16).join('\n')}\n${LAMBDA_GATE}`;
+  const PREFLIGHT = [
+    'prod (eu-west-1)  account baseline    FAIL   API Gateway in eu-west-1 has no CloudWatch role healthcare-apigw-cloudwatch, which',
+    "                                               TapAccountBaseline creates: the API's execution logs could not be written",
+    '                                             fix: deploy TapAccountBaseline first (once per account and region), then run again',
+    'prod (eu-west-1)  Lambda concurrency  FAIL   Lambda in eu-west-1 has 100 concurrent executions that no other function reserves',
+    '                                               (account limit 100, unreserved 100); the environment reserves 3 and AWS keeps 100',
+    '                                               unreserved, so at least 103 are needed',
+    '                                             fix: request a quota increase to at least 103',
+  ].join('\n');
+  const expected = { region: 'eu-west-1', roleName: 'healthcare-apigw-cloudwatch', quota: 100 };
+
+  it('passes when every path says both, and notes cdktf-cli 0.21’s silence as a limitation', () => {
+    const verdict = gateDrillProblems(
+      {
+        'cdktf deploy': 'Plan: 133 to add\nInvoking Terraform CLI failed with exit code 1',
+        'terraform apply': TERRAFORM,
+        'npm run deploy': PREFLIGHT,
+      },
+      expected,
+    );
+    expect(verdict.problems).toEqual([]);
+    expect(verdict.limitations).toEqual([
+      'cdktf-cli 0.21 refused the deploy but printed no Terraform diagnostics (fixed in cdktn-cli 0.23, open-constructs/cdk-terrain#169); the message is the same Terraform printed on terraform apply',
+    ]);
+  });
+
+  it('fails a path that created something or said another thing, and a quota one off', () => {
+    const verdict = gateDrillProblems(
+      {
+        'cdktf deploy': `${TERRAFORM}\naws_vpc.x: Creation complete after 1s`,
+        'terraform apply': TERRAFORM,
+        'npm run deploy': PREFLIGHT.replace('at least 103 are needed', 'at least 104 are needed'),
+      },
+      expected,
+    );
+    expect(verdict.problems).toEqual([
+      'cdktf deploy created something',
+      'npm run deploy did not say: the environment reserves 3 and AWS keeps 100 unreserved, so at least 103 are needed fix: request a quota increase to at least 103',
+    ]);
+    expect(
+      gateDrillProblems(
+        { 'cdktf deploy': TERRAFORM, 'terraform apply': TERRAFORM, 'npm run deploy': PREFLIGHT },
+        { ...expected, quota: 101 },
+      ).problems[0],
+    ).toMatch(/^terraform apply did not name the Lambda quota of 101: /);
   });
 });

@@ -29,7 +29,6 @@ import {
   sqsQueueFinder,
   webAclFinder,
 } from '../../../tools/recover/app-finders';
-import { createRecoverClients } from '../../../tools/recover/clients';
 import { FINDERS, finderOf } from '../../../tools/recover/finders';
 import { adoptWith, planned, STACK_TAGS } from './fixtures';
 
@@ -328,29 +327,6 @@ describe("the bootstrap's and the baseline's stores", () => {
     expect(found[0].label).toBe('healthcare-backup (0 recovery points)');
     expect((await adoptWith(clients, backupVaultFinder, [vault])).found).toEqual([]);
   });
-});
-
-test('createRecoverClients: every client in the region, S3 path-style only when asked', async () => {
-  const clients = createRecoverClients('eu-central-1', true);
-  expect(Object.keys(clients).sort()).toEqual([
-    'apigateway',
-    'backup',
-    'dynamodb',
-    'ec2',
-    'elasticache',
-    'iam',
-    'kms',
-    'lambda',
-    'logs',
-    'rds',
-    's3',
-    'sns',
-    'sqs',
-    'wafv2',
-  ]);
-  expect(await clients.ec2.config.region()).toBe('eu-central-1');
-  expect(clients.s3.config.forcePathStyle).toBe(true);
-  expect(createRecoverClients('eu-west-1').s3.config.forcePathStyle).toBe(false);
 });
 
 test('the finder registry: one finder per type, each under its own type', () => {

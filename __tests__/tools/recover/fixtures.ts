@@ -1,10 +1,5 @@
 /** Shared fixtures of the recover tests: the drill's lock, planned creates and plan JSON. */
-import type {
-  Existing,
-  Finder,
-  FinderContext,
-  RecoverClients,
-} from '../../../tools/recover/finder';
+import type { Existing, Finder, FinderClients, FinderContext } from '../../../tools/recover/finder';
 import { matchOrphans } from '../../../tools/recover/match';
 import type { PlannedCreate } from '../../../tools/recover/plan-facts';
 
@@ -43,13 +38,13 @@ export const ec2Tags = (name?: string, extra: Record<string, string> = STACK_TAG
  * A finder context over SDK clients that aws-sdk-client-mock intercepts: only the ones a test
  * file loads (each SDK package costs ~0.2 s to load per test file).
  */
-export function context(clients: Partial<RecoverClients>, region = REGION): FinderContext {
-  return { region, clients: clients as RecoverClients, stackTags: STACK_TAGS };
+export function context(clients: Partial<FinderClients>, region = REGION): FinderContext {
+  return { region, clients: clients as FinderClients, stackTags: STACK_TAGS };
 }
 
 /** What one finder finds for `creates`, and the import blocks the match gives. */
 export async function adoptWith(
-  clients: Partial<RecoverClients>,
+  clients: Partial<FinderClients>,
   finder: Finder,
   creates: ReturnType<typeof planned>[],
   stateIds: ReadonlySet<string> = new Set(),

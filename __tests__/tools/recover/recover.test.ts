@@ -13,19 +13,62 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { PhaseTimer, Runner } from '../../../tools/core';
-import { createRunFolder, StackSelection, Target } from '../../../tools/deploy';
+import { createRunFolder, selectStack, StackSelection, Target } from '../../../tools/deploy';
+import { createRecoverClients, RecoverClientOptions } from '../../../tools/recover/clients';
 import type { RecoverClients } from '../../../tools/recover/finder';
 import type { RunOnDisk } from '../../../tools/recover/holder';
 import { IMPORTS_FILE } from '../../../tools/recover/imports';
 import { eipFinder, subnetFinder, vpcFinder } from '../../../tools/recover/network-finders';
 import { importsSection, MAX_ROUNDS, recover, RecoverArgs } from '../../../tools/recover/recover';
+import {
+  mockAssumeRole,
+  NestedAssumeRoleCommand,
+  roleCredentials,
+  stsError,
+} from '../../support/assume-role';
 import { DRILL_LOCK, ec2Tags } from './fixtures';
 
 const ec2 = mockClient(EC2Client);
 const dynamo = mockClient(DynamoDBClient);
 const s3 = mockClient(S3Client);
+const sts = mockClient(STSClient);
+const assumeRole = mockAssumeRole();
+
+/**
+ * Two accounts, told apart by the keys a client signs with (as AWS does): the operator's own
+ * keys act in the tooling account, where the state lives; the deploy role's keys act in the
+ * environment's account.
+ */
+const TOOLING = '123456789012';
+const ENV_ACCOUNT = '222222222222';
+const OPERATOR = `arn:aws:iam::${TOOLING}:user/operator`;
+const OPERATOR_KEY = 'AKIAOPERATOR';
+const ROLE_KEY = 'ASIAENVROLE';
+const ROLE_ARN = `arn:aws:iam::${ENV_ACCOUNT}:role/OrganizationAccountAccessRole`;
+const ASSUMED = `arn:aws:sts::${ENV_ACCOUNT}:assumed-role/OrganizationAccountAccessRole/healthcare-dev-deploy`;
+
+type WithCredentials = { config: { credentials: () => Promise<{ accessKeyId: string }> } };
+/** The access key a client signs with (the mock's client, as AWS would see it). */
+const keyOf = async (client: unknown) =>
+  (await (client as WithCredentials).config.credentials()).accessKeyId;
+
+const ENV_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'] as const;
+const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+beforeAll(() => {
+  // The operator's own credentials, from the environment (the default chain reads them first).
+  process.env.AWS_ACCESS_KEY_ID = OPERATOR_KEY;
+  process.env.AWS_SECRET_ACCESS_KEY = 'operator-secret';
+  delete process.env.AWS_PROFILE;
+});
+afterAll(() => {
+  for (const k of ENV_KEYS) {
+    if (savedEnv[k] === undefined) delete process.env[k];
+    else process.env[k] = savedEnv[k];
+  }
+});
 
 const FINDERS = new Map([vpcFinder, subnetFinder, eipFinder].map((f) => [f.type, f]));
 const STACK = 'TapStackdev';
@@ -202,6 +245,8 @@ async function runRecover(
     confirm?: (q: string) => Promise<boolean>;
     profile?: 'standard' | 'production';
     stackId?: string;
+    selection?: StackSelection;
+    clientsFor?: (region: string, how: RecoverClientOptions) => RecoverClients;
   } = {},
 ): Promise<Outcome> {
   const w = world(options.planOf ?? networkPlan, options.backend);
@@ -209,15 +254,20 @@ async function runRecover(
   const code = await recover({
     timer: new PhaseTimer({ write: () => undefined }),
     target: w.target,
-    selection: selection(options.profile, options.stackId),
+    selection: options.selection ?? selection(options.profile, options.stackId),
     args: { releaseLock: false, adopt: false, ...args },
     runner: w.runner,
-    clientsFor: (region) =>
-      ({
-        ec2: new EC2Client({ region }),
-        dynamodb: new DynamoDBClient({ region }),
-        s3: new S3Client({ region }),
-      }) as unknown as RecoverClients,
+    clientsFor:
+      options.clientsFor ??
+      ((region) =>
+        ({
+          state: {
+            dynamodb: new DynamoDBClient({ region }),
+            s3: new S3Client({ region }),
+            sts: new STSClient({ region }),
+          },
+          finders: { ec2: new EC2Client({ region }), sts: new STSClient({ region }) },
+        }) as unknown as RecoverClients),
     finderOf: (type) => FINDERS.get(type),
     now: () => new Date('2026-12-07T08:01:00Z'),
     host: 'vm',
@@ -247,6 +297,15 @@ function account(lock?: object) {
   ec2.reset();
   dynamo.reset();
   s3.reset();
+  sts.reset();
+  assumeRole.reset();
+  sts
+    .on(GetCallerIdentityCommand)
+    .callsFake(async (_input, getClient) =>
+      (await keyOf(getClient())) === ROLE_KEY
+        ? { Account: ENV_ACCOUNT, Arn: ASSUMED }
+        : { Account: TOOLING, Arn: OPERATOR },
+    );
   ec2.on(DescribeVpcsCommand).resolves({
     Vpcs: [{ VpcId: 'vpc-1', CidrBlock: '10.40.0.0/16', Tags: ec2Tags('healthcare-vpc-dev') }],
   });
@@ -282,7 +341,10 @@ describe('no lock', () => {
     const r = await runRecover({});
     expect(r.code).toBe(1);
     expect(r.text).toContain(
-      'No lock on TapStackdev: nothing held in DynamoDB t item LockID=b/healthcare/dev/TapStackdev.tfstate nor s3://b/healthcare/dev/TapStackdev.tfstate.tflock.',
+      "No lock on TapStackdev: nothing held in DynamoDB t item LockID=b/healthcare/dev/TapStackdev.tfstate nor s3://b/healthcare/dev/TapStackdev.tfstate.tflock.\n  lock in:   eu-west-1, account 123456789012, read with the caller's own credentials (as Terraform's S3 backend; not the deploy role)\n",
+    );
+    expect(r.text).toContain(
+      `\n  Searched account ${TOOLING} as ${OPERATOR} (the caller's own credentials: DEPLOY_ROLE_ARN is not set).\n`,
     );
     const plans = r.terraform('plan');
     expect(plans.map((p) => p.imports)).toEqual([
@@ -354,6 +416,157 @@ describe('no lock', () => {
       '    aws_vpc vpc-2 (healthcare-vpc-dev, 10.40.0.0/16)\n      aws ec2 delete-vpc --region eu-west-1 --vpc-id vpc-2',
     );
     expect(r.text).not.toContain('vpc-1 (');
+  });
+});
+
+describe('a deploy role (DEPLOY_ROLE_ARN): the finders search its account, the lock stays with the caller', () => {
+  const REFUSAL = `User: ${OPERATOR} is not authorized to perform: sts:AssumeRole on resource: ${ROLE_ARN}`;
+  const devSelection = (env: Record<string, string> = {}) =>
+    selectStack(
+      'recover',
+      { STATE_BUCKET: 'my-org-tfstate', ENVIRONMENT_SUFFIX: 'dev', ...env },
+      {},
+      STACK,
+    );
+  const WITH_ROLE = {
+    DEPLOY_ROLE_ARN: `dev=${ROLE_ARN}`,
+    DEPLOY_EXTERNAL_ID: 'dev=tooling-2026',
+  };
+
+  /**
+   * The network exists in the environment's account only: the role's keys see it, the
+   * operator's keys (the tooling account) see none. Records who read what.
+   */
+  function twoAccounts() {
+    account();
+    const seen = { ec2: [] as string[], lock: [] as string[] };
+    const inEnvAccount = <T>(found: T, none: T) =>
+      (async (_input: unknown, getClient: () => unknown) => {
+        const key = await keyOf(getClient());
+        seen.ec2.push(key);
+        return key === ROLE_KEY ? found : none;
+      }) as never;
+    ec2.on(DescribeVpcsCommand).callsFake(
+      inEnvAccount(
+        {
+          Vpcs: [
+            { VpcId: 'vpc-1', CidrBlock: '10.40.0.0/16', Tags: ec2Tags('healthcare-vpc-dev') },
+          ],
+        },
+        { Vpcs: [] },
+      ),
+    );
+    ec2.on(DescribeSubnetsCommand).callsFake(
+      inEnvAccount(
+        {
+          Subnets: [
+            {
+              SubnetId: 'subnet-1',
+              VpcId: 'vpc-1',
+              CidrBlock: '10.40.128.0/24',
+              Tags: ec2Tags('healthcare-vpc-dev-isolated-eu-west-1a'),
+            },
+          ],
+        },
+        { Subnets: [] },
+      ),
+    );
+    dynamo.on(GetItemCommand).callsFake(async (_input, getClient) => {
+      seen.lock.push(`dynamodb ${await keyOf(getClient())}`);
+      return {};
+    });
+    s3.on(GetObjectCommand).callsFake(async (_input, getClient) => {
+      seen.lock.push(`s3 ${await keyOf(getClient())}`);
+      throw noSuchKey;
+    });
+    return seen;
+  }
+
+  test("with the role: the orphans of the role's account are found; the lock is read with the caller's keys", async () => {
+    const seen = twoAccounts();
+    assumeRole.on(NestedAssumeRoleCommand).resolves({ Credentials: roleCredentials(ROLE_KEY) });
+    const r = await runRecover(
+      {},
+      { selection: devSelection(WITH_ROLE), clientsFor: createRecoverClients },
+    );
+    expect(r.code).toBe(1);
+    expect(r.text).toContain(
+      `    ${VPC}                   ←  vpc-1 (healthcare-vpc-dev, 10.40.0.0/16)`,
+    );
+    expect(r.text).toContain(`    ${SUBNET}  ←  subnet-1 (`);
+    expect(r.text).toContain(
+      `\n  Searched account ${ENV_ACCOUNT} as ${ROLE_ARN} (DEPLOY_ROLE_ARN).\n`,
+    );
+    expect(r.text).toContain(
+      "\n  lock in:   eu-west-1, account 123456789012, read with the caller's own credentials (as Terraform's S3 backend; not the deploy role)\n",
+    );
+    // Three rounds of VPC and subnet listings, every one signed by the role.
+    expect(seen.ec2).toEqual(Array(6).fill(ROLE_KEY));
+    expect(seen.lock).toEqual([`dynamodb ${OPERATOR_KEY}`, `s3 ${OPERATOR_KEY}`]);
+    // Assumed once for the whole run, exactly as the provider assumes it.
+    expect(assumeRole.commandCalls(NestedAssumeRoleCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        RoleArn: ROLE_ARN,
+        RoleSessionName: 'healthcare-dev-deploy',
+        ExternalId: 'tooling-2026',
+      },
+    ]);
+    expect(r.terraform('plan')).toHaveLength(3);
+  });
+
+  test("without a role nothing changes: the caller's own keys search the caller's account (here: none of the network)", async () => {
+    const seen = twoAccounts();
+    const r = await runRecover({}, { selection: devSelection(), clientsFor: createRecoverClients });
+    expect(r.code).toBe(0);
+    expect(r.text).toContain('Orphans of TapStackdev: none.');
+    expect(r.text).toContain(
+      `\n  Searched account ${TOOLING} as ${OPERATOR} (the caller's own credentials: DEPLOY_ROLE_ARN is not set).\n`,
+    );
+    expect(seen.ec2).toEqual([OPERATOR_KEY, OPERATOR_KEY]);
+    expect(seen.lock).toEqual([`dynamodb ${OPERATOR_KEY}`, `s3 ${OPERATOR_KEY}`]);
+    expect(assumeRole.calls()).toHaveLength(0);
+  });
+
+  test('a refused AssumeRole stops recover before any plan or search: one message, exit 1, never "no orphans"', async () => {
+    const seen = twoAccounts();
+    assumeRole.on(NestedAssumeRoleCommand).rejects(stsError('AccessDenied', REFUSAL, 403));
+    const r = await runRecover(
+      {},
+      { selection: devSelection(WITH_ROLE), clientsFor: createRecoverClients },
+    );
+    expect(r.code).toBe(1);
+    const tail = r.text.slice(r.text.indexOf('\nrecover: '));
+    expect(tail).toBe(
+      [
+        '',
+        `recover: could not assume DEPLOY_ROLE_ARN ${ROLE_ARN} (session healthcare-dev-deploy, external id from DEPLOY_EXTERNAL_ID) in eu-west-1: AccessDenied, HTTP 403: ${REFUSAL}`,
+        `  fix: the trust policy of ${ROLE_ARN} (in account ${ENV_ACCOUNT}) must allow the principal running this (the caller AWS names above) sts:AssumeRole with the condition sts:ExternalId equal to the value of DEPLOY_EXTERNAL_ID, and that principal's own IAM policy must allow sts:AssumeRole on the role; AWS answers AccessDenied for a role that does not exist too: check DEPLOY_ROLE_ARN`,
+        `Orphans were not searched: TapStackdev's resources are in account ${ENV_ACCOUNT}, and a search anywhere else finds none of them.`,
+        '',
+      ].join('\n'),
+    );
+    expect(r.text).not.toContain('Orphans of');
+    expect(r.terraform('plan')).toEqual([]);
+    expect(seen.ec2).toEqual([]);
+    // The lock was still read, with the caller's keys: the state needs no role.
+    expect(seen.lock).toEqual([`dynamodb ${OPERATOR_KEY}`, `s3 ${OPERATOR_KEY}`]);
+  });
+
+  test("no role, but the stack is pinned to another account than the caller's: stops before the search", async () => {
+    const seen = twoAccounts();
+    const r = await runRecover(
+      {},
+      {
+        selection: devSelection({ AWS_ACCOUNT_ID: `dev=${ENV_ACCOUNT}` }),
+        clientsFor: createRecoverClients,
+      },
+    );
+    expect(r.code).toBe(1);
+    expect(r.text).toContain(
+      `\nrecover: the finders' credentials reach account ${TOOLING} (as ${OPERATOR}), but TapStackdev deploys into account ${ENV_ACCOUNT} (AWS_ACCOUNT_ID).\n`,
+    );
+    expect(r.terraform('plan')).toEqual([]);
+    expect(seen.ec2).toEqual([]);
   });
 });
 
@@ -486,6 +699,9 @@ describe('a held lock', () => {
     expect(r.code).toBe(1);
     expect(r.text).toContain(
       'The state of TapStackdev is LOCKED:\n  operation: OperationTypeApply\n  who:       root@vm\n  since:     2026-12-07T07:53:57.545307888Z (7 min ago)',
+    );
+    expect(r.text).toMatch(
+      /\n {2}held in: {3}the DynamoDB item \(lock [0-9a-f-]+\)\n {2}lock in: {3}eu-west-1, account 123456789012, read with the caller's own credentials/,
     );
     expect(r.text).toContain('The holder is ALIVE');
     expect(r.text).toContain('--release-lock refused: the holder still runs.');

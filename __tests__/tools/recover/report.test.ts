@@ -3,6 +3,7 @@ import {
   deletionOrder,
   describeLock,
   formatOrphans,
+  lockHomeLine,
   needsPerson,
   OrphanReport,
   verdictLines,
@@ -28,6 +29,8 @@ const empty: Matching = {
   undecided: [],
   unchecked: [],
 };
+const SEARCHED =
+  'account 222222222222 as arn:aws:iam::222222222222:role/OrganizationAccountAccessRole (DEPLOY_ROLE_ARN)';
 const report = (
   over: Partial<OrphanReport> = {},
   matching: Partial<Matching> = {},
@@ -38,6 +41,7 @@ const report = (
   failed: [],
   rounds: 1,
   mode: 'detect',
+  searched: SEARCHED,
   ...over,
 });
 
@@ -139,11 +143,21 @@ test('deletionOrder: users before what they use, the VPC last, unknown types aft
   ]);
 });
 
+test('lockHomeLine: the lock’s region and account, in describeLock’s layout, read as the caller', () => {
+  expect(lockHomeLine('eu-central-1', 'account 123456789012')).toBe(
+    "  lock in:   eu-central-1, account 123456789012, read with the caller's own credentials (as Terraform's S3 backend; not the deploy role)",
+  );
+  expect(describeLock(DRILL_LOCK, { lockfile: DRILL_LOCK, places: [] }, new Date())[4]).toMatch(
+    /^ {2}held in: {3}/,
+  );
+});
+
 describe('formatOrphans', () => {
   test('none', () => {
-    expect(formatOrphans(report({ rounds: 2 }))).toBe(
+    expect(formatOrphans(report({ rounds: 2 })).split('\n')).toEqual([
       'Orphans of TapStackdev: none. Every resource of the stack found in the account is in its state (2 round(s)).',
-    );
+      '  Searched account 222222222222 as arn:aws:iam::222222222222:role/OrganizationAccountAccessRole (DEPLOY_ROLE_ARN).',
+    ]);
   });
 
   test('adoptable in detection mode: each address, what was found, its import id, and the command to adopt', () => {
@@ -156,6 +170,7 @@ describe('formatOrphans', () => {
     ];
     expect(formatOrphans(report({ adoptions })).split('\n')).toEqual([
       'Orphans of TapStackdev: 1 resource(s) exist in the account but not in its state (1 round(s)).',
+      `  Searched ${SEARCHED}.`,
       '  Adoptable (import at the address that would otherwise create them again):',
       '    aws_db_instance.database  ←  healthcare-db-dev (label)   [import id healthcare-db-dev]',
       '  Adopt them with: npm run recover -- --stack TapStackdev --adopt   (planned, reviewed, applied after "yes")',
@@ -192,6 +207,7 @@ describe('formatOrphans', () => {
     );
     expect(text.split('\n')).toEqual([
       'Orphans of TapStackdev: 5 resource(s) exist in the account but not in its state (1 round(s)).',
+      `  Searched ${SEARCHED}.`,
       "  Not adopted: delete it. These carry the stack's tags but no planned address wants them",
       '  (e.g. a second network from an earlier retry). In this order:',
       '    aws_subnet subnet-9 (label)',

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Finder, RecoverClients } from '../../../tools/recover/finder';
+import type { Finder, FinderClients } from '../../../tools/recover/finder';
 import { importsJson, IMPORTS_FILE, writeImports } from '../../../tools/recover/imports';
 import type { PlanFacts } from '../../../tools/recover/plan-facts';
 import { searchOrphans, stackTagsOf } from '../../../tools/recover/search';
@@ -71,7 +71,7 @@ test('tag-listed types are listed in every region they are configured, with or w
         ['eu-central-1', new Set(['aws_vpc'])],
       ]),
     }),
-    () => ({}) as RecoverClients,
+    () => ({}) as FinderClients,
     (type) => finders[type],
   );
   expect(log).toEqual([
@@ -91,7 +91,7 @@ test('without the stack tags nothing is listed by tags (it could not tell whose 
   const log: string[] = [];
   await searchOrphans(
     facts({ defaultTags: {}, typesByRegion: new Map([['eu-west-1', new Set(['aws_vpc'])]]) }),
-    () => ({}) as RecoverClients,
+    () => ({}) as FinderClients,
     () => fakeFinder('aws_vpc', 'tags', log),
   );
   expect(log).toEqual([]);
@@ -101,7 +101,7 @@ test('a finder the account cannot answer is reported with the first line of its 
   const log: string[] = [];
   const result = await searchOrphans(
     facts({ typesByRegion: new Map([['eu-west-1', new Set(['aws_eip', 'aws_vpc'])]]) }),
-    () => ({}) as RecoverClients,
+    () => ({}) as FinderClients,
     (type) => fakeFinder(type, 'tags', log, type === 'aws_eip'),
   );
   expect(result.failed).toEqual([
