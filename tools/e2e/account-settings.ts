@@ -30,10 +30,11 @@ export interface EnvironmentAccount {
 }
 
 /**
- * dev: a standard account whose baseline runs every service itself, deployed from CI.
- * prod: an organization member whose GuardDuty, Security Hub and Config the organization
- * already runs (BASELINE_*=organization), with the production baseline, deployed by an
- * operator through its deploy role.
+ * dev: a member account whose GuardDuty, Security Hub and Config the organization already
+ * runs (BASELINE_*=organization; its standard baseline destroys, so the run proves the
+ * organization's services outlive it), deployed from CI.
+ * prod: a standalone production account whose baseline runs every service itself, deployed
+ * by an operator through its deploy role.
  */
 export const ENVIRONMENT_ACCOUNTS: Readonly<Record<string, EnvironmentAccount>> = {
   dev: {
@@ -42,7 +43,12 @@ export const ENVIRONMENT_ACCOUNTS: Readonly<Record<string, EnvironmentAccount>> 
     githubEnvironment: 'dev',
     production: false,
     deployedBy: 'ci',
-    baseline: { BASELINE_PROFILE: 'standard' },
+    baseline: {
+      BASELINE_PROFILE: 'standard',
+      BASELINE_GUARDDUTY: 'organization',
+      BASELINE_SECURITY_HUB: 'organization',
+      BASELINE_CONFIG: 'organization',
+    },
   },
   prod: {
     environment: 'prod',
@@ -53,9 +59,6 @@ export const ENVIRONMENT_ACCOUNTS: Readonly<Record<string, EnvironmentAccount>> 
     baseline: {
       BASELINE_PROFILE: 'production',
       BASELINE_ALARM_EMAIL: 'security-alarms@example.org',
-      BASELINE_GUARDDUTY: 'organization',
-      BASELINE_SECURITY_HUB: 'organization',
-      BASELINE_CONFIG: 'organization',
     },
   },
 };

@@ -147,10 +147,19 @@ export async function createOidcProvider(settings: EmulatorClientSettings): Prom
  * organization's bucket. The baseline in `organization` mode must find them and create
  * none (AWS refuses a second detector, recorder or Security Hub enablement).
  */
+/** What the organization runs in a member account, as the e2e created it. */
+export interface OrganizationServices {
+  readonly detectorId: string;
+  readonly recorder: string;
+  readonly deliveryBucket: string;
+}
+
+export const ORG_RECORDER = 'aws-controltower-BaselineConfigRecorder';
+
 export async function organizationServices(
   settings: EmulatorClientSettings,
   accountId: string,
-): Promise<string[]> {
+): Promise<OrganizationServices> {
   const retry = { ...settings, maxAttempts: 2 };
   const detector = await new GuardDutyClient(retry).send(
     new CreateDetectorCommand({ Enable: true }),
@@ -173,7 +182,7 @@ export async function organizationServices(
   await config.send(
     new PutConfigurationRecorderCommand({
       ConfigurationRecorder: {
-        name: 'aws-controltower-BaselineConfigRecorder',
+        name: ORG_RECORDER,
         roleARN: linked,
         recordingGroup: { allSupported: true, includeGlobalResourceTypes: false },
       },
@@ -189,14 +198,10 @@ export async function organizationServices(
   );
   await config.send(
     new StartConfigurationRecorderCommand({
-      ConfigurationRecorderName: 'aws-controltower-BaselineConfigRecorder',
+      ConfigurationRecorderName: ORG_RECORDER,
     }),
   );
-  return [
-    `GuardDuty detector ${detector.DetectorId}`,
-    'Security Hub',
-    `Config recorder → ${bucket}`,
-  ];
+  return { detectorId: detector.DetectorId ?? '', recorder: ORG_RECORDER, deliveryBucket: bucket };
 }
 
 /**

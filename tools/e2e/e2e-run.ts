@@ -19,6 +19,7 @@ import {
   Credentials,
   EmulatorClientSettings,
   environmentAccount,
+  OrganizationServices,
   environmentSettings,
   runAccountSettings,
   TOOLING_ACCOUNT,
@@ -140,6 +141,8 @@ export class E2eRun {
   readonly admins = new Map<string, Credentials>();
   /** Per environment deployed by CI: the plan and apply roles' credentials. */
   readonly ci = new Map<string, { plan: Credentials; apply: Credentials }>();
+  /** Per member account: what its organization runs there (created before the baseline). */
+  readonly organizationServices = new Map<string, OrganizationServices>();
   /** Per production environment: the imported certificate of its API domain. */
   readonly certificates: Record<string, string> = {};
   /** Per label: what `terraform output` read after its deploy. */

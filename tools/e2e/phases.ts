@@ -82,8 +82,13 @@ const accounts: Phase = {
       const inAccount = e2e.clientSettings(environment);
       await createOidcProvider(inAccount);
       const made = [`${environment} ${account.accountId}`];
-      if (account.baseline.BASELINE_GUARDDUTY === 'organization')
-        made.push(...(await organizationServices(inAccount, account.accountId)));
+      if (account.baseline.BASELINE_GUARDDUTY === 'organization') {
+        const services = await organizationServices(inAccount, account.accountId);
+        e2e.organizationServices.set(environment, services);
+        made.push(
+          `organization's GuardDuty detector ${services.detectorId}, Security Hub, Config recorder → ${services.deliveryBucket}`,
+        );
+      }
       if (account.production && !e2e.settings.skipPlatform) {
         e2e.certificates[environment] = await importCertificate(
           inAccount,

@@ -19,17 +19,20 @@ describe("the e2e run's organization", () => {
     });
   });
 
-  it('deploys dev from CI: no deploy role, its own CI roles, a standard baseline that runs every service', () => {
+  it('deploys dev from CI: no deploy role, its own CI roles, a standard baseline beside the organization’s services', () => {
     expect(environmentSettings('dev')).toEqual({
       BASELINE_ACCOUNT_ID: '111111111111',
       BASELINE_DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole',
       BASELINE_CI_REPOSITORY: 'example-org/healthcare-platform',
       BASELINE_CI_ENVIRONMENTS: 'dev',
       BASELINE_PROFILE: 'standard',
+      BASELINE_GUARDDUTY: 'organization',
+      BASELINE_SECURITY_HUB: 'organization',
+      BASELINE_CONFIG: 'organization',
     });
   });
 
-  it('deploys prod by an operator through its role, with the organization’s services and a custom domain', () => {
+  it('deploys prod by an operator through its role, a standalone production baseline and a custom domain', () => {
     const arn =
       'arn:aws:acm:eu-west-1:222222222222:certificate/0a1b2c3d-0000-4000-8000-000000000001';
     expect(environmentSettings('prod', arn)).toEqual({
@@ -43,9 +46,6 @@ describe("the e2e run's organization", () => {
       BASELINE_CI_ENVIRONMENTS: 'prod=production',
       BASELINE_PROFILE: 'production',
       BASELINE_ALARM_EMAIL: 'security-alarms@example.org',
-      BASELINE_GUARDDUTY: 'organization',
-      BASELINE_SECURITY_HUB: 'organization',
-      BASELINE_CONFIG: 'organization',
     });
     // Without its certificate (E2E_SKIP_PLATFORM=1): no API settings, the baseline as ever.
     expect(Object.keys(environmentSettings('prod'))).not.toContain('API_DOMAIN_NAME');
