@@ -57,6 +57,16 @@ module.exports = {
     // decisions live in plan-checks.ts, secret-scan.ts and state-secrets.ts (unit-tested).
     '!tools/e2e/lifecycle.ts',
     '!tools/e2e/secret-phase.ts',
+    // The accounts, deploy paths and drills drive the emulator, npm, cdktf and terraform;
+    // their decisions live in account-settings.ts and drill-checks.ts (unit-tested).
+    '!tools/e2e/accounts.ts',
+    '!tools/e2e/planting.ts',
+    '!tools/e2e/deploy-paths.ts',
+    '!tools/e2e/environment-phases.ts',
+    '!tools/e2e/check-phases.ts',
+    '!tools/e2e/teardown-phases.ts',
+    '!tools/e2e/fault-drill.ts',
+    '!tools/e2e/drift-drill.ts',
   ],
   coverageThreshold: {
     global: { lines: 95, branches: 95, functions: 95, statements: 95 },

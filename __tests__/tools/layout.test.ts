@@ -79,6 +79,11 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     uses: ['core', 'deploy', 'emulator', 'review'],
     product: false,
   },
+  recover: {
+    job: 'the way back after a crash: the state lock, resources outside the state, their adoption',
+    uses: ['core', 'deploy', 'review'],
+    product: true,
+  },
   validate: {
     job: 'terraform validate of every synthesized stack',
     uses: ['core'],

@@ -27,6 +27,8 @@ export interface RunOptions {
    * (state written, lock released). @default SIGINT for `terraform`, else SIGTERM
    */
   readonly stopSignal?: NodeJS.Signals;
+  /** Called with each output line (ANSI stripped) and the child's pid, e.g. to interrupt it on cue. */
+  readonly onLine?: (line: string, pid: number) => void;
 }
 
 export interface RunResult {
@@ -139,11 +141,13 @@ export function run(
     const err: Buffer[] = [];
     let pending = '';
     const echo = (chunk: Buffer) => {
-      if (options.echoPrefix === undefined) return;
+      if (options.echoPrefix === undefined && options.onLine === undefined) return;
       pending += stripAnsi(chunk.toString());
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
+        options.onLine?.(line, child.pid!);
+        if (options.echoPrefix === undefined) continue;
         if (!line.trim() || (options.echoFilter && !options.echoFilter.test(line))) continue;
         process.stdout.write(`${options.echoPrefix}${line}\n`);
       }

@@ -19,7 +19,13 @@ import {
   terraformInit,
   terraformPlan,
 } from '../core';
-import { checkIdentity, preflight, PreflightClients, PreflightOutcome } from '../preflight';
+import {
+  BASELINE_ROLE_SETTINGS,
+  checkIdentity,
+  preflight,
+  PreflightClientsFor,
+  PreflightOutcome,
+} from '../preflight';
 import { guardPlanFile, PlanGuardVerdict, PlanReview, writeReview } from '../review';
 import {
   configHash,
@@ -47,8 +53,8 @@ export interface PlanFlowOptions {
   /** @default process.stdout */
   readonly write?: (text: string) => void;
   readonly runner?: Runner;
-  /** @default the SDK clients of the target */
-  readonly preflightClients?: (region: string) => PreflightClients;
+  /** @default the SDK clients of the target (Target.preflightClients) */
+  readonly preflightClients?: PreflightClientsFor;
   /** The commit of the checkout (`git rev-parse HEAD`), for the manifest. @default read with git */
   readonly commit?: () => Promise<{ commit?: string; dirty?: boolean }>;
   /** @default new Date() */
@@ -86,20 +92,26 @@ export async function gitCommit(
 
 /**
  * Preflight of the selected stack: the platform's checks for an environment; for the
- * baseline and the bootstrap, who the credentials are. Returns the account STS answered.
+ * baseline and the bootstrap, who the credentials are. The clients act as the stack's
+ * provider does: through the environment's deploy role (DEPLOY_ROLE_ARN) or the baseline's
+ * (BASELINE_DEPLOY_ROLE_ARN) when set; the bootstrap with the caller's own credentials.
+ * Returns the account STS answered: the account the stack deploys into.
  */
 export async function preflightStack(
   selection: StackSelection,
-  clientsFor: (region: string) => PreflightClients,
+  clientsFor: PreflightClientsFor,
   strict: boolean,
 ): Promise<{ outcome: PreflightOutcome; accountId?: string }> {
   if (selection.kind === 'platform') {
     const outcome = await preflight([selection.config], { strict, clientsFor });
     return { outcome, accountId: outcome.reports[0]?.accountId };
   }
+  // The bootstrap assumes no role: the state backend keeps the caller's own credentials.
+  const role = selection.kind === 'baseline' ? selection.config.deployRole : undefined;
   const { result, accountId } = await checkIdentity(
     { region: selection.region },
-    clientsFor(selection.region).sts,
+    clientsFor(selection.region, role).sts,
+    BASELINE_ROLE_SETTINGS,
   );
   const pass = result.status === 'pass';
   const fail = result.status === 'fail';
@@ -139,7 +151,7 @@ export async function planStack(options: PlanFlowOptions): Promise<PlannedStack>
   const accountId = await timer.run('preflight', async (note) => {
     const { outcome, accountId } = await preflightStack(
       selection,
-      options.preflightClients ?? ((region) => target.preflightClients(region)),
+      options.preflightClients ?? ((region, role) => target.preflightClients(region, role)),
       options.strict ?? false,
     );
     write(`${outcome.text}\n`);

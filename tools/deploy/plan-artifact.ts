@@ -32,7 +32,7 @@ export interface PlanManifest {
   readonly kind: 'platform' | 'baseline' | 'bootstrap';
   /** The platform environment (platform stacks only). */
   readonly environment?: string;
-  /** The account the plan was made with (STS), when known. */
+  /** The account the plan was made in (STS, as the stack's deploy role when one is set), when known. */
   readonly accountId?: string;
   readonly region: string;
   /** `git rev-parse HEAD` of the checkout that planned, and whether it had changes. */
@@ -175,7 +175,7 @@ export function planArtifactProblems(manifest: PlanManifest, facts: ApplyFacts):
   }
   if (manifest.accountId && facts.accountId && manifest.accountId !== facts.accountId) {
     problems.push(
-      `the plan was made for account ${manifest.accountId}, but the credentials are account ${facts.accountId}`,
+      `the plan was made for account ${manifest.accountId}, but this run acts in account ${facts.accountId} (its credentials, through the deploy role when one is set)`,
     );
   }
   if (manifest.commit && facts.commit && manifest.commit !== facts.commit) {

@@ -7,7 +7,7 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PhaseTimer, Runner, StepOptions, terraformInit, terraformShow } from '../core';
-import { PreflightClients } from '../preflight';
+import type { PreflightClientsFor } from '../preflight';
 import { guardPlanFile, reviewPlan } from '../review';
 import { gitCommit, PlannedStack, preflightStack } from './flow';
 import {
@@ -33,7 +33,8 @@ export interface SavedPlanOptions {
   /** @default process.stdout */
   readonly write?: (text: string) => void;
   readonly runner?: Runner;
-  readonly preflightClients?: (region: string) => PreflightClients;
+  /** @default the SDK clients of the target (Target.preflightClients) */
+  readonly preflightClients?: PreflightClientsFor;
   readonly commit?: () => Promise<{ commit?: string; dirty?: boolean }>;
   readonly now?: () => Date;
   /** @default process.env (PLAN_MAX_AGE_HOURS) */
@@ -65,7 +66,7 @@ async function prepare(options: SavedPlanOptions): Promise<PlannedStack> {
   const accountId = await timer.run('preflight', async (note) => {
     const { outcome, accountId } = await preflightStack(
       selection,
-      options.preflightClients ?? ((region) => target.preflightClients(region)),
+      options.preflightClients ?? ((region, role) => target.preflightClients(region, role)),
       false,
     );
     write(`${outcome.text}\n`);

@@ -1,6 +1,7 @@
 /** The target of a run: AWS as configured, or a local emulator with the remote state bootstrapped in it. */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { BASELINE_NAMES } from '../../config/baseline';
+import type { DeployRole } from '../../config/deploy-role';
 import { join, relative } from 'node:path';
 import { APIGatewayClient, UpdateAccountCommand } from '@aws-sdk/client-api-gateway';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -21,7 +22,12 @@ import {
   TerraformSetup,
 } from '../core';
 import { Emulator, startEmulator } from '../emulator';
-import { ACCOUNT_BASELINE_STACK, createPreflightClients, PreflightClients } from '../preflight';
+import {
+  ACCOUNT_BASELINE_STACK,
+  createPreflightClients,
+  deployRoleCredentials,
+  PreflightClients,
+} from '../preflight';
 import type { OpsCommand } from './args';
 import { BOOTSTRAP_STACK, PROJECT_ROOT } from './project';
 import { createRunFolder, pruneRuns, RunFolder, runsRoot } from './run-folder';
@@ -71,8 +77,11 @@ export interface Target {
    * (then the override that makes unimplemented calls fail fast). Returns a note.
    */
   prepare(result: SynthResult, stack?: string): Promise<string>;
-  /** SDK clients for preflight that talk to this target. */
-  preflightClients(region: string): PreflightClients;
+  /**
+   * SDK clients for preflight that talk to this target, acting as `role` (the stack's deploy
+   * role, assumed through this target's STS) when one is given, else as the caller.
+   */
+  preflightClients(region: string, role?: DeployRole): PreflightClients;
   /** Stops the emulator and removes its state; `removeWorkDir` also removes logs. */
   stop(options?: { removeWorkDir?: boolean }): Promise<void>;
   /** Why the emulator is gone, when it died on its own (AWS: never). */
@@ -109,7 +118,7 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
         }
         return `AWS_ENDPOINT_URL=${endpoint}: provider retries lowered (${EMULATOR_OVERRIDE_FILE})`;
       },
-      preflightClients: (region) => createPreflightClients(region),
+      preflightClients: (region, role) => createPreflightClients(region, undefined, role),
       stop: async () => undefined,
       died: () => undefined,
     };
@@ -121,9 +130,25 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
   return emulatorTarget(options, emulator, terraform, logDir);
 }
 
-/** SDK clients for preflight that talk to the emulator. */
-function emulatorPreflightClients(region: string, endpoint: string): PreflightClients {
-  const config = { region, maxAttempts: 2, endpoint, credentials: EMULATOR_CREDENTIALS };
+/**
+ * SDK clients for preflight that talk to the emulator: as its default account, or as `role`,
+ * assumed with the emulator's credentials through the emulator's STS.
+ */
+export function emulatorPreflightClients(
+  region: string,
+  endpoint: string,
+  role?: DeployRole,
+): PreflightClients {
+  const maxAttempts = 2;
+  const credentials = role
+    ? deployRoleCredentials(role, {
+        region,
+        maxAttempts,
+        endpoint,
+        credentials: EMULATOR_CREDENTIALS,
+      })
+    : EMULATOR_CREDENTIALS;
+  const config = { region, maxAttempts, endpoint, credentials };
   return {
     sts: new STSClient(config),
     rds: new RDSClient(config),
@@ -222,7 +247,7 @@ function emulatorTarget(
       bootstrapped = true;
       return `${BOOTSTRAP_STACK} applied; its local state: ${relative(PROJECT_ROOT, bootstrapStatePath)}; API Gateway logs through ${role} (stands in for ${ACCOUNT_BASELINE_STACK})`;
     },
-    preflightClients: (region) => emulatorPreflightClients(region, emulator.endpoint),
+    preflightClients: (region, role) => emulatorPreflightClients(region, emulator.endpoint, role),
     died: () => emulator.died(),
     async stop(stopOptions = {}) {
       await emulator.stop();

@@ -1,7 +1,8 @@
 /**
- * The state of one e2e run and the operations its phases share: settings, the emulator,
- * Terraform set-up, the synthesized stacks, and deploying/destroying with the cdktf CLI.
- * Exercised end to end by `npm run test:e2e` (it starts real processes).
+ * The state of one e2e run and the operations its phases share: settings, the emulator and
+ * its accounts, Terraform set-up, the synthesized stacks (one synth per environment: its
+ * platform stack and its account's baseline), and deploying/destroying them with the
+ * credentials of whoever deploys each. Exercised end to end by `npm run test:e2e`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,9 +11,18 @@ import {
   ListSecretsCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { CommandError, run, RunOptions, TerraformSetup } from '../core';
+import { run, RunOptions, TerraformSetup } from '../core';
 import { EMULATOR_OVERRIDE_FILE, emulatorOverride } from '../deploy';
 import type { Emulator } from '../emulator';
+import {
+  credentialEnv,
+  Credentials,
+  EmulatorClientSettings,
+  environmentAccount,
+  environmentSettings,
+  runAccountSettings,
+  TOOLING_ACCOUNT,
+} from './accounts';
 import type { E2eFindings } from './procedure';
 import { SecretValue, secretsIn } from './secret-scan';
 import { StateSecretEntry, stateSecrets } from './state-secrets';
@@ -29,21 +39,28 @@ export const BOOTSTRAP = 'TapStateBackend';
 /** The account baseline, deployed once per account and region between bootstrap and environments. */
 export const BASELINE = 'TapAccountBaseline';
 /**
- * Baseline settings of every emulator synth (docs/account-baseline.md §7): the standard
- * profile (production's prevent_destroy would stop the teardown) and no account-wide
- * settings (the S3 account public access block calls S3 Control at <account>.<host>,
- * which does not resolve to the emulator).
+ * Baseline settings of every emulator synth (docs/account-baseline.md §7): no account-wide
+ * settings (the S3 account public access block calls S3 Control at <account>.<host>, which
+ * does not resolve to the emulator). Each account's profile and services: accounts.ts.
  */
 export const EMULATOR_BASELINE_SETTINGS: Readonly<Record<string, string>> = {
-  BASELINE_PROFILE: 'standard',
   BASELINE_ACCOUNT_WIDE: 'off',
 };
 /** Lines of cdktf deploy/destroy worth echoing. */
 export const PROGRESS =
   /(Creation|Destruction|Modifications) complete|Apply complete|Destroy complete|Error:|error:|Still (creating|destroying)\.\.\. \[[^\]]*[0-9]m0s/;
 
+/** The label of an environment account's baseline: one TapAccountBaseline per account. */
+export const baselineLabel = (environment: string) => `${BASELINE}[${environment}]`;
+export const platformStack = (environment: string) => `TapStack${environment}`;
+
 export interface StackInfo {
+  /** The cdktf stack id (what `cdktf deploy` takes). */
   readonly name: string;
+  /** Unique in the run: the stack id, or `TapAccountBaseline[<env>]` for an account's baseline. */
+  readonly label: string;
+  /** The environment whose synth wrote it (platform stacks and baselines). */
+  readonly environment?: string;
   readonly dir: string;
   /** The synth output folder the stack is in (cdktf deploy/destroy -o). */
   readonly outdir: string;
@@ -69,6 +86,7 @@ export function readSettings(env = process.env): E2eSettings {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  for (const environment of environments) environmentAccount(environment);
   const cdktfJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));
   return {
     environments,
@@ -86,6 +104,8 @@ export function readStack(
   dir: string,
   outdir = OUTDIR,
   settings: Readonly<Record<string, string>> = {},
+  label = name,
+  environment?: string,
 ): StackInfo {
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
   const protectedResources: string[] = [];
@@ -99,21 +119,32 @@ export function readStack(
       if (body.lifecycle?.prevent_destroy === true) protectedResources.push(`${type}.${id}`);
     }
   }
-  return { name, dir, outdir, settings, json, protectedResources };
+  return { name, label, environment, dir, outdir, settings, json, protectedResources };
 }
+
+const TOOLING_CREDENTIALS: Credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
 export class E2eRun {
   readonly findings: E2eFindings = { resources: {}, limitations: [], drift: [] };
+  /** By label. */
   readonly stacks = new Map<string, StackInfo>();
   readonly bootstrapState = path.join(ROOT, `terraform.${BOOTSTRAP}.tfstate`);
   readonly platformStacks: readonly string[];
-  readonly outputsFile = path.join(WORK, 'outputs.json');
+  /** When the run began: run folders made since are part of the secret scan. */
+  readonly startedAt = Date.now();
   emulator?: Emulator;
   tf?: TerraformSetup;
   createdBootstrapState = false;
   protectedDeployed = false;
+  /** Per environment: its account's administrator (OrganizationAccountAccessRole). */
+  readonly admins = new Map<string, Credentials>();
+  /** Per environment deployed by CI: the plan and apply roles' credentials. */
+  readonly ci = new Map<string, { plan: Credentials; apply: Credentials }>();
+  /** Per production environment: the imported certificate of its API domain. */
+  readonly certificates: Record<string, string> = {};
+  /** Per label: what `terraform output` read after its deploy. */
   outputs: Record<string, Record<string, unknown>> = {};
-  /** Platform stacks destroyed by a lifecycle phase (the final destroy skips them). */
+  /** Stacks destroyed by a lifecycle phase (the final destroy skips them). */
   readonly destroyed = new Set<string>();
   /** Every secret value read back from the emulator and the states (never printed). */
   readonly secrets: SecretValue[] = [];
@@ -123,91 +154,140 @@ export class E2eRun {
   readonly secretSources: string[] = [];
 
   constructor(readonly settings: E2eSettings) {
-    this.platformStacks = settings.skipPlatform
-      ? []
-      : settings.environments.map((e) => `TapStack${e}`);
+    this.platformStacks = settings.skipPlatform ? [] : settings.environments.map(platformStack);
   }
 
-  /** The bootstrap stack first, then the account baseline, then the platform stacks. */
+  /** The bootstrap stack first, then the accounts' baselines, then the platform stacks. */
   get allStacks(): readonly string[] {
     return [BOOTSTRAP, ...this.baselineStacks, ...this.platformStacks];
   }
 
-  /** The account baseline, unless only the bootstrap runs (E2E_SKIP_PLATFORM=1). */
+  /** One baseline per environment's account. */
   get baselineStacks(): readonly string[] {
-    return this.settings.skipPlatform ? [] : [BASELINE];
+    return this.settings.environments.map(baselineLabel);
   }
 
-  stack(name: string): StackInfo {
-    return this.stacks.get(name)!;
+  stack(label: string): StackInfo {
+    const stack = this.stacks.get(label);
+    if (!stack) throw new Error(`no stack ${label} was synthesized`);
+    return stack;
   }
 
+  /** The emulator's variables with the tooling account's credentials, plus `extra`. */
   env(extra: Record<string, string> = {}): Record<string, string> {
     return { ...this.emulator!.env(this.tf!.env), ...extra };
+  }
+
+  /**
+   * Who deploys a stack: the tooling account for the bootstrap and the baselines (their
+   * providers assume OrganizationAccountAccessRole), an environment's CI apply role or the
+   * operator (tooling, with DEPLOY_ROLE_ARN) for a platform stack.
+   */
+  deployerOf(stack: StackInfo): Credentials {
+    if (stack.name !== platformStack(stack.environment ?? '')) return TOOLING_CREDENTIALS;
+    const ci = this.ci.get(stack.environment!);
+    return environmentAccount(stack.environment!).deployedBy === 'ci' && ci
+      ? ci.apply
+      : TOOLING_CREDENTIALS;
+  }
+
+  /** The environment a stack's commands run with: its deployer's credentials. */
+  envOf(stack: StackInfo, extra: Record<string, string> = {}): Record<string, string> {
+    return this.env({ ...credentialEnv(this.deployerOf(stack)), ...extra });
   }
 
   opts(log: string, extra: Partial<RunOptions> = {}): RunOptions {
     return { cwd: ROOT, env: this.env(), logFile: path.join(LOGS, log), ...extra };
   }
 
-  clientSettings() {
+  /** Options to run a command for `stack` in its folder with its deployer's credentials. */
+  stackOpts(stack: StackInfo, log: string, extra: Partial<RunOptions> = {}): RunOptions {
+    return { ...this.opts(log), cwd: stack.dir, env: this.envOf(stack), ...extra };
+  }
+
+  /** SDK settings in the tooling account, or as an environment account's administrator. */
+  clientSettings(environment?: string): EmulatorClientSettings {
+    const credentials = environment ? this.admins.get(environment) : TOOLING_CREDENTIALS;
+    if (!credentials) throw new Error(`the ${environment} account was not set up`);
+    return { region: this.settings.region, endpoint: this.emulator!.endpoint, credentials };
+  }
+
+  /** Every setting of an environment's synth (accounts, state, its own, the step's). */
+  synthSettings(
+    environment: string | undefined,
+    extra: Readonly<Record<string, string>> = {},
+  ): Record<string, string> {
     return {
-      region: this.settings.region,
-      endpoint: this.emulator!.endpoint,
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      ...EMULATOR_BASELINE_SETTINGS,
+      ...runAccountSettings(this.settings.environments),
+      ...(environment ? environmentSettings(environment, this.certificates[environment]) : {}),
+      ...extra,
     };
   }
 
   /** The stack's `terraform.backend.s3` block, if it has one. */
-  backendOf(name: string): Record<string, string> | undefined {
-    const terraform = this.stack(name).json.terraform as Record<string, unknown> | undefined;
+  backendOf(label: string): Record<string, string> | undefined {
+    const terraform = this.stack(label).json.terraform as Record<string, unknown> | undefined;
     return (terraform?.backend as Record<string, Record<string, string>> | undefined)?.s3;
   }
 
   async countResources(stack: StackInfo): Promise<number> {
-    const r = await run('terraform', ['state', 'list'], {
-      ...this.opts(`state-${stack.name}.log`),
-      cwd: stack.dir,
-    });
+    const r = await run(
+      'terraform',
+      ['state', 'list'],
+      this.stackOpts(stack, `state-${stack.label}.log`),
+    );
     return r.stdout.split('\n').filter((l) => l.trim() && !l.startsWith('data.')).length;
   }
 
-  /** `cdktf deploy` of one stack; its outputs go to `<work>/outputs-<stack>.json`. */
+  /** `terraform init` in the stack's folder (after a deploy made from another folder). */
+  async init(stack: StackInfo): Promise<void> {
+    await run(
+      'terraform',
+      ['init', '-input=false', '-no-color', '-lockfile=readonly'],
+      this.stackOpts(stack, `init-${stack.label}.log`),
+    );
+  }
+
+  /** `cdktf deploy` of one stack; then its outputs and resource count. */
   async deploy(stack: StackInfo): Promise<void> {
-    const outputsFile = path.join(WORK, `outputs-${stack.name}.json`);
     const args = [
       ...['deploy', stack.name, '--skip-synth', '-o', stack.outdir, '--auto-approve'],
-      ...['--skip-provider-lock', '--outputs-file', outputsFile],
-      ...['--outputs-file-include-sensitive-outputs', 'false'],
+      '--skip-provider-lock',
     ];
-    const log = `deploy-${stack.name}.log`;
-    try {
-      await run(
-        CDKTF,
-        args,
-        this.opts(log, { echoPrefix: `    [${stack.name}] `, echoFilter: PROGRESS }),
-      );
-    } catch (error) {
-      if (error instanceof CommandError && /Apply complete!/.test(error.result.stdout)) {
-        await this.explainEmptyOutputs(stack, log, error);
-      }
-      throw error;
-    }
-    this.findings.resources[stack.name] = await this.countResources(stack);
+    await run(
+      CDKTF,
+      args,
+      this.stackOpts(stack, `deploy-${stack.label}.log`, {
+        cwd: ROOT,
+        echoPrefix: `    [${stack.label}] `,
+        echoFilter: PROGRESS,
+      }),
+    );
+    await this.recordDeployed(stack);
+  }
+
+  /** After a deploy by any path: the outputs (none null or empty), the resource count. */
+  async recordDeployed(stack: StackInfo): Promise<void> {
+    this.outputs[stack.label] = await this.readOutputs(stack);
+    this.findings.resources[stack.label] = await this.countResources(stack);
   }
 
   /**
-   * cdktf-cli 0.21 crashes ("Cannot convert undefined or null to object") while writing
-   * --outputs-file when an output is null: name those outputs instead.
+   * `terraform output -json` of a deployed stack, sensitive ones left out, as
+   * `{ name: value }`. A declared output missing or empty is a defect (Terraform keeps no
+   * null output in state, so a declared output missing there is null).
    */
-  private async explainEmptyOutputs(stack: StackInfo, log: string, error: Error): Promise<void> {
-    const shown = await run('terraform', ['output', '-json'], {
-      ...this.opts(log),
-      cwd: stack.dir,
-    }).catch(() => undefined);
-    if (!shown) return;
-    const values = JSON.parse(shown.stdout) as Record<string, { value: unknown }>;
-    // Terraform keeps no null output in state, so a declared output missing here is null.
+  async readOutputs(stack: StackInfo): Promise<Record<string, unknown>> {
+    const shown = await run(
+      'terraform',
+      ['output', '-json'],
+      this.stackOpts(stack, `outputs-${stack.label}.log`),
+    );
+    const values = JSON.parse(shown.stdout) as Record<
+      string,
+      { value: unknown; sensitive: boolean }
+    >;
     const declared = Object.keys((stack.json.output ?? {}) as Record<string, unknown>);
     const empty = declared.filter(
       (name) =>
@@ -215,31 +295,43 @@ export class E2eRun {
     );
     if (empty.length > 0) {
       throw new Error(
-        `${stack.name} applied, but these outputs are null or empty: ${empty.join(', ')}\n${error.message}`,
+        `${stack.label} applied, but these outputs are null or empty: ${empty.join(', ')}`,
       );
     }
-  }
-
-  /** One outputs file in the `cdktf deploy --outputs-file` format: { stack: { output: value } }. */
-  writeOutputsFile(): void {
-    this.outputs = {};
-    for (const name of this.allStacks) {
-      Object.assign(
-        this.outputs,
-        JSON.parse(fs.readFileSync(path.join(WORK, `outputs-${name}.json`), 'utf8')),
-      );
-    }
-    fs.writeFileSync(this.outputsFile, JSON.stringify(this.outputs, null, 2));
+    const outputs: Record<string, unknown> = {};
+    for (const [name, o] of Object.entries(values)) if (!o.sensitive) outputs[name] = o.value;
+    return outputs;
   }
 
   /**
-   * Runs the app into `outdir` for the given environments with extra settings, writes the
-   * emulator override next to each stack, and records the stacks (replacing older synths).
+   * The outputs file the integration tests read for one environment (or the bootstrap
+   * alone): `{ "<stack id>": { "<output>": value } }`, that environment's account baseline
+   * under its stack id.
+   */
+  writeOutputsFile(environment?: string): string {
+    const file = path.join(WORK, `outputs-${environment ?? BOOTSTRAP}.json`);
+    const content: Record<string, Record<string, unknown>> = {
+      [BOOTSTRAP]: this.outputs[BOOTSTRAP] ?? {},
+    };
+    if (environment) {
+      const baseline = this.outputs[baselineLabel(environment)];
+      if (baseline) content[BASELINE] = baseline;
+      const platform = this.outputs[platformStack(environment)];
+      if (platform) content[platformStack(environment)] = platform;
+    }
+    fs.writeFileSync(file, JSON.stringify(content, null, 2));
+    return file;
+  }
+
+  /**
+   * Runs the app into `outdir` for one environment (or none: the bootstrap and a baseline
+   * nobody deploys), writes the emulator override next to each stack, and returns them
+   * labelled (an account's baseline as `TapAccountBaseline[<env>]`).
    */
   async synthInto(
     outdir: string,
-    environments: readonly string[],
-    settings: Readonly<Record<string, string>>,
+    environment: string | undefined,
+    stepSettings: Readonly<Record<string, string>>,
     log: string,
   ): Promise<StackInfo[]> {
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -247,13 +339,12 @@ export class E2eRun {
     await run('sh', ['-c', this.settings.app], {
       ...this.opts(log),
       env: this.env({
-        ...EMULATOR_BASELINE_SETTINGS,
-        ...settings,
+        ...this.synthSettings(environment, stepSettings),
         CDKTF_OUTDIR: outdir,
         CDKTF_CONTEXT_JSON: JSON.stringify(this.settings.context),
         // No environment (E2E_ENVIRONMENTS=): the app's default stack is synthesized but not
         // deployed; a blank ENVIRONMENT_SUFFIX is refused by the configuration.
-        ...(environments.length > 0 ? { ENVIRONMENT_SUFFIX: environments.join(',') } : {}),
+        ...(environment ? { ENVIRONMENT_SUFFIX: environment } : {}),
       }),
     });
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
@@ -263,36 +354,45 @@ export class E2eRun {
     )) {
       const dir = path.join(outdir, s.workingDirectory);
       fs.writeFileSync(path.join(dir, EMULATOR_OVERRIDE_FILE), emulatorOverride());
-      stacks.push(readStack(name, dir, outdir, settings));
+      const label = name === BASELINE && environment ? baselineLabel(environment) : name;
+      stacks.push(readStack(name, dir, outdir, stepSettings, label, environment));
     }
     return stacks;
   }
 
   /** `cdktf destroy` of one stack. */
-  async destroy(stack: StackInfo, log = `destroy-${stack.name}.log`): Promise<void> {
+  async destroy(stack: StackInfo, log = `destroy-${stack.label}.log`): Promise<void> {
     await run(
       CDKTF,
       [
         ...['destroy', stack.name, '--skip-synth', '-o', stack.outdir],
         ...['--auto-approve', '--skip-provider-lock'],
       ],
-      this.opts(log, { echoPrefix: `    [${stack.name}] `, echoFilter: PROGRESS }),
+      this.stackOpts(stack, log, {
+        cwd: ROOT,
+        echoPrefix: `    [${stack.label}] `,
+        echoFilter: PROGRESS,
+      }),
     );
-    this.destroyed.add(stack.name);
+    this.destroyed.add(stack.label);
   }
 
   /**
    * Reads back every secret the stack owns while it exists: each secret in Secrets Manager
-   * (GetSecretValue; the RDS-managed master secret among them) and every value the state
-   * holds at a sensitive path. `terraform state pull` runs unlogged: its output is the
-   * secret-bearing input of the scan and stays in memory.
+   * of its account (GetSecretValue; the RDS-managed master secret among them) and every
+   * value the state holds at a sensitive path. `terraform state pull` runs unlogged: its
+   * output is the secret-bearing input of the scan and stays in memory.
    */
   async captureSecrets(stack: StackInfo): Promise<void> {
-    const pulled = await run('terraform', ['state', 'pull'], { cwd: stack.dir, env: this.env() });
-    const fromState = stateSecrets(stack.name, pulled.stdout);
+    const pulled = await run('terraform', ['state', 'pull'], {
+      cwd: stack.dir,
+      env: this.envOf(stack),
+    });
+    const fromState = stateSecrets(stack.label, pulled.stdout);
     this.secrets.push(...fromState.values);
     this.stateSecretEntries.push(...fromState.entries);
-    const sm = new SecretsManagerClient({ ...this.clientSettings(), maxAttempts: 2 });
+    const account = stack.name === BOOTSTRAP ? undefined : stack.environment;
+    const sm = new SecretsManagerClient({ ...this.clientSettings(account), maxAttempts: 2 });
     let listed = 0;
     for (let token: string | undefined, first = true; first || token; first = false) {
       const page = await sm.send(new ListSecretsCommand({ NextToken: token }));
@@ -307,7 +407,7 @@ export class E2eRun {
       }
     }
     this.secretSources.push(
-      `after ${stack.name}: ${listed} Secrets Manager value(s), ${fromState.values.length} sensitive value(s) in state`,
+      `after ${stack.label}: ${listed} Secrets Manager value(s) in account ${account ? environmentAccount(account).accountId : TOOLING_ACCOUNT}, ${fromState.values.length} sensitive value(s) in state`,
     );
   }
 
@@ -316,7 +416,7 @@ export class E2eRun {
     const result = await run(
       'terraform',
       ['plan', '-destroy', '-input=false', '-no-color', '-lock-timeout=60s'],
-      { ...this.opts(`destroy-${stack.name}.log`), cwd: stack.dir, okCodes: [0, 1, 2] },
+      this.stackOpts(stack, `destroy-${stack.label}.log`, { okCodes: [0, 1, 2] }),
     );
     const text = result.stdout + result.stderr;
     if (
@@ -325,7 +425,7 @@ export class E2eRun {
       !/prevent_destroy/.test(text)
     ) {
       throw new Error(
-        `destroy of ${stack.name} was not refused by prevent_destroy (exit ${result.code})`,
+        `destroy of ${stack.label} was not refused by prevent_destroy (exit ${result.code})`,
       );
     }
   }

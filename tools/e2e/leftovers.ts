@@ -41,7 +41,7 @@ import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gatewa
 export interface ClientSettings {
   readonly region: string;
   readonly endpoint: string;
-  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  readonly credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 export interface Keep {
@@ -49,6 +49,8 @@ export interface Keep {
   readonly tables?: readonly string[];
   readonly keyArns?: readonly string[];
   readonly aliases?: readonly string[];
+  /** IAM roles the run made itself (an account's OrganizationAccountAccessRole). */
+  readonly roles?: readonly string[];
 }
 
 /** One kind of resource to look for: returns the ids found. */
@@ -200,7 +202,7 @@ function keyProbes(c: SdkSettings, keep: Keep): Probe[] {
 }
 
 /** The API, its WAF, logs, alarms, topics and IAM roles. */
-function edgeAndObservabilityProbes(c: SdkSettings): Probe[] {
+function edgeAndObservabilityProbes(c: SdkSettings, keep: Keep): Probe[] {
   return [
     {
       kind: 'API Gateway REST API',
@@ -246,7 +248,8 @@ function edgeAndObservabilityProbes(c: SdkSettings): Probe[] {
             .Roles ?? []
         )
           .filter((r) => !(r.Path ?? '').startsWith('/aws-service-role/'))
-          .map((r) => r.RoleName!),
+          .map((r) => r.RoleName!)
+          .filter((n) => !(keep.roles ?? []).includes(n)),
     },
   ];
 }
@@ -257,7 +260,7 @@ export async function findLeftovers(settings: ClientSettings, keep: Keep = {}): 
     ...networkProbes(c),
     ...dataStoreProbes(c, keep),
     ...keyProbes(c, keep),
-    ...edgeAndObservabilityProbes(c),
+    ...edgeAndObservabilityProbes(c, keep),
   ];
   const found: string[] = [];
   for (const probe of probes) {

@@ -2,7 +2,7 @@
  * The day-2 lifecycle of the e2e run, on one environment (E2E_LIFECYCLE_ENVIRONMENT, `dev`):
  * a day-2 change applied in place (instance class, log retention) through the plan guard and
  * the plan review; the PostgreSQL major upgrade 15 → 16 without replacing the database; a
- * destroy and an immediate re-deploy under the same names. Each is a phase entry used by
+ * destroy (the fault drill, fault-drill.ts, deploys it again). Each is a phase entry used by
  * E2E_PHASES (phases.ts). Exercised end to end by `npm run test:e2e` (real processes).
  */
 import * as fs from 'node:fs';
@@ -68,16 +68,16 @@ async function planStep(
   const name = lifecycleStack(e2e)!;
   const synthesized = await e2e.synthInto(
     path.join(STEPS_DIR, step),
-    [e2e.settings.lifecycleEnvironment],
+    e2e.settings.lifecycleEnvironment,
     LIFECYCLE_STEPS[step],
     `synth-${step}.log`,
   );
   const stack = synthesized.find((s) => s.name === name)!;
   const log = (what: string) => ({ logFile: path.join(LOGS, `${what}-${step}-${name}.log`) });
-  await terraformInit(stack.dir, e2e.env(), log('init'));
+  await terraformInit(stack.dir, e2e.envOf(stack), log('init'));
   fs.mkdirSync(PLANS, { recursive: true });
   const planFile = path.join(WORK, `${step}-${name}.tfplan`);
-  const shown = await terraformPlan(stack.dir, e2e.env(), planFile, log('plan'));
+  const shown = await terraformPlan(stack.dir, e2e.envOf(stack), planFile, log('plan'));
   const planJson = path.join(PLANS, `${step}-${name}.plan.json`);
   fs.renameSync(shown, planJson);
   const review = writeReview(planJson, path.join(PLANS, `${step}-${name}.review.md`), {
@@ -100,11 +100,11 @@ async function planStep(
 }
 
 async function applyStep(e2e: E2eRun, planned: PlannedStep, step: string): Promise<void> {
-  await terraformApply(planned.stack.dir, e2e.env(), planned.planFile, {
+  await terraformApply(planned.stack.dir, e2e.envOf(planned.stack), planned.planFile, {
     logFile: path.join(LOGS, `apply-${step}-${planned.stack.name}.log`),
     echoPrefix: `    [${planned.stack.name}] `,
   });
-  e2e.stacks.set(planned.stack.name, planned.stack);
+  e2e.stacks.set(planned.stack.label, planned.stack);
   await e2e.captureSecrets(planned.stack);
 }
 
@@ -114,7 +114,7 @@ function resourceBody(stack: StackInfo, type: string): Record<string, unknown> {
 }
 
 async function describeDb(e2e: E2eRun, stack: StackInfo) {
-  const rds = new RDSClient({ ...e2e.clientSettings(), maxAttempts: 2 });
+  const rds = new RDSClient({ ...e2e.clientSettings(stack.environment), maxAttempts: 2 });
   const identifier = String(resourceBody(stack, 'aws_db_instance').identifier);
   const answer = await rds.send(
     new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }),
@@ -154,7 +154,10 @@ export const dayTwoChange: Phase = {
       problems.push(
         `the database was replaced (DbiResourceId ${before.DbiResourceId} → ${after.DbiResourceId})`,
       );
-    const logs = new CloudWatchLogsClient({ ...e2e.clientSettings(), maxAttempts: 2 });
+    const logs = new CloudWatchLogsClient({
+      ...e2e.clientSettings(planned.stack.environment),
+      maxAttempts: 2,
+    });
     for (const name of literalLogGroups(planned.stack)) {
       const found = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name }));
       const group = found.logGroups?.find((g) => g.logGroupName === name);
@@ -208,22 +211,17 @@ export const majorUpgrade: Phase = {
 };
 
 /** Outputs that carry the environment's names (the re-deploy must reuse them). */
-const NAMED_OUTPUTS = [
+export const NAMED_OUTPUTS = [
   'readiness_function_name',
   'redis_user_id',
   'api_stage_name',
   'readiness_database_user',
 ] as const;
 
-function readStackOutputs(name: string): Record<string, unknown> {
-  const file = path.join(WORK, `outputs-${name}.json`);
-  return (
-    (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>)[name] ??
-    {}
-  );
-}
-
 let namesBeforeRecreate: Record<string, unknown> = {};
+
+/** The named outputs the lifecycle environment had before its destroy. */
+export const namesBefore = (): Readonly<Record<string, unknown>> => namesBeforeRecreate;
 
 export const destroyLifecycle: Phase = {
   name: (e2e) => `destroy ${lifecycleStack(e2e) ?? ''}`,
@@ -231,38 +229,8 @@ export const destroyLifecycle: Phase = {
   skipWhen: skipUnlessLifecycle,
   async run(e2e, note) {
     const stack = e2e.stack(lifecycleStack(e2e)!);
-    namesBeforeRecreate = readStackOutputs(stack.name);
+    namesBeforeRecreate = { ...e2e.outputs[stack.label] };
     await e2e.destroy(stack, `destroy-1-${stack.name}.log`);
-    note('destroyed');
-  },
-};
-
-export const redeployLifecycle: Phase = {
-  name: (e2e) => `re-deploy ${lifecycleStack(e2e) ?? ''} at once, same names`,
-  proves:
-    'a destroyed environment deploys again at once under the same names (no name is held back after delete)',
-  skipWhen: skipUnlessLifecycle,
-  async run(e2e, note) {
-    const stack = e2e.stack(lifecycleStack(e2e)!);
-    e2e.destroyed.delete(stack.name);
-    await e2e.deploy(stack);
-    await e2e.captureSecrets(stack);
-    const now = readStackOutputs(stack.name);
-    const changed = NAMED_OUTPUTS.filter((k) => now[k] !== namesBeforeRecreate[k]);
-    if (changed.length > 0) throw new Error(`names changed on re-deploy: ${changed.join(', ')}`);
-    note(
-      `${e2e.findings.resources[stack.name]} resources; ${NAMED_OUTPUTS.length} names unchanged`,
-    );
-  },
-};
-
-export const destroyLifecycleAgain: Phase = {
-  name: (e2e) => `destroy ${lifecycleStack(e2e) ?? ''} again`,
-  proves: 'the re-created environment destroys cleanly too (no name collision on its way out)',
-  skipWhen: skipUnlessLifecycle,
-  async run(e2e, note) {
-    const stack = e2e.stack(lifecycleStack(e2e)!);
-    await e2e.destroy(stack, `destroy-2-${stack.name}.log`);
     note('destroyed');
   },
 };

@@ -7,13 +7,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { run } from '../core';
+import { SECOND_CHECKOUT } from './deploy-paths';
 import { E2eRun, OUTDIR, ROOT, WORK } from './e2e-run';
 import type { E2ePhase } from './procedure';
 import { formatFindings, scanFiles } from './secret-scan';
 import { formatStateSecrets } from './state-secrets';
 
 /** Files and folders the scan reads (under .e2e/ unless named; the pictures in docs/ too). */
-export function scanRoots(): string[] {
+export function scanRoots(startedAt = 0): string[] {
   const inWork = fs.existsSync(WORK)
     ? fs
         .readdirSync(WORK)
@@ -25,7 +26,16 @@ export function scanRoots(): string[] {
     .readdirSync(docs)
     .filter((f) => /^architecture.*\.svg$/.test(f))
     .map((f) => path.join(docs, f));
+  // The run folders `npm run plan` / `npm run deploy` made in this run, in both checkouts.
+  const runs = [
+    path.join(ROOT, 'cdktf.out', 'runs'),
+    path.join(SECOND_CHECKOUT, 'cdktf.out', 'runs'),
+  ]
+    .filter((dir) => fs.existsSync(dir))
+    .flatMap((dir) => fs.readdirSync(dir).map((f) => path.join(dir, f)))
+    .filter((dir) => fs.statSync(dir).mtimeMs >= startedAt);
   return [
+    ...runs,
     path.join(WORK, 'logs'),
     path.join(WORK, 'plans'),
     path.join(WORK, 'diagram'),
@@ -64,7 +74,7 @@ export const noSecretAnywhere: E2ePhase<E2eRun> = {
         'tsx/cjs',
         'tools/diagram/diagram.command.ts',
         '--dir',
-        OUTDIR,
+        path.join(OUTDIR, e2e.settings.environments[0] ?? 'bootstrap'),
         '--out',
         diagram,
       ],
@@ -76,7 +86,7 @@ export const noSecretAnywhere: E2ePhase<E2eRun> = {
       throw new Error(
         'no secret value was read back from Secrets Manager (the RDS-managed master secret is expected): the scan would prove nothing',
       );
-    const result = scanFiles([...scanRoots(), ...synthesizedJson()], e2e.secrets);
+    const result = scanFiles([...scanRoots(e2e.startedAt), ...synthesizedJson()], e2e.secrets);
     if (result.findings.length > 0)
       throw new Error(
         `secret values found (values not shown):\n${formatFindings(result.findings, ROOT)}`,

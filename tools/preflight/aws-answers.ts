@@ -29,8 +29,11 @@ const NETWORK_CODES = new Set([
   'EAI_AGAIN',
 ]);
 
-/** Sorts an SDK or network error into what it means for a check, with a short text. */
-export function describeError(e: unknown): { kind: ErrorKind; text: string } {
+/**
+ * Sorts an SDK or network error into what it means for a check, with a short text: the
+ * error's name, HTTP status and the first line of its message, cut at `maxChars`.
+ */
+export function describeError(e: unknown, maxChars = 160): { kind: ErrorKind; text: string } {
   const err = (e ?? {}) as {
     name?: string;
     code?: string;
@@ -39,7 +42,7 @@ export function describeError(e: unknown): { kind: ErrorKind; text: string } {
   };
   const name = err.name ?? 'Error';
   const status = err.$metadata?.httpStatusCode;
-  const message = (err.message ?? String(e)).split('\n')[0].slice(0, 160);
+  const message = (err.message ?? String(e)).split('\n')[0].slice(0, maxChars);
   const label = [name === 'Error' ? undefined : name, status ? `HTTP ${status}` : undefined]
     .filter(Boolean)
     .join(', ');

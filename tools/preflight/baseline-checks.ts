@@ -29,6 +29,12 @@ import {
 } from '../../constructs/safety-nets/gate-messages';
 import { describeError, notVerified } from './aws-answers';
 import {
+  BASELINE_ROLE_SETTINGS,
+  deployRoleCredentials,
+  DeployRoleRefused,
+  deployRoleRefusedResult,
+} from './deploy-role';
+import {
   checkCloudTrail,
   checkConfigRecorder,
   checkGuardDuty,
@@ -74,16 +80,29 @@ export const BASELINE_CHECK_NAMES = {
 /** The resource types the PHI and synthetic selections pick by tag (database, state bucket, lock table). */
 export const BACKED_UP_RESOURCE_TYPES = ['RDS', 'S3', 'DynamoDB'] as const;
 
-/** Clients for the baseline's home region (and AWS Backup's of the DR region). */
+/**
+ * Clients for the baseline's home region (and AWS Backup's of the DR region). With the
+ * baseline's deploy role (BASELINE_DEPLOY_ROLE_ARN) they all act as that role, assumed once
+ * through STS of the home region as the baseline's providers do; without it, as the
+ * credentials of the default chain.
+ */
 export function createBaselineClients(
-  config: Pick<BaselineConfig, 'region' | 'drRegion'>,
+  config: Pick<BaselineConfig, 'region' | 'drRegion' | 'deployRole'>,
   maxAttempts = 2,
 ): BaselineClients {
-  const home = { region: config.region, maxAttempts };
+  const credentials = config.deployRole
+    ? {
+        credentials: deployRoleCredentials(config.deployRole, {
+          region: config.region,
+          maxAttempts,
+        }),
+      }
+    : {};
+  const home = { region: config.region, maxAttempts, ...credentials };
   return {
     sts: new STSClient(home),
     backup: new BackupClient(home),
-    drBackup: new BackupClient({ region: config.drRegion, maxAttempts }),
+    drBackup: new BackupClient({ region: config.drRegion, maxAttempts, ...credentials }),
     guardDuty: new GuardDutyClient(home),
     securityHub: new SecurityHubClient(home),
     configService: new ConfigServiceClient(home),
@@ -143,6 +162,9 @@ export async function checkBaselineIdentity(
       detail: `account ${out.Account} as ${out.Arn}, region ${clientRegion}`,
     };
   } catch (e) {
+    if (e instanceof DeployRoleRefused) {
+      return deployRoleRefusedResult(name, clientRegion, e, BASELINE_ROLE_SETTINGS);
+    }
     return {
       name,
       status: 'fail',

@@ -30,11 +30,23 @@ import {
   sortVersions,
   suggest,
 } from './aws-answers';
+import {
+  DeployRoleRefused,
+  deployRoleRefusedResult,
+  DeployRoleSettings,
+  PLATFORM_ROLE_SETTINGS,
+} from './deploy-role';
 import { CACHE_ENGINE, CHECK_NAMES, CheckResult, ENGINE, PreflightConfig } from './preflight';
 
+/**
+ * Who the clients act as, in the configured region (STS GetCallerIdentity). When the clients
+ * assume a deploy role and AWS refuses it, one row names `roleSettings` (the setting of that
+ * role, @default DEPLOY_ROLE_ARN / DEPLOY_EXTERNAL_ID), the role and AWS's answer.
+ */
 export async function checkIdentity(
   config: Pick<PreflightConfig, 'region'>,
   sts: STSClient,
+  roleSettings: DeployRoleSettings = PLATFORM_ROLE_SETTINGS,
 ): Promise<{ result: CheckResult; accountId?: string }> {
   const name = CHECK_NAMES.identity;
   const clientRegion = await sts.config.region();
@@ -59,6 +71,9 @@ export async function checkIdentity(
       },
     };
   } catch (e) {
+    if (e instanceof DeployRoleRefused) {
+      return { result: deployRoleRefusedResult(name, clientRegion, e, roleSettings) };
+    }
     const err = describeError(e);
     if (err.kind === 'credentials') {
       return {

@@ -3,4 +3,5 @@ export * from './baseline-checks';
 export * from './baseline-services';
 export * from './preflight';
 export * from './deploy-gates';
+export * from './deploy-role';
 export * from './checks';

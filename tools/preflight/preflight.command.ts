@@ -22,7 +22,9 @@ async function baseline(strict: boolean): Promise<number> {
   const config = loadBaselineConfig({ env: process.env });
   const endpoint = process.env.AWS_ENDPOINT_URL;
   console.log(
-    `Preflight for ${config.stackId} (${config.region}, DR ${config.drRegion})` +
+    `Preflight for ${config.stackId} (${config.region}, DR ${config.drRegion}` +
+      (config.deployRole ? `, as ${config.deployRole.roleArn}` : '') +
+      ')' +
       (endpoint ? ` against ${endpoint}` : ''),
   );
   const results = await preflightBaseline(config, createBaselineClients(config));
@@ -60,9 +62,10 @@ async function main(argv: readonly string[]): Promise<number> {
     throw e;
   }
   const endpoint = process.env.AWS_ENDPOINT_URL;
+  const where = (c: (typeof configs)[number]) =>
+    `${c.environment} (${c.region}${c.deployRole ? `, as ${c.deployRole.roleArn}` : ''})`;
   console.log(
-    `Preflight for ${configs.map((c) => `${c.environment} (${c.region})`).join(', ')}` +
-      (endpoint ? ` against ${endpoint}` : ''),
+    `Preflight for ${configs.map(where).join(', ')}` + (endpoint ? ` against ${endpoint}` : ''),
   );
   const result = await preflight(configs, { strict: argv.includes('--strict') });
   console.log(result.text);

@@ -29,6 +29,7 @@ import type {
   PlatformConfig,
   ReadinessSettings,
 } from '../../config/config';
+import type { DeployRole } from '../../config/deploy-role';
 import type { ResourceNames } from '../../config/names';
 import { table } from '../core';
 import { DETAIL_WIDTH, wrap } from './aws-answers';
@@ -40,6 +41,7 @@ import {
   checkZones,
 } from './checks';
 import { CERTIFICATE_CHECK, checkCertificate } from './certificate';
+import { deployRoleCredentials } from './deploy-role';
 import {
   checkAccountBaseline,
   checkAccountPin,
@@ -75,6 +77,8 @@ export interface PreflightConfig {
   readonly alarmSubscriberRequired: boolean;
   readonly accountId?: string;
   readonly accountPinRequired: boolean;
+  /** The role the stack's provider assumes (DEPLOY_ROLE_ARN); preflight's clients assume it too. */
+  readonly deployRole?: DeployRole;
 }
 
 /**
@@ -125,9 +129,20 @@ export const SUGGESTIONS = 6;
 /**
  * Builds the clients for one region. They honour the standard environment: credentials
  * chain, AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> (the emulator), AWS_MAX_ATTEMPTS.
+ * With `role` (the stack's deploy role) they act as that role, assumed through STS of the
+ * same region and endpoint with the credentials of the chain, as the stack's provider does;
+ * without it, as the credentials of the chain.
  */
-export function createPreflightClients(region: string, maxAttempts = 2): PreflightClients {
-  const config = { region, maxAttempts };
+export function createPreflightClients(
+  region: string,
+  maxAttempts = 2,
+  role?: DeployRole,
+): PreflightClients {
+  const config = {
+    region,
+    maxAttempts,
+    ...(role ? { credentials: deployRoleCredentials(role, { region, maxAttempts }) } : {}),
+  };
   return {
     sts: new STSClient(config),
     rds: new RDSClient(config),
@@ -226,11 +241,17 @@ export async function runPreflight(
   };
 }
 
+/**
+ * The clients for one region, acting as `role` when one is given (the stack's deploy role)
+ * and as the caller's credentials otherwise.
+ */
+export type PreflightClientsFor = (region: string, role?: DeployRole) => PreflightClients;
+
 export interface PreflightOptions {
   /** Treat not-verified as failure. @default false */
   readonly strict?: boolean;
-  /** @default createPreflightClients(region) */
-  readonly clientsFor?: (region: string) => PreflightClients;
+  /** @default createPreflightClients(region, 2, role) */
+  readonly clientsFor?: PreflightClientsFor;
 }
 
 export interface PreflightOutcome {
@@ -242,17 +263,23 @@ export interface PreflightOutcome {
   readonly text: string;
 }
 
-/** Runs preflight for every configured environment (one client set per region). */
+/**
+ * Runs preflight for every configured environment: one client set per region and deploy
+ * role, so each environment is asked in the account its stack deploys into.
+ */
 export async function preflight(
   configs: readonly PreflightConfig[],
   options: PreflightOptions = {},
 ): Promise<PreflightOutcome> {
-  const clientsFor = options.clientsFor ?? ((region: string) => createPreflightClients(region));
-  const byRegion = new Map<string, PreflightClients>();
+  const clientsFor: PreflightClientsFor =
+    options.clientsFor ?? ((region, role) => createPreflightClients(region, undefined, role));
+  const built = new Map<string, PreflightClients>();
   const reports: PreflightReport[] = [];
   for (const config of configs) {
-    if (!byRegion.has(config.region)) byRegion.set(config.region, clientsFor(config.region));
-    reports.push(await runPreflight(config, byRegion.get(config.region)!));
+    const role = config.deployRole;
+    const key = JSON.stringify([config.region, role?.roleArn, role?.sessionName, role?.externalId]);
+    if (!built.has(key)) built.set(key, clientsFor(config.region, role));
+    reports.push(await runPreflight(config, built.get(key)!));
   }
   const strict = options.strict ?? false;
   const counts = countResults(reports);

@@ -65,3 +65,34 @@ describe('an interrupt reaches a running child once, and the run waits for it', 
     expect(describeExit({ code: 129, signal: 'SIGHUP' })).toBe('was stopped by SIGHUP');
   });
 });
+
+describe('onLine', () => {
+  it('sees every output line, stripped of colour, with the child pid, without echo', async () => {
+    const seen: string[] = [];
+    let pid = 0;
+    const result = await run(
+      'sh',
+      ['-c', 'printf "\\033[32mone\\033[0m\\ntwo\\n" ; echo three >&2'],
+      {
+        onLine: (line, p) => {
+          seen.push(line);
+          pid = p;
+        },
+      },
+    );
+    expect(seen).toEqual(['one', 'two', 'three']);
+    expect(pid).toBeGreaterThan(1);
+    expect(result.stdout).toBe('\u001b[32mone\u001b[0m\ntwo\n');
+  });
+
+  it('lets a caller stop the child on cue (the e2e fault drill interrupts an apply so)', async () => {
+    const error = await run('sh', ['-c', 'echo creating; sleep 5; echo done'], {
+      onLine: (line, p) => {
+        // As a terminal's Ctrl-C: the child's whole process group.
+        if (line === 'creating') process.kill(-p, 'SIGINT');
+      },
+    }).catch((e: unknown) => e);
+    expect((error as CommandError).result.signal).toBe('SIGINT');
+    expect((error as CommandError).result.stdout).toBe('creating\n');
+  });
+});

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { PhaseTimer } from '../../../tools/core/phases';
 import type { RunResult } from '../../../tools/core/process';
 import type { Runner } from '../../../tools/core';
+import type { DeployRole } from '../../../config/deploy-role';
 import type { PreflightClients } from '../../../tools/preflight/preflight';
 import {
   applyPlanned,
@@ -162,7 +163,7 @@ describe('the saved plan and its manifest', () => {
       `the plan file changed since it was reviewed: sha256:eeeeeeeeeeee, the review describes sha256:ffffffffffff`,
       'the plan was made for TapStackdev, not TapStackprod',
       'the plan was made for region eu-west-1, not us-east-1',
-      'the plan was made for account 111111111111, but the credentials are account 222222222222',
+      'the plan was made for account 111111111111, but this run acts in account 222222222222 (its credentials, through the deploy role when one is set)',
       'the plan was made at commit aaaaaaaaaaaa, this checkout is at bbbbbbbbbbbb',
       'the synthesized configuration differs from the one the plan was made from (other settings or code): plan again',
       'the plan is 72 h old, older than 72 h (PLAN_MAX_AGE_HOURS): plan again',
@@ -345,6 +346,36 @@ describe('deploy --plan', () => {
       /the saved plan in .* may not be applied here:\n {2}- the plan was made at commit bbbbbbbbbbbb, this checkout is at aaaaaaaaaaaa\n {2}- the synthesized configuration differs/,
     );
     expect(calls.some((c) => c[1] === 'apply' || c[1] === 'init')).toBe(false);
+  });
+
+  it("compares the deploy role's account: applied without DEPLOY_ROLE_ARN, the plan is refused", async () => {
+    // The plan was made through dev's role in 111111111111; the operator's own account is
+    // 123456789012. STS answers by the role the clients were built with.
+    const dir = saved('{"c":1}');
+    const asked: (string | undefined)[] = [];
+    const byRole = (_region: string, role?: DeployRole): PreflightClients => {
+      asked.push(role?.roleArn);
+      const account = role?.accountId ?? '123456789012';
+      return {
+        sts: {
+          config: { region: async () => 'eu-west-1' },
+          send: async () => ({ Account: account, Arn: `arn:aws:sts::${account}:assumed-role/d/s` }),
+        },
+      } as unknown as PreflightClients;
+    };
+    const withRole = selectStack('deploy', {
+      ENVIRONMENT_SUFFIX: 'dev',
+      DEPLOY_ROLE_ARN: 'dev=arn:aws:iam::111111111111:role/deploy',
+    });
+    const { runner } = runnerFor('{"c":1}');
+    const target = { ...targetFor(), preflightClients: byRole };
+    await expect(
+      applySavedPlan.prepare({ ...options(dir, runner, target), selection: withRole }),
+    ).resolves.toMatchObject({ manifest: { accountId: '111111111111' } });
+    await expect(applySavedPlan.prepare(options(dir, runner, target))).rejects.toThrow(
+      'the plan was made for account 111111111111, but this run acts in account 123456789012 (its credentials, through the deploy role when one is set)',
+    );
+    expect(asked).toEqual(['arn:aws:iam::111111111111:role/deploy', undefined]);
   });
 
   it('refuses a plan file that changed after it was reviewed', async () => {

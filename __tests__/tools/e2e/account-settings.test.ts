@@ -1,0 +1,80 @@
+import {
+  baselineSettings,
+  ciRoleArns,
+  credentialEnv,
+  environmentAccount,
+  environmentSettings,
+  runAccountSettings,
+} from '../../../tools/e2e/account-settings';
+
+describe("the e2e run's organization", () => {
+  it('gives every synth the central state account and every environment’s account', () => {
+    expect(runAccountSettings(['dev', 'prod'])).toEqual({
+      STATE_ACCOUNT_ID: '123456789012',
+      AWS_ACCOUNT_ID: 'dev=111111111111,prod=222222222222',
+    });
+    expect(runAccountSettings(['dev'])).toEqual({
+      STATE_ACCOUNT_ID: '123456789012',
+      AWS_ACCOUNT_ID: 'dev=111111111111',
+    });
+  });
+
+  it('deploys dev from CI: no deploy role, its own CI roles, a standard baseline that runs every service', () => {
+    expect(environmentSettings('dev')).toEqual({
+      BASELINE_ACCOUNT_ID: '111111111111',
+      BASELINE_DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole',
+      BASELINE_CI_REPOSITORY: 'example-org/healthcare-platform',
+      BASELINE_CI_ENVIRONMENTS: 'dev',
+      BASELINE_PROFILE: 'standard',
+    });
+  });
+
+  it('deploys prod by an operator through its role, with the organization’s services and a custom domain', () => {
+    const arn =
+      'arn:aws:acm:eu-west-1:222222222222:certificate/0a1b2c3d-0000-4000-8000-000000000001';
+    expect(environmentSettings('prod', arn)).toEqual({
+      DEPLOY_ROLE_ARN: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole',
+      ALARM_EMAIL: 'oncall@example.org',
+      API_DOMAIN_NAME: 'api.prod.e2e.example.org',
+      API_CERTIFICATE_ARN: arn,
+      BASELINE_ACCOUNT_ID: '222222222222',
+      BASELINE_DEPLOY_ROLE_ARN: 'arn:aws:iam::222222222222:role/OrganizationAccountAccessRole',
+      BASELINE_CI_REPOSITORY: 'example-org/healthcare-platform',
+      BASELINE_CI_ENVIRONMENTS: 'prod=production',
+      BASELINE_PROFILE: 'production',
+      BASELINE_ALARM_EMAIL: 'security-alarms@example.org',
+      BASELINE_GUARDDUTY: 'organization',
+      BASELINE_SECURITY_HUB: 'organization',
+      BASELINE_CONFIG: 'organization',
+    });
+    // Without its certificate (E2E_SKIP_PLATFORM=1): no API settings, the baseline as ever.
+    expect(Object.keys(environmentSettings('prod'))).not.toContain('API_DOMAIN_NAME');
+    expect(baselineSettings('prod').BASELINE_CI_ENVIRONMENTS).toBe('prod=production');
+  });
+
+  it('names the CI roles as the baseline creates them and the workflows assume them', () => {
+    expect(ciRoleArns('111111111111', 'dev')).toEqual({
+      plan: 'arn:aws:iam::111111111111:role/healthcare-ci-plan-dev',
+      apply: 'arn:aws:iam::111111111111:role/healthcare-ci-apply-dev',
+    });
+  });
+
+  it('refuses an environment it has no account for, naming it', () => {
+    expect(environmentAccount('prod').accountId).toBe('222222222222');
+    expect(() => environmentAccount('qa')).toThrow(
+      'the e2e runs dev and prod, each in an account of its own (tools/e2e/account-settings.ts); not "qa"',
+    );
+  });
+
+  it('hands credentials to a child as the variables the SDK and Terraform read', () => {
+    expect(credentialEnv({ accessKeyId: 'A', secretAccessKey: 'S', sessionToken: 'T' })).toEqual({
+      AWS_ACCESS_KEY_ID: 'A',
+      AWS_SECRET_ACCESS_KEY: 'S',
+      AWS_SESSION_TOKEN: 'T',
+    });
+    expect(credentialEnv({ accessKeyId: 'A', secretAccessKey: 'S' })).toEqual({
+      AWS_ACCESS_KEY_ID: 'A',
+      AWS_SECRET_ACCESS_KEY: 'S',
+    });
+  });
+});

@@ -1,0 +1,177 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  descendants,
+  normalizedOutput,
+  planIdIn,
+  preconditionMessages,
+  sectionOf,
+  unreported,
+} from '../../../tools/e2e/drill-checks';
+
+/** Terraform 1.11's rendering of a failed precondition (-no-color), as `terraform apply` prints it. */
+const APPLY_OUTPUT = [
+  'data.aws_iam_roles.gate_baseline_roles: Read complete after 0s',
+  '╷',
+  '│ Error: Resource precondition failed',
+  '│ ',
+  '│   on cdk.tf.json line 2345, in resource.terraform_data.deploy_gates:',
+  '│ 2345:           "condition": "${length(data.aws_iam_roles.gate_baseline_roles.names) == 1}",',
+  '│     ├────────────────',
+  '│     │ data.aws_iam_roles.gate_baseline_roles.names is empty set of string',
+  '│ ',
+  '│ API Gateway in eu-west-1 has no CloudWatch role healthcare-apigw-cloudwatch,',
+  "│ which TapAccountBaseline creates: the API's execution logs could not be",
+  '│ written',
+  '│ fix: deploy TapAccountBaseline first (once per account and region), then run',
+  '│ again',
+  '╵',
+  '╷',
+  '│ Error: Resource precondition failed',
+  '│ ',
+  '│   on cdk.tf.json line 2350, in resource.terraform_data.deploy_gates:',
+  '│ 2350:           "condition": "${data.aws_servicequotas_service_quota.gate_lambda_quota.value >= 111}",',
+  '│ ',
+  '│ Lambda in eu-west-1 has 100 concurrent executions',
+  '╵',
+].join('\n');
+
+const BASELINE_MESSAGE =
+  "API Gateway in eu-west-1 has no CloudWatch role healthcare-apigw-cloudwatch, which TapAccountBaseline creates: the API's execution logs could not be written fix: deploy TapAccountBaseline first (once per account and region), then run again";
+
+describe('reading the deploy paths’ output', () => {
+  it('finds the review’s plan id (sha256 and 12 hex digits), or nothing', () => {
+    expect(planIdIn('Plan sha256:1386f3b76a3d; review: x')).toBe('sha256:1386f3b76a3d');
+    expect(planIdIn('Saved plan `sha256:1386f3b76a3d25a0ad3b`')).toBe('sha256:1386f3b76a3d');
+    expect(planIdIn('sha256:1386f3b76a3')).toBeUndefined(); // 11 digits: not an id
+    expect(planIdIn('no plan here')).toBeUndefined();
+  });
+
+  it('takes each failed precondition’s message (its last paragraph), not the source snippet', () => {
+    expect(preconditionMessages(APPLY_OUTPUT)).toEqual([
+      BASELINE_MESSAGE,
+      'Lambda in eu-west-1 has 100 concurrent executions',
+    ]);
+    expect(preconditionMessages('Apply complete! Resources: 1 added')).toEqual([]);
+  });
+
+  it('normalizes cdktf’s stack prefixes and a preflight table so the same message reads the same', () => {
+    const cdktf = APPLY_OUTPUT.split('\n')
+      .map((l) => `TapStackprod  ${l}`)
+      .join('\n');
+    expect(normalizedOutput(cdktf)).toContain(BASELINE_MESSAGE);
+    const table = [
+      '┃ prod (eu-west-1) │ account baseline │ FAIL │ API Gateway in eu-west-1 has no CloudWatch role     │',
+      '┃                  │                  │      │ healthcare-apigw-cloudwatch, which                  │',
+      "┃                  │                  │      │ TapAccountBaseline creates: the API's execution     │",
+      '┃                  │                  │      │ logs could not be written                           │',
+      '┃                  │                  │      │ fix: deploy TapAccountBaseline first (once per      │',
+      '┃                  │                  │      │ account and region), then run again                 │',
+    ].join('\n');
+    expect(normalizedOutput(table)).toContain(BASELINE_MESSAGE);
+    expect(normalizedOutput('a\n\n   b  c')).toBe('a b c');
+  });
+});
+
+describe('the process tree a lost runner takes down', () => {
+  let proc: string;
+  beforeEach(() => {
+    proc = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-'));
+    // pid (comm) state ppid …: npm 100 → node 101 → terraform 102 → provider 103; 200 unrelated.
+    const stat: Record<number, string> = {
+      100: '100 (npm run deploy) S 1 100',
+      101: '101 (node) S 100 100',
+      102: '102 (terraform) S 101 102',
+      103: '103 (terraform-provider-aws_v5.100.0_x5) S 102 102',
+      104: '104 (a (tricky) name) S 101 100',
+      200: '200 (bash) S 1 200',
+    };
+    for (const [pid, text] of Object.entries(stat)) {
+      fs.mkdirSync(path.join(proc, pid));
+      fs.writeFileSync(path.join(proc, pid, 'stat'), `${text} 0 0\n`);
+    }
+    fs.mkdirSync(path.join(proc, 'self'));
+    fs.mkdirSync(path.join(proc, '999')); // a process that ended while the table was read
+  });
+  afterEach(() => fs.rmSync(proc, { recursive: true, force: true }));
+
+  it('is every process below the runner, however deep and whatever its name', () => {
+    expect(descendants(100, proc).sort()).toEqual([101, 102, 103, 104]);
+    expect(descendants(102, proc)).toEqual([103]);
+    expect(descendants(103, proc)).toEqual([]);
+    expect(descendants(200, proc)).toEqual([]);
+  });
+});
+
+const REPORT = [
+  '## Drift: TapStackprod (environment `prod`)',
+  '',
+  '**Drifted**: 3 resources differ from the Terraform state (2 changed outside Terraform, 1 deleted).',
+  '',
+  '### Changed outside Terraform (2)',
+  '',
+  '#### `aws_cloudwatch_log_group.readiness_log-group_957608E5`',
+  '',
+  '| Attribute | In the state | Now |',
+  '| --- | --- | --- |',
+  '| `retention_in_days` | `2192` | `1` |',
+  '',
+  '#### `aws_vpc.network_vpc_1A2B3C4D`',
+  '',
+  '| Attribute | In the state | Now |',
+  '| --- | --- | --- |',
+  '| `tags_all.DataClassification` | `PHI` | `public` |',
+  '',
+  '### Deleted outside Terraform (1)',
+  '',
+  '- `aws_vpc_security_group_ingress_rule.database_ingress-from-application_619808BB`: the object no longer exists.',
+  '',
+  '### Security group rules Terraform does not manage (1)',
+  '',
+  '- `sgr-0abc123` on healthcare-db-prod: ingress tcp 5432 from 0.0.0.0/0',
+].join('\n');
+
+describe('reading a drift report', () => {
+  it('cuts one resource’s section, up to the next heading', () => {
+    expect(sectionOf(REPORT, 'aws_vpc.')).toBe(
+      [
+        '#### `aws_vpc.network_vpc_1A2B3C4D`',
+        '',
+        '| Attribute | In the state | Now |',
+        '| --- | --- | --- |',
+        '| `tags_all.DataClassification` | `PHI` | `public` |',
+        '',
+      ].join('\n'),
+    );
+    expect(sectionOf(REPORT, 'aws_db_instance.')).toBe('');
+  });
+
+  it('finds every planted change in a report that names them all', () => {
+    expect(unreported(REPORT, { openRule: 'sgr-0abc123' })).toEqual([]);
+  });
+
+  it('names each planted change the report misses', () => {
+    expect(unreported(REPORT, { openRule: 'sgr-0other' })).toEqual([
+      'npm run drift did not report the rule opened to the internet',
+    ]);
+    const noRetention = REPORT.replace(
+      '| `retention_in_days` | `2192` | `1` |',
+      '| `retention_in_days` | `2192` | `7` |',
+    );
+    expect(unreported(noRetention, { openRule: 'sgr-0abc123' })).toEqual([
+      'npm run drift did not report the retention (→ 1 day)',
+    ]);
+    // A tag changed on another resource is not the VPC's.
+    const tagElsewhere = REPORT.replace(
+      '`tags_all.DataClassification` | `PHI` | `public`',
+      '`tags_all.Owner` | `a` | `b`',
+    );
+    expect(unreported(tagElsewhere, { openRule: 'sgr-0abc123' })).toEqual([
+      'npm run drift did not report the VPC tag',
+    ]);
+    expect(
+      unreported('## Drift: TapStackprod\n\n**Clean**', { openRule: 'sgr-0abc123' }),
+    ).toHaveLength(4);
+  });
+});

@@ -1,0 +1,633 @@
+/**
+ * The recover flow end to end with a fake terraform (the runner) and mocked AWS clients:
+ * every decision on the lock, the rounds of plan → match → import, and the adoption.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DeleteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeAddressesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { PhaseTimer, Runner } from '../../../tools/core';
+import { createRunFolder, StackSelection, Target } from '../../../tools/deploy';
+import type { RecoverClients } from '../../../tools/recover/finder';
+import type { RunOnDisk } from '../../../tools/recover/holder';
+import { IMPORTS_FILE } from '../../../tools/recover/imports';
+import { eipFinder, subnetFinder, vpcFinder } from '../../../tools/recover/network-finders';
+import { importsSection, MAX_ROUNDS, recover, RecoverArgs } from '../../../tools/recover/recover';
+import { DRILL_LOCK, ec2Tags } from './fixtures';
+
+const ec2 = mockClient(EC2Client);
+const dynamo = mockClient(DynamoDBClient);
+const s3 = mockClient(S3Client);
+
+const FINDERS = new Map([vpcFinder, subnetFinder, eipFinder].map((f) => [f.type, f]));
+const STACK = 'TapStackdev';
+const VPC = 'aws_vpc.network_vpc_4E8F0223';
+const SUBNET = 'aws_subnet.network_isolated-subnet-0_D1F49F8C';
+const BACKEND = {
+  s3: {
+    bucket: 'b',
+    key: 'healthcare/dev/TapStackdev.tfstate',
+    region: 'eu-west-1',
+    dynamodb_table: 't',
+    use_lockfile: true,
+  },
+};
+
+interface Call {
+  readonly cmd: string;
+  readonly args: readonly string[];
+  /** The import blocks in the stack folder when the command ran. */
+  readonly imports?: { to: string; id: string }[];
+}
+
+/** What a plan shows, given the import blocks present when it ran. */
+type PlanOf = (imports: ReadonlyMap<string, string>, targets: readonly string[]) => object;
+
+const change = (
+  address: string,
+  actions: string[],
+  after: object,
+  unknown: object = {},
+  importing?: string,
+) => ({
+  address,
+  mode: 'managed',
+  type: address.split('.')[0],
+  name: address.split('.')[1],
+  provider_name: 'registry.terraform.io/hashicorp/aws',
+  change: {
+    actions,
+    before: actions[0] === 'create' ? null : after,
+    after,
+    after_unknown: unknown,
+    ...(importing ? { importing: { id: importing } } : {}),
+  },
+});
+
+const configuration = (types: string[]) => ({
+  provider_config: {
+    aws: {
+      name: 'aws',
+      expressions: {
+        region: { constant_value: 'eu-west-1' },
+        default_tags: [
+          { tags: { constant_value: { Project: 'healthcare-platform', Environment: 'dev' } } },
+        ],
+      },
+    },
+  },
+  root_module: {
+    resources: types.map((t, i) => ({
+      address: `${t}.r${i}`,
+      mode: 'managed',
+      type: t,
+      provider_config_key: 'aws',
+    })),
+  },
+});
+
+/** The drill's network: a VPC and its subnet exist, the state holds neither. */
+const networkPlan: PlanOf = (imports, targets) => {
+  const vpcId = imports.get(VPC);
+  const subnetAfter = {
+    cidr_block: '10.40.128.0/24',
+    tags: { Name: 'healthcare-vpc-dev-isolated-eu-west-1a' },
+    ...(vpcId ? { vpc_id: vpcId } : {}),
+  };
+  const changes = [
+    vpcId
+      ? change(VPC, ['no-op'], { id: vpcId, tags: { Name: 'healthcare-vpc-dev' } }, {}, vpcId)
+      : change(VPC, ['create'], { tags: { Name: 'healthcare-vpc-dev' } }, { id: true }),
+    imports.has(SUBNET)
+      ? change(SUBNET, ['update'], subnetAfter, {}, imports.get(SUBNET))
+      : change(SUBNET, ['create'], subnetAfter, vpcId ? {} : { vpc_id: true }),
+    change('aws_cloudwatch_metric_alarm.cpu', ['create'], { alarm_name: 'a' }),
+  ];
+  return {
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    // -target: only those addresses (the fake has no dependencies to add).
+    resource_changes:
+      targets.length > 0 ? changes.filter((c) => targets.includes(c.address)) : changes,
+    prior_state: { format_version: '1.0', values: { root_module: { resources: [] } } },
+    configuration: configuration(['aws_vpc', 'aws_subnet', 'aws_cloudwatch_metric_alarm']),
+  };
+};
+
+function world(planOf: PlanOf, backend: object = BACKEND) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'recover-flow-'));
+  const run = createRunFolder({ command: 'recover', stack: STACK, emulator: false, root });
+  const calls: Call[] = [];
+  const plans = new Map<string, object>();
+  const stackDir = path.join(run.outdir, 'stacks', STACK);
+  const runner: Runner = async (cmd, args, options) => {
+    const ok = (stdout = '') => ({ code: 0, stdout, stderr: '', durationMs: 1 });
+    if (cmd === 'sh') {
+      const out = options!.env!.CDKTF_OUTDIR;
+      fs.mkdirSync(path.join(out, 'stacks', STACK), { recursive: true });
+      fs.writeFileSync(
+        path.join(out, 'manifest.json'),
+        JSON.stringify({ stacks: { [STACK]: { workingDirectory: `stacks/${STACK}` } } }),
+      );
+      fs.writeFileSync(
+        path.join(out, 'stacks', STACK, 'cdk.tf.json'),
+        JSON.stringify({ terraform: { backend } }),
+      );
+      calls.push({ cmd, args: ['synth'] });
+      return ok();
+    }
+    const file = path.join(stackDir, IMPORTS_FILE);
+    const blocks = fs.existsSync(file)
+      ? (JSON.parse(fs.readFileSync(file, 'utf8')).import as { to: string; id: string }[])
+      : [];
+    calls.push({ cmd, args, imports: blocks });
+    if (args[0] === 'plan') {
+      const out = args.find((a) => a.startsWith('-out='))!.slice(5);
+      const targets = args.filter((a) => a.startsWith('-target=')).map((a) => a.slice(8));
+      plans.set(out, planOf(new Map(blocks.map((b) => [b.to, b.id])), targets));
+      fs.writeFileSync(out, `saved plan ${plans.size}`);
+    }
+    if (args[0] === 'show') return ok(JSON.stringify(plans.get(args[args.length - 1])));
+    if (args[0] === 'output') return ok('{}');
+    return ok();
+  };
+  const target = {
+    kind: 'aws',
+    run,
+    env: { TF_CLI_CONFIG_FILE: '/x' },
+    region: 'eu-west-1',
+    workDir: run.dir,
+    outdir: run.outdir,
+    logDir: run.logDir,
+    prepare: async () => 'prepared',
+    stop: async () => undefined,
+    died: () => undefined,
+  } as unknown as Target;
+  return { root, run, calls, runner, target, stackDir, plans };
+}
+
+const selection = (profile: 'standard' | 'production' = 'standard', stackId = STACK) =>
+  ({
+    kind: 'platform',
+    stackId,
+    region: 'eu-west-1',
+    config: { profile },
+    env: { ENVIRONMENT_SUFFIX: 'dev' },
+  }) as unknown as StackSelection;
+
+interface Outcome {
+  code: number;
+  text: string;
+  calls: Call[];
+  terraform: (sub: string) => Call[];
+  reviewFile: string;
+  stackDir: string;
+}
+
+async function runRecover(
+  args: Partial<RecoverArgs>,
+  options: {
+    planOf?: PlanOf;
+    backend?: object;
+    runs?: RunOnDisk[];
+    alive?: (pid: number) => boolean;
+    confirm?: (q: string) => Promise<boolean>;
+    profile?: 'standard' | 'production';
+    stackId?: string;
+  } = {},
+): Promise<Outcome> {
+  const w = world(options.planOf ?? networkPlan, options.backend);
+  const out: string[] = [];
+  const code = await recover({
+    timer: new PhaseTimer({ write: () => undefined }),
+    target: w.target,
+    selection: selection(options.profile, options.stackId),
+    args: { releaseLock: false, adopt: false, ...args },
+    runner: w.runner,
+    clientsFor: (region) =>
+      ({
+        ec2: new EC2Client({ region }),
+        dynamodb: new DynamoDBClient({ region }),
+        s3: new S3Client({ region }),
+      }) as unknown as RecoverClients,
+    finderOf: (type) => FINDERS.get(type),
+    now: () => new Date('2026-12-07T08:01:00Z'),
+    host: 'vm',
+    runs: () => options.runs ?? [],
+    processes: () => [],
+    alive: options.alive ?? (() => false),
+    confirm: options.confirm,
+    write: (t) => out.push(t),
+  });
+  const result = {
+    code,
+    text: out.join(''),
+    calls: w.calls,
+    terraform: (sub: string) => w.calls.filter((c) => c.cmd === 'terraform' && c.args[0] === sub),
+    reviewFile: path.join(w.run.planDir, 'review.md'),
+    stackDir: w.stackDir,
+  };
+  const review = fs.existsSync(result.reviewFile) ? fs.readFileSync(result.reviewFile, 'utf8') : '';
+  fs.rmSync(w.root, { recursive: true, force: true });
+  return { ...result, reviewFile: review };
+}
+
+const item = (lock: object) => ({ Item: { Info: { S: JSON.stringify(lock) } } });
+const noSuchKey = Object.assign(new Error('no key'), { name: 'NoSuchKey' });
+
+function account(lock?: object) {
+  ec2.reset();
+  dynamo.reset();
+  s3.reset();
+  ec2.on(DescribeVpcsCommand).resolves({
+    Vpcs: [{ VpcId: 'vpc-1', CidrBlock: '10.40.0.0/16', Tags: ec2Tags('healthcare-vpc-dev') }],
+  });
+  ec2.on(DescribeSubnetsCommand).resolves({
+    Subnets: [
+      {
+        SubnetId: 'subnet-1',
+        VpcId: 'vpc-1',
+        CidrBlock: '10.40.128.0/24',
+        Tags: ec2Tags('healthcare-vpc-dev-isolated-eu-west-1a'),
+      },
+    ],
+  });
+  dynamo.on(GetItemCommand).resolves(lock ? item(lock) : {});
+  s3.on(GetObjectCommand).rejects(noSuchKey);
+}
+
+const deployRun = (pid: number, host = 'vm'): RunOnDisk => ({
+  dir: '/repo/cdktf.out/runs/20261207T075226-deploy-TapStackdev-4522-e415',
+  record: {
+    id: '20261207T075226-deploy-TapStackdev-4522-e415',
+    command: 'deploy',
+    stack: STACK,
+    pid,
+    host,
+    startedAt: '2026-12-07T07:52:26Z',
+  },
+});
+
+describe('no lock', () => {
+  test('orphans are matched over rounds: the VPC first, its subnet once the plan knows the VPC id; exit 1 until adopted', async () => {
+    account();
+    const r = await runRecover({});
+    expect(r.code).toBe(1);
+    expect(r.text).toContain(
+      'No lock on TapStackdev: nothing held in DynamoDB t item LockID=b/healthcare/dev/TapStackdev.tfstate nor s3://b/healthcare/dev/TapStackdev.tfstate.tflock.',
+    );
+    const plans = r.terraform('plan');
+    expect(plans.map((p) => p.imports)).toEqual([
+      [],
+      [{ to: VPC, id: 'vpc-1' }],
+      [
+        { to: SUBNET, id: 'subnet-1' },
+        { to: VPC, id: 'vpc-1' },
+      ],
+    ]);
+    expect(plans[0].args).toEqual([
+      'plan',
+      '-input=false',
+      '-no-color',
+      '-lock-timeout=60s',
+      expect.stringMatching(/-out=.*round-1\.tfplan$/),
+    ]);
+    expect(r.text).toContain(
+      `    ${VPC}                   ←  vpc-1 (healthcare-vpc-dev, 10.40.0.0/16)   [import id vpc-1]`,
+    );
+    expect(r.text).toContain(
+      `    ${SUBNET}  ←  subnet-1 (healthcare-vpc-dev-isolated-eu-west-1a, 10.40.128.0/24, vpc-1)   [import id subnet-1]`,
+    );
+    expect(r.text).toContain('(3 round(s))');
+    expect(r.text).toContain(
+      '    aws_cloudwatch_metric_alarm (1): PutMetricAlarm overwrites: the next apply takes a leftover over',
+    );
+    expect(r.terraform('apply')).toEqual([]);
+    expect(fs.existsSync(path.join(r.stackDir, IMPORTS_FILE))).toBe(false);
+  });
+
+  test('nothing outside the state: exit 0 after one round', async () => {
+    account();
+    ec2.on(DescribeVpcsCommand).resolves({});
+    ec2.on(DescribeSubnetsCommand).resolves({});
+    const r = await runRecover({});
+    expect(r.code).toBe(0);
+    expect(r.terraform('plan')).toHaveLength(1);
+    expect(r.text).toContain('Orphans of TapStackdev: none.');
+  });
+
+  test('a second VPC no planned address wants is listed for deletion with the AWS CLI command', async () => {
+    account();
+    const inState: PlanOf = () => ({
+      format_version: '1.2',
+      resource_changes: [],
+      prior_state: {
+        values: {
+          root_module: {
+            resources: [
+              { mode: 'managed', type: 'aws_vpc', values: { id: 'vpc-1' } },
+              { mode: 'managed', type: 'aws_subnet', values: { id: 'subnet-1' } },
+            ],
+          },
+        },
+      },
+      configuration: configuration(['aws_vpc', 'aws_subnet']),
+    });
+    ec2.on(DescribeVpcsCommand).resolves({
+      Vpcs: [
+        { VpcId: 'vpc-1', CidrBlock: '10.40.0.0/16', Tags: ec2Tags('healthcare-vpc-dev') },
+        { VpcId: 'vpc-2', CidrBlock: '10.40.0.0/16', Tags: ec2Tags('healthcare-vpc-dev') },
+      ],
+    });
+    const r = await runRecover({}, { planOf: inState });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('  Not adopted: delete it.');
+    expect(r.text).toContain(
+      '    aws_vpc vpc-2 (healthcare-vpc-dev, 10.40.0.0/16)\n      aws ec2 delete-vpc --region eu-west-1 --vpc-id vpc-2',
+    );
+    expect(r.text).not.toContain('vpc-1 (');
+  });
+});
+
+describe('--adopt', () => {
+  test('plans the imports alone (-target), shows the review with them, applies that exact plan after "yes"', async () => {
+    account();
+    const questions: string[] = [];
+    const r = await runRecover(
+      { adopt: true },
+      { confirm: async (q) => (questions.push(q), true) },
+    );
+    expect(r.code).toBe(0);
+    const plans = r.terraform('plan');
+    expect(plans).toHaveLength(4);
+    const adoption = plans[3];
+    expect(adoption.args).toEqual([
+      'plan',
+      '-input=false',
+      '-no-color',
+      '-lock-timeout=60s',
+      `-target=${VPC}`,
+      `-target=${SUBNET}`,
+      expect.stringMatching(/-out=.*\/plan\/tfplan$/),
+    ]);
+    expect(adoption.imports).toEqual([
+      { to: SUBNET, id: 'subnet-1' },
+      { to: VPC, id: 'vpc-1' },
+    ]);
+    const applies = r.terraform('apply');
+    expect(applies).toHaveLength(1);
+    expect(applies[0].args[applies[0].args.length - 1]).toBe(
+      adoption.args[adoption.args.length - 1].slice(5),
+    );
+    expect(r.reviewFile).toContain('## Imports (2, npm run recover -- --adopt)');
+    expect(r.reviewFile).toContain(
+      `| \`${VPC}\` | \`vpc-1\` | vpc-1 (healthcare-vpc-dev, 10.40.0.0/16) | no-op |`,
+    );
+    expect(r.reviewFile).toContain(
+      `| \`${SUBNET}\` | \`subnet-1\` | subnet-1 (healthcare-vpc-dev-isolated-eu-west-1a, 10.40.128.0/24, vpc-1) | update |`,
+    );
+    expect(r.text).toContain('## Imports (2, npm run recover -- --adopt)');
+    expect(questions[0]).toMatch(
+      /^\nApply plan sha256:[0-9a-f]{12} \(2 import\(s\); 0 create, 1 update, 0 replace, 0 delete\) to TapStackdev\?/,
+    );
+    expect(r.text).toContain('Adopted 2 resource(s) into the state of TapStackdev');
+    expect(r.text).toContain('Next: npm run deploy -- --stack TapStackdev');
+  });
+
+  test('with --yes (no question) it applies too', async () => {
+    account();
+    const r = await runRecover({ adopt: true });
+    expect(r.code).toBe(0);
+    expect(r.terraform('apply')).toHaveLength(1);
+  });
+
+  test('declined: nothing applied, exit 1', async () => {
+    account();
+    const r = await runRecover({ adopt: true }, { confirm: async () => false });
+    expect(r.code).toBe(1);
+    expect(r.terraform('apply')).toEqual([]);
+    expect(r.text).toContain('recover: not confirmed; nothing was applied.');
+  });
+
+  test('nothing to adopt: says so, no adoption plan', async () => {
+    account();
+    ec2.on(DescribeVpcsCommand).resolves({});
+    ec2.on(DescribeSubnetsCommand).resolves({});
+    const r = await runRecover({ adopt: true });
+    expect(r.code).toBe(0);
+    expect(r.text).toContain('Nothing to adopt.');
+    expect(r.terraform('plan')).toHaveLength(1);
+  });
+
+  test('the plan guard refuses an adoption that would replace the database (production): nothing applied', async () => {
+    account();
+    const replaceDb: PlanOf = (imports, targets) => {
+      const plan = networkPlan(imports, targets) as { resource_changes: object[] };
+      if (targets.length > 0) {
+        plan.resource_changes.push(
+          change('aws_db_instance.database', ['delete', 'create'], {
+            identifier: 'healthcare-db-dev',
+          }),
+        );
+      }
+      return plan;
+    };
+    const r = await runRecover({ adopt: true }, { planOf: replaceDb, profile: 'production' });
+    expect(r.code).toBe(1);
+    expect(r.terraform('apply')).toEqual([]);
+    expect(r.text).toContain(
+      'Plan guard (required in the production profile): BLOCKED, nothing was applied.',
+    );
+    expect(r.text).toContain(
+      'recover: the plan guard refuses this adoption plan; nothing was applied.',
+    );
+  });
+
+  test(`at most ${MAX_ROUNDS} rounds add imports; the last plan only reports`, async () => {
+    account();
+    ec2.on(DescribeAddressesCommand).resolves({
+      Addresses: [1, 2, 3, 4, 5].map((n) => ({
+        AllocationId: `eipalloc-${n}`,
+        Tags: ec2Tags(`nat-${n}`),
+      })),
+    });
+    // Each import reveals one more planned address (a chain of parents and children).
+    const chain: PlanOf = (imports) => {
+      const n = imports.size + 1;
+      return {
+        format_version: '1.2',
+        resource_changes: [change(`aws_eip.e${n}`, ['create'], { tags: { Name: `nat-${n}` } })],
+        configuration: configuration(['aws_eip']),
+      };
+    };
+    const r = await runRecover({}, { planOf: chain });
+    expect(r.terraform('plan').map((p) => p.imports!.length)).toEqual([0, 1, 2, 3]);
+    expect(r.text).toContain(`(${MAX_ROUNDS + 1} round(s))`);
+    expect(r.text).toContain('aws_eip.e3  ←');
+    expect(r.text).not.toContain('aws_eip.e4  ←');
+  });
+});
+
+describe('a held lock', () => {
+  test('held by a live run on this machine: printed, never released, orphans not searched; exit 1', async () => {
+    account(DRILL_LOCK);
+    const r = await runRecover(
+      { releaseLock: true },
+      { runs: [deployRun(4522)], alive: (pid) => pid === 4522 },
+    );
+    expect(r.code).toBe(1);
+    expect(r.text).toContain(
+      'The state of TapStackdev is LOCKED:\n  operation: OperationTypeApply\n  who:       root@vm\n  since:     2026-12-07T07:53:57.545307888Z (7 min ago)',
+    );
+    expect(r.text).toContain('The holder is ALIVE');
+    expect(r.text).toContain('--release-lock refused: the holder still runs.');
+    expect(r.text).toContain('Orphans were not searched');
+    expect(r.terraform('force-unlock')).toEqual([]);
+    expect(r.terraform('plan')).toEqual([]);
+  });
+
+  test('held by a dead run on this machine, without --release-lock: not released; orphans searched without the lock; exit 1', async () => {
+    account(DRILL_LOCK);
+    const r = await runRecover({}, { runs: [deployRun(4522)] });
+    expect(r.code).toBe(1);
+    expect(r.terraform('force-unlock')).toEqual([]);
+    expect(r.terraform('plan')[0].args).toContain('-lock=false');
+    expect(r.terraform('plan')[0].args).not.toContain('-lock-timeout=60s');
+    expect(r.text).toContain(
+      'It is safe to release: npm run recover -- --stack TapStackdev --release-lock',
+    );
+    expect(r.text).toContain(`${VPC}`);
+  });
+
+  test('…and --adopt is refused until the lock is released', async () => {
+    account(DRILL_LOCK);
+    const r = await runRecover({ adopt: true }, { runs: [deployRun(4522)] });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain(
+      '--adopt refused: the lock is still held. Release it first: npm run recover -- --stack TapStackdev --release-lock --adopt',
+    );
+    expect(r.terraform('apply')).toEqual([]);
+  });
+
+  test('held by a dead run on this machine, with --release-lock: force-unlock with its ID, then the search with the lock', async () => {
+    account(DRILL_LOCK);
+    dynamo.on(GetItemCommand).resolvesOnce(item(DRILL_LOCK)).resolves({});
+    const r = await runRecover({ releaseLock: true }, { runs: [deployRun(4522)] });
+    expect(r.terraform('force-unlock').map((c) => c.args)).toEqual([
+      ['force-unlock', '-force', '-no-color', DRILL_LOCK.ID],
+    ]);
+    expect(r.text).toContain('The state is unlocked.');
+    expect(r.terraform('plan')[0].args).toContain('-lock-timeout=60s');
+    expect(dynamo.commandCalls(DeleteItemCommand)).toHaveLength(0);
+    expect(r.code).toBe(1); // the orphans are still there
+  });
+
+  test('held from another host: never released, even with --release-lock; exit 1', async () => {
+    account({ ...DRILL_LOCK, Who: 'runner@ci-7' });
+    const r = await runRecover({ releaseLock: true, adopt: true });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('The holder runs on another machine');
+    expect(r.text).toContain('Ask runner on ci-7');
+    expect(r.terraform('force-unlock')).toEqual([]);
+    expect(r.terraform('plan')).toEqual([]);
+  });
+
+  test('a release that leaves the lock held: exit 1, orphans not searched', async () => {
+    account(DRILL_LOCK);
+    dynamo.on(DeleteItemCommand).resolves({});
+    const r = await runRecover({ releaseLock: true });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain(`Lock ${DRILL_LOCK.ID} is still held: release it by hand.`);
+    expect(r.terraform('plan')).toEqual([]);
+  });
+});
+
+test('the bootstrap keeps its state locally: no lock to release, orphans still searched', async () => {
+  account();
+  const bucketPlan: PlanOf = () => ({
+    format_version: '1.2',
+    resource_changes: [],
+    configuration: configuration([]),
+  });
+  const r = await runRecover(
+    { releaseLock: true },
+    {
+      planOf: bucketPlan,
+      backend: { local: { path: '/repo/terraform.TapStateBackend.tfstate' } },
+      stackId: STACK,
+    },
+  );
+  expect(r.code).toBe(0);
+  expect(r.text).toContain(
+    'State of TapStackdev is local (/repo/terraform.TapStateBackend.tfstate): Terraform locks it with the operating system, which releases the lock when the process ends. No lock to release.',
+  );
+  expect(dynamo.commandCalls(GetItemCommand)).toHaveLength(0);
+  expect(r.terraform('plan')).toHaveLength(1);
+});
+
+test('a local backend without a path names terraform.tfstate', async () => {
+  account();
+  const r = await runRecover(
+    {},
+    { planOf: () => ({ format_version: '1.2' }), backend: { local: {} } },
+  );
+  expect(r.text).toContain('State of TapStackdev is local (terraform.tfstate)');
+  expect(r.code).toBe(0);
+});
+
+test('importsSection: each import with what the plan then does; a replace is flagged', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'recover-section-'));
+  const file = path.join(dir, 'plan.json');
+  const rc = (address: string, actions: string[]) => ({
+    address,
+    mode: 'managed',
+    type: address.split('.')[0],
+    name: 'x',
+    provider_name: 'aws',
+    change: { actions, before: {}, after: {} },
+  });
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      format_version: '1.2',
+      resource_changes: [
+        rc('aws_db_instance.db', ['delete', 'create']),
+        rc('aws_vpc.v', ['no-op']),
+      ],
+    }),
+  );
+  const existing = (label: string) => ({
+    type: 't',
+    region: 'r',
+    importId: 'i',
+    key: 'k',
+    ids: [],
+    label,
+    deleteCommand: 'd',
+  });
+  const section = importsSection(file, [
+    { address: 'aws_db_instance.db', importId: 'healthcare-db-dev', existing: existing('db') },
+    { address: 'aws_vpc.v', importId: 'vpc-1', existing: existing('vpc') },
+    { address: 'aws_eip.e', importId: 'eipalloc-1', existing: existing('eip') },
+  ]);
+  expect(section.split('\n').slice(-5)).toEqual([
+    '| --- | --- | --- | --- |',
+    '| `aws_db_instance.db` | `healthcare-db-dev` | db | replace ⚠️ destroys the adopted resource |',
+    '| `aws_vpc.v` | `vpc-1` | vpc | no-op |',
+    '| `aws_eip.e` | `eipalloc-1` | eip | not in the plan |',
+    '',
+  ]);
+  fs.writeFileSync(file, JSON.stringify({ format_version: '1.2' }));
+  expect(
+    importsSection(file, [{ address: 'aws_vpc.v', importId: 'vpc-1', existing: existing('vpc') }]),
+  ).toContain('| `aws_vpc.v` | `vpc-1` | vpc | not in the plan |');
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -1,0 +1,164 @@
+/**
+ * The e2e run's organization as settings: the tooling account that holds the central state,
+ * an account per environment and how each is deployed, and the settings every synth and
+ * command of the run takes. Pure: unit-tested (__tests__/tools/e2e/account-settings.test.ts).
+ */
+
+/** The account of the emulator's default credentials: state, CI identity provider's home. */
+export const TOOLING_ACCOUNT = '123456789012';
+/** The role AWS Organizations creates in every member account it creates. */
+export const ORG_ACCESS_ROLE = 'OrganizationAccountAccessRole';
+/** The repository the CI roles trust (a name only: no GitHub is reached). */
+export const E2E_CI_REPOSITORY = 'example-org/healthcare-platform';
+
+/** How the e2e runs each environment it knows. */
+export interface EnvironmentAccount {
+  readonly environment: string;
+  readonly accountId: string;
+  /** The GitHub environment its CI apply role trusts (BASELINE_CI_ENVIRONMENTS). */
+  readonly githubEnvironment: string;
+  /** Production profile: an alarm subscriber and the API on a custom domain are required. */
+  readonly production: boolean;
+  /**
+   * Who deploys the platform stack: `ci` plans with healthcare-ci-plan-<env> and applies the
+   * saved plan with healthcare-ci-apply-<env> (tokens as a workflow gets them); `operator`
+   * runs `npm run deploy` with the tooling account's credentials and DEPLOY_ROLE_ARN.
+   */
+  readonly deployedBy: 'ci' | 'operator';
+  /** Settings of the account's baseline synth (besides the run's). */
+  readonly baseline: Readonly<Record<string, string>>;
+}
+
+/**
+ * dev: a standard account whose baseline runs every service itself, deployed from CI.
+ * prod: an organization member whose GuardDuty, Security Hub and Config the organization
+ * already runs (BASELINE_*=organization), with the production baseline, deployed by an
+ * operator through its deploy role.
+ */
+export const ENVIRONMENT_ACCOUNTS: Readonly<Record<string, EnvironmentAccount>> = {
+  dev: {
+    environment: 'dev',
+    accountId: '111111111111',
+    githubEnvironment: 'dev',
+    production: false,
+    deployedBy: 'ci',
+    baseline: { BASELINE_PROFILE: 'standard' },
+  },
+  prod: {
+    environment: 'prod',
+    accountId: '222222222222',
+    githubEnvironment: 'production',
+    production: true,
+    deployedBy: 'operator',
+    baseline: {
+      BASELINE_PROFILE: 'production',
+      BASELINE_ALARM_EMAIL: 'security-alarms@example.org',
+      BASELINE_GUARDDUTY: 'organization',
+      BASELINE_SECURITY_HUB: 'organization',
+      BASELINE_CONFIG: 'organization',
+    },
+  },
+};
+
+export function environmentAccount(environment: string): EnvironmentAccount {
+  const account = ENVIRONMENT_ACCOUNTS[environment];
+  if (!account) {
+    throw new Error(
+      `the e2e runs dev and prod, each in an account of its own (tools/e2e/account-settings.ts); not "${environment}"`,
+    );
+  }
+  return account;
+}
+
+/**
+ * The CI roles the account baseline creates for an environment, by the names the workflows
+ * and the state bucket policy use (written out here: the e2e checks the contract, it does not
+ * read it from the code under test).
+ */
+export function ciRoleArns(
+  accountId: string,
+  environment: string,
+): { plan: string; apply: string } {
+  const role = (kind: string) =>
+    `arn:aws:iam::${accountId}:role/healthcare-ci-${kind}-${environment}`;
+  return { plan: role('plan'), apply: role('apply') };
+}
+
+export const orgAccessRoleArn = (accountId: string) =>
+  `arn:aws:iam::${accountId}:role/${ORG_ACCESS_ROLE}`;
+
+/** The API's custom domain of a production environment (the certificate is imported for it). */
+export const apiDomainOf = (environment: string) => `api.${environment}.e2e.example.org`;
+
+/**
+ * Settings every synth of the run shares, so that the bootstrap each one writes is the
+ * same: the central state account and every environment's account.
+ */
+export function runAccountSettings(environments: readonly string[]): Record<string, string> {
+  return {
+    STATE_ACCOUNT_ID: TOOLING_ACCOUNT,
+    AWS_ACCOUNT_ID: environments
+      .map(environmentAccount)
+      .map((a) => `${a.environment}=${a.accountId}`)
+      .join(','),
+  };
+}
+
+/**
+ * The settings of one environment's synth (its platform stack and its account's baseline):
+ * an operator's deploy role, and for production the alarm subscriber and the API's custom
+ * domain with its imported certificate.
+ */
+export function environmentSettings(
+  environment: string,
+  certificateArn?: string,
+): Record<string, string> {
+  const a = environmentAccount(environment);
+  return {
+    ...(a.deployedBy === 'operator' ? { DEPLOY_ROLE_ARN: orgAccessRoleArn(a.accountId) } : {}),
+    ...(certificateArn
+      ? {
+          ALARM_EMAIL: 'oncall@example.org',
+          API_DOMAIN_NAME: apiDomainOf(environment),
+          API_CERTIFICATE_ARN: certificateArn,
+        }
+      : {}),
+    ...baselineSettings(environment),
+  };
+}
+
+/** The account baseline's settings for one environment's account. */
+export function baselineSettings(environment: string): Record<string, string> {
+  const a = environmentAccount(environment);
+  return {
+    BASELINE_ACCOUNT_ID: a.accountId,
+    BASELINE_DEPLOY_ROLE_ARN: orgAccessRoleArn(a.accountId),
+    BASELINE_CI_REPOSITORY: E2E_CI_REPOSITORY,
+    BASELINE_CI_ENVIRONMENTS:
+      a.githubEnvironment === a.environment
+        ? a.environment
+        : `${a.environment}=${a.githubEnvironment}`,
+    ...a.baseline,
+  };
+}
+
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export interface EmulatorClientSettings {
+  readonly region: string;
+  readonly endpoint: string;
+  readonly credentials: Credentials;
+}
+
+/** The variables a child process takes credentials from. */
+export function credentialEnv(credentials: Credentials): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The decisions of the e2e drills, apart from the processes they drive: reading a plan id,
+ * the deploy gates' messages and a drift report out of a command's output, and the process
+ * tree a lost runner takes down. Unit-tested (__tests__/tools/e2e/drill-checks.test.ts).
+ */
+import * as fs from 'node:fs';
+
+/** The review's plan id (`sha256:<12 hex>`) in a plan or deploy output. */
+export function planIdIn(output: string): string | undefined {
+  return /sha256:[0-9a-f]{12}/.exec(output)?.[0];
+}
+
+/**
+ * The gate messages in a command's output, normalized: Terraform's `│` margins, cdktf's
+ * stack-name prefixes, table borders and line wrapping removed, whitespace collapsed.
+ */
+export function normalizedOutput(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/^.*?│/, '').replace(/[│┃|╭╮╰╯─]/g, ' '))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * The message of each failed precondition in Terraform's output: the last paragraph of its
+ * diagnostic (after the summary and the source snippet), with the `│` margin and any cdktf
+ * stack prefix removed, normalized.
+ */
+export function preconditionMessages(text: string): string[] {
+  const blocks = text.split(/Error: Resource precondition failed/).slice(1);
+  return blocks.map((block) => {
+    const lines: string[] = [];
+    for (const raw of block.split('\n').slice(1)) {
+      if (raw.includes('╵')) break;
+      lines.push(raw.replace(/^.*?│/, '').trim());
+    }
+    const paragraphs = lines
+      .join('\n')
+      .split(/\n\s*\n/)
+      .filter((p) => p.trim());
+    return normalizedOutput(paragraphs[paragraphs.length - 1] ?? '');
+  });
+}
+
+/** Every process below `pid` (children, theirs, …), read from /proc. */
+export function descendants(pid: number, proc = '/proc'): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of fs.readdirSync(proc)) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`${proc}/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  const visit = (p: number) => {
+    for (const child of parents.get(p) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+/** The report's section of one resource: from its heading to the next heading. */
+export function sectionOf(report: string, addressPrefix: string): string {
+  const start = report.indexOf(`#### \`${addressPrefix}`);
+  if (start < 0) return '';
+  const next = report.indexOf('\n#', start + 1);
+  return report.slice(start, next < 0 ? undefined : next);
+}
+
+/** What the drift report should have named and did not. */
+export function unreported(said: string, planted: { readonly openRule: string }): string[] {
+  const checks: [string, boolean][] = [
+    [
+      'the revoked rule',
+      /aws_vpc_security_group_ingress_rule\.database_ingress-from-application\S*`: the object no longer exists/.test(
+        said,
+      ),
+    ],
+    [
+      'the retention (→ 1 day)',
+      /retention_in_days`? \| `?\d+`? \| `?1`? \|/.test(
+        sectionOf(said, 'aws_cloudwatch_log_group.readiness_log-group'),
+      ),
+    ],
+    ['the VPC tag', /DataClassification[^\n]*public/.test(sectionOf(said, 'aws_vpc.'))],
+    [
+      'the rule opened to the internet',
+      said.includes(planted.openRule) && said.includes('0.0.0.0/0'),
+    ],
+  ];
+  return checks.filter(([, ok]) => !ok).map(([what]) => `npm run drift did not report ${what}`);
+}

@@ -1,0 +1,220 @@
+/**
+ * The fault drill, on the lifecycle environment after its destroy: a deploy interrupted
+ * with Ctrl-C while the database is being created stops cleanly (state written, lock
+ * released, nothing outside the state); a deploy whose every process is killed (a lost CI
+ * runner) leaves the lock held and resources outside the state, and `npm run recover` is the
+ * way back (release the dead holder's lock, adopt the orphans through a reviewed plan),
+ * after which a deploy converges to one network, one database and one cache under the same
+ * names. Exercised end to end by `npm run test:e2e`.
+ */
+import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { run, RunResult } from '../core';
+import { npmRun } from './deploy-paths';
+import { descendants } from './drill-checks';
+import { E2eRun, StackInfo } from './e2e-run';
+import { lifecycleStack, NAMED_OUTPUTS, namesBefore } from './lifecycle';
+import type { E2ePhase } from './procedure';
+
+type Phase = E2ePhase<E2eRun>;
+
+/** A lost runner: the process and everything it started, SIGKILLed at once. */
+function killTree(pid: number): number {
+  const all = [pid, ...descendants(pid)];
+  for (const p of all) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  return all.length;
+}
+
+const CREATING = /^(?:\S+\s+)?(aws_[a-z0-9_]+\.[A-Za-z0-9_-]+): Still creating\.\.\./;
+
+/** `npm run deploy` of the lifecycle stack as its CI apply role, stopped on the first cue. */
+function deployUntil(
+  e2e: E2eRun,
+  stack: StackInfo,
+  log: string,
+  cue: RegExp,
+  stop: (pid: number) => void,
+): Promise<{ result: RunResult; cued?: string }> {
+  let cued: string | undefined;
+  return npmRun(e2e, {
+    script: 'deploy',
+    args: ['--stack', stack.name, '--yes'],
+    environment: stack.environment!,
+    settings: stack.settings,
+    credentials: e2e.deployerOf(stack),
+    log,
+    okCodes: [0, 1, 130, 137, 143],
+    onLine: (line, pid) => {
+      const match = cue.exec(line.replace(/^.*?\]\s*/, ''));
+      if (cued || !match) return;
+      cued = match[1] ?? match[0];
+      stop(pid);
+    },
+  }).then((result) => ({ result, cued }));
+}
+
+async function lockFileExists(e2e: E2eRun, stack: StackInfo): Promise<boolean> {
+  const backend = e2e.backendOf(stack.label)!;
+  const s3 = new S3Client({ ...e2e.clientSettings(), forcePathStyle: true, maxAttempts: 2 });
+  return s3
+    .send(new HeadObjectCommand({ Bucket: backend.bucket, Key: `${backend.key}.tflock` }))
+    .then(
+      () => true,
+      (error: { name?: string }) => {
+        if (error.name === 'NotFound') return false;
+        throw error;
+      },
+    );
+}
+
+function recoverRun(e2e: E2eRun, stack: StackInfo, args: string[], log: string) {
+  return npmRun(e2e, {
+    script: 'recover',
+    args: ['--stack', stack.name, ...args],
+    environment: stack.environment!,
+    settings: stack.settings,
+    credentials: e2e.deployerOf(stack),
+    log,
+    okCodes: [0, 1],
+  });
+}
+
+const skipUnlessLifecycle = (e2e: E2eRun) =>
+  lifecycleStack(e2e) ? undefined : `E2E_ENVIRONMENTS has no ${e2e.settings.lifecycleEnvironment}`;
+
+export const interruptedDeploy: Phase = {
+  name: (e2e) =>
+    `Ctrl-C during npm run deploy of ${lifecycleStack(e2e) ?? ''} (database being created)`,
+  proves:
+    'an interrupt while the database is being created stops the deploy cleanly: exit 130, the in-flight creation finished and recorded in the state, the lock released, nothing outside the state',
+  skipWhen: skipUnlessLifecycle,
+  async run(e2e, note) {
+    const stack = e2e.stack(lifecycleStack(e2e)!);
+    const { result, cued } = await deployUntil(
+      e2e,
+      stack,
+      `fault-sigint-${stack.label}.log`,
+      /(aws_db_instance\.[A-Za-z0-9_-]+): Still creating\.\.\./,
+      // A terminal's Ctrl-C reaches the foreground process group: npm and the deploy tool.
+      (pid) => process.kill(-pid, 'SIGINT'),
+    );
+    const problems: string[] = [];
+    if (!cued) problems.push('the database creation was never seen, so nothing was interrupted');
+    if (result.code !== 130) problems.push(`npm run deploy exited ${result.code}, expected 130`);
+    if (await lockFileExists(e2e, stack)) problems.push('the state lock is still held');
+    await e2e.init(stack);
+    const state = await run(
+      'terraform',
+      ['state', 'list'],
+      e2e.stackOpts(stack, `fault-state-${stack.label}.log`),
+    );
+    const addresses = state.stdout.split('\n').filter(Boolean);
+    if (!addresses.some((a) => a.startsWith('aws_db_instance.')))
+      problems.push('the database whose creation was under way is not in the state');
+    const recovered = await recoverRun(
+      e2e,
+      stack,
+      [],
+      `fault-recover-after-sigint-${stack.label}.log`,
+    );
+    if (recovered.code !== 0)
+      problems.push(
+        `npm run recover found something to do after a clean interrupt:\n${recovered.stdout.slice(-2000)}`,
+      );
+    if (problems.length > 0) throw new Error(problems.join('\n'));
+    note(
+      `interrupted at ${cued}; exit 130; ${addresses.length} addresses in state; lock free; recover: nothing to do`,
+    );
+  },
+};
+
+export const killedDeploy: Phase = {
+  name: (e2e) =>
+    `a lost runner (SIGKILL) during npm run deploy of ${lifecycleStack(e2e) ?? ''}, then npm run recover`,
+  proves:
+    'a deploy killed outright leaves the lock held and resources outside the state; npm run recover names the dead holder, releases its lock, adopts the orphans through a reviewed plan; the next deploy converges',
+  skipWhen: skipUnlessLifecycle,
+  async run(e2e, note) {
+    const stack = e2e.stack(lifecycleStack(e2e)!);
+    let killed = 0;
+    const { cued } = await deployUntil(
+      e2e,
+      stack,
+      `fault-kill-${stack.label}.log`,
+      CREATING,
+      (pid) => {
+        killed = killTree(pid);
+      },
+    );
+    const problems: string[] = [];
+    if (!cued) throw new Error('no resource was seen being created, so nothing was killed');
+    if (!(await lockFileExists(e2e, stack)))
+      problems.push('the killed run left no lock: expected one held');
+    const seen = await recoverRun(e2e, stack, [], `fault-recover-${stack.label}.log`);
+    if (seen.code !== 1 || !/gone/i.test(seen.stdout))
+      problems.push(`recover did not report a dead holder (exit ${seen.code})`);
+    const adopted = await recoverRun(
+      e2e,
+      stack,
+      ['--release-lock', '--adopt', '--yes'],
+      `fault-adopt-${stack.label}.log`,
+    );
+    if (await lockFileExists(e2e, stack))
+      problems.push('recover --release-lock left the lock held');
+    if (problems.length > 0) throw new Error(problems.join('\n'));
+    note(
+      `killed ${killed} processes at ${cued}; recover released the lock and adopted (exit ${adopted.code})`,
+    );
+  },
+};
+
+export const convergeAfterRecovery: Phase = {
+  name: (e2e) => `deploy ${lifecycleStack(e2e) ?? ''} after the recovery: one of each, same names`,
+  proves:
+    'after recover, a deploy completes; the account holds one VPC, one database and one cache of the environment; the environment came back under the names it had before its destroy',
+  skipWhen: skipUnlessLifecycle,
+  async run(e2e, note) {
+    const stack = e2e.stack(lifecycleStack(e2e)!);
+    await npmRun(e2e, {
+      script: 'deploy',
+      args: ['--stack', stack.name, '--yes'],
+      environment: stack.environment!,
+      settings: stack.settings,
+      credentials: e2e.deployerOf(stack),
+      log: `fault-converge-${stack.label}.log`,
+    });
+    e2e.destroyed.delete(stack.label);
+    await e2e.recordDeployed(stack);
+    await e2e.captureSecrets(stack);
+    const settings = { ...e2e.clientSettings(stack.environment), maxAttempts: 2 };
+    const vpcs = (
+      (await new EC2Client(settings).send(new DescribeVpcsCommand({}))).Vpcs ?? []
+    ).filter((v) => !v.IsDefault);
+    const dbs =
+      (await new RDSClient(settings).send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
+    const caches =
+      (await new ElastiCacheClient(settings).send(new DescribeReplicationGroupsCommand({})))
+        .ReplicationGroups ?? [];
+    const problems: string[] = [];
+    if (vpcs.length !== 1)
+      problems.push(`${vpcs.length} VPCs: ${vpcs.map((v) => v.VpcId).join(', ')}`);
+    if (dbs.length !== 1) problems.push(`${dbs.length} databases`);
+    if (caches.length !== 1) problems.push(`${caches.length} replication groups`);
+    const now = e2e.outputs[stack.label] ?? {};
+    const before = namesBefore();
+    const changed = NAMED_OUTPUTS.filter((k) => now[k] !== before[k]);
+    if (changed.length > 0) problems.push(`names changed: ${changed.join(', ')}`);
+    if (problems.length > 0) throw new Error(problems.join('\n'));
+    note(
+      `${e2e.findings.resources[stack.label]} resources; 1 VPC, 1 database, 1 cache; ${NAMED_OUTPUTS.length} names unchanged`,
+    );
+  },
+};
