@@ -102,9 +102,9 @@ def _raise(refusal: Refused) -> None:
 # NoPasswordRequired or with an iam / no-password-required mode, NoPasswordRequired with a
 # password / iam mode, a password mode without a password; and, as the page allows,
 # more than two passwords, a password outside 16-128 characters, an unknown type or engine.
-# NoPasswordRequired=false alone (what the provider sends after importing an iam user)
-# changes nothing; on a no-password user it is refused, with the message AWS gives (moto's
-# PasswordRequired). The answer says "modifying"; the first DescribeUsers after it says
+# NoPasswordRequired=false without passwords (what the provider adds to the first update of
+# an imported iam user, measured) changes nothing; on a no-password user it is refused with
+# moto's PasswordRequired message. The answer says "modifying"; the first DescribeUsers after it says
 # "modifying" too and the next one "active", so the provider's waiter sees both states
 # and a second ModifyUser before the change is done is refused (InvalidUserState).
 # --------------------------------------------------------------------------------------
@@ -112,7 +112,7 @@ AUTHENTICATION_TYPES = ("password", "no-password-required", "iam")
 USER_ENGINES = ("redis", "valkey")
 PASSWORD_LENGTH = (16, 128)
 MAX_PASSWORDS = 2
-# moto's PasswordRequired message (AWS's wording for a user left without a password).
+# moto's PasswordRequired message, for a no-password user left without a password.
 PASSWORD_REQUIRED = (
     "No password was provided. If you want to create/update the user without password, "
     "please use the NoPasswordRequired flag."
