@@ -40,6 +40,7 @@ from moto_baseline_gaps import BASELINE_PATCHES  # noqa: E402  (sibling module, 
 from moto_planting import forget_on_reset  # noqa: E402  (sibling module, same folder)
 from moto_quota_gaps import QUOTA_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_rds_engine_gaps import RDS_ENGINE_PATCHES  # noqa: E402  (sibling module, same folder)
+from moto_recovery_gaps import RECOVERY_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_refusal_rules import REFUSAL_RULES  # noqa: E402  (sibling module, same folder)
 from moto_request_gaps import serialize_requests  # noqa: E402  (sibling module, same folder)
 
@@ -483,6 +484,8 @@ def main() -> None:
         quota_patch(APPLIED)
     for engine_patch in RDS_ENGINE_PATCHES:  # PostgreSQL versions and classes (moto_rds_engine_gaps.py)
         engine_patch(APPLIED)
+    for recovery_patch in RECOVERY_PATCHES:  # import-then-update after a killed apply (moto_recovery_gaps.py)
+        recovery_patch(APPLIED)
     for rule in REFUSAL_RULES:  # what AWS refuses and moto accepts (moto_refusal_rules.py)
         rule(APPLIED)
     for account_patch in ACCOUNT_PATCHES:  # requests across accounts (moto_account_gaps.py)

@@ -12,6 +12,7 @@ from moto_account_gaps import ALLOW, DENY, NEITHER, condition_holds, policy_deci
 from moto_app_gaps import data_protection_problem
 from moto_quota_gaps import unreserved_minimum
 from moto_rds_engine_gaps import upgrade_targets, version_matches
+from moto_recovery_gaps import Refused, subnet_group_change, user_modification
 from moto_refusal_rules import max_storage_allowed, subnet_prefix_allowed
 
 EMAIL = "arn:aws:dataprotection::aws:data-identifier/EmailAddress"
@@ -123,6 +124,96 @@ class CrossAccountPolicy(unittest.TestCase):
         self.assertEqual(policy_decision([document], "s3:GetObject", ["arn:aws:s3:::b/dev/x"], {}, self.dev), ALLOW)
         self.assertEqual(policy_decision([document], "s3:GetObject", ["arn:aws:s3:::b/prod/x"], {}, self.dev), DENY)
         self.assertEqual(policy_decision([document], "s3:PutObject", ["arn:aws:s3:::b/dev/x"], {}, self.dev), NEITHER)
+
+
+def refusal(call: object) -> tuple[str, str]:
+    try:
+        call()  # type: ignore[operator]
+    except Refused as refused:
+        return (refused.code, refused.message)
+    raise AssertionError("not refused")
+
+
+class ModifyUser(unittest.TestCase):
+    def test_password_length_16_to_128(self) -> None:
+        self.assertEqual(user_modification("iam", passwords=["p" * 16, "q" * 128]), ("password", ["p" * 16, "q" * 128]))
+        for length in (15, 129):
+            self.assertEqual(
+                refusal(lambda: user_modification("iam", passwords=["p" * length])),
+                ("InvalidParameterValue", "Passwords length must be between 16-128 characters."),
+            )
+
+    def test_at_most_two_passwords(self) -> None:
+        self.assertEqual(
+            refusal(lambda: user_modification("password", passwords=["p" * 16] * 3)),
+            ("InvalidParameterValue", "A user can have at most 2 passwords."),
+        )
+
+    def test_combinations_refused(self) -> None:
+        pw = ["p" * 20]
+        cases = [
+            (dict(passwords=pw, no_password_required=True), "No password required flag is true but passwords are provided"),
+            (dict(passwords=pw, mode={"Type": "iam"}), "Password field is not allowed with authentication type: iam"),
+            (dict(mode={"Type": "no-password-required", "Passwords": pw}), "Password field is not allowed with authentication type: no-password-required"),
+            (dict(no_password_required=True, mode={"Type": "iam"}), "No password required flag is true but provided authentication type is iam"),
+            (dict(mode={"Type": "password"}), "A user with Authentication Mode: password, must have at least one password"),
+            (dict(passwords=pw, mode={"Type": "password", "Passwords": pw}), "Passwords provided via multiple arguments. Use only one argument"),
+        ]
+        for kwargs, message in cases:
+            self.assertEqual(refusal(lambda: user_modification("iam", **kwargs)), ("InvalidParameterCombination", message))
+
+    def test_values_refused(self) -> None:
+        self.assertEqual(refusal(lambda: user_modification("iam", engine="memcached"))[0], "InvalidParameterValue")
+        self.assertEqual(refusal(lambda: user_modification("iam", mode={"Type": "token"}))[0], "InvalidParameterValue")
+        self.assertEqual(
+            refusal(lambda: user_modification("no-password", no_password_required=False)),
+            (
+                "InvalidParameterValue",
+                "No password was provided. If you want to create/update the user without password, "
+                "please use the NoPasswordRequired flag.",
+            ),
+        )
+
+    def test_outcomes(self) -> None:
+        pw = ["p" * 20]
+        self.assertIsNone(user_modification("iam", no_password_required=False))
+        self.assertIsNone(user_modification("password", engine="VALKEY"))
+        self.assertEqual(user_modification("password", mode={"Type": "iam"}), ("iam", []))
+        self.assertEqual(user_modification("iam", no_password_required=True), ("no-password", []))
+        self.assertEqual(user_modification("iam", mode={"Type": "no-password-required"}), ("no-password", []))
+        self.assertEqual(user_modification("no-password", mode={"Type": "password", "Passwords": pw}), ("password", pw))
+
+
+class CacheSubnetGroupChange(unittest.TestCase):
+    known = {
+        "subnet-a": ("vpc-1", "eu-west-1a"),
+        "subnet-b": ("vpc-1", "eu-west-1b"),
+        "subnet-c": ("vpc-1", "eu-west-1c"),
+        "subnet-x": ("vpc-2", "eu-west-1a"),
+    }
+
+    def test_subnets_must_exist_in_one_vpc(self) -> None:
+        self.assertIsNone(subnet_group_change(["subnet-a", "subnet-c"], self.known, "vpc-1", []))
+        self.assertIsNone(subnet_group_change(["subnet-x"], self.known, "vpc-1", []))  # unused: may move
+        self.assertEqual(
+            refusal(lambda: subnet_group_change(["subnet-a", "subnet-z"], self.known, "vpc-1", [])),
+            ("InvalidSubnet", "Subnet subnet-z does not exist."),
+        )
+        self.assertEqual(
+            refusal(lambda: subnet_group_change(["subnet-a", "subnet-x"], self.known, "vpc-1", [])),
+            ("InvalidSubnet", "The subnets are in more than one VPC: vpc-1, vpc-2."),
+        )
+
+    def test_a_group_in_use_keeps_its_vpc_and_node_zones(self) -> None:
+        zones = ["eu-west-1a", "eu-west-1b"]
+        self.assertIsNone(subnet_group_change(["subnet-a", "subnet-b", "subnet-c"], self.known, "vpc-1", zones))
+        self.assertEqual(
+            refusal(lambda: subnet_group_change(["subnet-a", "subnet-c"], self.known, "vpc-1", zones)),
+            ("SubnetInUse", "A cache node of this subnet group is in eu-west-1b; keep a subnet there."),
+        )
+        self.assertEqual(
+            refusal(lambda: subnet_group_change(["subnet-x"], self.known, "vpc-1", ["eu-west-1a"]))[0], "InvalidSubnet"
+        )
 
 
 if __name__ == "__main__":
