@@ -60,6 +60,7 @@ module.exports = {
     // The accounts, deploy paths and drills drive the emulator, npm, cdktf and terraform;
     // their decisions live in account-settings.ts and drill-checks.ts (unit-tested).
     '!tools/e2e/accounts.ts',
+    '!tools/e2e/account-checks.ts',
     '!tools/e2e/planting.ts',
     '!tools/e2e/deploy-paths.ts',
     '!tools/e2e/environment-phases.ts',

@@ -15,6 +15,7 @@ import {
   organizationServices,
   vendAccount,
 } from './accounts';
+import { accountsApart, organizationServicesOutlive } from './account-checks';
 import { integrationTests, planConverges, stateLock } from './check-phases';
 import { BOOTSTRAP, E2eRun, LOGS, OUTDIR, WORK } from './e2e-run';
 import { driftDrill } from './drift-drill';
@@ -178,11 +179,13 @@ export const E2E_PHASES: readonly E2eStep<E2eRun>[] = [
   deployBootstrap,
   firstDeploys,
   integrationTests,
+  accountsApart,
   planConverges,
   stateLock,
   dayTwo,
   destroyPlatform,
   destroyBaselines,
+  organizationServicesOutlive,
   nothingLeft,
   destroyBootstrap,
   noSecretAnywhere,
