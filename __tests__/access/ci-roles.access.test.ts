@@ -552,6 +552,12 @@ function planRows(env: Env): { allowed: Row[]; denied: Row[] } {
         SRC.actions,
       ),
       allowed(
+        'lists the rules of its security groups (npm run drift: rules outside Terraform)',
+        'ec2:DescribeSecurityGroupRules',
+        () => ({ arn: '*', account: TEST_ACCOUNT }),
+        SRC.actions,
+      ),
+      allowed(
         'describes the database (refresh)',
         'rds:DescribeDBInstances',
         arnIn('rds', `db:healthcare-db-${env}`),

@@ -11,6 +11,7 @@ import {
 } from '../../constructs/ci-access/apply-permissions';
 import { CiAccess, CiAccessProps } from '../../constructs/ci-access/ci-access';
 import {
+  DRIFT_READS,
   planReadActions,
   planReadStatements,
   PREFLIGHT_READS,
@@ -345,6 +346,24 @@ describe('PREFLIGHT_READS', () => {
   it('are what the platform preflight asks', () => {
     expect([...PREFLIGHT_READS].sort()).toEqual(preflightActions());
     expect(preflightActions()).toContain('lambda:GetAccountSettings');
+  });
+});
+
+describe('DRIFT_READS', () => {
+  it('are the commands tools/drift sends, and the plan role holds them with or without rule resources', () => {
+    const text = readFileSync(join(ROOT, 'tools', 'drift', 'security-group-rules.ts'), 'utf8');
+    const sent = [...text.matchAll(/new (\w+)Command\(/g)].map((m) => `ec2:${m[1]}`);
+    expect(sent).toEqual(['ec2:DescribeSecurityGroupRules']);
+    expect([...DRIFT_READS]).toEqual(sent);
+    const withoutRuleResources = Object.fromEntries(
+      Object.entries(REFRESH_READS).filter(
+        ([type]) => !/security_group_(ingress|egress)_rule$/.test(type),
+      ),
+    );
+    expect(planReadActions(withoutRuleResources)).toContain('ec2:DescribeSecurityGroupRules');
+    expect(planReadActions(withoutRuleResources, PREFLIGHT_READS, [])).not.toContain(
+      'ec2:DescribeSecurityGroupRules',
+    );
   });
 });
 

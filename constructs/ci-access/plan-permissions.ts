@@ -134,8 +134,8 @@ export const REFRESH_READS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * What `npm run plan` and `npm run drift` ask before Terraform runs (tools/preflight: the
- * platform checks, never the baseline's). A unit test reads the commands those files send.
+ * What `npm run plan` asks before Terraform runs (tools/preflight: the platform checks,
+ * never the baseline's). A unit test reads the commands those files send.
  */
 export const PREFLIGHT_READS: readonly string[] = [
   'acm:DescribeCertificate',
@@ -152,6 +152,14 @@ export const PREFLIGHT_READS: readonly string[] = [
   'servicequotas:GetServiceQuota',
   'sts:GetCallerIdentity',
 ];
+
+/**
+ * What `npm run drift` asks besides Terraform's refresh (tools/drift): the rules of the
+ * stack's security groups, to find those no resource manages. Needed even by a stack whose
+ * rules are all inline (then REFRESH_READS would not list it). A unit test reads the commands
+ * tools/drift sends.
+ */
+export const DRIFT_READS: readonly string[] = ['ec2:DescribeSecurityGroupRules'];
 
 /**
  * IAM reads are scoped: a role or policy action to the stack's own roles and policies
@@ -192,8 +200,9 @@ export interface PlanReadProps {
 export function planReadActions(
   refresh: Readonly<Record<string, readonly string[]>> = REFRESH_READS,
   preflight: readonly string[] = PREFLIGHT_READS,
+  drift: readonly string[] = DRIFT_READS,
 ): string[] {
-  return [...new Set([...Object.values(refresh).flat(), ...preflight])].sort();
+  return [...new Set([...Object.values(refresh).flat(), ...preflight, ...drift])].sort();
 }
 
 /** The statements of the plan role's `read-configuration` policy. */

@@ -3,7 +3,9 @@
  *
  * What changed in the deployed stack outside Terraform (drift-check.ts), in a run folder of
  * its own. Exit 0 clean, 2 drift found (the report lists each resource by address, before →
- * after), 1 a phase failed, 2 also for bad arguments (printed with the usage).
+ * after, and each security group rule no resource manages), 1 a phase failed or the security
+ * group rules could not be checked with nothing else drifted, 2 also for bad arguments
+ * (printed with the usage).
  */
 import * as path from 'node:path';
 import { PhaseTimer } from '../core';

@@ -35,7 +35,7 @@ import {
   sha256File,
   shortHash,
 } from './plan-artifact';
-import { PROJECT_ROOT, StackSelection } from './project';
+import { deployRoleOf, PROJECT_ROOT, StackSelection } from './project';
 import { stackOf, synth, SynthesizedStack } from './synth';
 import type { Target } from './target';
 
@@ -106,11 +106,9 @@ export async function preflightStack(
     const outcome = await preflight([selection.config], { strict, clientsFor });
     return { outcome, accountId: outcome.reports[0]?.accountId };
   }
-  // The bootstrap assumes no role: the state backend keeps the caller's own credentials.
-  const role = selection.kind === 'baseline' ? selection.config.deployRole : undefined;
   const { result, accountId } = await checkIdentity(
     { region: selection.region },
-    clientsFor(selection.region, role).sts,
+    clientsFor(selection.region, deployRoleOf(selection)).sts,
     BASELINE_ROLE_SETTINGS,
   );
   const pass = result.status === 'pass';

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { loadStateBackend, StateBackendSettings } from '../../config/backend';
 import { BASELINE_STACK_ID, BaselineConfig, loadBaselineConfig } from '../../config/baseline';
 import { ConfigError, ConfigProblem, loadConfigs, PlatformConfig } from '../../config/config';
+import type { DeployRole } from '../../config/deploy-role';
 import { checkSettingNames } from '../../config/setting-names';
 import type { Env } from '../core';
 
@@ -188,6 +189,15 @@ export function describeStack(selection: StackSelection): string {
     case 'bootstrap':
       return `${selection.stackId} (state bucket ${selection.settings.s3.bucket}, ${selection.region}; local state)`;
   }
+}
+
+/**
+ * The role the stack's provider assumes, so the commands' SDK clients act in the same
+ * account: the environment's DEPLOY_ROLE_ARN, the baseline's BASELINE_DEPLOY_ROLE_ARN; the
+ * bootstrap none (the state backend keeps the caller's own credentials).
+ */
+export function deployRoleOf(selection: StackSelection): DeployRole | undefined {
+  return selection.kind === 'bootstrap' ? undefined : selection.config.deployRole;
 }
 
 /** The profile that decides whether the guard refuses (none for the bootstrap: always). */

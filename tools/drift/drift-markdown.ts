@@ -1,11 +1,13 @@
 /**
  * The drift report as Markdown, for a person deciding what to do: the verdict first, then
- * each drifted resource with its attributes (in the state → now), then what was left out
- * and why, then how to resolve it. The first line is a heading naming the stack. Sorted, so
- * the same plan always gives the same text.
+ * each drifted resource with its attributes (in the state → now), the security group rules
+ * outside Terraform with the command that revokes each (or why they could not be checked),
+ * then what was left out and why, then how to resolve it. The first line is a heading naming
+ * the stack. Sorted, so the same plan always gives the same text.
  */
 import { ABSENT, SENSITIVE } from '../review';
 import type { DriftedAttribute, DriftedResource, DriftReport } from './drift';
+import type { SecurityGroupRuleCheck, UnmanagedRule } from './security-group-rules';
 
 /** The report as GitHub-flavoured Markdown, ending with a newline. */
 export function formatDriftReport(report: DriftReport): string {
@@ -18,6 +20,14 @@ export function formatDriftReport(report: DriftReport): string {
     report.terraformVersion ? `Terraform ${report.terraformVersion}` : undefined,
   ].filter(Boolean);
   lines.push('', `${when.join(', ')}.`);
+  const rules = report.securityGroupRules;
+  if (rules?.status === 'checked') {
+    const listed = `${plural(rules.ruleCount, 'rule')} of ${plural(rules.groups.length, 'security group')}`;
+    lines.push(
+      '',
+      `Security group rules: ${listed} listed with EC2 DescribeSecurityGroupRules, ${rules.unmanaged.length} outside Terraform.`,
+    );
+  }
   if (changed.length > 0) {
     lines.push('', `### Changed outside Terraform (${changed.length})`);
     for (const r of changed) lines.push('', ...changedSection(r));
@@ -29,9 +39,48 @@ export function formatDriftReport(report: DriftReport): string {
       lines.push(`- \`${r.address}\`: the object no longer exists.${holds}`);
     }
   }
+  if (rules) lines.push(...ruleSection(rules));
   lines.push(...notCounted(report));
-  if (report.verdict === 'drifted') lines.push('', ...RESOLVE(report.stack));
+  if (report.drifted.length > 0) lines.push('', ...RESOLVE(report.stack));
   return `${lines.join('\n')}\n`;
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** The unmanaged rules with their fixes, or why the rules could not be checked. */
+function ruleSection(rules: SecurityGroupRuleCheck): string[] {
+  if (rules.status === 'not-checked') {
+    const names = rules.groups.map((g) => `\`${g.name}\``).join(', ');
+    return [
+      '',
+      '### Security group rules: not checked',
+      '',
+      `The rules of ${plural(rules.groups.length, 'security group')} (${names}) could not be listed: ${rules.reason}. A rule added outside Terraform would not show in this report.`,
+      '',
+      `Fix: ${rules.fix}.`,
+    ];
+  }
+  if (rules.status !== 'checked' || rules.unmanaged.length === 0) return [];
+  const list = rules.unmanaged;
+  return [
+    '',
+    `### Security group rules outside Terraform (${list.length})`,
+    '',
+    "Rules of the stack's security groups that no resource in the Terraform state manages. A deploy leaves them in place: revoke each, or add it to the stack.",
+    '',
+    '| Security group | Direction | Protocol and ports | Source / destination | Rule | Description |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...list.map(ruleRow),
+    '',
+    ...list.map((r) => `- \`${r.ruleId}\`: \`${r.revoke}\`, or add it to the stack.`),
+    '',
+    "To keep a rule, add it to the stack as a `VpcSecurityGroupIngressRule` / `VpcSecurityGroupEgressRule` of its group and adopt the existing rule in the same change with `.importFrom('<rule id>')` (without the import the deploy fails with InvalidPermission.Duplicate); review it in a pull request.",
+  ];
+}
+
+function ruleRow(r: UnmanagedRule): string {
+  const description = r.description ? cell(r.description.replace(/\s+/g, ' ')) : '';
+  return `| ${cell(r.group.name)} (${cell(r.group.id)}) | ${r.direction} | ${r.ports} | ${cell(r.peer)} | ${cell(r.ruleId)} | ${description} |`;
 }
 
 function verdictLine(
@@ -39,15 +88,33 @@ function verdictLine(
   changed: readonly DriftedResource[],
   deleted: readonly DriftedResource[],
 ): string {
+  const rules = report.securityGroupRules;
   if (report.verdict === 'clean') {
-    return '**Clean**: every resource matches the Terraform state.';
+    const groups =
+      rules?.status === 'checked'
+        ? `, and Terraform manages every rule of its ${plural(rules.groups.length, 'security group')}`
+        : '';
+    return `**Clean**: every resource matches the Terraform state${groups}.`;
+  }
+  if (report.verdict === 'unverified') {
+    return '**Not verified**: every resource matches the Terraform state, but the security group rules could not be checked (see below): this is not a clean report.';
   }
   const parts = [
     changed.length > 0 ? `${changed.length} changed outside Terraform` : '',
     deleted.length > 0 ? `${deleted.length} deleted` : '',
   ].filter(Boolean);
   const n = report.drifted.length;
-  return `**Drifted**: ${n} resource${n === 1 ? '' : 's'} differ${n === 1 ? 's' : ''} from the Terraform state (${parts.join(', ')}).`;
+  const resources =
+    n > 0
+      ? `${plural(n, 'resource')} differ${n === 1 ? 's' : ''} from the Terraform state (${parts.join(', ')})`
+      : '';
+  const k = rules?.status === 'checked' ? rules.unmanaged.length : 0;
+  const outside = k > 0 ? `${plural(k, 'security group rule')} outside Terraform` : '';
+  const unchecked =
+    rules?.status === 'not-checked'
+      ? ' The security group rules could not be checked (see below).'
+      : '';
+  return `**Drifted**: ${[resources, outside].filter(Boolean).join('; ')}.${unchecked}`;
 }
 
 function changedSection(r: DriftedResource): string[] {

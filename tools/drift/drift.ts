@@ -13,6 +13,10 @@
  * An allow-list (EMULATOR_DRIFT_ALLOW_LIST of tools/emulator for the local emulator) names
  * attributes known to differ for a reason that is not drift: a resource whose every
  * difference is allowed is listed, not counted.
+ *
+ * The security group rule check (security-group-rules.ts) adds what a refresh cannot see:
+ * each rule of the stack's groups that no resource manages is drift too. When that check
+ * could not ask AWS, a report with nothing else drifted is `unverified` (exit 1), never clean.
  */
 import type { DriftAllowance } from '../emulator';
 import {
@@ -31,13 +35,19 @@ import {
   maskCovers,
   valueAtPath,
 } from '../review';
+import type { ExplainedAttributes, SecurityGroupRuleCheck } from './security-group-rules';
 
 export type { DriftAllowance };
 
-/** Exit codes of a drift check: the `npm run drift` contract. */
+/** Exit codes of a drift check: the `npm run drift` contract (`unverified` exits `error`). */
 export const DRIFT_EXIT = { clean: 0, error: 1, drifted: 2 } as const;
 
-export type DriftVerdict = 'drifted' | 'clean';
+/**
+ * `drifted`: something differs (a resource, or a security group rule outside Terraform);
+ * `clean`: nothing does, and every check ran; `unverified`: nothing found, but the security
+ * group rules could not be checked.
+ */
+export type DriftVerdict = 'drifted' | 'clean' | 'unverified';
 
 /** One attribute that differs between the state and the remote object, printable. */
 export interface DriftedAttribute {
@@ -79,6 +89,8 @@ export interface DriftReport {
   readonly outputChanges: readonly string[];
   /** A normal plan's changes (applying the code), not drift: `address (kind)`. */
   readonly pendingChanges: readonly string[];
+  /** The security group rule check, when it ran (security-group-rules.ts). */
+  readonly securityGroupRules?: SecurityGroupRuleCheck;
 }
 
 export interface DriftOptions {
@@ -87,6 +99,12 @@ export interface DriftOptions {
   readonly environment?: string;
   /** Differences that are not drift. @default none */
   readonly allow?: readonly DriftAllowance[];
+  /**
+   * The security group rule check: its unmanaged rules are drift, it explains the groups'
+   * `ingress` / `egress` differences, and when it could not run the report is unverified.
+   * @default not run
+   */
+  readonly securityGroupRules?: SecurityGroupRuleCheck;
 }
 
 /** The drift in a plan JSON (refresh-only, or a normal plan's `resource_drift`). */
@@ -97,9 +115,11 @@ export function driftReport(plan: TerraformPlan, options: DriftOptions): DriftRe
   const drifted: DriftedResource[] = [];
   const allowed: DriftedResource[] = [];
   const emptyOnly: string[] = [];
+  const rules = options.securityGroupRules;
+  const explained = rules?.status === 'checked' ? rules.explained : [];
   for (const rc of plan.resource_drift ?? []) {
     if (rc.mode === 'data' || classifyChange(rc.change.actions) === 'no-op') continue;
-    const resource = classifyDrift(rc, options.allow ?? []);
+    const resource = classifyDrift(rc, options.allow ?? [], explained);
     if (resource.kind === 'deleted' || resource.attributes.length > 0) drifted.push(resource);
     else if (resource.allowed.length > 0) allowed.push(resource);
     else emptyOnly.push(rc.address);
@@ -110,7 +130,7 @@ export function driftReport(plan: TerraformPlan, options: DriftOptions): DriftRe
     environment: options.environment,
     terraformVersion: plan.terraform_version,
     timestamp: (plan as { timestamp?: string }).timestamp,
-    verdict: drifted.length > 0 ? 'drifted' : 'clean',
+    verdict: verdictOf(drifted.length, rules),
     drifted: drifted.sort(byAddress),
     allowed: allowed.sort(byAddress),
     emptyOnly: emptyOnly.sort(compare),
@@ -123,15 +143,27 @@ export function driftReport(plan: TerraformPlan, options: DriftOptions): DriftRe
       .filter(({ kind }) => kind !== 'no-op' && kind !== 'read')
       .map(({ rc, kind }) => `${rc.address} (${kind})`)
       .sort(compare),
+    ...(rules ? { securityGroupRules: rules } : {}),
   };
 }
 
-/** The exit code for a report: 0 clean, 2 drifted. */
-export function driftExitCode(report: Pick<DriftReport, 'verdict'>): number {
-  return report.verdict === 'drifted' ? DRIFT_EXIT.drifted : DRIFT_EXIT.clean;
+function verdictOf(driftedResources: number, rules?: SecurityGroupRuleCheck): DriftVerdict {
+  if (driftedResources > 0) return 'drifted';
+  if (rules?.status === 'checked' && rules.unmanaged.length > 0) return 'drifted';
+  return rules?.status === 'not-checked' ? 'unverified' : 'clean';
 }
 
-function classifyDrift(rc: ResourceChange, allow: readonly DriftAllowance[]): DriftedResource {
+/** The exit code for a report: 0 clean, 2 drifted, 1 unverified (a check could not run). */
+export function driftExitCode(report: Pick<DriftReport, 'verdict'>): number {
+  if (report.verdict === 'drifted') return DRIFT_EXIT.drifted;
+  return report.verdict === 'unverified' ? DRIFT_EXIT.error : DRIFT_EXIT.clean;
+}
+
+function classifyDrift(
+  rc: ResourceChange,
+  allow: readonly DriftAllowance[],
+  explained: readonly ExplainedAttributes[],
+): DriftedResource {
   const holds = Object.hasOwn(STATEFUL_RESOURCE_TYPES, rc.type)
     ? STATEFUL_RESOURCE_TYPES[rc.type]
     : undefined;
@@ -142,7 +174,7 @@ function classifyDrift(rc: ResourceChange, allow: readonly DriftAllowance[]): Dr
   const attributes: DriftedAttribute[] = [];
   const allowed: (DriftedAttribute & { reason: string })[] = [];
   for (const { path, attribute } of driftedAttributes(rc)) {
-    const rule = allowingRule(rc, path, allow);
+    const rule = allowingRule(rc, path, allow) ?? explaining(rc, path, explained);
     if (rule) allowed.push({ ...attribute, reason: rule.reason });
     else attributes.push(attribute);
   }
@@ -155,15 +187,27 @@ function allowingRule(
   path: AttributePath,
   allow: readonly DriftAllowance[],
 ): DriftAllowance | undefined {
-  const text = formatPath(path);
   return allow.find(
     (rule) =>
       rule.resourceType === rc.type &&
       (!rule.onlyWhenUnknown || maskCovers(rc.change.after_unknown, path)) &&
-      rule.attributes.some(
-        (a) => text === a || text.startsWith(`${a}.`) || text.startsWith(`${a}[`),
-      ),
+      covers(rule.attributes, path),
   );
+}
+
+/** The other check that explains a difference of this very resource at `path`, if any. */
+function explaining(
+  rc: ResourceChange,
+  path: AttributePath,
+  explained: readonly ExplainedAttributes[],
+): ExplainedAttributes | undefined {
+  return explained.find((e) => e.address === rc.address && covers(e.attributes, path));
+}
+
+/** Whether `path` is one of `attributes` or inside one. */
+function covers(attributes: readonly string[], path: AttributePath): boolean {
+  const text = formatPath(path);
+  return attributes.some((a) => text === a || text.startsWith(`${a}.`) || text.startsWith(`${a}[`));
 }
 
 /**
