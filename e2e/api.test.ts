@@ -1,9 +1,12 @@
 import {
   APIGatewayClient,
+  GetBasePathMappingsCommand,
+  GetDomainNameCommand,
   GetIntegrationCommand,
   GetIntegrationResponseCommand,
   GetMethodCommand,
   GetResourcesCommand,
+  GetRestApiCommand,
   GetStageCommand,
 } from '@aws-sdk/client-api-gateway';
 import { GetWebACLForResourceCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
@@ -25,9 +28,30 @@ describePlatform('health API', (outputs) => {
     const stage = await api.send(new GetStageCommand({ restApiId, stageName }));
     expect(stage.stageName).toBe(config.environment);
     expect(stage.deploymentId).toBeTruthy();
-    expect(str(outputs, 'api_health_url')).toMatch(
-      new RegExp(`${restApiId}.*/${stageName}/health$`),
+    const domain = config.api.customDomain?.domainName;
+    // On a custom domain the stage is mapped at the root; otherwise the execute-api host names it.
+    if (domain) expect(str(outputs, 'api_health_url')).toBe(`https://${domain}/health`);
+    else
+      expect(str(outputs, 'api_health_url')).toMatch(
+        new RegExp(`${restApiId}.*/${stageName}/health$`),
+      );
+  });
+
+  it('is reached only on its custom domain when it has one: TLS 1.2, mapped at the root, execute-api off', async () => {
+    const domain = config.api.customDomain;
+    const restApi = await api.send(new GetRestApiCommand({ restApiId }));
+    expect(restApi.disableExecuteApiEndpoint).toBe(domain !== undefined);
+    if (!domain) return;
+    const name = await api.send(new GetDomainNameCommand({ domainName: domain.domainName }));
+    expect(name.securityPolicy).toBe('TLS_1_2');
+    expect(name.regionalCertificateArn).toBe(domain.certificateArn);
+    expect(name.endpointConfiguration?.types).toEqual(['REGIONAL']);
+    const mappings = await api.send(
+      new GetBasePathMappingsCommand({ domainName: domain.domainName }),
     );
+    expect(mappings.items?.map((m) => [m.basePath, m.restApiId, m.stage])).toEqual([
+      ['(none)', restApiId, stageName],
+    ]);
   });
 
   it('has GET /health with a MOCK integration and its 200 response', async () => {

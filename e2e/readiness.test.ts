@@ -77,6 +77,8 @@ describePlatform('readiness application', (outputs) => {
     expect(integration.httpMethod).toBe('POST');
     const fn = await configuration();
     expect(integration.uri).toContain(`/functions/${fn.FunctionArn}/invocations`);
-    expect(str(outputs, 'api_ready_url')).toMatch(new RegExp(`${restApiId}.*/ready$`));
+    const domain = config.api.customDomain?.domainName;
+    if (domain) expect(str(outputs, 'api_ready_url')).toBe(`https://${domain}/ready`);
+    else expect(str(outputs, 'api_ready_url')).toMatch(new RegExp(`${restApiId}.*/ready$`));
   });
 });

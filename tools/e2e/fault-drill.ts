@@ -1,11 +1,11 @@
 /**
- * The fault drill, on the lifecycle environment after its destroy: a deploy interrupted
- * with Ctrl-C while the database is being created stops cleanly (state written, lock
- * released, nothing outside the state); a deploy whose every process is killed (a lost CI
- * runner) leaves the lock held and resources outside the state, and `npm run recover` is the
- * way back (release the dead holder's lock, adopt the orphans through a reviewed plan),
- * after which a deploy converges to one network, one database and one cache under the same
- * names. Exercised end to end by `npm run test:e2e`.
+ * The fault drill, on the lifecycle environment after its destroy: a deploy whose every
+ * process is killed while the database is being created (a lost CI runner) leaves the lock
+ * held and resources outside the state, and `npm run recover` is the way back (release the
+ * dead holder's lock, adopt the orphans through a reviewed plan); a deploy interrupted with
+ * Ctrl-C stops cleanly (state written, lock released, nothing outside the state); then a
+ * deploy converges to one network, one database and one cache under the same names.
+ * Exercised end to end by `npm run test:e2e`.
  */
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -33,7 +33,10 @@ function killTree(pid: number): number {
   return all.length;
 }
 
-const CREATING = /^(?:\S+\s+)?(aws_[a-z0-9_]+\.[A-Za-z0-9_-]+): Still creating\.\.\./;
+/** The database still being created: the deploy tool echoes its minute marks (`[1m0s elapsed]`). */
+const DATABASE_CREATING = /(aws_db_instance\.[A-Za-z0-9_-]+): Still creating\.\.\./;
+/** Any resource whose creation just finished: the apply is under way. */
+const CREATED = /(aws_[a-z0-9_]+\.[A-Za-z0-9_-]+): Creation complete/;
 
 /** `npm run deploy` of the lifecycle stack as its CI apply role, stopped on the first cue. */
 function deployUntil(
@@ -53,7 +56,7 @@ function deployUntil(
     log,
     okCodes: [0, 1, 130, 137, 143],
     onLine: (line, pid) => {
-      const match = cue.exec(line.replace(/^.*?\]\s*/, ''));
+      const match = cue.exec(line);
       if (cued || !match) return;
       cued = match[1] ?? match[0];
       stop(pid);
@@ -102,12 +105,12 @@ export const interruptedDeploy: Phase = {
       e2e,
       stack,
       `fault-sigint-${stack.label}.log`,
-      /(aws_db_instance\.[A-Za-z0-9_-]+): Still creating\.\.\./,
+      CREATED,
       // A terminal's Ctrl-C reaches the foreground process group: npm and the deploy tool.
       (pid) => process.kill(-pid, 'SIGINT'),
     );
     const problems: string[] = [];
-    if (!cued) problems.push('the database creation was never seen, so nothing was interrupted');
+    if (!cued) problems.push('no creation was seen, so nothing was interrupted');
     if (result.code !== 130) problems.push(`npm run deploy exited ${result.code}, expected 130`);
     if (await lockFileExists(e2e, stack)) problems.push('the state lock is still held');
     await e2e.init(stack);
@@ -117,8 +120,8 @@ export const interruptedDeploy: Phase = {
       e2e.stackOpts(stack, `fault-state-${stack.label}.log`),
     );
     const addresses = state.stdout.split('\n').filter(Boolean);
-    if (!addresses.some((a) => a.startsWith('aws_db_instance.')))
-      problems.push('the database whose creation was under way is not in the state');
+    if (!cued || !addresses.includes(cued))
+      problems.push(`${cued} finished but is not in the state`);
     const recovered = await recoverRun(
       e2e,
       stack,
@@ -149,18 +152,20 @@ export const killedDeploy: Phase = {
       e2e,
       stack,
       `fault-kill-${stack.label}.log`,
-      CREATING,
+      DATABASE_CREATING,
       (pid) => {
         killed = killTree(pid);
       },
     );
     const problems: string[] = [];
-    if (!cued) throw new Error('no resource was seen being created, so nothing was killed');
+    if (!cued) throw new Error('the database was never seen being created, so nothing was killed');
     if (!(await lockFileExists(e2e, stack)))
       problems.push('the killed run left no lock: expected one held');
     const seen = await recoverRun(e2e, stack, [], `fault-recover-${stack.label}.log`);
     if (seen.code !== 1 || !/gone/i.test(seen.stdout))
       problems.push(`recover did not report a dead holder (exit ${seen.code})`);
+    if (!seen.stdout.includes(cued))
+      problems.push(`recover did not list ${cued} as outside the state`);
     const adopted = await recoverRun(
       e2e,
       stack,

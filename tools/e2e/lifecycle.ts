@@ -180,20 +180,24 @@ export const majorUpgrade: Phase = {
   skipWhen: skipUnlessLifecycle,
   async run(e2e, note) {
     const current = e2e.stack(lifecycleStack(e2e)!);
-    const oldGroup = String(resourceBody(current, 'aws_db_parameter_group').name);
-    let newGroup = '';
+    const oldFamily = String(resourceBody(current, 'aws_db_parameter_group').family);
+    let newPrefix = '';
     const planned = await planStep(e2e, 'upgrade', (plan, stack) => {
-      newGroup = String(resourceBody(stack, 'aws_db_parameter_group').name);
+      const group = resourceBody(stack, 'aws_db_parameter_group');
+      newPrefix = String(group.name_prefix);
       return upgradeProblems(plan, {
         engineVersion: LIFECYCLE_STEPS.upgrade.DB_ENGINE_MAJOR_VERSION,
-        oldParameterGroup: oldGroup,
-        newParameterGroup: newGroup,
+        oldFamily,
+        newFamily: String(group.family),
+        newNamePrefix: newPrefix,
       });
     });
     const before = await describeDb(e2e, planned.stack);
+    const oldGroup = before.DBParameterGroups?.[0]?.DBParameterGroupName ?? '';
     await applyStep(e2e, planned, 'upgrade');
     const after = await describeDb(e2e, planned.stack);
-    const groups = (after.DBParameterGroups ?? []).map((g) => g.DBParameterGroupName);
+    const groups = (after.DBParameterGroups ?? []).map((g) => g.DBParameterGroupName ?? '');
+    const newGroup = groups.find((g) => g.startsWith(newPrefix)) ?? '';
     const problems: string[] = [];
     if (after.DbiResourceId !== before.DbiResourceId)
       problems.push(
@@ -201,8 +205,10 @@ export const majorUpgrade: Phase = {
       );
     if (!/^16(\.|$)/.test(after.EngineVersion ?? ''))
       problems.push(`EngineVersion is ${after.EngineVersion}, expected 16.x`);
-    if (!groups.includes(newGroup))
-      problems.push(`parameter groups attached: ${groups.join(', ')}; expected ${newGroup}`);
+    if (groups.length !== 1 || !newGroup || newGroup === oldGroup)
+      problems.push(
+        `parameter groups attached: ${groups.join(', ')}; expected one named ${newPrefix}…`,
+      );
     if (problems.length > 0) throw new Error(problems.join('\n'));
     note(
       `${before.EngineVersion} → ${after.EngineVersion}, ${oldGroup} → ${newGroup}, DbiResourceId ${after.DbiResourceId} kept; ${planned.summary}`,

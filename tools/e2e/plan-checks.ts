@@ -80,8 +80,14 @@ export function day2Problems(plan: PlanJsonFile, expected: Day2Expectation): str
 export interface UpgradeExpectation {
   /** The engine_version the instance moves to, e.g. "16". */
   readonly engineVersion: string;
-  readonly oldParameterGroup: string;
-  readonly newParameterGroup: string;
+  /** The parameter group's family before and after, e.g. postgres15 → postgres16. */
+  readonly oldFamily: string;
+  readonly newFamily: string;
+  /**
+   * The new group's name_prefix (Terraform adds a unique suffix, so the name is known only
+   * after apply: the new group never collides with the old one).
+   */
+  readonly newNamePrefix: string;
 }
 
 /**
@@ -104,23 +110,22 @@ export function upgradeProblems(plan: PlanJsonFile, expected: UpgradeExpectation
       problems.push(
         `${rc.address} engine_version is planned as ${String(after.engine_version)}, expected ${expected.engineVersion}`,
       );
-    if (
-      after.parameter_group_name !== undefined &&
-      after.parameter_group_name !== expected.newParameterGroup
-    )
+    const group = after.parameter_group_name;
+    if (group !== undefined && !String(group).startsWith(expected.newNamePrefix))
       problems.push(
-        `${rc.address} parameter_group_name is planned as ${String(after.parameter_group_name)}, expected ${expected.newParameterGroup}`,
+        `${rc.address} parameter_group_name is planned as ${String(group)}, expected ${expected.newNamePrefix}…`,
       );
   }
   const groups = changes.filter((rc) => rc.type === 'aws_db_parameter_group');
   const replaced = groups.filter(
     (rc) =>
-      rc.change.before?.name === expected.oldParameterGroup &&
-      rc.change.after?.name === expected.newParameterGroup,
+      rc.change.before?.family === expected.oldFamily &&
+      rc.change.after?.family === expected.newFamily &&
+      rc.change.after?.name_prefix === expected.newNamePrefix,
   );
   if (replaced.length !== 1)
     problems.push(
-      `expected the parameter group ${expected.oldParameterGroup} to be replaced by ${expected.newParameterGroup}`,
+      `expected the ${expected.oldFamily} parameter group to be replaced by a ${expected.newFamily} one named ${expected.newNamePrefix}…`,
     );
   for (const rc of replaced) {
     if (actionsOf(rc) !== 'create+delete')

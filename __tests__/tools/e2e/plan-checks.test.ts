@@ -101,15 +101,21 @@ describe('day2Problems', () => {
 describe('upgradeProblems', () => {
   const UPGRADE = {
     engineVersion: '16',
-    oldParameterGroup: 'pg-dev-postgres15',
-    newParameterGroup: 'pg-dev-postgres16',
+    oldFamily: 'postgres15',
+    newFamily: 'postgres16',
+    newNamePrefix: 'healthcare-pg-dev-postgres16-',
   };
-  const group = (actions: string[]) =>
+  // As Terraform plans it: the new name is unknown until apply (name_prefix + a unique suffix).
+  const group = (actions: string[], after: Record<string, unknown> = {}) =>
     rc(
       'aws_db_parameter_group.pg',
       actions,
-      { name: 'pg-dev-postgres15' },
-      { name: 'pg-dev-postgres16' },
+      {
+        family: 'postgres15',
+        name: 'healthcare-pg-dev-postgres15-20261207081500000000000001',
+        name_prefix: 'healthcare-pg-dev-postgres15-',
+      },
+      { family: 'postgres16', name_prefix: 'healthcare-pg-dev-postgres16-', ...after },
     );
   const upgradedDb = (actions = ['update'], after: Record<string, unknown> = {}) =>
     rc(
@@ -118,7 +124,7 @@ describe('upgradeProblems', () => {
       { engine_version: '15.7' },
       {
         engine_version: '16',
-        parameter_group_name: 'pg-dev-postgres16',
+        parameter_group_name: 'healthcare-pg-dev-postgres16-20261207093000000000000002',
         ...after,
       },
     );
@@ -150,16 +156,36 @@ describe('upgradeProblems', () => {
   test('fails on the wrong version or group, a missing replacement, or another deletion', () => {
     const plan = {
       resource_changes: [
-        upgradedDb(['update'], { engine_version: '15', parameter_group_name: 'other' }),
+        upgradedDb(['update'], {
+          engine_version: '15',
+          parameter_group_name: 'healthcare-pg-dev-postgres15-20261207081500000000000001',
+        }),
         rc('aws_kms_key.k', ['delete']),
       ],
     };
     expect(upgradeProblems(plan, UPGRADE)).toEqual([
       'aws_db_instance.db engine_version is planned as 15, expected 16',
-      'aws_db_instance.db parameter_group_name is planned as other, expected pg-dev-postgres16',
-      'expected the parameter group pg-dev-postgres15 to be replaced by pg-dev-postgres16',
+      'aws_db_instance.db parameter_group_name is planned as healthcare-pg-dev-postgres15-20261207081500000000000001, expected healthcare-pg-dev-postgres16-…',
+      'expected the postgres15 parameter group to be replaced by a postgres16 one named healthcare-pg-dev-postgres16-…',
       'aws_kms_key.k is planned as delete; the upgrade must delete or replace nothing else',
     ]);
+  });
+
+  test('fails a replacement into another family or under another prefix', () => {
+    const wrongFamily = {
+      resource_changes: [upgradedDb(), group(['create', 'delete'], { family: 'postgres17' })],
+    };
+    const wrongPrefix = {
+      resource_changes: [
+        upgradedDb(),
+        group(['create', 'delete'], { name_prefix: 'healthcare-pg-dev-postgres15-' }),
+      ],
+    };
+    for (const plan of [wrongFamily, wrongPrefix]) {
+      expect(upgradeProblems(plan, UPGRADE)).toEqual([
+        'expected the postgres15 parameter group to be replaced by a postgres16 one named healthcare-pg-dev-postgres16-…',
+      ]);
+    }
   });
 
   test('fails when there is no database change at all', () => {
