@@ -1,9 +1,10 @@
 /**
  * The docs cannot drift from the code: every path, npm script, setting and Lambda runtime the
  * README and docs/ name must exist as named. A moved file, a renamed script or setting fails
- * here with the document and the line.
+ * here with the document and the line. The README stays short (30 KB at most) and names every
+ * npm script, so a newcomer finds every command there.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BASELINE_SETTINGS } from '../config/baseline';
 import { STATE_ENV } from '../config/backend';
@@ -57,6 +58,20 @@ const runtimes = [
   ),
 ];
 
+/**
+ * The package.json scripts a text does not name: `npm run <script>` exactly (`npm run
+ * plan:guard` does not name `plan`), or `npm test` for `test`.
+ */
+function scriptsNotNamed(doc: string, text: string, all: readonly string[]): string[] {
+  const named = new Set(
+    docReferences(doc, text)
+      .filter((r) => r.kind === 'script')
+      .map((r) => r.value),
+  );
+  if (/\bnpm (?:run )?test\b(?![:\w-])/.test(text)) named.add('test');
+  return all.filter((script) => !named.has(script));
+}
+
 describe('docs name what exists', () => {
   const all: DocReference[] = DOCS.flatMap((doc) =>
     docReferences(doc, readFileSync(join(ROOT, doc), 'utf8')),
@@ -76,6 +91,27 @@ describe('docs name what exists', () => {
       runtimes,
     });
     expect(stale.map((r) => `${r.doc}:${r.line}: ${r.kind} ${r.value}`)).toEqual([]);
+  });
+});
+
+describe('the README', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+  it('is at most 30 KB', () => {
+    expect(statSync(join(ROOT, 'README.md')).size).toBeLessThanOrEqual(30 * 1024);
+  });
+
+  it('names every npm script of package.json', () => {
+    expect(scriptsNotNamed('README.md', readme, scripts)).toEqual([]);
+  });
+
+  it('links every document in docs/', () => {
+    const linked = new Set(
+      docReferences('README.md', readme)
+        .filter((r) => r.kind === 'path')
+        .map((r) => r.value),
+    );
+    expect(DOCS.filter((doc) => doc.startsWith('docs/') && !linked.has(doc))).toEqual([]);
   });
 });
 
@@ -118,5 +154,15 @@ describe('the check itself', () => {
       '3 runtime nodejs20.x',
       '5 path lib/preflight',
     ]);
+  });
+
+  it('counts a script as named only by its exact name', () => {
+    const all = ['test', 'test:unit', 'plan', 'plan:guard'];
+    expect(
+      scriptsNotNamed('README.md', 'Run `npm run plan:guard` and `npm run test:unit`.', all),
+    ).toEqual(['test', 'plan']);
+    expect(
+      scriptsNotNamed('README.md', '`npm test`, `npm run plan` and `npm run plan:guard`.', all),
+    ).toEqual(['test:unit']);
   });
 });
