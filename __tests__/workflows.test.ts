@@ -72,6 +72,7 @@ describe('.github workflows and actions', () => {
       'drift.yml:detect',
       'drift.yml:issue',
       'pull-request.yml:checks',
+      'pull-request.yml:policy',
       'pull-request.yml:targets',
       'pull-request.yml:plan',
       'pull-request.yml:comment',

@@ -1,6 +1,6 @@
 /**
  * The table of the account baseline's settings: names, sources, defaults and rules, read by
- * config/baseline.ts and documented in the README from here.
+ * config/baseline.ts and documented in docs/configuration.md from here.
  */
 import { CI_SETTINGS } from './ci-access';
 import { DEFAULT_REGION, SettingSpec } from './settings';

@@ -1,6 +1,6 @@
 /**
  * Every setting a user can change: its variable, context key, default and rule (this table
- * also writes the README's configuration table), and the defaults of each profile.
+ * also writes docs/configuration.md's table), and the defaults of each profile.
  */
 import { tightestNameRule } from './names';
 import { PGAUDIT_CLASSES } from './pgaudit';
@@ -31,7 +31,7 @@ export const LOG_RETENTION_DAYS = [
 export const POSTGRES_MAJOR_VERSIONS = ['14', '15', '16', '17'] as const;
 export type PostgresMajorVersion = (typeof POSTGRES_MAJOR_VERSIONS)[number];
 
-/** One row of the settings table: also the source of the README's configuration table. */
+/** One row of the settings table: also the source of docs/configuration.md's table. */
 export interface SettingSpec {
   readonly envVar: string;
   readonly contextKey: string;

@@ -105,7 +105,7 @@ export function unknownSettingProblems(
     problems.push({
       setting: `context "${key}"`,
       value: String(sources.context?.(key) ?? ''),
-      rule: `is not a setting${like ? `; did you mean "${like}"?` : ''} (cdktf.json "context" takes only the keys in the README's configuration tables)`,
+      rule: `is not a setting${like ? `; did you mean "${like}"?` : ''} (cdktf.json "context" takes only the keys in docs/configuration.md's tables)`,
     });
   }
   return problems;

@@ -3,7 +3,7 @@
  * conformance pack (awslabs/aws-config-rules, aws-config-conformance-packs/
  * Operational-Best-Practices-for-HIPAA-Security.yaml) that apply to what this project
  * deploys, by their AWS rule identifiers. A pure data table: the conformance pack's
- * template is generated from it (conformance-pack.ts) and the README's auditor table
+ * template is generated from it (conformance-pack.ts) and the auditor table of docs/account-baseline.md
  * reads the same identifiers. Rules for services the platform does not use (EMR,
  * Redshift, OpenSearch, SageMaker, ELB, ...) are left out; adding a row adds the rule.
  */
