@@ -10,9 +10,10 @@
  * drift. Values Terraform marks sensitive (`before_sensitive` / `after_sensitive`) are never
  * printed, only that they changed.
  *
- * An allow-list (EMULATOR_DRIFT_ALLOW_LIST of tools/emulator for the local emulator) names
- * attributes known to differ for a reason that is not drift: a resource whose every
- * difference is allowed is listed, not counted.
+ * An allow-list names attributes known to differ for a reason that is not drift: always
+ * VOLATILE_ATTRIBUTES (what AWS changes by itself), and EMULATOR_DRIFT_ALLOW_LIST of
+ * tools/emulator against the local emulator. A resource whose every difference is allowed is
+ * listed, not counted.
  *
  * The security group rule check (security-group-rules.ts) adds what a refresh cannot see:
  * each rule of the stack's groups that no resource manages is drift too. When that check
@@ -38,6 +39,19 @@ import {
 import type { ExplainedAttributes, SecurityGroupRuleCheck } from './security-group-rules';
 
 export type { DriftAllowance };
+
+/**
+ * Attributes AWS itself changes all the time: never a change someone made, on AWS as on the
+ * emulator. Always allowed (listed under "Not counted" with the reason).
+ */
+export const VOLATILE_ATTRIBUTES: readonly DriftAllowance[] = [
+  {
+    resourceType: 'aws_db_instance',
+    attributes: ['latest_restorable_time'],
+    reason:
+      'RDS moves the latest restorable time forward every few minutes while it keeps transaction logs (DescribeDBInstances LatestRestorableTime)',
+  },
+];
 
 /** Exit codes of a drift check: the `npm run drift` contract (`unverified` exits `error`). */
 export const DRIFT_EXIT = { clean: 0, error: 1, drifted: 2 } as const;
@@ -119,7 +133,11 @@ export function driftReport(plan: TerraformPlan, options: DriftOptions): DriftRe
   const explained = rules?.status === 'checked' ? rules.explained : [];
   for (const rc of plan.resource_drift ?? []) {
     if (rc.mode === 'data' || classifyChange(rc.change.actions) === 'no-op') continue;
-    const resource = classifyDrift(rc, options.allow ?? [], explained);
+    const resource = classifyDrift(
+      rc,
+      [...VOLATILE_ATTRIBUTES, ...(options.allow ?? [])],
+      explained,
+    );
     if (resource.kind === 'deleted' || resource.attributes.length > 0) drifted.push(resource);
     else if (resource.allowed.length > 0) allowed.push(resource);
     else emptyOnly.push(rc.address);

@@ -312,6 +312,45 @@ describe('the allow-list', () => {
   });
 });
 
+describe('what AWS changes by itself', () => {
+  test('a database whose latest restorable time moved on is not drift, on AWS as on the emulator', () => {
+    const moved = driftEntry(
+      'aws_db_instance.database_instance_D7FC2283',
+      { identifier: 'healthcare-db-prod', latest_restorable_time: '2026-12-07T09:39:59Z' },
+      { identifier: 'healthcare-db-prod', latest_restorable_time: '2026-12-07T09:45:00Z' },
+    );
+    const report = driftReport(plan([moved]), { stack: 'TapStackprod' });
+    expect(report.verdict).toBe('clean');
+    expect(
+      report.allowed.map((r) => [r.address, r.allowed.map((a) => [a.path, a.reason])]),
+    ).toEqual([
+      [
+        'aws_db_instance.database_instance_D7FC2283',
+        [
+          [
+            'latest_restorable_time',
+            'RDS moves the latest restorable time forward every few minutes while it keeps transaction logs (DescribeDBInstances LatestRestorableTime)',
+          ],
+        ],
+      ],
+    ]);
+  });
+
+  test('beside it, any other change of the database is drift', () => {
+    const changed = driftEntry(
+      'aws_db_instance.database_instance_D7FC2283',
+      { latest_restorable_time: '2026-12-07T09:39:59Z', backup_retention_period: 35 },
+      { latest_restorable_time: '2026-12-07T09:45:00Z', backup_retention_period: 1 },
+    );
+    const report = driftReport(plan([changed]), { stack: 'TapStackprod' });
+    expect(report.verdict).toBe('drifted');
+    expect(report.drifted[0].attributes.map((a) => [a.path, a.before, a.after])).toEqual([
+      ['backup_retention_period', '35', '1'],
+    ]);
+    expect(report.drifted[0].allowed.map((a) => a.path)).toEqual(['latest_restorable_time']);
+  });
+});
+
 describe('driftedAttributes', () => {
   test('a list of scalars is one leaf; a list of objects is opened element by element', () => {
     const rc = driftEntry(
