@@ -67,7 +67,13 @@ export function makeSecondCheckout(): string {
   )
     .toString('utf8')
     .split('\0')
-    .filter((f) => f && fs.existsSync(path.join(ROOT, f)));
+    // Files only: a linked node_modules (a worktree's) is linked again below, not copied.
+    .filter(
+      (f) =>
+        f &&
+        f !== 'node_modules' &&
+        fs.lstatSync(path.join(ROOT, f), { throwIfNoEntry: false })?.isFile(),
+    );
   for (const file of files) {
     const to = path.join(SECOND_CHECKOUT, file);
     fs.mkdirSync(path.dirname(to), { recursive: true });

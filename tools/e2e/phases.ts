@@ -74,7 +74,7 @@ const startEmulatorPhase: Phase = {
 const accounts: Phase = {
   name: 'accounts of the organization',
   proves:
-    "each environment has an account of its own, reached from the tooling account through OrganizationAccountAccessRole; prod's organization already runs GuardDuty, Security Hub and Config there; a production API has an issued certificate",
+    'each environment has an account of its own, reached from the tooling account through OrganizationAccountAccessRole; in the member account the organization already runs GuardDuty, Security Hub and Config; a production API has an issued certificate',
   async run(e2e, note) {
     const notes: string[] = [];
     for (const environment of e2e.settings.environments) {
