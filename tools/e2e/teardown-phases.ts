@@ -48,7 +48,7 @@ export const destroyBaselines: Phase = {
 export const nothingLeft: Phase = {
   name: 'nothing left but the bootstrap and what is protected',
   proves:
-    "teardown leaves nothing in the tooling account but the state bootstrap, and nothing in an unprotected environment's account but the role the organization made",
+    "teardown leaves nothing in the tooling account but the state bootstrap, and nothing in an unprotected environment's account but what the organization made (its access role, its Config delivery bucket)",
   async run(e2e, note) {
     const outputs = e2e.outputs[BOOTSTRAP] ?? {};
     const resources = e2e.stack(BOOTSTRAP).json.resource as
@@ -69,8 +69,12 @@ export const nothingLeft: Phase = {
         );
       if (!everythingGone) continue;
       checked.push(environment);
+      // What the organization made there outlives the environment: its access role and,
+      // in a member account, the Config delivery bucket its recorder writes to.
+      const organization = e2e.organizationServices.get(environment);
       const found = await findLeftovers(e2e.clientSettings(environment), {
         roles: [ORG_ACCESS_ROLE],
+        buckets: organization ? [organization.deliveryBucket] : [],
       });
       left.push(...found.map((f) => `${environmentAccount(environment).accountId}: ${f}`));
     }
