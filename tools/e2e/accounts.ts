@@ -19,10 +19,8 @@ import {
 import { CreateDetectorCommand, GuardDutyClient } from '@aws-sdk/client-guardduty';
 import {
   CreateOpenIDConnectProviderCommand,
-  CreateRoleCommand,
   CreateServiceLinkedRoleCommand,
   IAMClient,
-  PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -33,7 +31,9 @@ import {
 } from '@aws-sdk/client-sts';
 import {
   Credentials,
+  E2E_CI_REPOSITORY,
   EmulatorClientSettings,
+  environmentAccount,
   ORG_ACCESS_ROLE,
   orgAccessRoleArn,
   TOOLING_ACCOUNT,
@@ -65,22 +65,60 @@ export async function assumeRole(
   );
 }
 
+/** GitHub's OIDC issuer and the audience aws-actions/configure-aws-credentials asks for. */
+const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+const GITHUB_AUDIENCE = 'sts.amazonaws.com';
+
 /**
- * A workflow job's credentials: AssumeRoleWithWebIdentity with a GitHub token, as
- * aws-actions/configure-aws-credentials does. The emulator does not check the token's
- * signature; the trust policy's conditions are proved by the access proofs
- * (__tests__/access/ci-roles.access.test.ts).
+ * The `sub` of a workflow job's token, in GitHub's default format, as the CI roles trust it
+ * (config/ci-access.ts `ciSubjects`, written out here): the plan job of a push to main
+ * (deliver.yml; pull requests are `repo:<repo>:pull_request`) and the apply job, which runs
+ * in the environment's GitHub environment (deliver-environment.yml `environment:`).
+ */
+export function githubSubject(kind: 'plan' | 'apply', environment: string): string {
+  return kind === 'plan'
+    ? `repo:${E2E_CI_REPOSITORY}:ref:refs/heads/main`
+    : `repo:${E2E_CI_REPOSITORY}:environment:${environmentAccount(environment).githubEnvironment}`;
+}
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * A GitHub Actions OIDC token for `subject`, unsigned (`alg: none`): the emulator reads its
+ * claims without checking a signature (it cannot know GitHub's keys), and checks the rest as
+ * STS does: the issuer's provider exists in the role's account, the audience is one of its
+ * client ids, the role's trust policy admits the claims (rule R12, docs/e2e.md).
+ */
+export function githubToken(subject: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    iss: GITHUB_ISSUER,
+    aud: GITHUB_AUDIENCE,
+    sub: subject,
+    repository: E2E_CI_REPOSITORY,
+    repository_owner: E2E_CI_REPOSITORY.split('/')[0],
+    iat: now,
+    nbf: now,
+    exp: now + 3600,
+  };
+  return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.`;
+}
+
+/**
+ * A workflow job's credentials: AssumeRoleWithWebIdentity with a GitHub token for `subject`
+ * (githubSubject), as aws-actions/configure-aws-credentials does.
  */
 export async function ciCredentials(
   tooling: EmulatorClientSettings,
   roleArn: string,
+  subject: string,
 ): Promise<Credentials> {
   const sts = new STSClient({ ...tooling, maxAttempts: 2 });
   const out = await sts.send(
     new AssumeRoleWithWebIdentityCommand({
       RoleArn: roleArn,
       RoleSessionName: 'GitHubActions',
-      WebIdentityToken: 'e2e-token-not-checked-by-the-emulator',
+      WebIdentityToken: githubToken(subject),
     }),
   );
   return credentialsOf(out);
@@ -89,39 +127,22 @@ export async function ciCredentials(
 /**
  * What AWS Organizations leaves in a new member account: OrganizationAccountAccessRole,
  * trusted by the management (here: tooling) account, with administrator rights. The
- * emulator lets the tooling account in before the role exists, as Organizations itself is.
+ * emulator's planting endpoint creates it as Organizations does
+ * (POST /moto-api/healthcare/organization-account); then the tooling account assumes it.
  */
 export async function vendAccount(
   tooling: EmulatorClientSettings,
   accountId: string,
 ): Promise<Credentials> {
-  const bootstrap = await assumeRole(tooling, orgAccessRoleArn(accountId), 'organizations');
-  const iam = new IAMClient({ ...tooling, credentials: bootstrap, maxAttempts: 2 });
-  await iam.send(
-    new CreateRoleCommand({
-      RoleName: ORG_ACCESS_ROLE,
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${TOOLING_ACCOUNT}:root` },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      }),
-    }),
-  );
-  await iam.send(
-    new PutRolePolicyCommand({
-      RoleName: ORG_ACCESS_ROLE,
-      PolicyName: 'AdministratorAccess',
-      PolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-      }),
-    }),
-  );
+  const response = await fetch(`${tooling.endpoint}/moto-api/healthcare/organization-account`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ account: accountId, managementAccount: TOOLING_ACCOUNT }),
+  });
+  const answer = (await response.json()) as Record<string, unknown>;
+  if (!response.ok || answer.role !== orgAccessRoleArn(accountId)) {
+    throw new Error(`the emulator did not create ${ORG_ACCESS_ROLE}: ${JSON.stringify(answer)}`);
+  }
   return assumeRole(tooling, orgAccessRoleArn(accountId), 'e2e-admin');
 }
 

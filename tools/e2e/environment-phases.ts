@@ -8,7 +8,13 @@
  */
 import * as path from 'node:path';
 import { plantQuota, removePlantedQuota } from './planting';
-import { ciCredentials, ciRoleArns, environmentAccount, TOOLING_ACCOUNT } from './accounts';
+import {
+  ciCredentials,
+  ciRoleArns,
+  environmentAccount,
+  githubSubject,
+  TOOLING_ACCOUNT,
+} from './accounts';
 import { makeSecondCheckout, npmRun, planIdIn, SAVED_PLANS, tryEveryPath } from './deploy-paths';
 import { gateDrillProblems } from './drill-checks';
 import { baselineLabel, E2eRun, platformStack } from './e2e-run';
@@ -42,8 +48,8 @@ export function deployBaseline(environment: string): Phase {
       const roles = ciRoleArns(account, environment);
       const tooling = e2e.clientSettings();
       e2e.ci.set(environment, {
-        plan: await ciCredentials(tooling, roles.plan),
-        apply: await ciCredentials(tooling, roles.apply),
+        plan: await ciCredentials(tooling, roles.plan, githubSubject('plan', environment)),
+        apply: await ciCredentials(tooling, roles.apply, githubSubject('apply', environment)),
       });
       note(
         `${e2e.findings.resources[stack.label]} resources; CI roles ${roles.plan}, ${roles.apply}`,

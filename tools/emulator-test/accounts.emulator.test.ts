@@ -1,6 +1,6 @@
 /**
  * Three accounts on one emulator, as the e2e runs them: tooling (the default credentials),
- * dev and prod (STS AssumeRole). Each account's resources are its own, and a cross-account
+ * dev and prod (STS AssumeRole of roles that exist and trust the tooling account, rule R12). Each account's resources are its own, and a cross-account
  * S3 request needs the bucket policy and the caller's role to allow it (gap 26,
  * tools/emulator/moto_account_gaps.py): dev's deploy role reads dev's state in the central
  * state bucket and is refused prod's.
@@ -26,8 +26,10 @@ import {
   DEV_ACCOUNT,
   PROD_ACCOUNT,
   TOOLING_ACCOUNT,
+  assumeRole,
   inAccount,
   refusal,
+  roleArn,
   tooling,
   unique,
   type ClientSettings,
@@ -152,10 +154,12 @@ describe('three accounts on one emulator', () => {
         new PutObjectCommand({ Bucket: bucket, Key: key, Body: `{"serial":1,"key":"${key}"}` }),
       );
     }
-    dev = await inAccount(DEV_ACCOUNT, ROLE);
-    prod = await inAccount(PROD_ACCOUNT, ROLE);
-    await deployRole(dev, bucket, true);
-    await deployRole(prod, bucket, false);
+    // Each account's administrator (OrganizationAccountAccessRole) creates its deploy role,
+    // which the tooling account then assumes (its trust names the tooling account).
+    await deployRole(await inAccount(DEV_ACCOUNT), bucket, true);
+    await deployRole(await inAccount(PROD_ACCOUNT), bucket, false);
+    dev = await assumeRole(tooling(), roleArn(DEV_ACCOUNT, ROLE));
+    prod = await assumeRole(tooling(), roleArn(PROD_ACCOUNT, ROLE));
   });
 
   it("assumed-role credentials act in the role's account", async () => {

@@ -39,29 +39,65 @@ export function tooling(region = EMULATOR_TEST_REGION): ClientSettings {
   };
 }
 
-/** Settings for another account, through STS AssumeRole from the tooling account. */
-export async function inAccount(
-  account: string,
-  roleName = 'deploy',
-  region = EMULATOR_TEST_REGION,
+/** The role AWS Organizations creates in every account it creates. */
+export const ORG_ACCESS_ROLE = 'OrganizationAccountAccessRole';
+
+export const roleArn = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+
+/**
+ * The account as AWS Organizations leaves it when the tooling (management) account creates it:
+ * OrganizationAccountAccessRole trusting the tooling account, with administrator rights
+ * (POST /moto-api/healthcare/organization-account; the same answer when it exists already).
+ */
+export async function organizationAccount(account: string): Promise<Record<string, unknown>> {
+  const planted = await plant('organization-account', {
+    account,
+    managementAccount: TOOLING_ACCOUNT,
+  });
+  if (planted.status !== 200) {
+    throw new Error(
+      `organization-account answered ${planted.status}: ${JSON.stringify(planted.json)}`,
+    );
+  }
+  return planted.json;
+}
+
+/** STS AssumeRole with these settings' credentials: settings for the role's session. */
+export async function assumeRole(
+  caller: ClientSettings,
+  arn: string,
+  sessionName = 'emulator-test',
+  externalId?: string,
 ): Promise<ClientSettings> {
-  const sts = new STSClient(tooling(region));
-  const out = await sts.send(
+  const out = await new STSClient(caller).send(
     new AssumeRoleCommand({
-      RoleArn: `arn:aws:iam::${account}:role/${roleName}`,
-      RoleSessionName: 'emulator-test',
+      RoleArn: arn,
+      RoleSessionName: sessionName,
+      ...(externalId !== undefined ? { ExternalId: externalId } : {}),
     }),
   );
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
   return {
-    ...tooling(region),
+    ...caller,
     credentials: {
       accessKeyId: c.AccessKeyId,
       secretAccessKey: c.SecretAccessKey,
       sessionToken: c.SessionToken,
     },
   };
+}
+
+/**
+ * Settings for another account: the tooling account assumes its OrganizationAccountAccessRole
+ * (created first, as Organizations does: STS refuses a role that does not exist, rule R12).
+ */
+export async function inAccount(
+  account: string,
+  region = EMULATOR_TEST_REGION,
+): Promise<ClientSettings> {
+  await organizationAccount(account);
+  return assumeRole(tooling(region), roleArn(account, ORG_ACCESS_ROLE));
 }
 
 /** POST /moto-api/healthcare/<what>: the planted state as the emulator reports it. */

@@ -367,7 +367,7 @@ describe('AWS Backup vault notifications, recovery points and region settings (g
     const updated = await backup.send(new DescribeRegionSettingsCommand({}));
     expect(updated.ResourceTypeOptInPreference).toEqual({ RDS: true, S3: false });
     expect(updated.ResourceTypeManagementPreference).toEqual({ DynamoDB: false });
-    const dev = new BackupClient(await inAccount(DEV_ACCOUNT, 'deploy', region));
+    const dev = new BackupClient(await inAccount(DEV_ACCOUNT, region));
     const devSettings = await dev.send(new DescribeRegionSettingsCommand({}));
     expect(devSettings.ResourceTypeOptInPreference?.S3).toBe(true);
   });

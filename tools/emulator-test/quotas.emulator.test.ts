@@ -95,7 +95,7 @@ describe('Service Quotas: the quotas the deploy gates read', () => {
     expect(defaultValue.Quota?.Value).toBe(5);
     const otherRegion = await refusal(quotas.send(new GetServiceQuotaCommand(EIPS)));
     expect(otherRegion.code).toBe('NoSuchResourceException');
-    const dev = new ServiceQuotasClient(await inAccount(DEV_ACCOUNT, 'deploy', region));
+    const dev = new ServiceQuotasClient(await inAccount(DEV_ACCOUNT, region));
     expect((await refusal(dev.send(new GetServiceQuotaCommand(EIPS)))).code).toBe(
       'NoSuchResourceException',
     );
@@ -222,7 +222,7 @@ describe('R3 Lambda: a reservation leaves min(100, quota) unreserved; GetAccount
 
   it('with a planted quota of 10 (a new account): nothing can be reserved, the minimum reads [10]', async () => {
     const region = 'ap-southeast-2';
-    const settings = await inAccount(PROD_ACCOUNT, 'deploy', region);
+    const settings = await inAccount(PROD_ACCOUNT, region);
     await plantQuota(PROD_ACCOUNT, region, LAMBDA, 10);
     const lambda = new LambdaClient(settings);
     const name = unique('fn');
@@ -254,7 +254,7 @@ describe('R3 Lambda: a reservation leaves min(100, quota) unreserved; GetAccount
 
   it('with a planted quota of 150: 50 reserved is accepted, 51 refused', async () => {
     const region = 'ca-central-1';
-    const settings = await inAccount(DEV_ACCOUNT, 'deploy', region);
+    const settings = await inAccount(DEV_ACCOUNT, region);
     await plantQuota(DEV_ACCOUNT, region, LAMBDA, 150);
     const lambda = new LambdaClient(settings);
     const name = unique('fn');
@@ -292,7 +292,7 @@ describe("R10 EC2: Elastic IPs up to the account's quota (L-0263D0A3)", () => {
   it('with a planted quota of 2: the 2nd is allocated, the 3rd refused; a release frees one', async () => {
     const region = 'us-west-2';
     await plantQuota(DEV_ACCOUNT, region, EIPS, 2);
-    const ec2 = new EC2Client(await inAccount(DEV_ACCOUNT, 'deploy', region));
+    const ec2 = new EC2Client(await inAccount(DEV_ACCOUNT, region));
     await allocate(ec2);
     const second = await allocate(ec2);
     expect((await refusal(allocate(ec2))).code).toBe('AddressLimitExceeded');

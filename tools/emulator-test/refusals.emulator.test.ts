@@ -147,7 +147,7 @@ describe('R4 GuardDuty: one detector per account and region', () => {
     const listed = await gd.send(new ListDetectorsCommand({}));
     expect(listed.DetectorIds).toEqual([first.DetectorId]);
 
-    const dev = new GuardDutyClient(await inAccount(DEV_ACCOUNT, 'deploy', region));
+    const dev = new GuardDutyClient(await inAccount(DEV_ACCOUNT, region));
     const devDetector = await dev.send(new CreateDetectorCommand({ Enable: true }));
     expect(devDetector.DetectorId).toMatch(/^[0-9a-f]{32}$/);
     expect(devDetector.DetectorId).not.toBe(first.DetectorId);

@@ -8,8 +8,9 @@ Started by tools/emulator/emulator.ts; usable by hand too:
 Each patch below closes one gap of the emulator (listed in docs/e2e.md) that stops the
 *unchanged* synthesized Terraform from applying or destroying. None of them changes
 what the platform asks AWS for; they make the emulator answer the way AWS answers.
-The refusal rules (moto_refusal_rules.py and the rules R3, R8 beside the quotas and engine
-versions they read) make it refuse what AWS refuses, each citing the AWS page. Facts no API
+The refusal rules (moto_refusal_rules.py, the rules R3, R8 beside the quotas and engine
+versions they read, R12 in moto_trust_rules.py) make it refuse what AWS refuses, each citing
+the AWS page. Facts no API
 sets (an account's quota, a region's PostgreSQL versions) are planted by tests through
 POST /moto-api/healthcare/... (moto_planting.py).
 Patches are applied to moto's classes, so they survive POST /moto-api/reset.
@@ -43,6 +44,8 @@ from moto_rds_engine_gaps import RDS_ENGINE_PATCHES  # noqa: E402  (sibling modu
 from moto_recovery_gaps import RECOVERY_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_refusal_rules import REFUSAL_RULES  # noqa: E402  (sibling module, same folder)
 from moto_request_gaps import serialize_requests  # noqa: E402  (sibling module, same folder)
+from moto_trust_rules import TRUST_RULES  # noqa: E402  (sibling module, same folder)
+from moto_preflight_gaps import PREFLIGHT_PATCHES  # noqa: E402  (sibling module, same folder)
 
 APPLIED: list[str] = []
 
@@ -490,6 +493,10 @@ def main() -> None:
         rule(APPLIED)
     for account_patch in ACCOUNT_PATCHES:  # requests across accounts (moto_account_gaps.py)
         account_patch(APPLIED)
+    for trust_rule in TRUST_RULES:  # STS evaluates trust policies, rule R12 (moto_trust_rules.py)
+        trust_rule(APPLIED)
+    for preflight_patch in PREFLIGHT_PATCHES:  # what npm run preflight asks (moto_preflight_gaps.py)
+        preflight_patch(APPLIED)
     forget_on_reset(APPLIED)  # planted facts (moto_planting.py) go with POST /moto-api/reset
     sys.stderr.write(f"moto {moto.__version__} with extensions:\n")
     for line in APPLIED:

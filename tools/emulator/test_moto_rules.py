@@ -13,7 +13,20 @@ from moto_app_gaps import data_protection_problem
 from moto_quota_gaps import unreserved_minimum
 from moto_rds_engine_gaps import upgrade_targets, version_matches
 from moto_recovery_gaps import Refused, subnet_group_change, user_modification
+from moto_preflight_gaps import Refusal, cache_engine_versions, engine_version_matches, page, reserved_offerings
 from moto_refusal_rules import max_storage_allowed, subnet_prefix_allowed
+from moto_trust_rules import (
+    ALLOW as TRUST_ALLOW,
+    DENY as TRUST_DENY,
+    NEITHER as TRUST_NEITHER,
+    aws_principal_matches,
+    condition_holds as trust_condition_holds,
+    issuer_host,
+    jwt_claims,
+    trust_decision,
+    web_identity_context,
+    wildcard_matches,
+)
 
 EMAIL = "arn:aws:dataprotection::aws:data-identifier/EmailAddress"
 
@@ -214,6 +227,135 @@ class CacheSubnetGroupChange(unittest.TestCase):
         self.assertEqual(
             refusal(lambda: subnet_group_change(["subnet-x"], self.known, "vpc-1", ["eu-west-1a"]))[0], "InvalidSubnet"
         )
+
+
+
+def b64(value: object) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+class TrustConditions(unittest.TestCase):
+    def test_wildcards_are_star_and_question_mark_only(self) -> None:
+        self.assertTrue(wildcard_matches("repo:o/r:ref:refs/heads/main", "repo:o/r:*"))
+        self.assertTrue(wildcard_matches("ab", "a?"))
+        self.assertFalse(wildcard_matches("abc", "a?"))
+        self.assertFalse(wildcard_matches("a", "[a]"))
+        self.assertTrue(wildcard_matches("[a]", "[a]"))
+        self.assertTrue(wildcard_matches("STS:AssumeRole", "sts:assume*", ignore_case=True))
+
+    def test_operators_and_absent_keys(self) -> None:
+        context = {"sts:externalid": ["id-1"], "h:aud": ["sts.amazonaws.com"]}
+        self.assertTrue(trust_condition_holds({"StringEquals": {"sts:ExternalId": ["id-0", "id-1"]}}, context))
+        self.assertFalse(trust_condition_holds({"StringEquals": {"sts:ExternalId": "id-2"}}, context))
+        self.assertFalse(trust_condition_holds({"StringEquals": {"h:sub": "x"}}, context))
+        self.assertTrue(trust_condition_holds({"StringNotEquals": {"h:sub": "x"}}, context))
+        self.assertTrue(trust_condition_holds({"StringEqualsIfExists": {"h:sub": "x"}}, context))
+        self.assertTrue(trust_condition_holds({"Null": {"h:sub": "true", "h:aud": "false"}}, context))
+        self.assertFalse(trust_condition_holds({"Null": {"h:aud": "true"}}, context))
+        self.assertFalse(
+            trust_condition_holds({"StringEquals": {"sts:ExternalId": "id-1", "h:aud": "other"}}, context)
+        )
+        self.assertIsNone(trust_condition_holds({"ForAnyValue:StringEquals": {"h:aud": "x"}}, context))
+        self.assertIsNone(trust_condition_holds({"NumericLessThan": {"h:aud": "1"}}, context))
+
+    def test_principals(self) -> None:
+        session = {
+            "account": "111111111111",
+            "principal_arn": "arn:aws:iam::111111111111:role/admin",
+            "session_arn": "arn:aws:sts::111111111111:assumed-role/admin/s",
+        }
+        for principal in (
+            "*",
+            {"AWS": "111111111111"},
+            {"AWS": "arn:aws:iam::111111111111:root"},
+            {"AWS": ["arn:aws:iam::222222222222:root", "arn:aws:iam::111111111111:role/admin"]},
+            {"AWS": "arn:aws:sts::111111111111:assumed-role/admin/s"},
+        ):
+            self.assertTrue(aws_principal_matches(principal, session), principal)
+        for principal in (
+            {"AWS": "222222222222"},
+            {"AWS": "arn:aws:iam::111111111111:role/other"},
+            {"Service": "ec2.amazonaws.com"},
+            {"Federated": "arn:aws:iam::111111111111:oidc-provider/x"},
+        ):
+            self.assertFalse(aws_principal_matches(principal, session), principal)
+
+    def test_deny_wins_and_nothing_is_no_allow(self) -> None:
+        root = {"AWS": "arn:aws:iam::123456789012:root"}
+        allow = {"Effect": "Allow", "Principal": root, "Action": "sts:AssumeRole"}
+        deny = {"Effect": "Deny", "Principal": "*", "Action": "sts:*"}
+        caller = {"account": "123456789012", "principal_arn": "arn:aws:iam::123456789012:root"}
+        decide = lambda *statements: trust_decision(  # noqa: E731
+            json.dumps({"Statement": list(statements)}),
+            "sts:AssumeRole",
+            lambda principal: aws_principal_matches(principal, caller),
+            {},
+        )
+        self.assertEqual(decide(allow), TRUST_ALLOW)
+        self.assertEqual(decide(allow, deny), TRUST_DENY)
+        self.assertEqual(decide({**allow, "Action": "sts:AssumeRoleWithWebIdentity"}), TRUST_NEITHER)
+        self.assertEqual(decide({**allow, "NotPrincipal": root}), TRUST_NEITHER)
+        self.assertEqual(decide({**allow, "Condition": {"StringEquals": {"sts:ExternalId": "x"}}}), TRUST_NEITHER)
+        self.assertEqual(decide({**deny, "Condition": {"DateLessThan": {"aws:CurrentTime": "x"}}}, allow), TRUST_ALLOW)
+        self.assertEqual(
+            trust_decision("not json", "sts:AssumeRole", lambda principal: True, {}), TRUST_NEITHER
+        )
+
+
+class WebIdentityToken(unittest.TestCase):
+    def test_claims_of_a_jwt_without_verifying_it(self) -> None:
+        claims = {"iss": "https://token.actions.githubusercontent.com", "sub": "repo:o/r:pull_request"}
+        self.assertEqual(jwt_claims(f"{b64({'alg': 'none'})}.{b64(claims)}."), claims)
+        self.assertEqual(jwt_claims(f"{b64({'alg': 'RS256'})}.{b64(claims)}.c2lnbmF0dXJl"), claims)
+
+    def test_not_a_jwt(self) -> None:
+        claims = b64({"iss": "https://x"})
+        for token in ("plain-text", f"{b64({'alg': 'none'})}.{claims}", f".{claims}.", f"{b64([1])}.{claims}.", f"{b64({})}.bm90IGpzb24."):
+            self.assertIsNone(jwt_claims(token), token)
+
+    def test_issuer_host_and_claim_keys(self) -> None:
+        self.assertEqual(issuer_host("https://token.actions.githubusercontent.com"), "token.actions.githubusercontent.com")
+        self.assertIsNone(issuer_host("http://token.actions.githubusercontent.com"))
+        self.assertIsNone(issuer_host("https://"))
+        self.assertEqual(
+            web_identity_context("h", {"sub": "s", "aud": ["a", "b"], "exp": 5, "mixed": ["a", 1], "Repo": "o/r"}),
+            {"h:sub": ["s"], "h:aud": ["a", "b"], "h:repo": ["o/r"]},
+        )
+
+
+class CacheCatalog(unittest.TestCase):
+    def test_engine_version_matching(self) -> None:
+        self.assertTrue(engine_version_matches("7.1", "7.1"))
+        self.assertTrue(engine_version_matches("7.1", "7"))
+        self.assertTrue(engine_version_matches("6.2", "6.x"))
+        self.assertTrue(engine_version_matches("1.6.22", "1.6"))
+        self.assertFalse(engine_version_matches("7.1", "7.10"))
+        self.assertFalse(engine_version_matches("17.1", "7"))
+
+    def test_default_only_is_the_newest_per_engine(self) -> None:
+        answer = cache_engine_versions({"Engine": "valkey", "EngineVersion": "8", "DefaultOnly": "true"})
+        self.assertEqual([(v["EngineVersion"], v["CacheParameterGroupFamily"]) for v in answer], [("8.2", "valkey8")])
+
+    def test_offering_filters(self) -> None:
+        years = reserved_offerings({"CacheNodeType": "cache.t3.small", "ProductDescription": "memcached", "Duration": "1"})
+        seconds = reserved_offerings({"CacheNodeType": "cache.t3.small", "ProductDescription": "memcached", "Duration": 31536000})
+        self.assertEqual(years, seconds)
+        self.assertEqual([o["OfferingType"] for o in years], ["No Upfront", "Partial Upfront", "All Upfront"])
+        with self.assertRaises(Refusal) as refused:
+            reserved_offerings({"Duration": "2"})
+        self.assertEqual(refused.exception.code, "InvalidParameterValue")
+
+    def test_paging_20_to_100(self) -> None:
+        items = list(range(45))
+        self.assertEqual(page(items, 20, None), (list(range(20)), "20"))
+        self.assertEqual(page(items, 20, "40"), ([40, 41, 42, 43, 44], None))
+        self.assertEqual(page(items, None, None), (items, None))
+        self.assertEqual(page(items, 100, "45"), ([], None))
+        for size, marker in ((19, None), (101, None), (20, "46"), (20, "x")):
+            with self.assertRaises(Refusal):
+                page(items, size, marker)
 
 
 if __name__ == "__main__":
