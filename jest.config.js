@@ -46,6 +46,9 @@ module.exports = {
     '!tools/app-test/**',
     // Run against a real emulator by `npm run test:emulator`, not unit tests.
     '!tools/emulator-test/**',
+    // `npm run test:cli` starts npm and the tools; its rules (cli-rules.ts) are unit-tested.
+    '!tools/cli-test/*.cli.test.ts',
+    '!tools/cli-test/npm-run.ts',
     // Start, watch and kill real processes (moto, terraform): exercised end to end by
     // `npm run test:e2e` on every CI run, not by unit tests.
     '!tools/emulator/emulator.ts',

@@ -73,6 +73,7 @@ describe('.github workflows and actions', () => {
       'drift.yml:issue',
       'pull-request.yml:checks',
       'pull-request.yml:policy',
+      'pull-request.yml:unit-lts',
       'pull-request.yml:targets',
       'pull-request.yml:plan',
       'pull-request.yml:comment',
@@ -148,6 +149,15 @@ describe('.github workflows and actions', () => {
     );
   });
 
+  test('a pull request runs the unit tests on the LTS too; every other job on .nvmrc', () => {
+    const lts = jobs(workflow('pull-request.yml'))['unit-lts'];
+    expect(lts).toContain('          node-version-file: .node-lts-version\n');
+    expect(lts).toContain("          terraform: 'false'\n");
+    expect(lts).toContain('        run: npm run test:unit\n');
+    const others = allJobs.filter((j) => j.id !== 'unit-lts');
+    expect(others.filter((j) => j.text.includes('node-version-file'))).toEqual([]);
+  });
+
   test('production is delivered only after dev', () => {
     const prod = jobs(workflow('deliver.yml')).prod;
     expect(prod).toContain('    needs: [targets, dev]');
@@ -176,11 +186,14 @@ describe('.github workflows and actions', () => {
     expect(untrustedInRun(planted)).toEqual([8, 10]);
   });
 
-  test('.nvmrc and .terraform-version hold the versions the setup action reads', () => {
+  test('.nvmrc, .node-lts-version and .terraform-version hold the versions the setup action reads', () => {
     expect(read('.nvmrc')).toBe('22\n');
+    expect(read('.node-lts-version')).toBe('26.12.1\n');
     expect(read('.terraform-version')).toBe('1.11.4\n');
     const setup = read(join('.github', 'actions', 'setup', 'action.yml'));
-    expect(setup).toContain('node-version-file: .nvmrc');
+    expect(setup).toContain('  node-version-file:\n');
+    expect(setup).toContain('    default: .nvmrc\n');
+    expect(setup).toContain('        node-version-file: ${{ inputs.node-version-file }}');
     expect(setup).toContain('< .terraform-version)');
     expect(setup).toContain('terraform_wrapper: false');
   });

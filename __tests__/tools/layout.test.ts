@@ -66,12 +66,17 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
   },
   deploy: {
     job: 'plan, deploy and drift of one stack (AWS or emulator target), saved plans, a folder of its own per run',
-    uses: ['core', 'drift', 'emulator', 'preflight', 'review'],
+    uses: ['core', 'drift', 'emulator', 'ops-args', 'preflight', 'review'],
     product: true,
+  },
+  'ops-args': {
+    job: 'the command line of plan, deploy, drift, recover and sandbox: options, usage, --help and a wrong option answered before anything heavy loads',
+    uses: [],
+    product: false,
   },
   sandbox: {
     job: 'the platform on the emulator until Ctrl-C',
-    uses: ['core', 'deploy', 'emulator', 'review'],
+    uses: ['core', 'deploy', 'emulator', 'ops-args', 'review'],
     product: false,
   },
   e2e: {
@@ -81,7 +86,7 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
   },
   recover: {
     job: 'the way back after a crash: the state lock, resources outside the state, their adoption',
-    uses: ['core', 'deploy', 'preflight', 'review'],
+    uses: ['core', 'deploy', 'ops-args', 'preflight', 'review'],
     product: true,
   },
   validate: {
@@ -108,6 +113,11 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
   delivery: {
     job: 'CI glue for GitHub: the plan review as one pull-request comment, one drift issue per environment, whether a saved plan changes anything',
     uses: ['core', 'review'],
+    product: false,
+  },
+  'cli-test': {
+    job: 'test:cli: every npm script answers --help, -h and a wrong option alike, and an interrupt sent to npm reaches the tool',
+    uses: [],
     product: false,
   },
   'app-test': {

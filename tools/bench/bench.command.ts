@@ -15,16 +15,16 @@ import {
 } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { answerCommandLine } from '../core';
 import { measure } from './measure';
 import { perAddedStack, renderTable, Row, Sample, summarize } from './stats';
 import { STOCK_TSCONFIG, toRootImports } from './stock-project';
 
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write(
-    'usage: npm run bench\n  Times this project against the same stacks built the stock CDKTF way (about 3 minutes,\n  offline); BENCH_RUNS sets the repetitions of the fast measurements (default 5).\n',
-  );
-  process.exit(0);
-}
+const USAGE =
+  'usage: npm run bench\n  Times this project against the same stacks built the stock CDKTF way (about 3 minutes,\n  offline); BENCH_RUNS sets the repetitions of the fast measurements (default 5).';
+// Before anything is created: --help and a wrong argument do nothing else.
+const answered = answerCommandLine('bench', USAGE, process.argv.slice(2));
+if (answered !== undefined) process.exit(answered);
 
 const root = resolve(__dirname, '..', '..');
 const runs = Number(process.env.BENCH_RUNS ?? 5);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { helpRequested, runCommand } from '../core';
+import { answerCommandLine, runCommand } from '../core';
 import { checkSteps, formatCheck, formatSummary, runChecks } from './checks';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -31,10 +31,9 @@ async function main(): Promise<number> {
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-if (helpRequested(process.argv.slice(2))) {
-  process.stdout.write(
-    'usage: npm test\n  Type-check, lint (oxlint, oxfmt), the unit tests with coverage >= 95%, terraform validate of\n  every stack and the cdktf/cdktn equivalence, as many at once as there are cores.\n',
-  );
-} else {
-  void runCommand('npm test', main);
-}
+const USAGE =
+  'usage: npm test\n  Type-check, lint (oxlint, oxfmt), the unit tests with coverage >= 95%, terraform validate of\n  every stack and the cdktf/cdktn equivalence, as many at once as there are cores.';
+
+const answered = answerCommandLine('npm test', USAGE, process.argv.slice(2));
+if (answered !== undefined) process.exitCode = answered;
+else void runCommand('npm test', main);

@@ -7,22 +7,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatDuration, helpRequested, run, runCommand } from '../core';
+import { answerCommandLine, formatDuration, run, runCommand } from '../core';
 
 const ROOT = resolve(__dirname, '..', '..');
 const JEST = require.resolve('jest/bin/jest');
 
+const USAGE =
+  'usage: npm run test:unit\n  The unit tests as two jest runs, coverage merged and held to jest.config.js. It takes no\n  arguments; one file or folder alone: npx jest <path>';
+
 async function main(): Promise<number> {
-  if (helpRequested(process.argv.slice(2))) {
-    process.stdout.write(
-      'usage: npm run test:unit\n  The unit tests as two jest runs, coverage merged and held to jest.config.js. One file or folder: npx jest <path>\n',
-    );
-    return 0;
-  }
-  if (process.argv.length > 2) {
-    process.stderr.write('test:unit takes no arguments (one file or folder: npx jest <path>)\n');
-    return 2;
-  }
   // Loaded here, not at the top, so that --help answers at once.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { createContext } = require('istanbul-lib-report') as typeof import('istanbul-lib-report');
@@ -93,4 +86,6 @@ async function main(): Promise<number> {
   }
 }
 
-void runCommand('test:unit', main);
+const answered = answerCommandLine('test:unit', USAGE, process.argv.slice(2));
+if (answered !== undefined) process.exitCode = answered;
+else void runCommand('test:unit', main);

@@ -3,7 +3,7 @@
  * Prints each finding as `file:line:column: message [kind]`; exit 1 when there is any.
  */
 import { join, resolve } from 'node:path';
-import { helpRequested, runCommand } from '../core';
+import { answerCommandLine, runCommand } from '../core';
 import { formatFindings, lintWorkflows, workflowFiles } from './workflow-lint';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -26,5 +26,6 @@ async function main(): Promise<number> {
 const USAGE =
   'usage: npm run lint:workflows\n  actionlint over .github/workflows/: exit 1 on any finding, printed as file:line:column.';
 
-if (helpRequested(process.argv.slice(2))) process.stdout.write(`${USAGE}\n`);
+const answered = answerCommandLine('lint:workflows', USAGE, process.argv.slice(2));
+if (answered !== undefined) process.exitCode = answered;
 else void runCommand('lint:workflows', main);

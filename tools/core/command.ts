@@ -18,6 +18,50 @@ export function helpRequested(argv: readonly string[]): boolean {
   return argv.includes('--help') || argv.includes('-h');
 }
 
+/** Where answerCommandLine prints (a test passes its own). */
+export interface UsageOutput {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+/** What is wrong with one argument a command does not take. */
+export function unexpectedArgument(arg: string): string {
+  return arg.startsWith('-') ? `unknown option ${arg}` : `unexpected argument ${arg}`;
+}
+
+/** The check of a command that takes no arguments: the first one is the problem. */
+export function noArguments(argv: readonly string[]): string | undefined {
+  return argv.length > 0 ? unexpectedArgument(argv[0]) : undefined;
+}
+
+/** The text of a wrong command line: `<name>: <problem>`, then the usage, printed once. */
+export function usageError(name: string, problem: string, usage: string): string {
+  return `${name}: ${problem}\n${usage.trimEnd()}\n`;
+}
+
+/**
+ * What every command answers alike, before it loads anything heavy (docs/commands.md):
+ * `--help` or `-h` anywhere prints the usage on stdout and gives 0; a problem `check` finds
+ * in the arguments prints `<name>: <problem>` and the usage, once, on stderr and gives 2.
+ * Returns undefined when the command goes on.
+ */
+export function answerCommandLine(
+  name: string,
+  usage: string,
+  argv: readonly string[],
+  check: (argv: readonly string[]) => string | undefined = noArguments,
+  out: UsageOutput = process,
+): number | undefined {
+  if (helpRequested(argv)) {
+    out.stdout.write(`${usage.trimEnd()}\n`);
+    return 0;
+  }
+  const problem = check(argv);
+  if (problem === undefined) return undefined;
+  out.stderr.write(usageError(name, problem, usage));
+  return 2;
+}
+
 export function runCommand(
   name: string,
   main: () => Promise<number>,

@@ -13,6 +13,11 @@
  * 2. the second only warns: terraform is still saving state; a third would force it.
  * 3. the third kills every child and exits: the state of what was in flight may be lost
  *    (`npm run recover` finds it).
+ *
+ * One Ctrl-C can arrive twice: the npm scripts `exec` the tool, so the terminal's SIGINT
+ * reaches both npm and the tool (one process group), and npm forwards its own copy to the
+ * tool a few milliseconds later. The same signal again within DUPLICATE_WINDOW_MS of the
+ * last one counted is that copy, not a second interrupt.
  */
 
 export type Signal = 'SIGINT' | 'SIGTERM';
@@ -33,7 +38,17 @@ export interface InterruptDeps {
   readonly exit: (code: number) => void;
   /** Runs before a forced or idle exit (stop the emulator, remove temporary files). */
   readonly cleanup?: () => Promise<void> | void;
+  /** The clock the duplicate window is measured on. @default Date.now */
+  readonly now?: () => number;
 }
+
+/**
+ * The same signal again within this many milliseconds of the last one counted is one
+ * delivery (npm's forwarded copy of a Ctrl-C the tool already got from the terminal). Measured
+ * here 10 ms apart; a second deliberate Ctrl-C within a second counts as the first one, the
+ * safe direction (it only ever delays forcing).
+ */
+export const DUPLICATE_WINDOW_MS = 1000;
 
 /** The exit code of a command stopped by `signal` (128 + its number). */
 export function interruptExitCode(signal: Signal): number {
@@ -58,6 +73,7 @@ export const INTERRUPT_MESSAGES = {
 export class Interrupts {
   private count = 0;
   private first?: Signal;
+  private last?: { readonly signal: Signal; readonly at: number };
   private readonly controller = new AbortController();
 
   constructor(private readonly deps: InterruptDeps) {}
@@ -78,6 +94,9 @@ export class Interrupts {
   }
 
   handle(signal: Signal): void {
+    const at = (this.deps.now ?? Date.now)();
+    if (this.last?.signal === signal && at - this.last.at < DUPLICATE_WINDOW_MS) return;
+    this.last = { signal, at };
     this.count++;
     if (this.count === 1) {
       this.first = signal;

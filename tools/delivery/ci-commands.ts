@@ -7,7 +7,8 @@
  *   npm run ci:plan-changes -- --plan <dir>
  *
  * Exit 0 done, 1 GitHub refused or could not be reached (or a file could not be read),
- * 2 bad arguments or environment. `--help` prints the usage and does nothing else.
+ * 2 bad arguments or environment (printed with the usage). `--help` prints the usage and does
+ * nothing else.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -32,7 +33,7 @@ const ENVIRONMENT_HELP = `Environment: GITHUB_TOKEN, GITHUB_REPOSITORY (owner/na
 ${DEFAULT_API_URL}); GITHUB_SERVER_URL and GITHUB_RUN_ID name the workflow run.
 Exit: 0 done, 1 GitHub refused or could not be reached, 2 bad arguments or environment.`;
 
-export const COMMENT_USAGE = `Usage: npm run ci:comment -- --marker <env> --body-file <file> [--artifact <name>] [--pull-request <n>]
+export const COMMENT_USAGE = `usage: npm run ci:comment -- --marker <env> --body-file <file> [--artifact <name>] [--pull-request <n>]
 
 Posts <file> (the plan review) as the pull request's comment for <env>, or updates the
 comment posted before (found by a hidden marker): one comment per environment, never two.
@@ -41,14 +42,14 @@ The pull request is --pull-request, else the number in GITHUB_EVENT_PATH's event
 needs pull-requests: write.
 ${ENVIRONMENT_HELP}`;
 
-export const DRIFT_ISSUE_USAGE = `Usage: npm run ci:drift-issue -- --environment <env> --report <file> --drifted <true|false>
+export const DRIFT_ISSUE_USAGE = `usage: npm run ci:drift-issue -- --environment <env> --report <file> --drifted <true|false>
 
 Keeps one issue per drifted environment (label "drift"): opens it, or updates its body with
 <file> (the drift report), while --drifted true; comments and closes it when --drifted
 false; does nothing when clean and none is open. The token needs issues: write.
 ${ENVIRONMENT_HELP}`;
 
-export const PLAN_CHANGES_USAGE = `Usage: npm run ci:plan-changes -- --plan <dir>
+export const PLAN_CHANGES_USAGE = `usage: npm run ci:plan-changes -- --plan <dir>
 
 Prints changes=true when the saved plan in <dir> (<dir>/plan.json, as npm run plan -- --save
 <dir> writes it) creates, updates, replaces, deletes or forgets a resource or changes an
@@ -113,7 +114,7 @@ function readText(deps: CliDeps, path: string, what: string): string {
   }
 }
 
-/** Runs a command body: usage errors exit 2 with a pointer to --help, other errors 1. */
+/** Runs a command body: usage errors exit 2 with the usage, printed once; other errors 1. */
 async function guarded(
   name: string,
   usage: string,
@@ -130,7 +131,7 @@ async function guarded(
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      deps.err(`${name}: ${e.message} (npm run ${name} -- --help)`);
+      deps.err(`${name}: ${e.message}\n${usage}`);
       return 2;
     }
     deps.err(`${name}: ${(e as Error).message}`);

@@ -10,7 +10,7 @@ import {
   PhaseTimer,
   runningChildren,
 } from '../core';
-import { OpsArgs, OpsCommand, parseOpsArgs, USAGE } from './args';
+import type { OpsArgs, OpsCommand } from '../ops-args';
 import { describeFailure, runSummary } from './flow';
 import { describeStartError, readProject, selectStack, StackSelection } from './project';
 import { startTargetPhase, Target, TargetOptions } from './target';
@@ -21,21 +21,15 @@ export interface StartedCommand {
 }
 
 /**
- * Parses the command's arguments and selects its stack. Returns the exit code when the
- * command must stop here: 0 after printing --help, 2 after printing a bad argument or
- * configuration.
+ * Selects the command's stack for its arguments (read by readOpsCommandLine). Returns the exit
+ * code when the command must stop here: 2 after printing a bad stack or configuration.
  */
 export function startCommand(
   command: OpsCommand,
-  argv: readonly string[],
+  args: OpsArgs,
   defaultEnvironment?: string,
 ): StartedCommand | number {
   try {
-    const args = parseOpsArgs(command, argv);
-    if (args.help) {
-      console.log(USAGE[command]);
-      return 0;
-    }
     const context = readProject().context;
     return {
       args,

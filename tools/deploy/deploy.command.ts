@@ -16,21 +16,13 @@
 import { createInterface } from 'node:readline/promises';
 import { formatOutputs, Interrupts, PhaseTimer } from '../core';
 import { formatVerdict } from '../review';
-import {
-  applyPlanned,
-  applySavedPlan,
-  confirmationMode,
-  deployGuardDecision,
-  describeStack,
-  exitWith,
-  guardRoleOf,
-  NO_TTY_MESSAGE,
-  planStack,
-  runOnTarget,
-  shortHash,
-  startCommand,
-  Target,
-} from '.';
+import { OpsArgs, readOpsCommandLine } from '../ops-args';
+import { confirmationMode, NO_TTY_MESSAGE } from './args';
+import type { Target } from './target';
+
+/** The deploy folder's heavy part (configuration, SDK clients, Terraform), loaded after the arguments. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadDeploy = () => require('.') as typeof import('.');
 
 /** Asks on the terminal; false when declined or interrupted. */
 async function confirm(question: string, interrupts: Interrupts): Promise<boolean> {
@@ -47,11 +39,22 @@ async function confirm(question: string, interrupts: Interrupts): Promise<boolea
   }
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(args: OpsArgs): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const started = startCommand('deploy', argv);
+  const {
+    applyPlanned,
+    applySavedPlan,
+    deployGuardDecision,
+    describeStack,
+    guardRoleOf,
+    planStack,
+    runOnTarget,
+    shortHash,
+    startCommand,
+  } = loadDeploy();
+  const started = startCommand('deploy', args);
   if (typeof started === 'number') return started;
-  const { args, selection } = started;
+  const { selection } = started;
   const mode = confirmationMode(args.yes, process.stdin.isTTY === true);
   if (mode === 'refuse') {
     console.error(NO_TTY_MESSAGE);
@@ -100,4 +103,6 @@ async function main(argv: readonly string[]): Promise<number> {
   return runOnTarget('deploy', timer, options, body, ' (emulator stopped: what it held is gone)');
 }
 
-void exitWith(main(process.argv.slice(2)));
+const args = readOpsCommandLine('deploy', process.argv.slice(2));
+if (typeof args === 'number') process.exitCode = args;
+else void loadDeploy().exitWith(main(args));

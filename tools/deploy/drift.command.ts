@@ -9,13 +9,18 @@
  */
 import * as path from 'node:path';
 import { PhaseTimer } from '../core';
-import { checkDrift, describeStack, exitWith, runOnTarget, startCommand } from '.';
+import { OpsArgs, readOpsCommandLine } from '../ops-args';
 
-async function main(argv: readonly string[]): Promise<number> {
+/** The deploy folder's heavy part (configuration, SDK clients, Terraform), loaded after the arguments. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadDeploy = () => require('.') as typeof import('.');
+
+async function main(args: OpsArgs): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const started = startCommand('drift', argv);
+  const { checkDrift, describeStack, runOnTarget, startCommand } = loadDeploy();
+  const started = startCommand('drift', args);
   if (typeof started === 'number') return started;
-  const { args, selection } = started;
+  const { selection } = started;
   const timer = new PhaseTimer();
   console.log(`Drift of ${describeStack(selection)} in AWS as configured`);
   const options = {
@@ -29,4 +34,6 @@ async function main(argv: readonly string[]): Promise<number> {
   );
 }
 
-void exitWith(main(process.argv.slice(2)));
+const args = readOpsCommandLine('drift', process.argv.slice(2));
+if (typeof args === 'number') process.exitCode = args;
+else void loadDeploy().exitWith(main(args));

@@ -11,20 +11,13 @@ import { ConfigError, ConfigProblem, loadConfigs, PlatformConfig } from '../../c
 import type { DeployRole } from '../../config/deploy-role';
 import { checkSettingNames } from '../../config/setting-names';
 import type { Env } from '../core';
+import { UsageError } from '../ops-args';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 /** The bootstrap stack: its own state is local, it creates the bucket, table and key. */
 export const BOOTSTRAP_STACK = 'TapStateBackend';
 /** The account baseline, deployed once per account and region before the environments. */
 export const BASELINE_STACK = BASELINE_STACK_ID;
-
-/** A refusal to start, with what to do instead; the CLIs print it and exit 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 export interface ProjectSettings {
   /** cdktf.json "app". */

@@ -28,7 +28,7 @@ import {
   deployRoleCredentials,
   PreflightClients,
 } from '../preflight';
-import type { OpsCommand } from './args';
+import type { OpsCommand } from '../ops-args';
 import { BOOTSTRAP_STACK, PROJECT_ROOT } from './project';
 import { createRunFolder, pruneRuns, RunFolder, runsRoot } from './run-folder';
 import {

@@ -8,27 +8,36 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import {
-  diagramsFromOutdir,
-  legibilityProblem,
-  MIN_LABEL_PX,
-  OVERVIEW_FILE,
-  parseDiagramArgs,
-  PROJECT_ROOT,
-  SCREEN_WIDTH_PX,
-  smallestLabel,
-  synthesizeDefaults,
-  USAGE,
-  writeDiagrams,
-} from './index';
+import { join, relative, resolve } from 'node:path';
+import { DiagramArgs, parseDiagramArgs, USAGE } from './args';
 
-async function main(): Promise<void> {
-  const args = parseDiagramArgs(process.argv.slice(2), join(PROJECT_ROOT, 'docs'));
-  if (args.help) {
-    console.log(USAGE);
-    return;
+/** The arguments, or the exit code after printing the usage (0) or a wrong argument with it (2). */
+function readArgs(argv: readonly string[]): DiagramArgs | number {
+  try {
+    const args = parseDiagramArgs(argv, resolve(__dirname, '..', '..', 'docs'));
+    if (!args.help) return args;
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  } catch (error) {
+    // The message ends with the usage.
+    process.stderr.write(`diagram: ${(error as Error).message}\n`);
+    return 2;
   }
+}
+
+async function main(args: DiagramArgs): Promise<void> {
+  // Loaded after the arguments: the renderer and the synth are what take the time.
+  const {
+    diagramsFromOutdir,
+    legibilityProblem,
+    MIN_LABEL_PX,
+    OVERVIEW_FILE,
+    SCREEN_WIDTH_PX,
+    smallestLabel,
+    synthesizeDefaults,
+    writeDiagrams,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+  } = require('./index') as typeof import('./index');
   const started = Date.now();
   let outdir = args.dir;
   let temp: string | undefined;
@@ -62,7 +71,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`diagram: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+const args = readArgs(process.argv.slice(2));
+if (typeof args === 'number') process.exitCode = args;
+else
+  main(args).catch((error: unknown) => {
+    console.error(`diagram: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });

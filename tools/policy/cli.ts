@@ -5,6 +5,10 @@ import { evaluateStack } from './engine';
 import { formatReport, formatWaivers, toJson } from './report';
 import { readOutdir, synthesizeApp, SynthesizedStack } from './stacks';
 import type { PolicyProfile, PolicyResult } from './types';
+import { CliOptions, parseArgs, POLICY_USAGE } from './args';
+
+export { parseArgs, POLICY_USAGE } from './args';
+export type { CliOptions } from './args';
 
 export interface CliIo {
   readonly projectDir: string;
@@ -15,39 +19,9 @@ export interface CliIo {
   readonly synth?: (projectDir: string, env: Record<string, string>) => string;
 }
 
-export interface CliOptions {
-  readonly dir?: string;
-  readonly env: string;
-  readonly json?: string;
-}
-
 export const STATE_BACKEND_STACK = 'TapStateBackend';
 
-export function parseArgs(argv: readonly string[]): CliOptions {
-  const options: { dir?: string; env: string; json?: string } = { env: 'prod,dev' };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = argv[i + 1];
-    if (flag === '--dir' || flag === '--env' || flag === '--json') {
-      if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value`);
-      options[flag.slice(2) as 'dir' | 'env' | 'json'] = value;
-      i++;
-    } else {
-      throw new Error(
-        `unknown argument "${flag}" (expected --dir <cdktf.out>, --env <a,b>, --json <file>)`,
-      );
-    }
-  }
-  return options;
-}
-
 /** Returns the exit code: 0 all pass or waived, 1 any failure, 2 usage or synth error. */
-export const POLICY_USAGE = [
-  'usage: npm run policy [-- [--dir <cdktf.out>] [--env <a,b>] [--json <file>]]',
-  '  The HIPAA policy rules over every synthesized stack (docs/policy.md). Without --dir it',
-  '  synthesizes prod and dev first. Exit 0 all pass or waived, 1 a failure, 2 usage or synth error.',
-].join('\n');
-
 export function runPolicyCli(argv: readonly string[], io: CliIo): number {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.stdout(`${POLICY_USAGE}\n`);
@@ -58,6 +32,11 @@ export function runPolicyCli(argv: readonly string[], io: CliIo): number {
   const profiles = new Map<string, PolicyProfile>();
   try {
     options = parseArgs(argv);
+  } catch (error) {
+    io.stderr(`policy: ${(error as Error).message}\n${POLICY_USAGE}\n`);
+    return 2;
+  }
+  try {
     // The account baseline is held to the profile it is synthesized with (BASELINE_PROFILE).
     profiles.set(BASELINE_STACK_ID, loadBaselineConfig({ env: process.env }).profile);
     if (options.dir) {

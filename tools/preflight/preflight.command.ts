@@ -7,19 +7,27 @@
  * docs/account-baseline.md): its home region, the DR region's AWS Backup, and which of
  * CloudTrail, Config, GuardDuty and Security Hub the account already runs.
  * Exit 0 OK; 1 on any failed check (with --strict also on any not-verified check);
- * 2 on bad arguments or invalid configuration.
+ * 2 on bad arguments or invalid configuration. The configuration and the AWS SDK clients load
+ * only after the arguments are read, so `--help` answers at once.
  */
-import { loadBaselineConfig } from '../../config/baseline';
-import { ConfigError, loadConfigs } from '../../config/config';
-import { createBaselineClients, preflightBaseline } from './baseline-checks';
-import { countResults, formatPreflight, preflight } from './preflight';
+import { answerCommandLine, unexpectedArgument } from '../core';
+/* eslint-disable @typescript-eslint/no-require-imports */
+const lazy = {
+  baselineConfig: () => require('../../config/baseline') as typeof import('../../config/baseline'),
+  config: () => require('../../config/config') as typeof import('../../config/config'),
+  baselineChecks: () => require('./baseline-checks') as typeof import('./baseline-checks'),
+  preflight: () => require('./preflight') as typeof import('./preflight'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE =
   'usage: npm run preflight [-- --strict] [-- --baseline]\n  --strict    a check the target cannot answer (not verified) fails too\n  --baseline  check the account baseline (TapAccountBaseline) instead of the environments';
 
 /** The baseline's rows, as one report of the preflight table. */
 async function baseline(strict: boolean): Promise<number> {
-  const config = loadBaselineConfig({ env: process.env });
+  const { createBaselineClients, preflightBaseline } = lazy.baselineChecks();
+  const { countResults, formatPreflight } = lazy.preflight();
+  const config = lazy.baselineConfig().loadBaselineConfig({ env: process.env });
   const endpoint = process.env.AWS_ENDPOINT_URL;
   console.log(
     `Preflight for ${config.stackId} (${config.region}, DR ${config.drRegion}` +
@@ -35,11 +43,7 @@ async function baseline(strict: boolean): Promise<number> {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const unknown = argv.filter((a) => a !== '--strict' && a !== '--baseline');
-  if (unknown.length > 0) {
-    console.error(`preflight: unknown argument ${unknown.join(' ')}\n${USAGE}`);
-    return 2;
-  }
+  const { ConfigError, loadConfigs } = lazy.config();
   if (argv.includes('--baseline')) {
     try {
       return await baseline(argv.includes('--strict'));
@@ -67,15 +71,22 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(
     `Preflight for ${configs.map(where).join(', ')}` + (endpoint ? ` against ${endpoint}` : ''),
   );
-  const result = await preflight(configs, { strict: argv.includes('--strict') });
+  const result = await lazy.preflight().preflight(configs, { strict: argv.includes('--strict') });
   console.log(result.text);
   return result.passed ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (e: unknown) => {
-    console.error(e);
-    process.exitCode = 2;
-  },
-);
+const argv = process.argv.slice(2);
+const answered = answerCommandLine('preflight', USAGE, argv, (a) => {
+  const unknown = a.find((x) => x !== '--strict' && x !== '--baseline');
+  return unknown === undefined ? undefined : unexpectedArgument(unknown);
+});
+if (answered !== undefined) process.exitCode = answered;
+else
+  main(argv).then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 2;
+    },
+  );

@@ -11,17 +11,13 @@
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { Interrupts, PhaseTimer } from '../core';
-import {
-  confirmationMode,
-  describeStack,
-  exitWith,
-  listRuns,
-  pidAlive,
-  runOnTarget,
-  runsRoot,
-  startCommand,
-} from '../deploy';
-import { createRecoverClients, finderOf, recover, terraformProcesses } from '.';
+import { OpsArgs, readOpsCommandLine } from '../ops-args';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+/** The deploy flow and the recover folder (configuration, SDK clients), loaded after the arguments. */
+const loadDeploy = () => require('../deploy') as typeof import('../deploy');
+const loadRecover = () => require('.') as typeof import('.');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Asks on the terminal; false when declined or interrupted. */
 async function ask(question: string, interrupts: Interrupts): Promise<boolean> {
@@ -37,11 +33,21 @@ async function ask(question: string, interrupts: Interrupts): Promise<boolean> {
   }
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(args: OpsArgs): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const started = startCommand('recover', argv);
+  const {
+    confirmationMode,
+    describeStack,
+    listRuns,
+    pidAlive,
+    runOnTarget,
+    runsRoot,
+    startCommand,
+  } = loadDeploy();
+  const { createRecoverClients, finderOf, recover, terraformProcesses } = loadRecover();
+  const started = startCommand('recover', args);
   if (typeof started === 'number') return started;
-  const { args, selection } = started;
+  const { selection } = started;
   const mode = confirmationMode(args.yes, process.stdin.isTTY === true);
   if (args.adopt && mode === 'refuse') {
     console.error(
@@ -77,4 +83,6 @@ async function main(argv: readonly string[]): Promise<number> {
   );
 }
 
-void exitWith(main(process.argv.slice(2)));
+const args = readOpsCommandLine('recover', process.argv.slice(2));
+if (typeof args === 'number') process.exitCode = args;
+else void loadDeploy().exitWith(main(args));

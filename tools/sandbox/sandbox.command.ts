@@ -7,10 +7,13 @@
  * the standard profile) with the same phases as `npm run deploy` (preflight included),
  * prints the outputs and how to point the AWS CLI/SDK at it, and stays up until Ctrl-C or
  * SIGTERM; then the emulator is stopped and the sandbox's files (its run folder under .sandbox/runs/) are
- * removed. Nothing outlives it: everything it deployed lives in the emulator's memory.
+ * removed. Nothing outlives it: everything it deployed lives in the emulator's memory. An
+ * interrupt before it is up (during a phase) stops it the same way: the children stop safely,
+ * then the emulator and the run folder go, and it exits 130 (143 for SIGTERM).
  *
  * SANDBOX_EXIT_AFTER_DEPLOY=1 stops it right after printing (tests, CI).
  */
+import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import {
   formatOutputs,
@@ -18,22 +21,19 @@ import {
   killActiveChildren,
   PhaseTimer,
   runningChildren,
+  Signal,
 } from '../core';
+import { OpsArgs, readOpsCommandLine } from '../ops-args';
 import { formatVerdict } from '../review';
-import {
-  applyPlanned,
-  deployGuardDecision,
-  describeStack,
-  describeFailure,
-  exitWith,
-  emulatorInstructions,
-  guardRoleOf,
-  planStack,
-  runSummary,
-  startCommand,
-  startTargetPhase,
-  Target,
-} from '../deploy';
+import type { Target } from '../deploy';
+
+/** The deploy flow (configuration, SDK clients, Terraform), loaded after the arguments. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadDeploy = () => require('../deploy') as typeof import('../deploy');
+
+/** What the sandbox says when an interrupt stopped it. */
+const stoppedMessage = (signal: Signal) =>
+  `Sandbox stopped (${signal}): emulator killed, its run folder removed.\n`;
 
 /** True when something accepts TCP connections on the emulator's port (cheap, unlike its API). */
 function listening(endpoint: string): Promise<boolean> {
@@ -71,11 +71,53 @@ function watchEmulator(endpoint: string): Promise<void> {
   });
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** Stops the emulator and removes this process's run folder, also one whose start failed. */
+async function discard(target: Target | undefined): Promise<void> {
+  stopping = true;
+  await target?.stop({ removeWorkDir: true });
+  const { listRuns, runsRoot } = loadDeploy();
+  for (const run of listRuns(runsRoot(true))) {
+    if (run.record.pid === process.pid && run.record.command === 'sandbox')
+      rmSync(run.dir, { recursive: true, force: true });
+  }
+}
+
+/** The outputs, and how to point the AWS CLI, the SDKs and Terraform at the sandbox. */
+function printUp(
+  target: Target,
+  planned: { readonly stack: { readonly name: string; readonly dir: string } },
+  outputs: Parameters<typeof formatOutputs>[0],
+  config: { readonly region: string; readonly environment: string },
+): void {
+  console.log(`\nOutputs of ${planned.stack.name}:\n${formatOutputs(outputs)}\n`);
+  console.log(
+    loadDeploy().emulatorInstructions({
+      endpoint: target.endpoint!,
+      region: config.region,
+      environment: config.environment,
+      stackDir: planned.stack.dir,
+      cliConfigFile: target.terraform.cliConfigFile,
+    }),
+  );
+  console.log(`\nEmulator log: ${target.logDir}/emulator.log`);
+}
+
+async function main(args: OpsArgs): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const started = startCommand('sandbox', argv, 'dev');
+  const {
+    applyPlanned,
+    deployGuardDecision,
+    describeStack,
+    describeFailure,
+    guardRoleOf,
+    planStack,
+    runSummary,
+    startCommand,
+    startTargetPhase,
+  } = loadDeploy();
+  const started = startCommand('sandbox', args, 'dev');
   if (typeof started === 'number') return started;
-  const { args, selection } = started;
+  const { selection } = started;
   if (selection.kind !== 'platform') {
     console.error(`sandbox: runs an environment (TapStack<env>), not ${selection.stackId}`);
     return 2;
@@ -84,14 +126,13 @@ async function main(argv: readonly string[]): Promise<number> {
   const exitAfterDeploy = process.env.SANDBOX_EXIT_AFTER_DEPLOY === '1';
   const timer = new PhaseTimer();
   let target: Target | undefined;
-  installInterrupts({
+  const { interrupts } = installInterrupts({
     children: runningChildren,
     write: (text) => process.stderr.write(text),
     exit: (code) => process.exit(code),
     cleanup: async () => {
-      stopping = true;
-      await target?.stop({ removeWorkDir: true });
-      process.stdout.write('Sandbox stopped: emulator killed, its run folder removed.\n');
+      await discard(target);
+      process.stdout.write(stoppedMessage(interrupts.signal ?? 'SIGINT'));
     },
   });
   console.log(`Sandbox: ${describeStack(selection)} on a local AWS emulator`);
@@ -110,18 +151,16 @@ async function main(argv: readonly string[]): Promise<number> {
     const outputs = await applyPlanned(timer, target, planned);
 
     console.log(`\n${runSummary(timer, true)}`);
-    console.log(`\nOutputs of ${planned.stack.name}:\n${formatOutputs(outputs)}\n`);
-    console.log(
-      emulatorInstructions({
-        endpoint: target.endpoint!,
-        region: config.region,
-        environment: config.environment,
-        stackDir: planned.stack.dir,
-        cliConfigFile: target.terraform.cliConfigFile,
-      }),
-    );
-    console.log(`\nEmulator log: ${target.logDir}/emulator.log`);
+    printUp(target, planned, outputs, config);
   } catch (error) {
+    if (interrupts.signal) {
+      // The interrupt ended the phase: its children stopped safely; nothing is kept.
+      killActiveChildren();
+      await discard(target);
+      console.log(`\n${runSummary(timer, false, ' (interrupted)')}`);
+      process.stdout.write(stoppedMessage(interrupts.signal));
+      return interrupts.exitCode(1);
+    }
     console.error(`\n${describeFailure('sandbox', error)}`);
     console.log(`\n${runSummary(timer, false)}`);
     killActiveChildren();
@@ -145,4 +184,6 @@ async function main(argv: readonly string[]): Promise<number> {
   return 1;
 }
 
-void exitWith(main(process.argv.slice(2)));
+const args = readOpsCommandLine('sandbox', process.argv.slice(2));
+if (typeof args === 'number') process.exitCode = args;
+else void loadDeploy().exitWith(main(args));

@@ -19,10 +19,11 @@ import {
   initHint,
   PhaseError,
   formatDuration,
-  helpRequested,
+  answerCommandLine,
   PhaseTimer,
   prepareTerraform,
   run,
+  runCommand,
   TerraformSetup,
 } from '../core';
 import {
@@ -142,6 +143,9 @@ async function main(): Promise<number> {
   const cdktfJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));
   const app = process.env.VALIDATE_APP ?? (cdktfJson.app as string);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'validate-'));
+  // Also when an interrupt ends the process while no child runs (core/interrupts.ts exits then).
+  const removeWork = () => fs.rmSync(work, { recursive: true, force: true });
+  process.once('exit', removeWork);
   const outdir = path.join(work, 'cdktf.out');
   const phases = new PhaseTimer({ write: () => undefined });
   let tf: TerraformSetup;
@@ -182,7 +186,8 @@ async function main(): Promise<number> {
     );
     failed = true;
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    removeWork();
+    process.removeListener('exit', removeWork);
   }
   const times = phases.results.map((r) => `${r.name} ${formatDuration(r.durationMs)}`).join(', ');
   process.stdout.write(
@@ -199,13 +204,8 @@ const USAGE = [
 ].join('\n');
 
 if (require.main === module) {
-  const argv = process.argv.slice(2);
-  if (helpRequested(argv)) {
-    process.stdout.write(`${USAGE}\n`);
-  } else if (argv.length > 0) {
-    process.stderr.write(`validate: unexpected argument ${argv[0]}\n${USAGE}\n`);
-    process.exitCode = 2;
-  } else {
-    main().then((code) => process.exit(code));
-  }
+  const answered = answerCommandLine('validate', USAGE, process.argv.slice(2));
+  // An interrupt reaches terraform and the provider once; the work folder goes in main's finally.
+  if (answered !== undefined) process.exitCode = answered;
+  else void runCommand('validate', main);
 }

@@ -1,4 +1,11 @@
-import { CommandProcess, runCommand } from '../../../tools/core/command';
+import {
+  answerCommandLine,
+  CommandProcess,
+  noArguments,
+  runCommand,
+  unexpectedArgument,
+  usageError,
+} from '../../../tools/core/command';
 import type { InterruptChildren } from '../../../tools/core/interrupts';
 
 /** A stand-in for `process` that records what the command did. */
@@ -67,4 +74,54 @@ test('SIGTERM from a CI system that cancels the job ends with 143', async () => 
   finish(0);
   await running;
   expect(calls.exits).toEqual([143]);
+});
+
+describe('answerCommandLine', () => {
+  const USAGE = 'usage: npm run tool [-- --fast]\n  Does the job.';
+
+  function output() {
+    const printed = { stdout: '', stderr: '' };
+    const out = {
+      stdout: { write: (text: string) => (printed.stdout += text) },
+      stderr: { write: (text: string) => (printed.stderr += text) },
+    };
+    return { printed, out };
+  }
+
+  test('--help or -h anywhere prints the usage on stdout only and gives 0', () => {
+    for (const argv of [['--help'], ['-h'], ['--fast', '--help'], ['--bogus', '-h']]) {
+      const { printed, out } = output();
+      expect(answerCommandLine('tool', USAGE, argv, noArguments, out)).toBe(0);
+      expect(printed).toEqual({ stdout: `${USAGE}\n`, stderr: '' });
+    }
+  });
+
+  test('a problem prints the name, the problem and the usage once on stderr and gives 2', () => {
+    const { printed, out } = output();
+    expect(answerCommandLine('tool', USAGE, ['--bogus'], undefined, out)).toBe(2);
+    expect(printed).toEqual({ stdout: '', stderr: `tool: unknown option --bogus\n${USAGE}\n` });
+  });
+
+  test('goes on (undefined), printing nothing, when the check finds nothing', () => {
+    const { printed, out } = output();
+    const fastOnly = (argv: readonly string[]) =>
+      argv.filter((a) => a !== '--fast').map(unexpectedArgument)[0];
+    expect(answerCommandLine('tool', USAGE, ['--fast'], fastOnly, out)).toBeUndefined();
+    expect(answerCommandLine('tool', USAGE, [], undefined, out)).toBeUndefined();
+    expect(printed).toEqual({ stdout: '', stderr: '' });
+    expect(answerCommandLine('tool', USAGE, ['--fast', 'x'], fastOnly, out)).toBe(2);
+    expect(printed.stderr).toBe(`tool: unexpected argument x\n${USAGE}\n`);
+  });
+
+  test('names an option as an option and anything else as an argument', () => {
+    expect(unexpectedArgument('--x')).toBe('unknown option --x');
+    expect(unexpectedArgument('-x')).toBe('unknown option -x');
+    expect(unexpectedArgument('x')).toBe('unexpected argument x');
+    expect(noArguments([])).toBeUndefined();
+    expect(noArguments(['a', '--b'])).toBe('unexpected argument a');
+  });
+
+  test('prints a usage that ends in a newline with exactly one', () => {
+    expect(usageError('tool', 'bad', 'usage: x\n')).toBe('tool: bad\nusage: x\n');
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  DUPLICATE_WINDOW_MS,
   INTERRUPT_MESSAGES,
   installInterrupts,
   interruptExitCode,
@@ -7,7 +8,12 @@ import {
   Signal,
 } from '../../../tools/core/interrupts';
 
+/**
+ * `clock.now` is the time of the next signal; by default each signal comes 5 s after the one
+ * before (a person pressing Ctrl-C again), well outside the duplicate window.
+ */
 function harness(runningChildren: number, cleanup?: () => Promise<void>) {
+  const clock = { now: 0, step: 5000 };
   const events: string[] = [];
   let running = runningChildren;
   const children: InterruptChildren = {
@@ -26,8 +32,13 @@ function harness(runningChildren: number, cleanup?: () => Promise<void>) {
     write: (text) => events.push(`write:${text.trim().split(':')[0]}`),
     exit: (code) => events.push(`exit ${code}`),
     cleanup: cleanup ?? (async () => void events.push('cleanup')),
+    now: () => {
+      const at = clock.now;
+      clock.now += clock.step;
+      return at;
+    },
   });
-  return { interrupts, events, stopChildren: () => (running = 0) };
+  return { interrupts, events, clock, stopChildren: () => (running = 0) };
 }
 
 const flush = () => new Promise((r) => setImmediate(r));
@@ -88,6 +99,62 @@ describe('Interrupts', () => {
     interrupts.handle('SIGTERM');
     await flush();
     expect(events).toContain('exit 143');
+  });
+
+  it("counts npm's forwarded copy of a Ctrl-C (the same signal 10 ms later) as the same interrupt", async () => {
+    const { interrupts, events, clock } = harness(1);
+    clock.step = 10;
+    interrupts.handle('SIGINT');
+    interrupts.handle('SIGINT');
+    await flush();
+    expect(events).toEqual(['forward', 'write:SIGINT received']);
+  });
+
+  it('counts the same signal one millisecond inside the window once, and at the window as a second', async () => {
+    const inside = harness(1);
+    inside.clock.step = DUPLICATE_WINDOW_MS - 1;
+    inside.interrupts.handle('SIGINT');
+    inside.interrupts.handle('SIGINT');
+    await flush();
+    expect(inside.events).toEqual(['forward', 'write:SIGINT received']);
+
+    const at = harness(1);
+    at.clock.step = DUPLICATE_WINDOW_MS;
+    at.interrupts.handle('SIGINT');
+    at.interrupts.handle('SIGINT');
+    await flush();
+    expect(at.events).toEqual([
+      'forward',
+      'write:SIGINT received',
+      `write:${INTERRUPT_MESSAGES.warn.trim().split(':')[0]}`,
+    ]);
+  });
+
+  it('measures the window from the last interrupt counted, not from the copies ignored', async () => {
+    const { interrupts, events, clock } = harness(1);
+    clock.step = 600;
+    // At 0 (counted), 600 (a copy), 1200 (counted: 1200 ms after the first), 1800 (a copy).
+    for (let i = 0; i < 4; i++) interrupts.handle('SIGINT');
+    await flush();
+    expect(events).toEqual([
+      'forward',
+      'write:SIGINT received',
+      `write:${INTERRUPT_MESSAGES.warn.trim().split(':')[0]}`,
+    ]);
+  });
+
+  it('counts another signal inside the window: SIGTERM after SIGINT is a second interrupt', async () => {
+    const { interrupts, events, clock } = harness(1);
+    clock.step = 10;
+    interrupts.handle('SIGINT');
+    interrupts.handle('SIGTERM');
+    await flush();
+    expect(events).toEqual([
+      'forward',
+      'write:SIGINT received',
+      `write:${INTERRUPT_MESSAGES.warn.trim().split(':')[0]}`,
+    ]);
+    expect(interrupts.exitCode(0)).toBe(130);
   });
 
   it('keeps the code of a run that was not interrupted', () => {

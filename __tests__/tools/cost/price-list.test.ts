@@ -17,6 +17,7 @@ import {
   PriceRule,
   PriceTable,
   refreshPriceTable,
+  refreshRegions,
   withoutRegionPrefix,
   writePriceTable,
 } from '../../../tools/cost';
@@ -395,5 +396,25 @@ describe('the price table file', () => {
     [{ hoursPerMonth: 730, regions: { r: { k: null } } }, 'r k: usd must be a number ≥ 0'],
   ])('refuses a malformed table: %j', (value, message) => {
     expect(() => parsePriceTable(value, 'prices')).toThrow(`prices: ${message}`);
+  });
+});
+
+describe("refreshRegions (cost:refresh's arguments)", () => {
+  test('reads every --region pair, in order; none is none', () => {
+    expect(refreshRegions([])).toEqual([]);
+    expect(refreshRegions(['--region', 'eu-west-1', '--region', 'us-east-1'])).toEqual([
+      'eu-west-1',
+      'us-east-1',
+    ]);
+  });
+
+  test.each([
+    [['--help'], 'unknown option --help'],
+    [['eu-west-1'], 'unexpected argument eu-west-1'],
+    [['--region'], '--region needs a value'],
+    [['--region', '--region', 'eu-west-1'], '--region needs a value'],
+    [['--region', 'eu-west-1', '--regions', 'x'], 'unknown option --regions'],
+  ])('names what is wrong with %j', (argv, problem) => {
+    expect(refreshRegions(argv)).toBe(problem);
   });
 });

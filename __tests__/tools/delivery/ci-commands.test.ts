@@ -61,7 +61,7 @@ describe('npm run ci:comment', () => {
     expect(t.out).toEqual([COMMENT_USAGE]);
     expect(t.requests).toEqual([]);
     expect(COMMENT_USAGE.split('\n')[0]).toBe(
-      'Usage: npm run ci:comment -- --marker <env> --body-file <file> [--artifact <name>] [--pull-request <n>]',
+      'usage: npm run ci:comment -- --marker <env> --body-file <file> [--artifact <name>] [--pull-request <n>]',
     );
   });
 
@@ -183,12 +183,13 @@ describe('npm run ci:comment', () => {
       ['--marker', 'dev', '--body-file', 'f', '--pull-request', '7a'],
       'ci:comment: --pull-request 7a: expected a number',
     ],
-  ])('bad arguments %j exit 2 naming the problem, pointing to --help', async (argv, message) => {
+  ])('bad arguments %j exit 2 naming the problem, then the usage once', async (argv, message) => {
     const t = setup([]);
     expect(await runCommentCli(argv, t.deps)).toBe(2);
     expect(t.err).toHaveLength(1);
     expect(t.err[0].startsWith(message)).toBe(true);
-    expect(t.err[0].endsWith(' (npm run ci:comment -- --help)')).toBe(true);
+    expect(t.err[0].endsWith(`\n${COMMENT_USAGE}`)).toBe(true);
+    expect(t.err[0].split('usage: npm run ci:comment')).toHaveLength(2);
     expect(t.requests).toEqual([]);
   });
 
@@ -197,7 +198,7 @@ describe('npm run ci:comment', () => {
     const noToken = setup([], { GITHUB_TOKEN: '' });
     expect(await runCommentCli(argv, noToken.deps)).toBe(2);
     expect(noToken.err).toEqual([
-      'ci:comment: GITHUB_TOKEN is not set: in a workflow step, set env: GITHUB_TOKEN: ${{ github.token }} (npm run ci:comment -- --help)',
+      `ci:comment: GITHUB_TOKEN is not set: in a workflow step, set env: GITHUB_TOKEN: \${{ github.token }}\n${COMMENT_USAGE}`,
     ]);
     const noRepo = setup([], { GITHUB_REPOSITORY: undefined });
     expect(await runCommentCli(argv, noRepo.deps)).toBe(2);
@@ -216,7 +217,7 @@ describe('npm run ci:comment', () => {
       await runCommentCli(['--marker', 'dev', '--body-file', 'plan-out/review.md'], t.deps),
     ).toBe(2);
     expect(t.err).toEqual([
-      "ci:comment: the event in /run/event.json is not a pull request's (no pull_request.number): pass --pull-request <n> (npm run ci:comment -- --help)",
+      `ci:comment: the event in /run/event.json is not a pull request's (no pull_request.number): pass --pull-request <n>\n${COMMENT_USAGE}`,
     ]);
   });
 
@@ -302,7 +303,7 @@ describe('npm run ci:drift-issue', () => {
       ),
     ).toBe(2);
     expect(bad.err).toEqual([
-      'ci:drift-issue: --drifted yes: expected true or false (npm run ci:drift-issue -- --help)',
+      `ci:drift-issue: --drifted yes: expected true or false\n${DRIFT_ISSUE_USAGE}`,
     ]);
     const missing = setup([]);
     expect(
@@ -368,9 +369,7 @@ describe('npm run ci:plan-changes', () => {
     expect(help.out).toEqual([PLAN_CHANGES_USAGE]);
     const usage = setup([]);
     expect(await runPlanChangesCli([], usage.deps)).toBe(2);
-    expect(usage.err).toEqual([
-      'ci:plan-changes: --plan is required (npm run ci:plan-changes -- --help)',
-    ]);
+    expect(usage.err).toEqual([`ci:plan-changes: --plan is required\n${PLAN_CHANGES_USAGE}`]);
     const empty = setup([]);
     writeFileSync(join(dir, 'other.json'), '{}');
     expect(await runPlanChangesCli(['--plan', dir], empty.deps)).toBe(1);

@@ -3,14 +3,12 @@ import {
   deployGuardDecision,
   describeStartError,
   guardIsRequired,
-  parseOpsArgs,
   selectEnvironment,
   selectStack,
   describeStack,
   guardRoleOf,
-  UsageError,
-  USAGE,
 } from '../../../tools/deploy';
+import { parseOpsArgs, readOpsCommandLine, UsageError, USAGE } from '../../../tools/ops-args';
 import { ConfigError } from '../../../config/config';
 
 describe('parseOpsArgs', () => {
@@ -95,6 +93,51 @@ describe('parseOpsArgs', () => {
     expect(() => parseOpsArgs(command, argv)).toThrow(UsageError);
     expect(() => parseOpsArgs(command, argv)).toThrow(message);
     expect(() => parseOpsArgs(command, argv)).toThrow(USAGE[command].split('\n')[0]);
+  });
+});
+
+describe('readOpsCommandLine', () => {
+  function output() {
+    const printed = { stdout: '', stderr: '' };
+    return {
+      printed,
+      out: {
+        stdout: { write: (text: string) => (printed.stdout += text) },
+        stderr: { write: (text: string) => (printed.stderr += text) },
+      },
+    };
+  }
+
+  it('prints the usage on stdout and gives 0 for --help or -h anywhere, even after a wrong option', () => {
+    for (const argv of [['--help'], ['-h'], ['--bogus', '--help'], ['--stack', 'x', '-h']]) {
+      const { printed, out } = output();
+      expect(readOpsCommandLine('recover', argv, out)).toBe(0);
+      expect(printed).toEqual({ stdout: `${USAGE.recover}\n`, stderr: '' });
+    }
+  });
+
+  it('prints the problem and the usage once on stderr and gives 2 for a wrong option', () => {
+    const { printed, out } = output();
+    expect(readOpsCommandLine('sandbox', ['--bogus'], out)).toBe(2);
+    expect(printed).toEqual({
+      stdout: '',
+      stderr: `sandbox: unknown option --bogus\n${USAGE.sandbox}\n`,
+    });
+  });
+
+  it('gives the arguments, printing nothing, when they are right', () => {
+    const { printed, out } = output();
+    expect(readOpsCommandLine('plan', ['--stack', 'TapStackdev', '--emulator'], out)).toEqual(
+      parseOpsArgs('plan', ['--stack', 'TapStackdev', '--emulator']),
+    );
+    expect(printed).toEqual({ stdout: '', stderr: '' });
+  });
+
+  it('lets an error that is not about the arguments through', () => {
+    const { out } = output();
+    const failing = { ...out, stderr: { write: () => undefined } };
+    // A command outside the table has no options: parseOpsArgs fails on its lookup, not on the user.
+    expect(() => readOpsCommandLine('nope' as 'plan', ['--x'], failing)).toThrow(TypeError);
   });
 });
 

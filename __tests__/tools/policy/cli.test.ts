@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs, runPolicyCli } from '../../../tools/policy/cli';
+import { parseArgs, POLICY_USAGE, runPolicyCli } from '../../../tools/policy/cli';
 import { withRuleTable } from '../../../tools/policy/docs';
 import { readOutdir, synthesizeApp } from '../../../tools/policy/stacks';
 import { doc, FAIL_CASES } from './fixtures';
@@ -91,7 +91,9 @@ describe('policy CLI', () => {
   test('usage and synth errors exit 2 with a message', () => {
     const bad = io();
     expect(runPolicyCli(['--bogus'], bad.io)).toBe(2);
-    expect(bad.err.join('')).toMatch(/policy: unknown argument/);
+    expect(bad.err.join('')).toBe(
+      `policy: unknown argument "--bogus" (expected --dir <cdktf.out>, --env <a,b>, --json <file>)\n${POLICY_USAGE}\n`,
+    );
     const missing = io();
     expect(runPolicyCli(['--dir', join(tmpdir(), 'does-not-exist-policy')], missing.io)).toBe(2);
     expect(missing.err.join('')).toMatch(/manifest.json not found/);
