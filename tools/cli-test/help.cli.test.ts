@@ -1,7 +1,7 @@
 /**
  * `npm run test:cli`: every script in package.json answers `npm run <script> -- --help` alike
- * (exit 0, its usage on stdout, nothing on stderr, nothing written, within HELP_BUDGET_MS as
- * the median of three runs); the project's own tools answer `-h` the same way and an unknown
+ * (exit 0, its usage on stdout, nothing on stderr, nothing written, within HELP_BUDGET_MS: a
+ * first run under it, or else the median of three, so that a load spike is not a failure); the project's own tools answer `-h` the same way and an unknown
  * option with the usage once on stderr and exit 2. The scripts are read from package.json when
  * the suite starts. Prints the timing table at the end (docs/commands.md).
  */
@@ -30,16 +30,17 @@ afterAll(() => {
   // starting node for nothing: what the machine's load costs every row.
   const rows = [{ script: '(npm + node, nothing)', wallMs: floor }, ...timings];
   process.stdout.write(
-    `\nnpm run <script> -- --help, wall time on this machine (budget ${HELP_BUDGET_MS / 1000} s, median of ${RUNS}):\n${formatTimings(rows)}\n`,
+    `\nnpm run <script> -- --help, wall time on this machine (budget ${HELP_BUDGET_MS / 1000} s; the median of ${RUNS} runs where the first was over it):\n${formatTimings(rows)}\n`,
   );
 });
 
 describe.each(scripts)('npm run %s', (script, command) => {
   const own = classifyScript(command).kind === 'own';
 
-  test(`-- --help: exit 0, its usage on stdout, stderr empty, nothing written, median of ${RUNS} under the budget`, async () => {
+  test(`-- --help: exit 0, its usage on stdout, stderr empty, nothing written, one run (or the median of ${RUNS}) under the budget`, async () => {
     const wallMs: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    // Three runs only when the first is over budget: the median then tells load from slowness.
+    for (let i = 0; i < RUNS && (i === 0 || wallMs[0] >= HELP_BUDGET_MS); i++) {
       const before = snapshot();
       const run = await npmRun(script, ['--help']);
       const after = snapshot();
