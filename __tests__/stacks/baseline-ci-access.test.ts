@@ -129,14 +129,15 @@ describe('TapAccountBaseline with CI roles, in the account-wide region', () => {
 });
 
 describe.each(['on', 'off'])(
-  "TapAccountBaseline with BASELINE_CI_OIDC_PROVIDER=existing (BASELINE_ACCOUNT_WIDE=%s)",
+  'TapAccountBaseline with BASELINE_CI_OIDC_PROVIDER=existing (BASELINE_ACCOUNT_WIDE=%s)',
   (accountWide) => {
     const tf = synth({
       ...CI,
       BASELINE_CI_OIDC_PROVIDER: 'existing',
       BASELINE_ACCOUNT_WIDE: accountWide,
     });
-    const READ = '${data.aws_iam_openid_connect_provider.ci-access_github-oidc_existing_918C1139.arn}';
+    const READ =
+      '${data.aws_iam_openid_connect_provider.ci-access_github-oidc_existing_918C1139.arn}';
 
     it("creates no provider: reads the account's by URL", () => {
       expect(tf.resource.aws_iam_openid_connect_provider).toBeUndefined();
@@ -146,7 +147,7 @@ describe.each(['on', 'off'])(
       ]);
     });
 
-    it("trusts the ARN the data source read in every CI role, and outputs it", () => {
+    it('trusts the ARN the data source read in every CI role, and outputs it', () => {
       expect(ciRoles(tf).map((r) => trustOf(r).Statement[0].Principal.Federated)).toEqual(
         Array(4).fill(READ),
       );

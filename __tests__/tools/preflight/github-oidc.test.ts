@@ -30,7 +30,10 @@ const OWN_TAGS = [
   { Key: 'Component', Value: 'account-baseline' },
   { Key: 'Project', Value: 'healthcare-platform' },
 ];
-const CI = { BASELINE_CI_REPOSITORY: 'octo-org/healthcare-platform', BASELINE_CI_ENVIRONMENTS: 'dev' };
+const CI = {
+  BASELINE_CI_REPOSITORY: 'octo-org/healthcare-platform',
+  BASELINE_CI_ENVIRONMENTS: 'dev',
+};
 const config = (env: Record<string, string> = {}) => loadBaselineConfig({ env: { ...CI, ...env } });
 const client = () => new IAMClient({ region: 'eu-west-1' });
 
@@ -63,7 +66,7 @@ describe('GitHub OIDC provider: BASELINE_CI_OIDC_PROVIDER=create (the default)',
     expect(iam.commandCalls(GetOpenIDConnectProviderCommand)).toHaveLength(0);
   });
 
-  it("refuses when the account has one the baseline did not make, naming BASELINE_CI_OIDC_PROVIDER=existing", async () => {
+  it('refuses when the account has one the baseline did not make, naming BASELINE_CI_OIDC_PROVIDER=existing', async () => {
     providers({ tags: [{ Key: 'ManagedBy', Value: 'stacksets' }] });
     expect(await checkGithubOidcProvider(config(), client())).toEqual({
       name: 'GitHub OIDC provider',
@@ -171,7 +174,9 @@ describe('GitHub OIDC provider: no answer, no CI roles', () => {
   it('is not verified when IAM refuses, with the permissions it needs', async () => {
     iam
       .on(ListOpenIDConnectProvidersCommand)
-      .rejects(awsError('AccessDenied', 'not authorized to perform iam:ListOpenIDConnectProviders', 403));
+      .rejects(
+        awsError('AccessDenied', 'not authorized to perform iam:ListOpenIDConnectProviders', 403),
+      );
     const row = await checkGithubOidcProvider(config(), client());
     expect(row?.status).toBe('not-verified');
     expect(row?.detail).toContain('IAM ListOpenIDConnectProviders/GetOpenIDConnectProvider');
@@ -208,7 +213,9 @@ describe('preflightBaseline with CI roles', () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: '111122223333', Arn: 'arn:x' });
     backup.on(DescribeRegionSettingsCommand).resolves({});
     guardDuty.on(ListDetectorsCommand).resolves({ DetectorIds: [] });
-    securityHub.on(DescribeHubCommand).rejects(awsError('InvalidAccessException', 'not subscribed'));
+    securityHub
+      .on(DescribeHubCommand)
+      .rejects(awsError('InvalidAccessException', 'not subscribed'));
     configService.on(DescribeConfigurationRecordersCommand).resolves({});
     cloudTrail.on(DescribeTrailsCommand).resolves({});
     providers({ tags: [] });
