@@ -80,11 +80,23 @@ export function ciSubjects(
   };
 }
 
-/** BASELINE_CI_REPOSITORY and BASELINE_CI_ENVIRONMENTS, validated. */
+/**
+ * Who makes GitHub's OIDC provider (BASELINE_CI_OIDC_PROVIDER). IAM allows one provider per
+ * URL and account (CreateOpenIDConnectProvider answers EntityAlreadyExists), and in an
+ * organization a platform team or a StackSet often made it already:
+ * - `create`: the baseline creates it (in the BASELINE_ACCOUNT_WIDE=on region);
+ * - `existing`: the baseline only reads it (data source by URL) and trusts its ARN.
+ */
+export type OidcProviderMode = 'create' | 'existing';
+export const OIDC_PROVIDER_MODES: readonly OidcProviderMode[] = ['create', 'existing'];
+
+/** BASELINE_CI_REPOSITORY, BASELINE_CI_ENVIRONMENTS and BASELINE_CI_OIDC_PROVIDER, validated. */
 export interface CiAccessConfig {
   /** `<owner>/<repository>`, spelled as GitHub spells it (the `sub` claim is compared exactly). */
   readonly repository: string;
   readonly environments: readonly CiEnvironment[];
+  /** Create GitHub's OIDC provider, or use the one the account has. @default create */
+  readonly oidcProvider: OidcProviderMode;
 }
 
 type Parsed<T> = { readonly value: T } | { readonly rule: string };
@@ -211,6 +223,14 @@ export const CI_SETTINGS = {
     ruleText:
       '`dev` or `dev,prod=production`: environment suffixes, each optionally `=<GitHub environment>` (default: the suffix)',
   },
+  ciOidcProvider: {
+    envVar: 'BASELINE_CI_OIDC_PROVIDER',
+    contextKey: 'baselineCiOidcProvider',
+    description:
+      "Who makes GitHub's OIDC provider (one per account): `create` (this baseline) or `existing` (an organization's, read by URL; nothing created)",
+    defaultText: '`create`',
+    ruleText: `one of ${OIDC_PROVIDER_MODES.join(', ')}; only with BASELINE_CI_REPOSITORY; preflight refuses \`create\` when a provider the baseline does not own exists, \`existing\` when none does`,
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 type CiSettingKey = keyof typeof CI_SETTINGS;
@@ -228,16 +248,22 @@ export interface CiSettingsReader {
 export function readCiAccess(reader: CiSettingsReader): CiAccessConfig | undefined {
   const repositoryRaw = reader.raw('ciRepository');
   const environmentsRaw = reader.raw('ciEnvironments');
+  const providerRaw = reader.raw('ciOidcProvider');
   const { ciRepository, ciEnvironments } = CI_SETTINGS;
   if (!repositoryRaw) {
-    if (environmentsRaw) {
+    for (const raw of [environmentsRaw, providerRaw]) {
+      if (!raw) continue;
       reader.fail(
-        environmentsRaw.label,
-        environmentsRaw.value,
+        raw.label,
+        raw.value,
         `has no effect without ${ciRepository.envVar}: set the repository whose workflows use the roles, or unset this`,
       );
     }
     return undefined;
+  }
+  const oidcProvider = parseOidcProviderMode(providerRaw?.value ?? 'create');
+  if (providerRaw && 'rule' in oidcProvider) {
+    reader.fail(providerRaw.label, providerRaw.value, oidcProvider.rule);
   }
   const repository = parseRepository(repositoryRaw.value);
   if ('rule' in repository) reader.fail(repositoryRaw.label, repositoryRaw.value, repository.rule);
@@ -251,6 +277,20 @@ export function readCiAccess(reader: CiSettingsReader): CiAccessConfig | undefin
   }
   const parsed = parseCiEnvironments(environmentsRaw.value);
   for (const p of parsed.problems) reader.fail(environmentsRaw.label, p.value, p.rule);
-  if (!('value' in repository)) return undefined;
-  return { repository: repository.value, environments: parsed.environments };
+  if (!('value' in repository) || !('value' in oidcProvider)) return undefined;
+  return {
+    repository: repository.value,
+    environments: parsed.environments,
+    oidcProvider: oidcProvider.value,
+  };
+}
+
+/** `create` or `existing`, spelled exactly. */
+export function parseOidcProviderMode(value: string): Parsed<OidcProviderMode> {
+  const mode = OIDC_PROVIDER_MODES.find((m) => m === value);
+  return mode !== undefined
+    ? { value: mode }
+    : {
+        rule: `must be one of ${OIDC_PROVIDER_MODES.join(', ')}: create (the baseline creates GitHub's OIDC provider) or existing (the account has one already, e.g. made by the organization; the baseline only reads it)`,
+      };
 }

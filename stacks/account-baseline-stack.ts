@@ -6,7 +6,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { applyStateBackend, StateBackendSettings } from '../config/backend';
 import type { BaselineConfig } from '../config/baseline';
-import { githubRoleVariables } from '../config/ci-access';
+import { githubRoleVariables, OidcProviderMode } from '../config/ci-access';
 import { AccountSettings } from '../constructs/account/account-settings';
 import {
   AccessLogs,
@@ -32,6 +32,7 @@ import {
   SecurityHub,
 } from '../constructs/detective/threat-detection';
 import { CiAccess } from '../constructs/ci-access/ci-access';
+import type { GithubOidcSource } from '../constructs/ci-access/trust';
 import type { KeyScope, ServiceKey } from '../constructs/encryption/service-key';
 import { DeployGates, fact } from '../constructs/safety-nets/deploy-gates';
 import {
@@ -196,7 +197,7 @@ export class AccountBaselineStack extends TerraformStack {
         environments: config.ci.environments,
         partition,
         accountId,
-        createOidcProvider: config.accountWide,
+        oidcProvider: githubOidcSource(config.ci.oidcProvider, config.accountWide),
         state: stateBackend.s3,
         baseline: {
           trailLogGroupName: names.trailLogGroup,
@@ -423,6 +424,15 @@ export class AccountBaselineStack extends TerraformStack {
       }
     }
   }
+}
+
+/**
+ * Where the CI roles get GitHub's OIDC provider: read the account's (`existing`), else create
+ * it in the account-wide region and reference its ARN in the others.
+ */
+export function githubOidcSource(mode: OidcProviderMode, accountWide: boolean): GithubOidcSource {
+  if (mode === 'existing') return 'existing';
+  return accountWide ? 'create' : 'reference';
 }
 
 /**

@@ -191,15 +191,24 @@ describe('the baseline reads the CI settings', () => {
         { environment: 'dev', githubEnvironment: 'dev' },
         { environment: 'prod', githubEnvironment: 'production' },
       ],
+      oidcProvider: 'create',
     });
   });
 
   it('reads the cdktf context keys too', () => {
     expect(
-      load({}, { baselineCiRepository: REPO, baselineCiEnvironments: 'prod=production' }).ci,
+      load(
+        {},
+        {
+          baselineCiRepository: REPO,
+          baselineCiEnvironments: 'prod=production',
+          baselineCiOidcProvider: 'existing',
+        },
+      ).ci,
     ).toEqual({
       repository: REPO,
       environments: [{ environment: 'prod', githubEnvironment: 'production' }],
+      oidcProvider: 'existing',
     });
   });
 
@@ -231,6 +240,55 @@ describe('the baseline reads the CI settings', () => {
     expect(problems.map((p) => [p.setting, p.value])).toEqual([
       ['BASELINE_CI_REPOSITORY', 'octo-org'],
       ['BASELINE_CI_ENVIRONMENTS', 'Prod'],
+    ]);
+  });
+
+  it('reads BASELINE_CI_OIDC_PROVIDER: create (the default) or existing', () => {
+    const ci = { BASELINE_CI_REPOSITORY: REPO, BASELINE_CI_ENVIRONMENTS: 'dev' };
+    expect(load(ci).ci?.oidcProvider).toBe('create');
+    expect(load({ ...ci, BASELINE_CI_OIDC_PROVIDER: 'create' }).ci?.oidcProvider).toBe('create');
+    expect(load({ ...ci, BASELINE_CI_OIDC_PROVIDER: 'existing' }).ci?.oidcProvider).toBe(
+      'existing',
+    );
+  });
+
+  it.each(['Existing', 'exist', 'existing,create', 'import'])(
+    'refuses BASELINE_CI_OIDC_PROVIDER=%s in one message: setting, value, rule',
+    (value) => {
+      expect(
+        problemsOf({
+          BASELINE_CI_REPOSITORY: REPO,
+          BASELINE_CI_ENVIRONMENTS: 'dev',
+          BASELINE_CI_OIDC_PROVIDER: value,
+        }),
+      ).toEqual([
+        {
+          setting: 'BASELINE_CI_OIDC_PROVIDER',
+          value,
+          rule: "must be one of create, existing: create (the baseline creates GitHub's OIDC provider) or existing (the account has one already, e.g. made by the organization; the baseline only reads it)",
+        },
+      ]);
+    },
+  );
+
+  it('refuses a blank BASELINE_CI_OIDC_PROVIDER', () => {
+    expect(
+      problemsOf({
+        BASELINE_CI_REPOSITORY: REPO,
+        BASELINE_CI_ENVIRONMENTS: 'dev',
+        BASELINE_CI_OIDC_PROVIDER: '  ',
+      }),
+    ).toEqual([{ setting: 'BASELINE_CI_OIDC_PROVIDER', value: '', rule: BLANK_RULE }]);
+  });
+
+  it('refuses BASELINE_CI_OIDC_PROVIDER without a repository, with the environments', () => {
+    const rule =
+      'has no effect without BASELINE_CI_REPOSITORY: set the repository whose workflows use the roles, or unset this';
+    expect(
+      problemsOf({ BASELINE_CI_ENVIRONMENTS: 'dev', BASELINE_CI_OIDC_PROVIDER: 'existing' }),
+    ).toEqual([
+      { setting: 'BASELINE_CI_ENVIRONMENTS', value: 'dev', rule },
+      { setting: 'BASELINE_CI_OIDC_PROVIDER', value: 'existing', rule },
     ]);
   });
 

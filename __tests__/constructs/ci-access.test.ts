@@ -724,7 +724,7 @@ describe('CiAccess', () => {
       environments: [{ environment: 'prod', githubEnvironment: 'production' }],
       partition: 'aws',
       accountId: ACCOUNT,
-      createOidcProvider: true,
+      oidcProvider: 'create',
       state: settings,
       baseline: {
         trailLogGroupName: '/healthcare/account/cloudtrail',
@@ -751,10 +751,24 @@ describe('CiAccess', () => {
   });
 
   it('references the provider by ARN where another region owns it', () => {
-    const tf = synth({ createOidcProvider: false });
+    const tf = synth({ oidcProvider: 'reference' });
     expect(tf.resource.aws_iam_openid_connect_provider).toBeUndefined();
     expect(JSON.parse(roles(tf)[0].assume_role_policy).Statement[0].Principal).toEqual({
       Federated: 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com',
+    });
+  });
+
+  it('reads the existing provider by URL, creates none, and trusts the ARN it read', () => {
+    const tf = synth({ oidcProvider: 'existing' });
+    expect(tf.resource.aws_iam_openid_connect_provider).toBeUndefined();
+    expect(tf.data.aws_iam_openid_connect_provider).toEqual({
+      'ci-access_github-oidc_existing_918C1139': {
+        url: 'https://token.actions.githubusercontent.com',
+      },
+    });
+    expect(JSON.parse(roles(tf)[0].assume_role_policy).Statement[0].Principal).toEqual({
+      Federated:
+        '${data.aws_iam_openid_connect_provider.ci-access_github-oidc_existing_918C1139.arn}',
     });
   });
 
@@ -795,7 +809,7 @@ describe('CiAccess', () => {
       environments: [{ environment: 'dev', githubEnvironment: 'dev' }],
       partition: 'aws',
       accountId: ACCOUNT,
-      createOidcProvider: false,
+      oidcProvider: 'reference',
       state: settings,
       baseline: {
         trailLogGroupName: '/healthcare/account/cloudtrail',

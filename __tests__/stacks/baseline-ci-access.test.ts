@@ -128,6 +128,34 @@ describe('TapAccountBaseline with CI roles, in the account-wide region', () => {
   });
 });
 
+describe.each(['on', 'off'])(
+  'TapAccountBaseline with BASELINE_CI_OIDC_PROVIDER=existing (BASELINE_ACCOUNT_WIDE=%s)',
+  (accountWide) => {
+    const tf = synth({
+      ...CI,
+      BASELINE_CI_OIDC_PROVIDER: 'existing',
+      BASELINE_ACCOUNT_WIDE: accountWide,
+    });
+    const READ =
+      '${data.aws_iam_openid_connect_provider.ci-access_github-oidc_existing_918C1139.arn}';
+
+    it("creates no provider: reads the account's by URL", () => {
+      expect(tf.resource.aws_iam_openid_connect_provider).toBeUndefined();
+      const read = tf.data.aws_iam_openid_connect_provider as Record<string, Json>;
+      expect(Object.entries(read).map(([id, d]) => [id, d.url])).toEqual([
+        ['ci-access_github-oidc_existing_918C1139', 'https://token.actions.githubusercontent.com'],
+      ]);
+    });
+
+    it('trusts the ARN the data source read in every CI role, and outputs it', () => {
+      expect(ciRoles(tf).map((r) => trustOf(r).Statement[0].Principal.Federated)).toEqual(
+        Array(4).fill(READ),
+      );
+      expect(tf.output.github_oidc_provider_arn.value).toBe(READ);
+    });
+  },
+);
+
 describe('TapAccountBaseline with CI roles in another region (BASELINE_ACCOUNT_WIDE=off)', () => {
   const tf = synth({ ...CI, BASELINE_ACCOUNT_WIDE: 'off' });
 

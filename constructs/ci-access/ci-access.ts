@@ -14,7 +14,7 @@ import { ApplyGuardProps, applyAllowStatement, applyGuardStatements } from './ap
 import { planReadStatements } from './plan-permissions';
 import { policy, policyJson, Statement } from './policy-document';
 import { CiRoleKind, CiStateProps, stateStatements } from './state-permissions';
-import { GithubOidc, githubTrustPolicy } from './trust';
+import { GithubOidc, GithubOidcSource, githubTrustPolicy } from './trust';
 
 export interface CiAccessProps {
   /** `<owner>/<repository>` (BASELINE_CI_REPOSITORY). */
@@ -24,8 +24,12 @@ export interface CiAccessProps {
   readonly partition: string;
   /** This account (a token of the caller identity). */
   readonly accountId: string;
-  /** Create GitHub's OIDC provider here (BASELINE_ACCOUNT_WIDE=on), else reference it. */
-  readonly createOidcProvider: boolean;
+  /**
+   * Create GitHub's OIDC provider here (BASELINE_CI_OIDC_PROVIDER=create with
+   * BASELINE_ACCOUNT_WIDE=on), reference the ARN the account-wide region creates, or read the
+   * account's existing one (BASELINE_CI_OIDC_PROVIDER=existing).
+   */
+  readonly oidcProvider: GithubOidcSource;
   /**
    * The remote state's settings. With `accountId` (STATE_ACCOUNT_ID) the state is in that
    * account; without, in this one, and its lock table (if any) is granted too.
@@ -75,7 +79,7 @@ export class CiAccess extends Construct {
     this.oidcProviderArn = new GithubOidc(this, 'github-oidc', {
       partition,
       accountId,
-      create: props.createOidcProvider,
+      source: props.oidcProvider,
     }).providerArn;
 
     const roles: Record<string, CiRoles> = {};

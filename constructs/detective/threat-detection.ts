@@ -71,10 +71,22 @@ export interface OrganizationGuardDutyProps {
 }
 
 /**
+ * The data source's Terraform address. Without any detector in the region the provider's read
+ * fails before the postcondition runs, with its own words only (measured with provider 5.100:
+ * "Error: reading this account's single GuardDuty Detector: empty result", then "with
+ * data.aws_guardduty_detector.<name>"), and 5.100 has no data source that lists detectors
+ * without failing. So the name is the one thing of ours that error shows: it says what the
+ * setting requires. `npm run preflight -- --baseline` says it in full
+ * (organizationServiceMissingMessage), and docs/troubleshooting.md maps the error to the fix.
+ */
+export const ORGANIZATION_DETECTOR_ADDRESS =
+  'BASELINE_GUARDDUTY_organization_needs_a_detector_enabled_by_the_delegated_administrator';
+
+/**
  * BASELINE_GUARDDUTY=organization: the organization's delegated administrator runs GuardDuty
  * here. Nothing is created (so nothing is disabled on destroy); the region's detector is read
  * and the plan stops unless it is ENABLED (a data-source postcondition, evaluated by every
- * plan). Without any detector the provider's read fails first ("no GuardDuty Detectors").
+ * plan). Without any detector the provider's read fails first (ORGANIZATION_DETECTOR_ADDRESS).
  */
 export class OrganizationGuardDuty extends Construct {
   readonly detectorId: string;
@@ -86,6 +98,7 @@ export class OrganizationGuardDuty extends Construct {
         postcondition: [{ condition: '${self.status == "ENABLED"}', errorMessage: props.message }],
       },
     });
+    detector.overrideLogicalId(ORGANIZATION_DETECTOR_ADDRESS);
     this.detectorId = detector.id;
   }
 }

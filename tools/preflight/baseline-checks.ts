@@ -11,7 +11,8 @@
  *   Region-specific" (https://docs.aws.amazon.com/aws-backup/latest/devguide/working-with-supported-services.html);
  * - each service the baseline would create (GuardDuty, Security Hub, AWS Config, CloudTrail)
  *   against its setting: `on` fails when the account already runs one the baseline does not
- *   own (set `organization`), `organization` fails when the service is not running.
+ *   own (set `organization`), `organization` fails when the service is not running;
+ * - with CI roles, GitHub's OIDC provider against BASELINE_CI_OIDC_PROVIDER (github-oidc.ts).
  *
  * Rows are preflight's CheckResult: pass, fail (with the fix) or not-verified.
  */
@@ -19,6 +20,7 @@ import { BackupClient, DescribeRegionSettingsCommand } from '@aws-sdk/client-bac
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { BaselineConfig } from '../../config/baseline';
@@ -41,6 +43,7 @@ import {
   checkSecurityHub,
   SERVICE_CHECK_NAMES,
 } from './baseline-services';
+import { checkGithubOidcProvider, GITHUB_OIDC_CHECK_NAME } from './github-oidc';
 import type { CheckResult } from './preflight';
 
 /** The settings the baseline preflight reads: a BaselineConfig satisfies it. */
@@ -54,6 +57,8 @@ export type BaselinePreflightConfig = Pick<
   | 'securityHub'
   | 'alarmEmail'
   | 'alarmSubscriberRequired'
+  | 'ci'
+  | 'accountWide'
 > & {
   readonly names: Pick<BaselineConfig['names'], 'trail' | 'configRecorder'>;
 };
@@ -67,6 +72,8 @@ export interface BaselineClients {
   readonly securityHub: SecurityHubClient;
   readonly configService: ConfigServiceClient;
   readonly cloudTrail: CloudTrailClient;
+  /** IAM is global: the home region's client answers for the account. */
+  readonly iam: IAMClient;
 }
 
 export const BASELINE_CHECK_NAMES = {
@@ -75,6 +82,7 @@ export const BASELINE_CHECK_NAMES = {
   backupHome: 'AWS Backup opt-in (home region)',
   backupDr: 'AWS Backup opt-in (DR region)',
   ...SERVICE_CHECK_NAMES,
+  githubOidc: GITHUB_OIDC_CHECK_NAME,
 } as const;
 
 /** The resource types the PHI and synthetic selections pick by tag (database, state bucket, lock table). */
@@ -107,6 +115,7 @@ export function createBaselineClients(
     securityHub: new SecurityHubClient(home),
     configService: new ConfigServiceClient(home),
     cloudTrail: new CloudTrailClient(home),
+    iam: new IAMClient(home),
   };
 }
 
@@ -120,7 +129,10 @@ export async function preflightBaseline(
   if (identity.status !== 'pass') {
     const skipped = Object.values(BASELINE_CHECK_NAMES)
       .filter(
-        (n) => n !== BASELINE_CHECK_NAMES.identity && n !== BASELINE_CHECK_NAMES.alarmSubscriber,
+        (n) =>
+          n !== BASELINE_CHECK_NAMES.identity &&
+          n !== BASELINE_CHECK_NAMES.alarmSubscriber &&
+          (n !== BASELINE_CHECK_NAMES.githubOidc || config.ci !== undefined),
       )
       .map((name) => ({
         name,
@@ -137,7 +149,8 @@ export async function preflightBaseline(
     checkConfigRecorder(config, clients.configService),
     checkCloudTrail(config, clients.cloudTrail),
   ]);
-  return [identity, alarm, ...rows];
+  const oidc = await checkGithubOidcProvider(config, clients.iam);
+  return [identity, alarm, ...rows, ...(oidc ? [oidc] : [])];
 }
 
 export async function checkBaselineIdentity(

@@ -5,6 +5,7 @@
  */
 export * from './attribute-changes';
 export * from './irreversible';
+export * from './major-upgrade';
 export * from './plan-guard';
 export * from './plan-json';
 export * from './plan-references';

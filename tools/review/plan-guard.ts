@@ -21,6 +21,7 @@ import {
   readPlanFile,
   valueAtPath,
 } from './plan-json';
+import { deferredMajorUpgrades } from './major-upgrade';
 
 export { classifyChange } from './plan-json';
 export type { ChangeKind } from './plan-json';
@@ -135,6 +136,7 @@ export function guardPlan(plan: TerraformPlan, options: PlanGuardOptions = {}): 
       'the plan errored, so it is incomplete: fix the errors and plan again before it can be vouched for',
     );
   }
+  problems.push(...deferredMajorUpgrades(plan));
   return {
     blocked: problems.length > 0 || findings.some((f) => f.decision === 'blocked'),
     findings,

@@ -284,7 +284,53 @@ describe('GuardDuty against BASELINE_GUARDDUTY', () => {
     });
     guardDuty.reset();
     guardDuty.on(ListDetectorsCommand).resolves({ DetectorIds: [] });
-    expect((await checkGuardDuty(org, client())).status).toBe('fail');
+    expect(await checkGuardDuty(org, client())).toEqual({
+      name: 'GuardDuty',
+      status: 'fail',
+      detail:
+        "BASELINE_GUARDDUTY=organization, but GuardDuty is not enabled for this account in eu-west-1: the organization does not run it here. Have the organization's delegated administrator enable it for this account, or set BASELINE_GUARDDUTY=on to let the baseline run it.",
+      fix: "enable GuardDuty for this account through the organization's delegated administrator, or set BASELINE_GUARDDUTY=on",
+    });
+  });
+
+  it('says what is wrong and what to do for every organization-mode service the region lacks', async () => {
+    freshAccount();
+    const org = config({
+      BASELINE_GUARDDUTY: 'organization',
+      BASELINE_SECURITY_HUB: 'organization',
+      BASELINE_CONFIG: 'organization',
+      BASELINE_CLOUDTRAIL: 'organization',
+      BASELINE_REGION: 'eu-west-1',
+    });
+    const rows = await preflightBaseline(org, clients());
+    const missing = (service: string, variable: string) =>
+      `${variable}=organization, but ${service} is not enabled for this account in eu-west-1: the organization does not run it here. Have the organization's delegated administrator enable it for this account, or set ${variable}=on to let the baseline run it.`;
+    expect(rows.slice(4).map((r) => [r.name, r.status, r.detail, r.fix])).toEqual([
+      [
+        'GuardDuty',
+        'fail',
+        missing('GuardDuty', 'BASELINE_GUARDDUTY'),
+        "enable GuardDuty for this account through the organization's delegated administrator, or set BASELINE_GUARDDUTY=on",
+      ],
+      [
+        'Security Hub',
+        'fail',
+        missing('Security Hub', 'BASELINE_SECURITY_HUB'),
+        "enable Security Hub for this account through the organization's delegated administrator, or set BASELINE_SECURITY_HUB=on",
+      ],
+      [
+        'AWS Config',
+        'fail',
+        missing('AWS Config', 'BASELINE_CONFIG'),
+        "enable AWS Config for this account through the organization's delegated administrator, or set BASELINE_CONFIG=on",
+      ],
+      [
+        'CloudTrail',
+        'fail',
+        missing('CloudTrail', 'BASELINE_CLOUDTRAIL'),
+        "enable CloudTrail for this account through the organization's delegated administrator, or set BASELINE_CLOUDTRAIL=on",
+      ],
+    ]);
   });
 
   it("fails organization when the detector is the baseline's own: switching would delete it", async () => {
