@@ -152,6 +152,10 @@ export function parseOpsArgs(command: OpsCommand, argv: readonly string[]): OpsA
       flags.add(name);
     }
   }
+  const stack = values['--stack'];
+  if (stack !== undefined && /[,\s]/.test(stack)) {
+    fail(`--stack takes one stack, got "${stack}": run the command once per stack`);
+  }
   if (values['--plan'] !== undefined && allow.length > 0) {
     fail('--allow cannot change a saved plan: give it to `npm run plan -- --save` instead');
   }

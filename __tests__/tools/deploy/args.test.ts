@@ -84,6 +84,12 @@ describe('parseOpsArgs', () => {
     ['deploy', ['--allow='], /--allow needs a value/],
     ['plan', ['--emulator=yes'], /--emulator takes no value/],
     ['plan', ['--stack', 'a', '--stack', 'b'], /--stack is given twice/],
+    [
+      'plan',
+      ['--stack', 'TapStackdev,TapStackprod'],
+      /--stack takes one stack, got "TapStackdev,TapStackprod": run the command once per stack/,
+    ],
+    ['drift', ['--stack=TapStackdev TapStackprod'], /--stack takes one stack/],
     ['plan', ['--plan', 'x'], /plan: unknown option --plan/],
     ['deploy', ['--save', 'x'], /deploy: unknown option --save/],
     // A saved plan carries the overrides it was made with: they cannot be added at apply.
