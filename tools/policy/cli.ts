@@ -2,7 +2,7 @@
 import { BASELINE_STACK_ID, loadBaselineConfig } from '../../config/baseline';
 import { loadConfigs } from '../../config/config';
 import { evaluateStack } from './engine';
-import { formatReport, formatWaivers, toJson } from './report';
+import { formatFailures, formatReport, formatWaivers, toJson } from './report';
 import { readOutdir, synthesizeApp, SynthesizedStack } from './stacks';
 import type { PolicyProfile, PolicyResult } from './types';
 import { CliOptions, parseArgs, POLICY_USAGE } from './args';
@@ -65,6 +65,7 @@ export function runPolicyCli(argv: readonly string[], io: CliIo): number {
   }
   if (options.json) io.writeFile(options.json, toJson(results));
   const failed = results.filter((r) => r.status === 'FAIL').length;
+  if (failed) io.stdout(`\n${formatFailures(results)}\n`);
   io.stdout(failed ? `\npolicy: ${failed} failure(s)\n` : '\npolicy: no failures\n');
   return failed ? 1 : 0;
 }

@@ -117,3 +117,25 @@ export function rulesMarkdown(rules: readonly Rule[] = RULES): string {
   const notes = rules.filter((r) => r.rationale).map((r) => `- **${r.id}**: ${r.rationale}`);
   return `${lines.join('\n')}\n\nThresholds and reasons:\n\n${notes.join('\n')}\n`;
 }
+
+/**
+ * The failures again, last, each with its rule's reason (which names the settings that fix
+ * it): in a report of hundreds of rows they are what a reader must act on.
+ */
+export function formatFailures(
+  results: readonly PolicyResult[],
+  rules: readonly Rule[] = RULES,
+): string {
+  const failed = sortResults(results).filter((r) => r.status === 'FAIL');
+  if (failed.length === 0) return '';
+  const why = new Map(rules.map((rule) => [rule.id, rule.rationale]));
+  const lines = failed.flatMap((r) => {
+    const reason = why.get(r.ruleId);
+    return [
+      `  ${r.stack}  ${r.ruleId}  ${r.address}`,
+      `    ${r.title}`,
+      ...(reason ? [`    why and how to fix: ${reason}`] : []),
+    ];
+  });
+  return `Failed (${failed.length}): fix these, then run again\n${lines.join('\n')}`;
+}

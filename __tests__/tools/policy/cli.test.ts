@@ -63,6 +63,7 @@ describe('policy CLI', () => {
     expect(text).toContain('Stack TapStackdev (profile standard)');
     expect(text).toContain('Stack TapStateBackend (profile production)');
     expect(text).toContain('policy: no failures');
+    expect(text).not.toContain('Failed (');
     expect(text).not.toContain('no TapStateBackend stack');
     expect(JSON.parse(t.files['out.json']).summary.total.FAIL).toBe(0);
   });
@@ -74,6 +75,10 @@ describe('policy CLI', () => {
     expect(t.out.join('')).toMatch(/FAIL\s+high\s+HIPAA-LOG-001\s+aws_cloudwatch_log_group\.lg/);
     expect(t.out.join('')).toContain('policy: 1 failure(s)');
     expect(t.out.join('')).toContain('no TapStateBackend stack in this synth');
+    // The failure again at the end, next to the verdict, so that nobody scrolls for it.
+    const tail = t.out.join('').split('Failed (1): fix these, then run again\n')[1];
+    expect(tail.split('\n')[0]).toBe('  TapStackprod  HIPAA-LOG-001  aws_cloudwatch_log_group.lg');
+    expect(tail.indexOf('policy: 1 failure(s)')).toBeGreaterThan(0);
   });
 
   test('without --dir it synthesizes prod and dev and takes each profile from the config', () => {

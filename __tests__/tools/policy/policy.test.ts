@@ -5,6 +5,7 @@ import { waivePolicy } from '../../../constructs/policy/waiver';
 import { evaluateStack } from '../../../tools/policy/engine';
 import { parseHclExpression, parseJsonencode } from '../../../tools/policy/hcl';
 import {
+  formatFailures,
   formatReport,
   formatWaivers,
   rulesMarkdown,
@@ -728,6 +729,38 @@ describe('report', () => {
       profile: 'standard',
     });
     expect(formatWaivers(results)).toBe('Waivers: none');
+  });
+  test("the failures are listed again with their rule's reason; none, nothing", () => {
+    const result = (status: 'FAIL' | 'PASS', ruleId: string, stack: string) => ({
+      stack,
+      profile: 'production' as const,
+      ruleId,
+      title: `title of ${ruleId}`,
+      severity: 'high' as const,
+      address: `aws_thing.${ruleId.toLowerCase()}`,
+      status,
+      detail: 'detail',
+    });
+    const rules = [
+      { id: 'R-1', rationale: 'set SETTING_ONE', check: () => ({ ok: true }) },
+      { id: 'R-2', check: () => ({ ok: true }) },
+    ] as never;
+    expect(
+      formatFailures(
+        [result('PASS', 'R-1', 'A'), result('FAIL', 'R-1', 'B'), result('FAIL', 'R-2', 'C')],
+        rules,
+      ),
+    ).toBe(
+      [
+        'Failed (2): fix these, then run again',
+        '  B  R-1  aws_thing.r-1',
+        '    title of R-1',
+        '    why and how to fix: set SETTING_ONE',
+        '  C  R-2  aws_thing.r-2',
+        '    title of R-2',
+      ].join('\n'),
+    );
+    expect(formatFailures([result('PASS', 'R-1', 'A')], rules)).toBe('');
   });
   test('JSON output has the summary and every result', () => {
     const parsed = JSON.parse(toJson(results));
