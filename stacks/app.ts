@@ -72,7 +72,14 @@ export function synthesizeApp(options: AppOptions): AppResult {
   const stateBackend = load(loadStateBackend);
   const baseline = load(loadBaselineConfig);
   // Central state: the baselines of several accounts share the bucket, each under its account.
-  if (stateBackend?.s3.accountId !== undefined && baseline && baseline.accountId === undefined) {
+  // Not asked of the bootstrap alone (before STATE_KMS_KEY_ARN), which writes no baseline.
+  const awaiting = stateBackend && stacksAwaitingStateKey(stateBackend.s3);
+  if (
+    stateBackend?.s3.accountId !== undefined &&
+    awaiting === undefined &&
+    baseline &&
+    baseline.accountId === undefined
+  ) {
     problems.push({
       setting: 'BASELINE_ACCOUNT_ID',
       value: '',
@@ -86,7 +93,6 @@ export function synthesizeApp(options: AppOptions): AppResult {
   const app = new App({ outdir: options.outdir ?? options.env.CDKTF_OUTDIR, context });
   // Central state with the key's ARN not yet known: the bootstrap alone, which must be
   // deployed first (every other stack names the key by the ARN it outputs).
-  const awaiting = stacksAwaitingStateKey(stateBackend.s3);
   if (awaiting === undefined) {
     for (const config of configs) new PlatformStack(app, { config, stateBackend });
   }

@@ -287,6 +287,15 @@ describe('an account per environment, state in a central account', () => {
     expect(run.docs.TapStateBackend).toEqual(synth(central).docs.TapStateBackend);
   });
 
+  it('asks no BASELINE_ACCOUNT_ID of the bootstrap alone (it writes no baseline)', () => {
+    const run = synth({
+      STATE_ACCOUNT_ID: '123456789012',
+      AWS_ACCOUNT_ID: 'dev=111111111111,prod=222222222222',
+    });
+    expect(run.result.ok).toBe(true);
+    expect(run.stacks).toEqual(['TapStateBackend']);
+  });
+
   it('still refuses bad settings of every stack while it writes the bootstrap alone', () => {
     const { STATE_KMS_KEY_ARN, ...before } = central;
     void STATE_KMS_KEY_ARN;
