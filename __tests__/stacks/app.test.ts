@@ -190,9 +190,12 @@ describe('an account per environment, state in a central account', () => {
     BASELINE_ACCOUNT_ID: '111111111111',
     BASELINE_DEPLOY_ROLE_ARN: ROLE('111111111111'),
   };
+  // One full synth serves every test that only reads it.
+  let fullRun: ReturnType<typeof synth> | undefined;
+  const full = () => (fullRun ??= synth(central));
 
   it("gives each environment its account's role and pin, and the state by its key ARN with the S3 lock file", () => {
-    const run = synth(central);
+    const run = full();
     expect(run.result).toEqual({ ok: true, outdir: run.outdir });
     expect(run.result.ok).toBe(true);
     for (const [env, account] of [
@@ -217,7 +220,7 @@ describe('an account per environment, state in a central account', () => {
   });
 
   it("keeps each account's baseline under its account, through its role, and leaves the state bucket's logs to the state account", () => {
-    const run = synth(central);
+    const run = full();
     const baseline = run.docs.TapAccountBaseline;
     expect(baseline.terraform.backend.s3.key).toBe(
       'healthcare/account-111111111111/TapAccountBaseline.tfstate',
@@ -236,7 +239,7 @@ describe('an account per environment, state in a central account', () => {
   });
 
   it("admits each environment's CI roles to its own folder of the state bucket", () => {
-    const run = synth(central);
+    const run = full();
     const boot = run.docs.TapStateBackend;
     expect(boot.provider.aws[0].allowed_account_ids).toEqual(['123456789012']);
     const statements = boot.data.aws_iam_policy_document['state-bucket-policy-document'].statement;
@@ -284,7 +287,7 @@ describe('an account per environment, state in a central account', () => {
     });
     expect(run.stacks).toEqual(['TapStateBackend']);
     // The bootstrap it writes is the one the full synth writes: the key ARN is its output, not its input.
-    expect(run.docs.TapStateBackend).toEqual(synth(central).docs.TapStateBackend);
+    expect(run.docs.TapStateBackend).toEqual(full().docs.TapStateBackend);
   });
 
   it('asks no BASELINE_ACCOUNT_ID of the bootstrap alone (it writes no baseline)', () => {
