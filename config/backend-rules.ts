@@ -97,6 +97,62 @@ export const KMS_KEY_RULES: readonly Rule[] = [
   { fails: (v) => v.length > 256, rule: 'a KMS alias name is at most 256 characters long' },
 ];
 
+/** STATE_KMS_KEY_ARN: the bootstrap's output `state_kms_key_arn`, a key ARN and nothing else. */
+export const STATE_KEY_ARN_RULES: readonly Rule[] = [
+  {
+    fails: (v) => !KMS_KEY_ARN.test(v),
+    rule: "must be the state key's ARN, arn:aws:kms:<region>:<12-digit account>:key/<key id or mrk-…>: TapStateBackend's output state_kms_key_arn (not an alias, alias ARN or bare key id)",
+  },
+];
+
+/**
+ * How STATE_KMS_KEY_ARN (already well-formed) fits the other state settings: only with
+ * central state, in the state account and the bucket's region, and only when kms_key_id
+ * names the key by alias (a key ARN there already names it for every stack).
+ */
+export function stateKeyArnProblems(
+  keyArn: string,
+  state: {
+    readonly accountId?: string;
+    readonly region?: string;
+    readonly kmsKeyId?: string;
+    /** Where kms_key_id came from: STATE_KMS_KEY_ID or the file's field. */
+    readonly kmsKeyIdSetting: string;
+  },
+): ConfigProblem[] {
+  const setting = 'STATE_KMS_KEY_ARN';
+  const [, region, account] = /^arn:[a-z-]+:kms:([a-z0-9-]+):(\d{12}):/.exec(keyArn) ?? [];
+  const problems: ConfigProblem[] = [];
+  if (state.accountId === undefined) {
+    problems.push({
+      setting,
+      value: keyArn,
+      rule: 'is only for central state: set it only with STATE_ACCOUNT_ID (in one account every stack names the key as kms_key_id does)',
+    });
+  } else if (account !== state.accountId) {
+    problems.push({
+      setting,
+      value: keyArn,
+      rule: `the key is in account ${account}, but STATE_ACCOUNT_ID says the state is in ${state.accountId}: use the output state_kms_key_arn of the TapStateBackend deployed there`,
+    });
+  }
+  if (state.region !== undefined && region !== state.region) {
+    problems.push({
+      setting,
+      value: keyArn,
+      rule: `the key must be in the state bucket's region ${state.region}, not ${region}`,
+    });
+  }
+  if (state.kmsKeyId !== undefined && KMS_KEY_ARN.test(state.kmsKeyId)) {
+    problems.push({
+      setting,
+      value: keyArn,
+      rule: `conflicts with ${state.kmsKeyIdSetting} = "${state.kmsKeyId}", which already names the key by its ARN: unset ${setting}, or name the bootstrap's alias in ${state.kmsKeyIdSetting}`,
+    });
+  }
+  return problems;
+}
+
 export const PLACEHOLDER = /\{([^{}]*)\}/g;
 
 export const KEY_RULES: readonly Rule[] = [

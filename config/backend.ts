@@ -26,6 +26,8 @@ import {
   REGION_RULES,
   Rule,
   STATE_ACCOUNT_RULES,
+  STATE_KEY_ARN_RULES,
+  stateKeyArnProblems,
 } from './backend-rules';
 
 export * from './backend-rules';
@@ -55,7 +57,11 @@ export const STATE_ENV = {
   kmsKeyId: 'STATE_KMS_KEY_ID',
   usePathStyle: 'STATE_USE_PATH_STYLE',
   accountId: 'STATE_ACCOUNT_ID',
+  kmsKeyArn: 'STATE_KMS_KEY_ARN',
 } as const;
+
+/** The bootstrap stack's id (`cdktf deploy TapStateBackend`). Part of the contract: its local state file's name. */
+export const STATE_BACKEND_STACK_ID = 'TapStateBackend';
 
 /** Where the state lives: the S3 bucket, or local files (experiments only). */
 export type StateBackendKind = 's3' | 'local';
@@ -84,6 +90,13 @@ export interface S3StateSettings {
    * from another account without a resource policy).
    */
   readonly accountId?: string;
+  /**
+   * The state key's ARN (STATE_KMS_KEY_ARN, the bootstrap's output `state_kms_key_arn`): with
+   * central state and an alias `kmsKeyId`, how every stack but the bootstrap names the key.
+   * S3 takes only a key ARN for a key of another account. Unset until the bootstrap is deployed;
+   * see stacksAwaitingStateKey.
+   */
+  readonly keyArn?: string;
 }
 
 export interface StateBackendSettings {
@@ -231,6 +244,7 @@ export function resolveStateBackend(
   const kmsKeyId =
     override(STATE_ENV.kmsKeyId, KMS_KEY_RULES) ?? text('kms_key_id', true, KMS_KEY_RULES);
   const accountId = override(STATE_ENV.accountId, STATE_ACCOUNT_RULES);
+  const keyArn = override(STATE_ENV.kmsKeyArn, STATE_KEY_ARN_RULES);
   const encrypt = flag('encrypt');
   const useLockfile = flag('use_lockfile') ?? false;
   const pathStyleOverride = choice(STATE_ENV.usePathStyle, ['true', 'false'] as const);
@@ -253,8 +267,18 @@ export function resolveStateBackend(
     problems.push({
       setting: env[STATE_ENV.kmsKeyId]?.trim() ? STATE_ENV.kmsKeyId : FIELD('kms_key_id'),
       value: kmsKeyId!,
-      rule: `the state key is in account ${keyAccount}, but STATE_ACCOUNT_ID says the state is in ${accountId}: name the state account's key (or its alias, which every stack then names by the alias ARN in ${accountId})`,
+      rule: `the state key is in account ${keyAccount}, but STATE_ACCOUNT_ID says the state is in ${accountId}: name the state account's key (or its alias, with ${STATE_ENV.kmsKeyArn} set to the key's ARN once the bootstrap is deployed)`,
     });
+  }
+  if (keyArn !== undefined) {
+    problems.push(
+      ...stateKeyArnProblems(keyArn, {
+        accountId,
+        region,
+        kmsKeyId,
+        kmsKeyIdSetting: env[STATE_ENV.kmsKeyId]?.trim() ? STATE_ENV.kmsKeyId : FIELD('kms_key_id'),
+      }),
+    );
   }
   if (accountId !== undefined && !useLockfile) {
     problems.push({
@@ -299,6 +323,7 @@ export function resolveStateBackend(
     useLockfile,
     ...(usePathStyle !== undefined ? { usePathStyle } : {}),
     ...(accountId !== undefined ? { accountId } : {}),
+    ...(keyArn !== undefined ? { keyArn } : {}),
   };
   const localStateDirectory = options.localStateDirectory ?? PROJECT_ROOT;
 
@@ -352,14 +377,38 @@ export function environmentPrefix(keyPattern: string, environment: string): stri
 }
 
 /**
- * How a stack names the state key: as configured, except that with central state an alias
- * name becomes the alias ARN in the state account. S3 and KMS resolve an alias name in the
- * caller's account, so a stack deployed from another account must name the key by ARN
- * (KMS: "To specify a KMS key in a different AWS account, you must use its key ARN or alias ARN").
+ * How a stack other than the bootstrap names the state key: as configured, except that with
+ * central state an alias name gives way to the key's ARN (STATE_KMS_KEY_ARN). S3 resolves an
+ * alias in the caller's account and takes only a key ARN for a key of another account
+ * (PutObject: "If the KMS key doesn't exist in the same account that's issuing the command,
+ * you must use the full Key ARN not the Key ID"). Throws when that ARN is not known yet: the
+ * app then synthesizes the bootstrap alone (stacksAwaitingStateKey).
  */
 export function stateKeyId(s3: S3StateSettings): string {
   if (s3.accountId === undefined || !s3.kmsKeyId.startsWith('alias/')) return s3.kmsKeyId;
-  return `arn:aws:kms:${s3.region}:${s3.accountId}:${s3.kmsKeyId}`;
+  if (s3.keyArn === undefined) {
+    throw new Error(
+      `no stack but ${STATE_BACKEND_STACK_ID} can name the state key yet: ${stacksAwaitingStateKey(s3)}`,
+    );
+  }
+  return s3.keyArn;
+}
+
+/**
+ * Why the app synthesizes TapStateBackend alone: central state with the key named by its
+ * alias, and STATE_KMS_KEY_ARN not set (the key's ARN exists only once the bootstrap is
+ * deployed). Undefined when every stack can be synthesized. The synth note and the
+ * commands' refusal of another stack (tools/deploy selectStack) both print it.
+ */
+export function stacksAwaitingStateKey(s3: S3StateSettings): string | undefined {
+  if (s3.accountId === undefined || !s3.kmsKeyId.startsWith('alias/') || s3.keyArn !== undefined) {
+    return undefined;
+  }
+  return (
+    `${STATE_ENV.kmsKeyArn} is not set. With central state (${STATE_ENV.accountId}=${s3.accountId}) every stack but ${STATE_BACKEND_STACK_ID} ` +
+    `names the state key by its key ARN (S3 requires it for a key in another account), and ${s3.kmsKeyId} has none until the bootstrap exists: ` +
+    `deploy ${STATE_BACKEND_STACK_ID}, then set ${STATE_ENV.kmsKeyArn} to its output state_kms_key_arn`
+  );
 }
 
 /** The object key of one stack's state: the pattern with its placeholders filled in. */
@@ -389,7 +438,7 @@ export function applyStateBackend(
     return new LocalBackend(stack, { path: localStatePath(settings, stackId) });
   }
   const s3 = settings.s3;
-  // Central state (STATE_ACCOUNT_ID): the S3 lock file only, and the key by ARN.
+  // Central state (STATE_ACCOUNT_ID): the S3 lock file only, and the key by its key ARN.
   const central = s3.accountId !== undefined;
   const backend = new S3Backend(stack, {
     bucket: s3.bucket,

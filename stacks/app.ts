@@ -8,13 +8,13 @@ import {
   readEnvironmentAccounts,
 } from '../config/config';
 import { crossAccountStates } from '../config/central-state';
-import { loadStateBackend, PROJECT_ROOT } from '../config/backend';
+import { loadStateBackend, PROJECT_ROOT, stacksAwaitingStateKey } from '../config/backend';
 import { loadBaselineConfig } from '../config/baseline';
 import { checkSettingNames } from '../config/setting-names';
 import { AccountBaselineStack } from './account-baseline-stack';
 import { PlatformStack } from './platform-stack';
 import { copyProviderLock, PROVIDER_LOCK_FILE } from './provider-lock';
-import { StateBackendStack } from './state-backend-stack';
+import { STATE_BACKEND_STACK_ID, StateBackendStack } from './state-backend-stack';
 
 export interface AppOptions {
   /** Where the settings come from (main.ts passes process.env). */
@@ -26,7 +26,12 @@ export interface AppOptions {
 }
 
 export type AppResult =
-  | { readonly ok: true; readonly outdir: string }
+  | {
+      readonly ok: true;
+      readonly outdir: string;
+      /** Why only the bootstrap was synthesized (printed on stderr; the synth still succeeds). */
+      readonly note?: string;
+    }
   | { readonly ok: false; readonly message: string };
 
 /**
@@ -67,7 +72,14 @@ export function synthesizeApp(options: AppOptions): AppResult {
   const stateBackend = load(loadStateBackend);
   const baseline = load(loadBaselineConfig);
   // Central state: the baselines of several accounts share the bucket, each under its account.
-  if (stateBackend?.s3.accountId !== undefined && baseline && baseline.accountId === undefined) {
+  // Not asked of the bootstrap alone (before STATE_KMS_KEY_ARN), which writes no baseline.
+  const awaiting = stateBackend && stacksAwaitingStateKey(stateBackend.s3);
+  if (
+    stateBackend?.s3.accountId !== undefined &&
+    awaiting === undefined &&
+    baseline &&
+    baseline.accountId === undefined
+  ) {
     problems.push({
       setting: 'BASELINE_ACCOUNT_ID',
       value: '',
@@ -79,15 +91,26 @@ export function synthesizeApp(options: AppOptions): AppResult {
   }
 
   const app = new App({ outdir: options.outdir ?? options.env.CDKTF_OUTDIR, context });
-  for (const config of configs) new PlatformStack(app, { config, stateBackend });
+  // Central state with the key's ARN not yet known: the bootstrap alone, which must be
+  // deployed first (every other stack names the key by the ARN it outputs).
+  if (awaiting === undefined) {
+    for (const config of configs) new PlatformStack(app, { config, stateBackend });
+  }
   // The one-time bootstrap of the remote state, itself on local state: `cdktf deploy TapStateBackend`.
   new StateBackendStack(app, {
     settings: stateBackend,
     crossAccount: crossAccountStates(stateBackend.s3, readEnvironmentAccounts(sources)),
   });
   // Once per account and region, after the bootstrap and before the environments.
-  new AccountBaselineStack(app, { config: baseline, stateBackend });
+  if (awaiting === undefined) new AccountBaselineStack(app, { config: baseline, stateBackend });
   app.synth();
   copyProviderLock(app.outdir, options.providerLockFile ?? join(PROJECT_ROOT, PROVIDER_LOCK_FILE));
+  if (awaiting !== undefined) {
+    return {
+      ok: true,
+      outdir: app.outdir,
+      note: `NOTE: only ${STATE_BACKEND_STACK_ID} was synthesized. ${awaiting}, and synthesize again.`,
+    };
+  }
   return { ok: true, outdir: app.outdir };
 }

@@ -17,11 +17,11 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { localStatePath, StateBackendSettings } from '../config/backend';
+import { localStatePath, STATE_BACKEND_STACK_ID, StateBackendSettings } from '../config/backend';
 import type { CrossAccountState } from '../config/central-state';
 
-/** The bootstrap stack's id: `cdktf deploy TapStateBackend`. Part of the contract (state file name). */
-export const STATE_BACKEND_STACK_ID = 'TapStateBackend';
+/** The bootstrap stack's id: `cdktf deploy TapStateBackend` (config/backend.ts names it for the app's note). */
+export { STATE_BACKEND_STACK_ID };
 
 /**
  * Provider default_tags. They mirror platformTags() in stacks/platform-stack.ts (a unit
@@ -125,6 +125,7 @@ export class StateBackendStack extends TerraformStack {
       aliasArn: createsKey
         ? `arn:${partition.partition}:kms:${s3.region}:${account.accountId}:${s3.kmsKeyId}`
         : undefined,
+      central: s3.accountId !== undefined,
     });
 
     const bucket = new S3Bucket(this, 'state-bucket', {
@@ -218,9 +219,9 @@ export class StateBackendStack extends TerraformStack {
           ],
         },
         {
-          // Another key. Terraform sends kms_key_id as configured (alias name or key ARN)
-          // for the state, the lock file and the digest alike: every form of the state
-          // key is accepted, nothing else.
+          // Another key. Terraform sends kms_key_id as configured for the state, the lock
+          // file and the digest alike: in one account every form of the state key is
+          // accepted; with central state only its key ARN (stateKeyHeaderValues).
           sid: 'DenyUploadsWithAnotherKmsKey',
           effect: 'Deny',
           principals: everyone,
@@ -374,12 +375,21 @@ export class StateBackendStack extends TerraformStack {
  * the state may carry: what Terraform's S3 backend sends (its `kms_key_id`, verbatim)
  * and the key's ARN (what S3 records on the object). With a bootstrap-created key, also
  * the alias ARN, the other documented way to name the same key.
+ *
+ * Central state (`central`): the key ARN only. Every stack there names the key by it
+ * (STATE_KMS_KEY_ARN), and S3 resolves an alias name or alias ARN sent from another
+ * account in that caller's account, so those values could name a key of the caller's
+ * (PutObject: "If the KMS key doesn't exist in the same account that's issuing the command,
+ * you must use the full Key ARN"). The bootstrap's own state is local: it uploads nothing.
  */
 export function stateKeyHeaderValues(key: {
   readonly kmsKeyId: string;
   readonly keyArn: string;
   readonly aliasArn?: string;
+  /** @default false: the state in each stack's own account */
+  readonly central?: boolean;
 }): string[] {
+  if (key.central === true) return [key.keyArn];
   const values = [key.kmsKeyId, key.keyArn, key.aliasArn].filter(
     (v): v is string => v !== undefined,
   );

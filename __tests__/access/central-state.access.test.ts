@@ -67,12 +67,14 @@ const devOther = role(DEV, 'healthcare-readiness-dev');
 const stateAdmin = role(TEST_ACCOUNT, 'administrator');
 
 const TLS = { 'aws:SecureTransport': 'true' };
-// Terraform sends the key as configured: from another account, the alias ARN.
-const sse = (w: World) => ({
+// Terraform sends kms_key_id as configured: with central state, the key ARN
+// (STATE_KMS_KEY_ARN), the only form S3 takes for a key of another account.
+const sseWith = (keyId: (w: World) => string) => (w: World) => ({
   ...TLS,
   's3:x-amz-server-side-encryption': 'aws:kms',
-  's3:x-amz-server-side-encryption-aws-kms-key-id': w.aliasArn,
+  's3:x-amz-server-side-encryption-aws-kms-key-id': keyId(w),
 });
+const sse = sseWith((w) => w.key.arn);
 const viaS3 = (account: string) => (w: World) => ({
   'kms:ViaService': `s3.${w.region}.amazonaws.com`,
   'kms:CallerAccount': account,
@@ -85,6 +87,7 @@ const SRC = {
   kmsCrossAccount:
     'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html',
   s3Prefix: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html',
+  keyArnAcross: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html',
 };
 
 type Row = AccessRow<World>;
@@ -273,6 +276,36 @@ const DENIED: Row[] = [
     expect: 'denied',
     because: 'no matching allow',
     source: SRC.kmsCrossAccount,
+  },
+  {
+    row: "dev's apply role cannot write dev's state naming the key by its alias ARN (S3 resolves it in the caller's account)",
+    principal: devApply,
+    action: 's3:PutObject',
+    resource: (w) => w.state('dev'),
+    context: sseWith((w) => w.aliasArn),
+    expect: 'denied',
+    because: 'explicit deny',
+    source: SRC.keyArnAcross,
+  },
+  {
+    row: "dev's apply role cannot write dev's state naming the key by its alias name (a key of dev's account)",
+    principal: devApply,
+    action: 's3:PutObject',
+    resource: (w) => w.state('dev'),
+    context: sseWith(() => 'alias/healthcare-platform-tfstate'),
+    expect: 'denied',
+    because: 'explicit deny',
+    source: SRC.keyArnAcross,
+  },
+  {
+    row: "dev's plan role cannot take dev's lock file naming the key by its alias ARN",
+    principal: devPlan,
+    action: 's3:PutObject',
+    resource: (w) => w.lockFile('dev'),
+    context: sseWith((w) => w.aliasArn),
+    expect: 'denied',
+    because: 'explicit deny',
+    source: SRC.keyArnAcross,
   },
   {
     row: "dev's apply role cannot write without TLS",

@@ -353,9 +353,11 @@ describe('the state key and lock with a state account (config/backend.ts)', () =
     expect(stateKeyId(backend(BASE))).toBe('alias/healthcare-platform-tfstate');
   });
 
-  it('names an alias by its ARN in the state account (S3 resolves an alias name in the caller’s account)', () => {
-    expect(stateKeyId(backend(BASE, IN_STATE_ACCOUNT('999988887777')))).toBe(
-      'arn:aws:kms:eu-west-1:999988887777:alias/healthcare-platform-tfstate',
+  it('names an alias’s key by STATE_KMS_KEY_ARN in the state account (S3 takes only a key ARN across accounts)', () => {
+    const s3 = backend(BASE, { ...IN_STATE_ACCOUNT('999988887777'), STATE_KMS_KEY_ARN: KEY_ARN });
+    expect(stateKeyId(s3)).toBe(KEY_ARN);
+    expect(() => stateKeyId(backend(BASE, IN_STATE_ACCOUNT('999988887777')))).toThrow(
+      'no stack but TapStateBackend can name the state key yet: STATE_KMS_KEY_ARN is not set.',
     );
   });
 

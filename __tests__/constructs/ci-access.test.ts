@@ -802,6 +802,28 @@ describe('CiAccess', () => {
     ]);
   });
 
+  it('with central state, names the state key by STATE_KMS_KEY_ARN, as the backends do', () => {
+    const keyArn = 'arn:aws:kms:eu-west-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const useKey = (tf: Json) => {
+      const state = policies(tf).find(([, p]) => p.name === 'terraform-state')![1];
+      return JSON.parse(state.policy).Statement.find(
+        (s: Json) => s.Sid === 'UseTheStateKeyThroughS3',
+      );
+    };
+    const central = { ...settings, accountId: '999988887777' };
+    expect(useKey(synth({ state: { ...central, keyArn } }))).toEqual({
+      Sid: 'UseTheStateKeyThroughS3',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      Resource: keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+    });
+    // Without it (never synthesized by the app, which then writes the bootstrap alone): the alias.
+    expect(useKey(synth({ state: central })).Resource).toBe(
+      'arn:aws:kms:eu-west-1:999988887777:key/*',
+    );
+  });
+
   it('waives the admin-access policy rule on the apply Allow only, with the reason', () => {
     const stack = new TerraformStack(Testing.app(), 'ci-waiver');
     new CiAccess(stack, 'ci-access', {

@@ -179,18 +179,24 @@ describe('the provider lock', () => {
 });
 
 describe('an account per environment, state in a central account', () => {
+  const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   const ROLE = (a: string) => `arn:aws:iam::${a}:role/OrganizationAccountAccessRole`;
   const central = {
     ENVIRONMENT_SUFFIX: 'dev,prod',
     AWS_ACCOUNT_ID: 'dev=111111111111,prod=222222222222',
     DEPLOY_ROLE_ARN: `dev=${ROLE('111111111111')},prod=${ROLE('222222222222')}`,
     STATE_ACCOUNT_ID: '123456789012',
+    STATE_KMS_KEY_ARN: KEY_ARN,
     BASELINE_ACCOUNT_ID: '111111111111',
     BASELINE_DEPLOY_ROLE_ARN: ROLE('111111111111'),
   };
+  // One full synth serves every test that only reads it.
+  let fullRun: ReturnType<typeof synth> | undefined;
+  const full = () => (fullRun ??= synth(central));
 
-  it("gives each environment its account's role and pin, and the state by ARN with the S3 lock file", () => {
-    const run = synth(central);
+  it("gives each environment its account's role and pin, and the state by its key ARN with the S3 lock file", () => {
+    const run = full();
+    expect(run.result).toEqual({ ok: true, outdir: run.outdir });
     expect(run.result.ok).toBe(true);
     for (const [env, account] of [
       ['dev', '111111111111'],
@@ -206,19 +212,20 @@ describe('an account per environment, state in a central account', () => {
         key: `healthcare/${env}/TapStack${env}.tfstate`,
         region: 'eu-west-1',
         encrypt: true,
-        // S3 and KMS resolve an alias name in the caller's account: the ARN names the state account's.
-        kms_key_id: 'arn:aws:kms:eu-west-1:123456789012:alias/healthcare-platform-tfstate',
+        // S3 takes only a key ARN for a key of another account: STATE_KMS_KEY_ARN, verbatim.
+        kms_key_id: KEY_ARN,
         use_lockfile: true,
       });
     }
   });
 
   it("keeps each account's baseline under its account, through its role, and leaves the state bucket's logs to the state account", () => {
-    const run = synth(central);
+    const run = full();
     const baseline = run.docs.TapAccountBaseline;
     expect(baseline.terraform.backend.s3.key).toBe(
       'healthcare/account-111111111111/TapAccountBaseline.tfstate',
     );
+    expect(baseline.terraform.backend.s3.kms_key_id).toBe(KEY_ARN);
     for (const provider of baseline.provider.aws) {
       expect(provider).toMatchObject({
         allowed_account_ids: ['111111111111'],
@@ -232,7 +239,7 @@ describe('an account per environment, state in a central account', () => {
   });
 
   it("admits each environment's CI roles to its own folder of the state bucket", () => {
-    const run = synth(central);
+    const run = full();
     const boot = run.docs.TapStateBackend;
     expect(boot.provider.aws[0].allowed_account_ids).toEqual(['123456789012']);
     const statements = boot.data.aws_iam_policy_document['state-bucket-policy-document'].statement;
@@ -263,6 +270,41 @@ describe('an account per environment, state in a central account', () => {
         },
       ],
     });
+  });
+
+  it('writes the bootstrap alone, with a note saying what to do, until STATE_KMS_KEY_ARN is set', () => {
+    const { STATE_KMS_KEY_ARN, ...before } = central;
+    void STATE_KMS_KEY_ARN;
+    const run = synth(before);
+    expect(run.result).toEqual({
+      ok: true,
+      outdir: run.outdir,
+      note:
+        'NOTE: only TapStateBackend was synthesized. STATE_KMS_KEY_ARN is not set. With central state (STATE_ACCOUNT_ID=123456789012) ' +
+        'every stack but TapStateBackend names the state key by its key ARN (S3 requires it for a key in another account), and ' +
+        'alias/healthcare-platform-tfstate has none until the bootstrap exists: deploy TapStateBackend, then set STATE_KMS_KEY_ARN ' +
+        'to its output state_kms_key_arn, and synthesize again.',
+    });
+    expect(run.stacks).toEqual(['TapStateBackend']);
+    // The bootstrap it writes is the one the full synth writes: the key ARN is its output, not its input.
+    expect(run.docs.TapStateBackend).toEqual(full().docs.TapStateBackend);
+  });
+
+  it('asks no BASELINE_ACCOUNT_ID of the bootstrap alone (it writes no baseline)', () => {
+    const run = synth({
+      STATE_ACCOUNT_ID: '123456789012',
+      AWS_ACCOUNT_ID: 'dev=111111111111,prod=222222222222',
+    });
+    expect(run.result.ok).toBe(true);
+    expect(run.stacks).toEqual(['TapStateBackend']);
+  });
+
+  it('still refuses bad settings of every stack while it writes the bootstrap alone', () => {
+    const { STATE_KMS_KEY_ARN, ...before } = central;
+    void STATE_KMS_KEY_ARN;
+    const run = synth({ ...before, VPC_CIDR: '10.0.0.0/33' });
+    expect(run.result.ok ? '' : run.result.message).toMatch(/VPC_CIDR = "10.0.0.0\/33"/);
+    expect(run.written).toBe(false);
   });
 
   it('requires BASELINE_ACCOUNT_ID with STATE_ACCOUNT_ID, and the S3 lock file', () => {

@@ -21,6 +21,7 @@ import {
   STATE_BACKEND_TAGS,
   StateBackendStack,
   StateBackendStackProps,
+  stateKeyHeaderValues,
 } from '../../stacks/state-backend-stack';
 
 const quiet = { warn: () => undefined };
@@ -367,6 +368,48 @@ describe('StateBackendStack with overrides', () => {
         values: [KEY_ARN],
       },
     ]);
+  });
+
+  it('with central state (STATE_ACCOUNT_ID) admits uploads naming the key by its key ARN only', () => {
+    // The bootstrap itself is unchanged (it creates the key and the alias); its pin is not:
+    // an alias name or alias ARN sent from another account would name a key of that account.
+    const extras: Record<string, string>[] = [{}, { STATE_KMS_KEY_ARN: KEY_ARN }];
+    for (const extra of extras) {
+      const { json, parsed } = synth(
+        {},
+        settingsFrom({ STATE_ACCOUNT_ID: '123456789012', ...extra }),
+      );
+      expect(json).toHaveResourceWithProperties(KmsAlias, {
+        name: 'alias/healthcare-platform-tfstate',
+        target_key_id: '${aws_kms_key.state-key.key_id}',
+      });
+      const pin = statements(parsed, 'state-bucket-policy-document').find(
+        (s) => s.sid === 'DenyUploadsWithAnotherKmsKey',
+      );
+      expect(pin?.condition).toEqual([
+        {
+          test: 'StringNotEqualsIfExists',
+          variable: 's3:x-amz-server-side-encryption-aws-kms-key-id',
+          values: ['${aws_kms_key.state-key.arn}'],
+        },
+      ]);
+    }
+  });
+
+  it('stateKeyHeaderValues: every form in one account, the key ARN alone with central state', () => {
+    const key = {
+      kmsKeyId: 'alias/k',
+      keyArn: KEY_ARN,
+      aliasArn: 'arn:aws:kms:eu-west-1:123456789012:alias/k',
+    };
+    expect(stateKeyHeaderValues(key)).toEqual(['alias/k', KEY_ARN, key.aliasArn]);
+    expect(stateKeyHeaderValues({ ...key, central: false })).toEqual([
+      'alias/k',
+      KEY_ARN,
+      key.aliasArn,
+    ]);
+    expect(stateKeyHeaderValues({ ...key, central: true })).toEqual([KEY_ARN]);
+    expect(stateKeyHeaderValues({ kmsKeyId: KEY_ARN, keyArn: KEY_ARN })).toEqual([KEY_ARN]);
   });
 
   it('creates no lock table when the backend locks with S3 lock files only', () => {

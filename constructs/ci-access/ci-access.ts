@@ -92,7 +92,9 @@ export class CiAccess extends Construct {
         accountId: stateAccount,
         bucket: settings.bucket,
         region: settings.region,
-        kmsKeyId: settings.kmsKeyId,
+        // Central state: the key ARN the stacks' backends name (STATE_KMS_KEY_ARN), not any
+        // key of the state account carrying the alias.
+        kmsKeyId: settings.keyArn ?? settings.kmsKeyId,
         ...(singleAccount && settings.dynamodbTable !== undefined
           ? { lockTable: settings.dynamodbTable }
           : {}),

@@ -5,7 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadStateBackend, StateBackendSettings } from '../../config/backend';
+import {
+  loadStateBackend,
+  StateBackendSettings,
+  stacksAwaitingStateKey,
+} from '../../config/backend';
 import { BASELINE_STACK_ID, BaselineConfig, loadBaselineConfig } from '../../config/baseline';
 import { ConfigError, ConfigProblem, loadConfigs, PlatformConfig } from '../../config/config';
 import type { DeployRole } from '../../config/deploy-role';
@@ -119,6 +123,13 @@ export function selectStack(
     env.ENVIRONMENT_SUFFIX = defaultEnvironment;
   }
   const { configs, stateBackend, baseline } = loadAll(env, context);
+  // Central state before STATE_KMS_KEY_ARN: the app writes the bootstrap alone; say why,
+  // rather than "the app did not synthesize" after the synth.
+  const awaiting = stacksAwaitingStateKey(stateBackend.s3);
+  if (awaiting !== undefined && stack !== BOOTSTRAP_STACK) {
+    const named = stack ?? configs.map((c) => c.stackId).join(', ');
+    throw new UsageError(`${command}: ${named} is not synthesized yet. ${awaiting}.`);
+  }
   if (stack === BASELINE_STACK) {
     return {
       kind: 'baseline',

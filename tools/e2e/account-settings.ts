@@ -95,16 +95,37 @@ export const apiDomainOf = (environment: string) => `api.${environment}.e2e.exam
 
 /**
  * Settings every synth of the run shares, so that the bootstrap each one writes is the
- * same: the central state account and every environment's account.
+ * same: the central state account and every environment's account; once the bootstrap is
+ * deployed, the state key's ARN (without it the app writes the bootstrap alone).
  */
-export function runAccountSettings(environments: readonly string[]): Record<string, string> {
+export function runAccountSettings(
+  environments: readonly string[],
+  stateKeyArn?: string,
+): Record<string, string> {
   return {
     STATE_ACCOUNT_ID: TOOLING_ACCOUNT,
     AWS_ACCOUNT_ID: environments
       .map(environmentAccount)
       .map((a) => `${a.environment}=${a.accountId}`)
       .join(','),
+    ...(stateKeyArn !== undefined ? { STATE_KMS_KEY_ARN: stateKeyArn } : {}),
   };
+}
+
+/**
+ * The state key's ARN from the deployed bootstrap's outputs (`state_kms_key_arn`): what the
+ * environments' synths take as STATE_KMS_KEY_ARN. Throws when the output is missing or is
+ * not a key ARN of the tooling account.
+ */
+export function stateKeyArnOf(bootstrapOutputs: Readonly<Record<string, unknown>> = {}): string {
+  const value = bootstrapOutputs.state_kms_key_arn;
+  const keyArn = new RegExp(`^arn:aws:kms:[a-z0-9-]+:${TOOLING_ACCOUNT}:key/[a-z0-9-]+$`);
+  if (typeof value !== 'string' || !keyArn.test(value)) {
+    throw new Error(
+      `the deployed bootstrap's output state_kms_key_arn is ${JSON.stringify(value) ?? 'missing'}, not a key ARN of the tooling account ${TOOLING_ACCOUNT}`,
+    );
+  }
+  return value;
 }
 
 /**

@@ -145,6 +145,8 @@ export class E2eRun {
   readonly organizationServices = new Map<string, OrganizationServices>();
   /** Per production environment: the imported certificate of its API domain. */
   readonly certificates: Record<string, string> = {};
+  /** The bootstrap's output state_kms_key_arn: the environments' STATE_KMS_KEY_ARN. */
+  stateKeyArn?: string;
   /** Per label: what `terraform output` read after its deploy. */
   outputs: Record<string, Record<string, unknown>> = {};
   /** Stacks destroyed by a lifecycle phase (the final destroy skips them). */
@@ -215,14 +217,17 @@ export class E2eRun {
     return { region: this.settings.region, endpoint: this.emulator!.endpoint, credentials };
   }
 
-  /** Every setting of an environment's synth (accounts, state, its own, the step's). */
+  /**
+   * Every setting of an environment's synth (accounts, state, its own, the step's); the
+   * state key's ARN once the bootstrap is deployed.
+   */
   synthSettings(
     environment: string | undefined,
     extra: Readonly<Record<string, string>> = {},
   ): Record<string, string> {
     return {
       ...EMULATOR_BASELINE_SETTINGS,
-      ...runAccountSettings(this.settings.environments),
+      ...runAccountSettings(this.settings.environments, this.stateKeyArn),
       ...(environment ? environmentSettings(environment, this.certificates[environment]) : {}),
       ...extra,
     };
@@ -327,8 +332,8 @@ export class E2eRun {
   }
 
   /**
-   * Runs the app into `outdir` for one environment (or none: the bootstrap and a baseline
-   * nobody deploys), writes the emulator override next to each stack, and returns them
+   * Runs the app into `outdir` for one environment (or none: before STATE_KMS_KEY_ARN is
+   * known, the bootstrap alone), writes the emulator override next to each stack, and returns them
    * labelled (an account's baseline as `TapAccountBaseline[<env>]`).
    */
   async synthInto(

@@ -13,6 +13,7 @@ import {
   environmentAccount,
   importCertificate,
   organizationServices,
+  stateKeyArnOf,
   vendAccount,
 } from './accounts';
 import { accountsApart, organizationServicesOutlive } from './account-checks';
@@ -103,47 +104,70 @@ const accounts: Phase = {
   },
 };
 
-const synth: Phase = {
-  name: 'synth',
+const synthBootstrap: Phase = {
+  name: `synth ${BOOTSTRAP}`,
   proves:
-    "each environment's synth writes its platform stack and its account's baseline, and every synth the same bootstrap (the lifecycle environment at its initial settings)",
+    'with central state and no STATE_KMS_KEY_ARN yet, the app writes the bootstrap alone (every other stack names the state key by the ARN it outputs)',
   async run(e2e, note) {
-    const { environments, lifecycleEnvironment } = e2e.settings;
-    const targets = environments.length > 0 ? environments : [undefined];
-    const bootstraps: string[] = [];
-    for (const environment of targets) {
-      const initial = environment === lifecycleEnvironment ? LIFECYCLE_STEPS.initial : {};
-      const stacks = await e2e.synthInto(
-        path.join(OUTDIR, environment ?? 'bootstrap'),
-        environment,
-        initial,
-        `synth-${environment ?? 'bootstrap'}.log`,
-      );
-      for (const stack of stacks) {
-        if (stack.name === BOOTSTRAP) bootstraps.push(JSON.stringify(stack.json));
-        if (stack.name === BOOTSTRAP && e2e.stacks.has(BOOTSTRAP)) continue;
-        if (environment || stack.name === BOOTSTRAP) e2e.stacks.set(stack.label, stack);
-      }
-    }
-    if (new Set(bootstraps).size !== 1)
+    // With the first environment's settings, as an operator would run it (none: the defaults).
+    const stacks = await e2e.synthInto(
+      path.join(OUTDIR, 'bootstrap'),
+      e2e.settings.environments[0],
+      {},
+      'synth-bootstrap.log',
+    );
+    const names = stacks.map((s) => s.name);
+    if (names.length !== 1 || names[0] !== BOOTSTRAP) {
       throw new Error(
-        `the environments' synths wrote ${new Set(bootstraps).size} different bootstraps`,
+        `the synth without STATE_KMS_KEY_ARN wrote ${names.join(', ')}, not ${BOOTSTRAP} alone`,
       );
-    for (const wanted of e2e.allStacks) e2e.stack(wanted);
-    note([...e2e.stacks.keys()].join(', '));
+    }
+    // The tooling account's stack: no environment's, whichever synth wrote it.
+    e2e.stacks.set(BOOTSTRAP, { ...stacks[0], environment: undefined });
+    note(BOOTSTRAP);
   },
 };
 
 const deployBootstrap: Phase = {
   name: `deploy ${BOOTSTRAP} in the tooling account (local state)`,
   proves:
-    "the central state bucket, lock table and key deploy, with each environment account's CI roles admitted to its own folder, and no empty output",
+    "the central state bucket, lock table and key deploy, with each environment account's CI roles admitted to its own folder, and no empty output; its state_kms_key_arn is the key ARN the other stacks take",
   async run(e2e, note) {
     e2e.createdBootstrapState = true;
     const stack = e2e.stack(BOOTSTRAP);
     await e2e.deploy(stack);
     await e2e.captureSecrets(stack);
-    note(`${e2e.findings.resources[BOOTSTRAP]} resources`);
+    e2e.stateKeyArn = stateKeyArnOf(e2e.outputs[BOOTSTRAP]);
+    note(`${e2e.findings.resources[BOOTSTRAP]} resources; STATE_KMS_KEY_ARN=${e2e.stateKeyArn}`);
+  },
+};
+
+const synthEnvironments: Phase = {
+  name: 'synth the environments',
+  proves:
+    "with STATE_KMS_KEY_ARN from the deployed bootstrap, each environment's synth writes its platform stack and its account's baseline (the lifecycle environment at its initial settings), and the same bootstrap as the one deployed",
+  async run(e2e, note) {
+    const { environments, lifecycleEnvironment } = e2e.settings;
+    const deployed = JSON.stringify(e2e.stack(BOOTSTRAP).json);
+    for (const environment of environments) {
+      const initial = environment === lifecycleEnvironment ? LIFECYCLE_STEPS.initial : {};
+      const stacks = await e2e.synthInto(
+        path.join(OUTDIR, environment),
+        environment,
+        initial,
+        `synth-${environment}.log`,
+      );
+      for (const stack of stacks) {
+        if (stack.name !== BOOTSTRAP) e2e.stacks.set(stack.label, stack);
+        else if (JSON.stringify(stack.json) !== deployed) {
+          throw new Error(
+            `${environment}'s synth wrote another ${BOOTSTRAP} than the one deployed`,
+          );
+        }
+      }
+    }
+    for (const wanted of e2e.allStacks) e2e.stack(wanted);
+    note([...e2e.stacks.keys()].join(', '));
   },
 };
 
@@ -175,8 +199,9 @@ export const E2E_PHASES: readonly E2eStep<E2eRun>[] = [
   prepare,
   startEmulatorPhase,
   accounts,
-  synth,
+  synthBootstrap,
   deployBootstrap,
+  synthEnvironments,
   firstDeploys,
   integrationTests,
   accountsApart,

@@ -1,5 +1,6 @@
 /** The policy command, testable without a process: argument parsing, synth, evaluation, output. */
 import { BASELINE_STACK_ID, loadBaselineConfig } from '../../config/baseline';
+import { loadStateBackend, stacksAwaitingStateKey } from '../../config/backend';
 import { loadConfigs } from '../../config/config';
 import { evaluateStack } from './engine';
 import { formatFailures, formatReport, formatWaivers, toJson } from './report';
@@ -43,10 +44,24 @@ export function runPolicyCli(argv: readonly string[], io: CliIo): number {
       stacks = readOutdir(options.dir);
     } else {
       const env = { ENVIRONMENT_SUFFIX: options.env };
+      const settings = { env: { ...process.env, ...env } };
       // The profile of each stack as the app computes it (PLATFORM_PROFILE may override the default).
-      for (const config of loadConfigs({ env: { ...process.env, ...env } }))
-        profiles.set(config.stackId, config.profile);
+      const configs = loadConfigs(settings);
+      for (const config of configs) profiles.set(config.stackId, config.profile);
       stacks = readOutdir((io.synth ?? synthesizeApp)(io.projectDir, env));
+      // An environment the synth did not write would pass unchecked: refused, with the reason
+      // when it is central state before STATE_KMS_KEY_ARN (the app writes the bootstrap alone).
+      const missing = configs
+        .map((c) => c.stackId)
+        .filter((id) => !stacks.some((s) => s.name === id));
+      if (missing.length > 0) {
+        const why = stacksAwaitingStateKey(
+          loadStateBackend(settings, { warn: () => undefined }).s3,
+        );
+        throw new Error(
+          `the synth wrote no ${missing.join(', ')}, so nothing of ${missing.length === 1 ? 'it' : 'them'} was checked${why ? `. ${why}` : ''}`,
+        );
+      }
     }
   } catch (error) {
     io.stderr(`policy: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -238,6 +238,35 @@ describe('selectStack', () => {
     );
   });
 
+  describe('central state before STATE_KMS_KEY_ARN is set (the app writes TapStateBackend alone)', () => {
+    const CENTRAL = { STATE_ACCOUNT_ID: '123456789012', BASELINE_ACCOUNT_ID: '111111111111' };
+    const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    // The same reason the synth prints (config/backend.ts stacksAwaitingStateKey).
+    const WHY =
+      'STATE_KMS_KEY_ARN is not set. With central state (STATE_ACCOUNT_ID=123456789012) every stack but TapStateBackend ' +
+      'names the state key by its key ARN (S3 requires it for a key in another account), and alias/healthcare-platform-tfstate ' +
+      'has none until the bootstrap exists: deploy TapStateBackend, then set STATE_KMS_KEY_ARN to its output state_kms_key_arn.';
+
+    it('refuses an environment or the baseline with the reason, not "not synthesized"', () => {
+      expect(() => selectStack('deploy', CENTRAL, {}, 'TapStackdev')).toThrow(
+        new UsageError(`deploy: TapStackdev is not synthesized yet. ${WHY}`),
+      );
+      expect(() => selectStack('plan', CENTRAL, {}, 'TapAccountBaseline')).toThrow(
+        new UsageError(`plan: TapAccountBaseline is not synthesized yet. ${WHY}`),
+      );
+      expect(() => selectStack('plan', { ...CENTRAL, ENVIRONMENT_SUFFIX: 'dev,qa' })).toThrow(
+        new UsageError(`plan: TapStackdev, TapStackqa is not synthesized yet. ${WHY}`),
+      );
+    });
+
+    it('selects the bootstrap, and every stack once the key ARN is set', () => {
+      expect(selectStack('deploy', CENTRAL, {}, 'TapStateBackend').kind).toBe('bootstrap');
+      const after = { ...CENTRAL, STATE_KMS_KEY_ARN: KEY_ARN };
+      expect(selectStack('deploy', after, {}, 'TapStackdev').stackId).toBe('TapStackdev');
+      expect(selectStack('plan', after, {}, 'TapAccountBaseline').kind).toBe('baseline');
+    });
+  });
+
   it('refuses a misspelled setting, as synth does', () => {
     expect(() =>
       selectStack('plan', { BASELINE_PROFLE: 'standard' }, {}, 'TapAccountBaseline'),

@@ -5,6 +5,7 @@ import {
   environmentAccount,
   environmentSettings,
   runAccountSettings,
+  stateKeyArnOf,
 } from '../../../tools/e2e/account-settings';
 
 describe("the e2e run's organization", () => {
@@ -17,6 +18,35 @@ describe("the e2e run's organization", () => {
       STATE_ACCOUNT_ID: '123456789012',
       AWS_ACCOUNT_ID: 'dev=111111111111',
     });
+  });
+
+  it('adds the state key’s ARN once the bootstrap is deployed, and takes it from its output', () => {
+    const arn = 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0000-4000-8000-000000000001';
+    expect(runAccountSettings(['dev'], arn)).toEqual({
+      STATE_ACCOUNT_ID: '123456789012',
+      AWS_ACCOUNT_ID: 'dev=111111111111',
+      STATE_KMS_KEY_ARN: arn,
+    });
+    expect(stateKeyArnOf({ state_bucket_name: 'b', state_kms_key_arn: arn })).toBe(arn);
+    for (const [outputs, shown] of [
+      [{}, 'missing'],
+      [undefined, 'missing'],
+      [{ state_kms_key_arn: 7 }, '7'],
+      [
+        { state_kms_key_arn: arn.replace('123456789012', '123456789013') },
+        `"${arn.replace('123456789012', '123456789013')}"`,
+      ],
+      [
+        {
+          state_kms_key_arn: 'arn:aws:kms:eu-west-1:123456789012:alias/healthcare-platform-tfstate',
+        },
+        '"arn:aws:kms:eu-west-1:123456789012:alias/healthcare-platform-tfstate"',
+      ],
+    ] as const) {
+      expect(() => stateKeyArnOf(outputs as Record<string, unknown> | undefined)).toThrow(
+        `the deployed bootstrap's output state_kms_key_arn is ${shown}, not a key ARN of the tooling account 123456789012`,
+      );
+    }
   });
 
   it('deploys dev from CI: no deploy role, its own CI roles, a standard baseline beside the organization’s services', () => {

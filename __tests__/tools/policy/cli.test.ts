@@ -93,6 +93,29 @@ describe('policy CLI', () => {
     expect(t.out.join('')).toContain('Stack TapStackdev (profile standard)');
   });
 
+  test('refuses a synth that wrote no stack of an environment asked for, with the reason when it is central state before STATE_KMS_KEY_ARN', () => {
+    const onlyProd = io(() => outdir({ TapStackprod: doc({}, 'prod') }));
+    expect(runPolicyCli([], onlyProd.io)).toBe(2);
+    expect(onlyProd.err.join('')).toBe(
+      'policy: the synth wrote no TapStackdev, so nothing of it was checked\n',
+    );
+    const saved = process.env.STATE_ACCOUNT_ID;
+    process.env.STATE_ACCOUNT_ID = '123456789012';
+    try {
+      const bootstrapOnly = io(() => outdir({ TapStateBackend: doc({}, 'prod') }));
+      expect(runPolicyCli([], bootstrapOnly.io)).toBe(2);
+      expect(bootstrapOnly.err.join('')).toBe(
+        'policy: the synth wrote no TapStackprod, TapStackdev, so nothing of them was checked. ' +
+          'STATE_KMS_KEY_ARN is not set. With central state (STATE_ACCOUNT_ID=123456789012) every stack but TapStateBackend ' +
+          'names the state key by its key ARN (S3 requires it for a key in another account), and alias/healthcare-platform-tfstate ' +
+          'has none until the bootstrap exists: deploy TapStateBackend, then set STATE_KMS_KEY_ARN to its output state_kms_key_arn\n',
+      );
+    } finally {
+      if (saved === undefined) delete process.env.STATE_ACCOUNT_ID;
+      else process.env.STATE_ACCOUNT_ID = saved;
+    }
+  });
+
   test('usage and synth errors exit 2 with a message', () => {
     const bad = io();
     expect(runPolicyCli(['--bogus'], bad.io)).toBe(2);
