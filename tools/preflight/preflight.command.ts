@@ -43,6 +43,8 @@ async function baseline(strict: boolean): Promise<number> {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  // As in plan and deploy: the SDK's notice about Node 22 is in docs/toolchain.md, not each run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { ConfigError, loadConfigs } = lazy.config();
   if (argv.includes('--baseline')) {
     try {
