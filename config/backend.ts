@@ -194,7 +194,7 @@ export function resolveStateBackend(
   const text = (name: Field, required: boolean, rules: readonly Rule[]): string | undefined => {
     const value = block[name];
     if (value === undefined) {
-      if (required) problems.push({ setting: FIELD(name), value: '', rule: 'is required' });
+      if (required) problems.push({ setting: FIELD(name), value: undefined, rule: 'is required' });
       return undefined;
     }
     if (typeof value !== 'string') {

@@ -335,7 +335,13 @@ function readAccount(reader: BaselineReader): { accountId?: string; deployRole?:
   if (externalId && !EXTERNAL_ID_PATTERN.test(externalId.value)) {
     reader.fail(externalId.label, externalId.value, `must be ${EXTERNAL_ID_RULE}`);
   }
-  const role = deployRoleFor('account', roleArn?.value, externalId?.value, accountId || undefined);
+  const role = deployRoleFor(
+    'account',
+    roleArn?.value,
+    externalId?.value,
+    accountId || undefined,
+    accountId ? `the baseline of account ${accountId}` : 'the account baseline',
+  );
   if (role !== undefined && !('roleArn' in role)) {
     const raw = roleArn ?? externalId!;
     reader.fail(raw.label, raw.value, role.rule);

@@ -238,7 +238,7 @@ type CiSettingKey = keyof typeof CI_SETTINGS;
 /** What readCiAccess needs of the baseline's reader. */
 export interface CiSettingsReader {
   raw(key: CiSettingKey): { value: string; label: string } | undefined;
-  fail(label: string, value: string, rule: string): void;
+  fail(label: string, value: string | undefined, rule: string): void;
 }
 
 /**
@@ -270,7 +270,7 @@ export function readCiAccess(reader: CiSettingsReader): CiAccessConfig | undefin
   if (!environmentsRaw) {
     reader.fail(
       ciEnvironments.envVar,
-      '',
+      undefined,
       `is required with ${ciRepository.envVar}: name the environments this account hosts, e.g. dev, or dev,prod=production`,
     );
     return undefined;

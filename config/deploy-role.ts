@@ -46,11 +46,13 @@ export function deployRoleFor(
   roleArn: string | undefined,
   externalId: string | undefined,
   pinnedAccount: string | undefined,
+  /** What the messages call the stack. @default `environment <scope>` */
+  what = `environment ${scope}`,
 ): DeployRole | { readonly rule: string } | undefined {
   if (roleArn === undefined) {
     return externalId === undefined
       ? undefined
-      : { rule: `an external id is given for ${scope} but no deploy role to use it with` };
+      : { rule: `an external id is given for ${what} but no deploy role to use it with` };
   }
   const accountId = roleAccount(roleArn);
   if (accountId === undefined || !ACCOUNT_ID_PATTERN.test(accountId)) {
@@ -58,7 +60,7 @@ export function deployRoleFor(
   }
   if (pinnedAccount !== undefined && pinnedAccount !== accountId) {
     return {
-      rule: `the role of ${scope} is in account ${accountId}, but ${scope} is pinned to account ${pinnedAccount}: a role in another account would deploy there`,
+      rule: `the role of ${what} is in account ${accountId}, but ${what} is pinned to account ${pinnedAccount}: a role in another account would deploy there`,
     };
   }
   return {

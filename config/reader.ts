@@ -8,15 +8,22 @@ import { SETTINGS, SettingKey, SettingSpec } from './settings';
 export interface ConfigProblem {
   /** Where the value came from: the variable name, `context "key"`, or the setting name. */
   readonly setting: string;
-  readonly value: string;
+  /** What it was set to; undefined when it is not set at all (a required setting). */
+  readonly value: string | undefined;
   readonly rule: string;
+}
+
+/** One problem as the message shows it: `NAME = "value": rule`, or `NAME (not set): rule`. */
+export function formatProblem(p: ConfigProblem): string {
+  const shown = p.value === undefined ? ' (not set)' : ` = ${JSON.stringify(p.value)}`;
+  return `${p.setting}${shown}: ${p.rule}`;
 }
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
     super(
       `Invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was synthesized:\n` +
-        problems.map((p) => `  - ${p.setting} = ${JSON.stringify(p.value)}: ${p.rule}`).join('\n'),
+        problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
     );
     this.name = 'ConfigError';
   }
@@ -66,7 +73,7 @@ export class Reader<K extends string = SettingKey> {
     return { value: value.trim(), label };
   }
 
-  fail(label: string, value: string, rule: string): void {
+  fail(label: string, value: string | undefined, rule: string): void {
     this.problems.push({ setting: label, value, rule });
   }
 

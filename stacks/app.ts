@@ -82,7 +82,7 @@ export function synthesizeApp(options: AppOptions): AppResult {
   ) {
     problems.push({
       setting: 'BASELINE_ACCOUNT_ID',
-      value: '',
+      value: undefined,
       rule: 'is required with STATE_ACCOUNT_ID: the baselines of several accounts share the state bucket, each under healthcare/account-<id>/',
     });
   }

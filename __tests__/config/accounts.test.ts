@@ -55,10 +55,13 @@ describe('the deploy role of an environment (DEPLOY_ROLE_ARN)', () => {
     ],
     [
       { AWS_ACCOUNT_ID: '111111111111', DEPLOY_ROLE_ARN: ROLE('222222222222') },
-      /the role of dev is in account 222222222222, but dev is pinned to account 111111111111/,
+      /the role of environment dev is in account 222222222222, but environment dev is pinned to account 111111111111/,
     ],
     [{ DEPLOY_EXTERNAL_ID: 'x' }, /DEPLOY_EXTERNAL_ID = x: must be 2 to 1224/],
-    [{ DEPLOY_EXTERNAL_ID: 'secret-id' }, /an external id is given for dev but no deploy role/],
+    [
+      { DEPLOY_EXTERNAL_ID: 'secret-id' },
+      /an external id is given for environment dev but no deploy role/,
+    ],
   ])('refuses %j', (env, message) => {
     const found = problems(() => loadConfigs({ env: { ENVIRONMENT_SUFFIX: 'dev', ...env } }));
     expect(found.join('\n')).toMatch(message);
@@ -97,7 +100,7 @@ describe('the baseline of an account (BASELINE_ACCOUNT_ID, BASELINE_DEPLOY_ROLE_
     ],
     [
       { BASELINE_ACCOUNT_ID: '111111111111', BASELINE_DEPLOY_ROLE_ARN: ROLE('222222222222') },
-      /BASELINE_DEPLOY_ROLE_ARN = .*the role of account is in account 222222222222, but account is pinned to account 111111111111/,
+      /BASELINE_DEPLOY_ROLE_ARN = .*the role of the baseline of account 111111111111 is in account 222222222222, but the baseline of account 111111111111 is pinned to account 111111111111/,
     ],
     [{ BASELINE_DEPLOY_EXTERNAL_ID: '!' }, /BASELINE_DEPLOY_EXTERNAL_ID = !: must be 2 to 1224/],
   ])('refuses %j', (env, message) => {

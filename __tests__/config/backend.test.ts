@@ -585,15 +585,15 @@ describe('bad settings throw ConfigError naming the setting, the value and the r
       'true',
       /JSON boolean/,
     ],
-    ['bucket missing', {}, documentWith({}, ['bucket']), F('bucket'), '', /is required/],
-    ['key missing', {}, documentWith({}, ['key']), F('key'), '', /is required/],
-    ['region missing', {}, documentWith({}, ['region']), F('region'), '', /is required/],
+    ['bucket missing', {}, documentWith({}, ['bucket']), F('bucket'), undefined, /is required/],
+    ['key missing', {}, documentWith({}, ['key']), F('key'), undefined, /is required/],
+    ['region missing', {}, documentWith({}, ['region']), F('region'), undefined, /is required/],
     [
       'kms_key_id missing',
       {},
       documentWith({}, ['kms_key_id']),
       F('kms_key_id'),
-      '',
+      undefined,
       /is required/,
     ],
     [
@@ -631,7 +631,9 @@ describe('bad settings throw ConfigError naming the setting, the value and the r
   ])('%s', (_name, env, document, setting, value, rule) => {
     const error = problemsOf(() => resolve(env, document ?? checkedInFile()));
     expect(error.problems).toContainEqual({ setting, value, rule: expect.stringMatching(rule) });
-    expect(error.message).toContain(`${setting} = ${JSON.stringify(value)}: `);
+    expect(error.message).toContain(
+      value === undefined ? `${setting} (not set): ` : `${setting} = ${JSON.stringify(value)}: `,
+    );
   });
 
   it('accepts a lock table from STATE_LOCK_TABLE when the file has no locking', () => {

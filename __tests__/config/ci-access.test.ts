@@ -216,7 +216,7 @@ describe('the baseline reads the CI settings', () => {
     expect(problemsOf({ BASELINE_CI_REPOSITORY: REPO })).toEqual([
       {
         setting: 'BASELINE_CI_ENVIRONMENTS',
-        value: '',
+        value: undefined,
         rule: 'is required with BASELINE_CI_REPOSITORY: name the environments this account hosts, e.g. dev, or dev,prod=production',
       },
     ]);

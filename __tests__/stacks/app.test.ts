@@ -314,7 +314,7 @@ describe('an account per environment, state in a central account', () => {
     const run = synth(rest);
     expect(run.result.ok).toBe(false);
     expect(run.result.ok ? '' : run.result.message).toMatch(
-      /BASELINE_ACCOUNT_ID = "": is required with STATE_ACCOUNT_ID/,
+      /BASELINE_ACCOUNT_ID \(not set\): is required with STATE_ACCOUNT_ID/,
     );
     expect(run.written).toBe(false);
   });

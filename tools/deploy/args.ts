@@ -10,9 +10,14 @@ export function confirmationMode(yes: boolean, isTTY: boolean): 'proceed' | 'ask
   return isTTY ? 'ask' : 'refuse';
 }
 
-export const NO_TTY_MESSAGE =
-  'deploy: stdin is not a terminal, so the plan cannot be confirmed interactively; rerun with --yes ' +
-  '(npm run deploy -- --yes) once the plan review is approved.';
+/** Why deploy stops without a terminal, and the command to rerun: the same arguments and --yes. */
+export function noTtyMessage(argv: readonly string[]): string {
+  const args = [...argv, '--yes'].join(' ');
+  return (
+    'deploy: stdin is not a terminal, so the plan cannot be confirmed interactively; rerun with --yes ' +
+    `(npm run deploy -- ${args}) once the plan review is approved.`
+  );
+}
 
 /** What decides whether the plan guard refuses or only advises. */
 export interface GuardRole {

@@ -17,7 +17,7 @@ import { createInterface } from 'node:readline/promises';
 import { formatOutputs, Interrupts, PhaseTimer } from '../core';
 import { formatVerdict } from '../review';
 import { OpsArgs, readOpsCommandLine } from '../ops-args';
-import { confirmationMode, NO_TTY_MESSAGE } from './args';
+import { confirmationMode, noTtyMessage } from './args';
 import type { Target } from './target';
 
 /** The deploy folder's heavy part (configuration, SDK clients, Terraform), loaded after the arguments. */
@@ -57,7 +57,7 @@ async function main(args: OpsArgs): Promise<number> {
   const { selection } = started;
   const mode = confirmationMode(args.yes, process.stdin.isTTY === true);
   if (mode === 'refuse') {
-    console.error(NO_TTY_MESSAGE);
+    console.error(noTtyMessage(process.argv.slice(2)));
     return 2;
   }
   const timer = new PhaseTimer();

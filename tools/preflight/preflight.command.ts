@@ -21,7 +21,7 @@ const lazy = {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE =
-  'usage: npm run preflight [-- --strict] [-- --baseline]\n  --strict    a check the target cannot answer (not verified) fails too\n  --baseline  check the account baseline (TapAccountBaseline) instead of the environments';
+  'usage: npm run preflight [-- [--strict] [--baseline]]\n  --strict    a check the target cannot answer (not verified) fails too\n  --baseline  check the account baseline (TapAccountBaseline) instead of the environments';
 
 /** The baseline's rows, as one report of the preflight table. */
 async function baseline(strict: boolean): Promise<number> {

@@ -1,5 +1,6 @@
 import {
   confirmationMode,
+  noTtyMessage,
   deployGuardDecision,
   describeStartError,
   guardIsRequired,
@@ -153,6 +154,14 @@ describe('confirmation and the plan guard in deploy', () => {
     expect(confirmationMode(true, true)).toBe('proceed');
     expect(confirmationMode(false, true)).toBe('ask');
     expect(confirmationMode(false, false)).toBe('refuse');
+  });
+
+  it('without a terminal, says the command to rerun: the same arguments and --yes', () => {
+    expect(noTtyMessage(['--stack', 'TapStateBackend'])).toBe(
+      'deploy: stdin is not a terminal, so the plan cannot be confirmed interactively; rerun with --yes ' +
+        '(npm run deploy -- --stack TapStateBackend --yes) once the plan review is approved.',
+    );
+    expect(noTtyMessage([])).toContain('(npm run deploy -- --yes)');
   });
 
   it('requires the guard in the production profile and for the bootstrap', () => {
