@@ -6,7 +6,8 @@
  * policies name them; the roles themselves are the account baseline's (BASELINE_CI_*).
  */
 import { environmentPrefix, S3StateSettings } from './backend';
-import { ciRoleArns, ciRoleNames } from './ci-access';
+import { ciRoleArns, ciRoleNames, CiAccessConfig } from './ci-access';
+import type { ConfigProblem } from './reader';
 
 export { ciRoleNames, environmentPrefix };
 
@@ -49,4 +50,50 @@ export function crossAccountStates(
         applyRoleArn: roles.apply,
       };
     });
+}
+
+/**
+ * What central state needs of the account settings, as problems: AWS_ACCOUNT_ID names each
+ * environment's account (the bucket admits each environment's CI roles from that account
+ * only), and a baseline makes CI roles only for environments of its own account (roles made
+ * elsewhere would never be admitted). Nothing without central state.
+ */
+export function centralStateProblems(p: {
+  readonly stateAccountId: string | undefined;
+  /** AWS_ACCOUNT_ID as given, undefined when unset. */
+  readonly accountSetting: string | undefined;
+  /** Its pairs (environment → account). */
+  readonly accounts: Readonly<Record<string, string>>;
+  readonly baselineAccountId: string | undefined;
+  readonly ci: CiAccessConfig | undefined;
+}): ConfigProblem[] {
+  if (p.stateAccountId === undefined) return [];
+  const problems: ConfigProblem[] = [];
+  if (Object.keys(p.accounts).length === 0) {
+    problems.push({
+      setting: 'AWS_ACCOUNT_ID',
+      value: p.accountSetting,
+      rule: `with STATE_ACCOUNT_ID it names each environment's account (dev=111111111111,prod=222222222222): the state bucket admits each environment's CI roles from its own account only`,
+    });
+    return problems;
+  }
+  if (p.ci === undefined || p.baselineAccountId === undefined) return problems;
+  const shown = p.ci.environments
+    .map((e) =>
+      e.githubEnvironment === e.environment
+        ? e.environment
+        : `${e.environment}=${e.githubEnvironment}`,
+    )
+    .join(',');
+  for (const { environment } of p.ci.environments) {
+    const account = p.accounts[environment];
+    const rule =
+      account === undefined
+        ? `${environment} has no account in AWS_ACCOUNT_ID: with STATE_ACCOUNT_ID the state bucket admits only the CI roles of the environments AWS_ACCOUNT_ID names`
+        : account !== p.baselineAccountId
+          ? `${environment} is in account ${account} (AWS_ACCOUNT_ID), but this baseline is for account ${p.baselineAccountId} (BASELINE_ACCOUNT_ID): an environment's CI roles belong in its own account`
+          : undefined;
+    if (rule) problems.push({ setting: 'BASELINE_CI_ENVIRONMENTS', value: shown, rule });
+  }
+  return problems;
 }

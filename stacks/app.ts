@@ -7,7 +7,7 @@ import {
   loadConfigs,
   readEnvironmentAccounts,
 } from '../config/config';
-import { crossAccountStates } from '../config/central-state';
+import { centralStateProblems, crossAccountStates } from '../config/central-state';
 import { loadStateBackend, PROJECT_ROOT, stacksAwaitingStateKey } from '../config/backend';
 import { loadBaselineConfig } from '../config/baseline';
 import { checkSettingNames } from '../config/setting-names';
@@ -85,6 +85,18 @@ export function synthesizeApp(options: AppOptions): AppResult {
       value: undefined,
       rule: 'is required with STATE_ACCOUNT_ID: the baselines of several accounts share the state bucket, each under healthcare/account-<id>/',
     });
+  }
+  if (stateBackend && baseline) {
+    problems.push(
+      ...centralStateProblems({
+        stateAccountId: stateBackend.s3.accountId,
+        accountSetting: options.env.AWS_ACCOUNT_ID ?? undefined,
+        accounts: readEnvironmentAccounts(sources),
+        // A bootstrap-only synth writes no baseline: its CI roles are not this run's.
+        baselineAccountId: awaiting === undefined ? baseline.accountId : undefined,
+        ci: baseline.ci,
+      }),
+    );
   }
   if (problems.length > 0 || !configs || !stateBackend || !baseline) {
     return { ok: false, message: new ConfigError(problems).message };

@@ -335,7 +335,7 @@ describe('backend block', () => {
 
 describe('bad settings throw ConfigError naming the setting, the value and the rule', () => {
   const F = (name: string) => `terraform-backend.tf.json terraform.backend.s3.${name}`;
-  it.each<[string, Record<string, string>, unknown, string, string, RegExp]>([
+  it.each<[string, Record<string, string>, unknown, string, string | undefined, RegExp]>([
     [
       'bucket too short',
       { STATE_BUCKET: 'ab' },

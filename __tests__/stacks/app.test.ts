@@ -318,4 +318,16 @@ describe('an account per environment, state in a central account', () => {
     );
     expect(run.written).toBe(false);
   });
+
+  it("refuses a baseline making CI roles for another account's environment", () => {
+    const run = synth({
+      ...central,
+      BASELINE_CI_REPOSITORY: 'acme/platform',
+      BASELINE_CI_ENVIRONMENTS: 'prod=production',
+    });
+    expect(run.result.ok ? '' : run.result.message).toContain(
+      'BASELINE_CI_ENVIRONMENTS = "prod=production": prod is in account 222222222222 (AWS_ACCOUNT_ID), but this baseline is for account 111111111111 (BASELINE_ACCOUNT_ID)',
+    );
+    expect(run.written).toBe(false);
+  });
 });
