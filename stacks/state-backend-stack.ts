@@ -337,11 +337,13 @@ export class StateBackendStack extends TerraformStack {
           condition: viaService('dynamodb'),
         },
         // Central state: another account's CI roles encrypt and read their state through S3.
+        // SSE-KMS through S3 needs GenerateDataKey (upload) and Decrypt (download, multipart
+        // upload) only (https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html).
         ...crossAccount.map((c) => ({
           sid: `StateObjectsThroughS3For${pascal(c.environment)}`,
           effect: 'Allow',
           principals: [{ type: 'AWS', identifiers: [`arn:aws:iam::${c.accountId}:root`] }],
-          actions: useKey,
+          actions: [...S3_SSE_KMS_ACTIONS],
           resources: ['*'],
           condition: [
             {
@@ -396,6 +398,9 @@ export function stateKeyHeaderValues(key: {
   return [...new Set(values)];
 }
 
+/** What S3 calls KMS for on a caller's behalf with SSE-KMS: encrypt an upload, decrypt a download. */
+const S3_SSE_KMS_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
+
 /** `qa-eu` → `QaEu`: statement ids take letters and digits only. */
 function pascal(environment: string): string {
   return environment
@@ -409,6 +414,12 @@ function pascal(environment: string): string {
  * environment's state and takes and releases the lock file; the apply role also writes the
  * state. Granted to the account's root with the role ARNs as a condition, so that the policy
  * is valid before the roles exist (S3 refuses a policy naming a principal that does not).
+ *
+ * ListBucket has no `s3:prefix` condition: Terraform's S3 backend reads the state with
+ * HeadObject first and takes only a 404 as "no state yet", and S3 answers a HeadObject of a
+ * missing key with 404 only to a caller allowed `s3:ListBucket` (403 otherwise; HeadObject
+ * carries no `s3:prefix`). It shows other folders' object names, never their contents: the
+ * object actions and the key policy stay scoped to the environment's folder.
  */
 export function crossAccountBucketStatements(
   bucketArn: string,
@@ -424,12 +435,12 @@ export function crossAccountBucketStatements(
   const id = pascal(c.environment);
   return [
     {
-      sid: `ListOwnState${id}`,
+      sid: `ListStateBucket${id}`,
       effect: 'Allow',
       principals: account,
       actions: ['s3:ListBucket'],
       resources: [bucketArn],
-      condition: [both, { test: 'StringLike', variable: 's3:prefix', values: [`${c.prefix}*`] }],
+      condition: [both],
     },
     {
       sid: `ReadOwnState${id}`,

@@ -3,7 +3,9 @@
  * account, and the CI roles of two environments in accounts of their own. Each role reaches
  * its own environment's folder only: the plan role reads the state and takes and releases
  * the lock file, the apply role also writes the state; nothing reaches another environment's
- * state; the state account's administrators keep everything (recovery). The env roles get a
+ * state; the state account's administrators keep everything (recovery). One exception, on
+ * purpose: both roles may list the whole bucket (object names, not contents), because a
+ * HeadObject of a missing state answers 404 only to a caller allowed s3:ListBucket. The env roles get a
  * broad identity policy here, so that the bucket and key policies alone decide.
  */
 import { Testing } from 'cdktf';
@@ -88,6 +90,9 @@ const SRC = {
     'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html',
   s3Prefix: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html',
   keyArnAcross: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html',
+  headObject: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html',
+  s3Kms:
+    'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#aws-managed-customer-managed-keys',
 };
 
 type Row = AccessRow<World>;
@@ -128,6 +133,29 @@ const ALLOWED: Row[] = [
     context: () => ({ ...TLS, 's3:prefix': 'healthcare/dev/' }),
     expect: 'allowed',
     source: SRC.s3Prefix,
+  },
+  {
+    // HeadObject of a missing key answers 404 only to a caller allowed s3:ListBucket (403
+    // otherwise), and Terraform's backend takes only a 404 as "no state yet": the first plan
+    // of a new environment needs this. A HeadObject carries no s3:prefix.
+    row: "dev's plan role lists the bucket with no prefix (so that a HeadObject of dev's missing first state answers 404, not 403)",
+    principal: devPlan,
+    action: 's3:ListBucket',
+    resource: (w) => w.bucket,
+    context: () => TLS,
+    expect: 'allowed',
+    source: SRC.headObject,
+  },
+  {
+    // The price of the row above, accepted: object NAMES of another folder are listable;
+    // their contents are not (the GetObject and PutObject rows of prod below stay denied).
+    row: "dev's plan role lists prod's folder: ALLOWED, object names only (ListBucket has no prefix condition, for HeadObject's 404)",
+    principal: devPlan,
+    action: 's3:ListBucket',
+    resource: (w) => w.bucket,
+    context: () => ({ ...TLS, 's3:prefix': 'healthcare/prod/' }),
+    expect: 'allowed',
+    source: SRC.headObject,
   },
   {
     row: "dev's apply role writes dev's state",
@@ -208,14 +236,24 @@ const DENIED: Row[] = [
     source: SRC.crossAccount,
   },
   {
-    row: "dev's plan role cannot list prod's folder",
-    principal: devPlan,
-    action: 's3:ListBucket',
-    resource: (w) => w.bucket,
-    context: () => ({ ...TLS, 's3:prefix': 'healthcare/prod/' }),
+    row: "dev's apply role cannot take prod's lock file",
+    principal: devApply,
+    action: 's3:PutObject',
+    resource: (w) => w.lockFile('prod'),
+    context: sse,
     expect: 'denied',
     because: 'no matching allow',
-    source: SRC.s3Prefix,
+    source: SRC.crossAccount,
+  },
+  {
+    row: "another role of dev's account cannot list the bucket (the list grant names the CI roles)",
+    principal: devOther,
+    action: 's3:ListBucket',
+    resource: (w) => w.bucket,
+    context: () => TLS,
+    expect: 'denied',
+    because: 'no matching allow',
+    source: SRC.crossAccount,
   },
   {
     row: "dev's apply role cannot write prod's state",
@@ -266,6 +304,26 @@ const DENIED: Row[] = [
     expect: 'denied',
     because: 'no matching allow',
     source: SRC.kmsCrossAccount,
+  },
+  {
+    row: "dev's apply role cannot kms:Encrypt with the state key through S3 (S3 calls GenerateDataKey and Decrypt only)",
+    principal: devApply,
+    action: 'kms:Encrypt',
+    resource: (w) => w.key,
+    context: viaS3(DEV),
+    expect: 'denied',
+    because: 'no matching allow',
+    source: SRC.s3Kms,
+  },
+  {
+    row: "dev's plan role cannot kms:DescribeKey the state key through S3",
+    principal: devPlan,
+    action: 'kms:DescribeKey',
+    resource: (w) => w.key,
+    context: viaS3(DEV),
+    expect: 'denied',
+    because: 'no matching allow',
+    source: SRC.s3Kms,
   },
   {
     row: "dev's plan role cannot use the state key directly (not through S3)",

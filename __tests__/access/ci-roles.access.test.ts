@@ -303,6 +303,7 @@ const SRC = {
   explicitDeny:
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html',
   actions: 'https://docs.aws.amazon.com/service-authorization/latest/reference/reference.html',
+  headObject: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html',
 };
 
 type Row = AccessRow<CiWorld>;
@@ -500,6 +501,23 @@ function planRows(env: Env): { allowed: Row[]; denied: Row[] } {
         }),
       ),
       allowed(
+        'lists the bucket with no prefix (so that a HeadObject of its missing first state answers 404, not 403)',
+        's3:ListBucket',
+        (w) => w.state.bucket,
+        SRC.headObject,
+        () => TLS,
+      ),
+      allowed(
+        `lists ${other(env)}'s state key: ALLOWED, object names only (ListBucket has no prefix condition, for HeadObject's 404)`,
+        's3:ListBucket',
+        (w) => w.state.bucket,
+        SRC.headObject,
+        (w) => ({
+          ...TLS,
+          's3:prefix': theirs(w).stateKey,
+        }),
+      ),
+      allowed(
         'decrypts the state through S3',
         'kms:Decrypt',
         (w) => w.state.key,
@@ -617,21 +635,6 @@ function planRows(env: Env): { allowed: Row[]; denied: Row[] } {
         's3:PutObject',
         (w) => theirs(w).lockFile,
         (w) => sseWith(w.state.key.arn),
-      ),
-      denied(
-        `cannot list ${other(env)}'s state`,
-        's3:ListBucket',
-        (w) => w.state.bucket,
-        (w) => ({
-          ...TLS,
-          's3:prefix': theirs(w).stateKey,
-        }),
-      ),
-      denied(
-        'cannot list the whole bucket',
-        's3:ListBucket',
-        (w) => w.state.bucket,
-        () => TLS,
       ),
       denied(
         `cannot take ${other(env)}'s DynamoDB lock`,
@@ -1049,6 +1052,14 @@ function stateAccountRows(env: Env): { allowed: Row[]; denied: Row[] } {
       ),
       make(
         'plan',
+        'lists the bucket with no prefix (HeadObject of a missing state answers 404 only then)',
+        's3:ListBucket',
+        (w) => w.state.bucket,
+        'allowed',
+        () => TLS,
+      ),
+      make(
+        'plan',
         'writes the lock file',
         's3:PutObject',
         (w) => mine(w).lockFile,
@@ -1113,6 +1124,14 @@ function stateAccountRows(env: Env): { allowed: Row[]; denied: Row[] } {
           admitsEverything(
             `arn:aws:kms:eu-west-1:${STATE_ACCOUNT}:key/00000000-0000-4000-8000-000000000000`,
           ),
+        'denied',
+        viaS3There,
+      ),
+      make(
+        'plan',
+        'cannot kms:Encrypt with the state key through S3 (S3 calls GenerateDataKey and Decrypt only)',
+        'kms:Encrypt',
+        (w) => w.state.key,
         'denied',
         viaS3There,
       ),

@@ -383,19 +383,12 @@ describe('the state statements', () => {
   const STATE = `${BUCKET}/healthcare/dev/TapStackdev.tfstate`;
   const LOCK = `${STATE}.tflock`;
   const TABLE = 'arn:aws:dynamodb:eu-west-1:111122223333:table/healthcare-platform-tfstate-lock';
+  // No s3:prefix condition: a HeadObject of a missing state must answer 404, not 403.
   const LIST = {
-    Sid: 'ListTheStateObjects',
+    Sid: 'ListTheStateBucket',
     Effect: 'Allow',
     Action: 's3:ListBucket',
     Resource: BUCKET,
-    Condition: {
-      StringEquals: {
-        's3:prefix': [
-          'healthcare/dev/TapStackdev.tfstate',
-          'healthcare/dev/TapStackdev.tfstate.tflock',
-        ],
-      },
-    },
   };
   const READ = {
     Sid: 'ReadTheState',
@@ -420,7 +413,7 @@ describe('the state statements', () => {
       {
         Sid: 'UseTheStateKeyThroughS3',
         Effect: 'Allow',
-        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: 'arn:aws:kms:eu-west-1:111122223333:key/*',
         Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' }, ...ALIAS },
       },
@@ -496,18 +489,10 @@ describe('the state statements', () => {
       }),
     ).toEqual([
       {
-        Sid: 'ListTheStateObjects',
+        Sid: 'ListTheStateBucket',
         Effect: 'Allow',
         Action: 's3:ListBucket',
         Resource: 'arn:aws:s3:::central-tfstate',
-        Condition: {
-          StringEquals: {
-            's3:prefix': [
-              'healthcare/prod/TapStackprod.tfstate',
-              'healthcare/prod/TapStackprod.tfstate.tflock',
-            ],
-          },
-        },
       },
       {
         Sid: 'ReadTheState',
@@ -530,7 +515,7 @@ describe('the state statements', () => {
       {
         Sid: 'UseTheStateKeyThroughS3',
         Effect: 'Allow',
-        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: keyArn,
         Condition: { StringEquals: { 'kms:ViaService': 's3.eu-central-1.amazonaws.com' } },
       },
@@ -814,7 +799,7 @@ describe('CiAccess', () => {
     expect(useKey(synth({ state: { ...central, keyArn } }))).toEqual({
       Sid: 'UseTheStateKeyThroughS3',
       Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: keyArn,
       Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
     });

@@ -249,15 +249,58 @@ describe('an account per environment, state in a central account', () => {
       'DenyUploadsWithoutEncryptionHeader',
       'DenyKmsUploadsWithoutKeyId',
       'DenyUploadsWithAnotherKmsKey',
-      'ListOwnStateDev',
+      'ListStateBucketDev',
       'ReadOwnStateDev',
       'LockOwnStateDev',
       'WriteOwnStateDev',
-      'ListOwnStateProd',
+      'ListStateBucketProd',
       'ReadOwnStateProd',
       'LockOwnStateProd',
       'WriteOwnStateProd',
     ]);
+    // ListBucket with no s3:prefix condition: a HeadObject of dev's missing first state
+    // must answer 404 (S3 gives it only to a caller allowed s3:ListBucket), not 403.
+    expect(statements.find((s: Json) => s.sid === 'ListStateBucketDev')).toEqual({
+      sid: 'ListStateBucketDev',
+      effect: 'Allow',
+      principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111111111111:root'] }],
+      actions: ['s3:ListBucket'],
+      resources: ['${aws_s3_bucket.state-bucket.arn}'],
+      condition: [
+        {
+          test: 'ArnEquals',
+          variable: 'aws:PrincipalArn',
+          values: [
+            'arn:aws:iam::111111111111:role/healthcare-ci-plan-dev',
+            'arn:aws:iam::111111111111:role/healthcare-ci-apply-dev',
+          ],
+        },
+      ],
+    });
+    // The key: what S3 calls KMS for with SSE-KMS, nothing more (no Encrypt, ReEncrypt, DescribeKey).
+    const keyStatements = boot.data.aws_iam_policy_document['state-key-policy'].statement;
+    expect(keyStatements.find((s: Json) => s.sid === 'StateObjectsThroughS3ForProd')).toEqual({
+      sid: 'StateObjectsThroughS3ForProd',
+      effect: 'Allow',
+      principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::222222222222:root'] }],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+      condition: [
+        {
+          test: 'StringEquals',
+          variable: 'kms:ViaService',
+          values: ['s3.eu-west-1.amazonaws.com'],
+        },
+        {
+          test: 'ArnEquals',
+          variable: 'aws:PrincipalArn',
+          values: [
+            'arn:aws:iam::222222222222:role/healthcare-ci-plan-prod',
+            'arn:aws:iam::222222222222:role/healthcare-ci-apply-prod',
+          ],
+        },
+      ],
+    });
     const write = statements.find((s: Json) => s.sid === 'WriteOwnStateDev');
     expect(write).toMatchObject({
       principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::111111111111:root'] }],

@@ -5,10 +5,11 @@
  * environment's lock items. The plan role reads the state and takes the lock; the apply role
  * also writes the state. Another environment's state is nobody's here.
  *
- * Terraform's S3 backend (1.11): it lists the bucket under `env:/` for workspaces (a denial
- * there is expected and ignored for the default workspace), puts the lock file with
- * If-None-Match, reads the state (HeadObject, GetObject), deletes the lock file, and, with a
- * lock table, reads and writes the items `<bucket>/<key>` and `<bucket>/<key>-md5`.
+ * Terraform's S3 backend (1.11): it lists the bucket under `env:/` for workspaces, puts the
+ * lock file with If-None-Match, reads the state (HeadObject, then GetObject; a missing state
+ * must answer 404, which S3 gives only to a caller allowed s3:ListBucket on the bucket),
+ * deletes the lock file, and, with a lock table, reads and writes the items `<bucket>/<key>`
+ * and `<bucket>/<key>-md5`.
  */
 import type { CiStateObjects } from '../../config/ci-access';
 import type { Statement } from './policy-document';
@@ -55,11 +56,14 @@ export function stateStatements(kind: CiRoleKind, props: CiStateProps): Statemen
   const key = stateKey(props);
   const statements: Statement[] = [
     {
-      Sid: 'ListTheStateObjects',
+      // No s3:prefix condition: the backend reads the state with HeadObject first and takes
+      // only a 404 as "no state yet"; S3 answers 404 for a missing key only to a caller allowed
+      // s3:ListBucket (403 otherwise), and a HeadObject carries no s3:prefix. Object names of
+      // the bucket become listable, never their contents (the object statements stay scoped).
+      Sid: 'ListTheStateBucket',
       Effect: 'Allow',
       Action: 's3:ListBucket',
       Resource: bucketArn,
-      Condition: { StringEquals: { 's3:prefix': [objects.stateKey, objects.lockFileKey] } },
     },
     { Sid: 'ReadTheState', Effect: 'Allow', Action: 's3:GetObject', Resource: [state, lockFile] },
     kind === 'plan'
@@ -88,7 +92,8 @@ export function stateStatements(kind: CiRoleKind, props: CiStateProps): Statemen
     {
       Sid: 'UseTheStateKeyThroughS3',
       Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      // What S3 calls KMS for with SSE-KMS: GenerateDataKey (upload), Decrypt (download).
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: key.resource,
       Condition: { ...via('s3', region), ...key.aliasCondition },
     },

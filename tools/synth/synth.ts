@@ -17,10 +17,19 @@ export interface RunAppOptions {
   readonly outdir: string;
   /** The app's whole environment; CDKTF_OUTDIR is set from `outdir`. */
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Where a successful app's stderr goes: its notes and warnings (main.ts prints why only
+   * TapStateBackend was written; local state prints a warning). @default this process's stderr
+   */
+  readonly stderr?: (text: string) => void;
 }
 
-/** Synthesizes the app into `outdir`; throws with the exit status and the app's output when it fails. */
-export function runApp({ projectDir, outdir, env }: RunAppOptions): void {
+/**
+ * Synthesizes the app into `outdir`; throws with the exit status and the app's output when it
+ * fails. When it succeeds, whatever it wrote on stderr is passed to `stderr`, so its notes reach
+ * the user.
+ */
+export function runApp({ projectDir, outdir, env, stderr }: RunAppOptions): void {
   const result = spawnSync(process.execPath, [APP_RUNNER, 'main.ts'], {
     cwd: projectDir,
     env: { ...env, CDKTF_OUTDIR: outdir },
@@ -35,4 +44,5 @@ export function runApp({ projectDir, outdir, env }: RunAppOptions): void {
       { appOutput },
     );
   }
+  if (result.stderr) (stderr ?? ((text: string) => process.stderr.write(text)))(result.stderr);
 }

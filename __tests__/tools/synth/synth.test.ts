@@ -19,19 +19,57 @@ describe('runApp', () => {
         `const fs = require('node:fs');
          const out = process.env.CDKTF_OUTDIR as string;
          fs.mkdirSync(out, { recursive: true });
-         fs.writeFileSync(out + '/seen.json', JSON.stringify({ cwd: process.cwd(), mode: process.env.MODE }));`,
+         fs.writeFileSync(out + '/seen.json', JSON.stringify({ cwd: process.cwd(), mode: process.env.MODE }));
+         process.stderr.write('NOTE: only TapStateBackend was synthesized.\\n');`,
       );
       const outdir = join(project, 'out');
-      runApp({ projectDir: project, outdir, env: { MODE: 'ok', CDKTF_OUTDIR: '/elsewhere' } });
+      const passed: string[] = [];
+      runApp({
+        projectDir: project,
+        outdir,
+        env: { MODE: 'ok', CDKTF_OUTDIR: '/elsewhere' },
+        stderr: (text) => passed.push(text),
+      });
       expect(JSON.parse(readFileSync(join(outdir, 'seen.json'), 'utf8'))).toEqual({
         cwd: project,
         mode: 'ok',
       });
+      // The app succeeded: its note reaches the caller, once, as it wrote it.
+      expect(passed).toEqual(['NOTE: only TapStateBackend was synthesized.\n']);
       expect(APP_RUNNER).toBe(join(__dirname, '..', '..', '..', 'tools', 'synth', 'run-app.cjs'));
     } finally {
       rmSync(project, { recursive: true, force: true });
     }
   }, 30000);
+
+  test("a successful app's stderr goes to this process's stderr by default; nothing when it wrote none", () => {
+    const spawn = jest.spyOn(childProcess, 'spawnSync');
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const result = (stderr: string) =>
+      ({
+        pid: 1,
+        output: [],
+        signal: null,
+        status: 0,
+        stdout: '',
+        stderr,
+      }) as SpawnSyncReturns<string>;
+    try {
+      spawn.mockReturnValueOnce(result('NOTE: only TapStateBackend was synthesized.\n'));
+      runApp({ projectDir: '/p', outdir: '/o', env: {} });
+      expect(write.mock.calls).toEqual([['NOTE: only TapStateBackend was synthesized.\n']]);
+
+      write.mockClear();
+      spawn.mockReturnValueOnce(result(''));
+      const passed: string[] = [];
+      runApp({ projectDir: '/p', outdir: '/o', env: {}, stderr: (text) => passed.push(text) });
+      expect(passed).toEqual([]);
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+      spawn.mockRestore();
+    }
+  });
 
   test('a failing app throws with its exit status and stderr, else its stdout', () => {
     const spawn = jest.spyOn(childProcess, 'spawnSync');
