@@ -16,6 +16,7 @@ import {
   CreateBucketCommand,
   PutBucketEncryptionCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutBucketPolicyCommand,
   PutObjectCommand,
@@ -225,6 +226,30 @@ describe('three accounts on one emulator', () => {
       ),
     );
     expect([r.code, r.status]).toEqual(['AccessDenied', 403]);
+  });
+
+  it('answers a missing object 403 to a role whose list right is prefix-scoped, 404 once it may list the bucket (gap 36)', async () => {
+    const head = () =>
+      refusal(
+        new S3Client(dev).send(new HeadObjectCommand({ Bucket: bucket, Key: 'dev/new.tfstate' })),
+      );
+    // S3 asks s3:ListBucket with no s3:prefix before it says "not found" (API_HeadObject.html).
+    expect(await head()).toMatchObject({ status: 403 });
+    const withList = JSON.parse(statePolicy(bucket));
+    withList.Statement.push({
+      Sid: 'devListsTheBucket',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${DEV_ACCOUNT}:role/${ROLE}` },
+      Action: 's3:ListBucket',
+      Resource: `arn:aws:s3:::${bucket}`,
+    });
+    const s3 = new S3Client(tooling());
+    await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(withList) }));
+    try {
+      expect(await head()).toMatchObject({ status: 404 });
+    } finally {
+      await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: statePolicy(bucket) }));
+    }
   });
 
   it('leaves same-account requests as they were (the bucket owner reads every prefix)', async () => {

@@ -222,6 +222,27 @@ def cross_account_decision(response: Any, bucket: Any, key_name: str | None, cal
     return policy_decision(documents, action, [resource], context, None) == ALLOW
 
 
+# Gap 36 (S3, a missing object across accounts): S3 answers a GetObject or HeadObject of a key
+# that does not exist with 404 only when the caller may also list the bucket (s3:ListBucket,
+# on the bucket, with no s3:prefix: the request names one key), and with 403 otherwise
+# (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html: "If you don't have the
+# s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 Forbidden error").
+# Terraform's S3 backend takes only a 404 for "no state yet": a role without that list right
+# fails its first plan of a new environment. moto answered 404 to anyone.
+MISSING_OBJECT_OPERATIONS = {"HeadObject", "GetObject"}
+
+
+def may_learn_absence(bucket_policy: list[str], identity: list[str] | None, bucket_name: str, caller: dict[str, str]) -> bool:
+    """Whether a cross-account caller may list the bucket, as S3 asks before it answers 404."""
+    context = {"aws:principalaccount": caller["account"], "aws:securetransport": "true"}
+    if caller.get("role_arn"):
+        context["aws:principalarn"] = caller["role_arn"]
+    resource = f"arn:aws:s3:::{bucket_name}"
+    if policy_decision(bucket_policy, "s3:ListBucket", [resource], context, caller) != ALLOW:
+        return False
+    return identity is None or policy_decision(identity, "s3:ListBucket", [resource], context, None) == ALLOW
+
+
 def _patch_s3_cross_account(applied: list[str]) -> None:
     from moto.core.authorization import ActionAuthenticatorMixin
     from moto.s3.exceptions import S3AccessDeniedError
@@ -238,11 +259,22 @@ def _patch_s3_cross_account(applied: list[str]) -> None:
         if caller["account"] == owner:
             return
         bucket = s3_backends[owner]["aws"].buckets.get(bucket_name)
-        if bucket is not None and not cross_account_decision(self, bucket, key_name, caller):
+        if bucket is None:
+            return
+        if not cross_account_decision(self, bucket, key_name, caller):
             raise S3AccessDeniedError()
+        try:
+            operation = self._get_action()
+        except Exception:
+            operation = ""
+        if operation in MISSING_OBJECT_OPERATIONS and key_name and bucket.keys.get(key_name) is None:
+            bucket_policy = [bucket.policy.decode()] if bucket.policy else []
+            if not may_learn_absence(bucket_policy, identity_documents(caller), bucket_name, caller):
+                raise S3AccessDeniedError()
 
     ActionAuthenticatorMixin._authenticate_and_authorize_s3_action = authorize
     applied.append("s3: cross-account requests need the bucket policy and the caller's role to allow them")
+    applied.append("s3: a missing object is 404 across accounts only to a caller who may list the bucket, else 403 (gap 36)")
 
 
 ACCOUNT_PATCHES: list[Callable[[list[str]], None]] = [

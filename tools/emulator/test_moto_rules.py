@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import unittest
 
-from moto_account_gaps import ALLOW, DENY, NEITHER, condition_holds, policy_decision, principal_matches
+from moto_account_gaps import ALLOW, DENY, NEITHER, condition_holds, may_learn_absence, policy_decision, principal_matches
 from moto_app_gaps import data_protection_problem
 from moto_quota_gaps import unreserved_minimum
 from moto_rds_engine_gaps import upgrade_targets, version_matches
@@ -137,6 +137,22 @@ class CrossAccountPolicy(unittest.TestCase):
         self.assertEqual(policy_decision([document], "s3:GetObject", ["arn:aws:s3:::b/dev/x"], {}, self.dev), ALLOW)
         self.assertEqual(policy_decision([document], "s3:GetObject", ["arn:aws:s3:::b/prod/x"], {}, self.dev), DENY)
         self.assertEqual(policy_decision([document], "s3:PutObject", ["arn:aws:s3:::b/dev/x"], {}, self.dev), NEITHER)
+
+    def test_a_missing_object_is_404_only_to_who_may_list_the_bucket(self) -> None:
+        # S3 asks s3:ListBucket on the bucket with no s3:prefix before it answers 404.
+        def listing(condition: dict[str, object] | None) -> str:
+            statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b"}
+            if condition is not None:
+                statement["Condition"] = condition
+            return json.dumps({"Statement": [statement]})
+
+        role = json.dumps({"Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b"}]})
+        self.assertTrue(may_learn_absence([listing(None)], [role], "b", self.dev))
+        # A prefix-scoped list right does not hold for a request that names one key.
+        self.assertFalse(may_learn_absence([listing({"StringLike": {"s3:prefix": "dev/*"}})], [role], "b", self.dev))
+        self.assertFalse(may_learn_absence([], [role], "b", self.dev))
+        # Across accounts the caller's own policy must allow it too.
+        self.assertFalse(may_learn_absence([listing(None)], [], "b", self.dev))
 
 
 def refusal(call: object) -> tuple[str, str]:
