@@ -131,8 +131,11 @@ export function filesUnder(roots: readonly string[]): string[] {
   const files: string[] = [];
   const visit = (p: string) => {
     if (!fs.existsSync(p)) return;
-    const stat = fs.statSync(p);
-    if (stat.isDirectory()) {
+    // Links lead out of what the run wrote (Terraform links the ~700 MB provider from the
+    // mirror, a second checkout links node_modules); `.terraform/` is Terraform's working
+    // data (providers, the backend's settings), not an artifact.
+    const stat = fs.lstatSync(p);
+    if (stat.isDirectory() && path.basename(p) !== '.terraform') {
       for (const entry of fs.readdirSync(p).sort()) visit(path.join(p, entry));
     } else if (stat.isFile()) files.push(p);
   };

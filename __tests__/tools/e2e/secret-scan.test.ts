@@ -127,6 +127,17 @@ describe('scanFiles', () => {
     );
   });
 
+  test("skips links and Terraform's working folders", () => {
+    fs.mkdirSync(path.join(dir, 'run', '.terraform', 'providers'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'run', '.terraform', 'providers', 'binary'), 'x');
+    fs.writeFileSync(path.join(dir, 'run', 'plan.json'), '{}');
+    fs.mkdirSync(path.join(dir, 'elsewhere'));
+    fs.writeFileSync(path.join(dir, 'elsewhere', 'big.bin'), 'y');
+    fs.symlinkSync(path.join(dir, 'elsewhere'), path.join(dir, 'run', 'linked-dir'));
+    fs.symlinkSync(path.join(dir, 'elsewhere', 'big.bin'), path.join(dir, 'run', 'linked-file'));
+    expect(filesUnder([path.join(dir, 'run')])).toEqual([path.join(dir, 'run', 'plan.json')]);
+  });
+
   test('lists each file once even when named twice', () => {
     fs.writeFileSync(path.join(dir, 'a.txt'), 'x');
     expect(filesUnder([dir, path.join(dir, 'a.txt')])).toEqual([path.join(dir, 'a.txt')]);
