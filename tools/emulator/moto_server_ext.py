@@ -44,6 +44,7 @@ from moto_rds_engine_gaps import RDS_ENGINE_PATCHES  # noqa: E402  (sibling modu
 from moto_recovery_gaps import RECOVERY_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_refusal_rules import REFUSAL_RULES  # noqa: E402  (sibling module, same folder)
 from moto_request_gaps import serialize_requests  # noqa: E402  (sibling module, same folder)
+from moto_s3_gaps import S3_PATCHES  # noqa: E402  (sibling module, same folder)
 from moto_trust_rules import TRUST_RULES  # noqa: E402  (sibling module, same folder)
 from moto_preflight_gaps import PREFLIGHT_PATCHES  # noqa: E402  (sibling module, same folder)
 
@@ -338,86 +339,6 @@ def _patch_parameter_groups() -> None:
 
 
 # --------------------------------------------------------------------------------------
-# Gap 5 (S3): a lifecycle rule's NoncurrentVersionExpiration.NewerNoncurrentVersions is
-# dropped (moto keeps NoncurrentDays only). The provider waits after
-# PutBucketLifecycleConfiguration until GetBucketLifecycleConfiguration returns the
-# rules it sent, so `aws_s3_bucket_lifecycle_configuration` times out after 3 minutes
-# (measured on the bootstrap stack's noncurrent-version rule). AWS stores the value;
-# so do we, and return it.
-# --------------------------------------------------------------------------------------
-def _patch_s3_lifecycle_newer_noncurrent_versions() -> None:
-    from moto.s3.models import FakeBucket
-    from moto.s3.responses import S3Response
-
-    original_set = FakeBucket.set_lifecycle
-
-    def set_lifecycle(self: Any, rules: list[dict[str, Any]]) -> None:
-        original_set(self, rules)
-        for model_rule, raw in zip(self.rules, rules):
-            newer = (raw.get("NoncurrentVersionExpiration") or {}).get("NewerNoncurrentVersions")
-            model_rule.nve_newer_versions = int(newer) if newer is not None else None
-
-    FakeBucket.set_lifecycle = set_lifecycle
-
-    original_get = S3Response.get_bucket_lifecycle
-
-    def get_bucket_lifecycle(self: Any) -> Any:
-        rules = self.backend.get_bucket_lifecycle(self.bucket_name) or []
-        original_serialized = self.serialized
-
-        def serialized(action_result: Any) -> Any:
-            result = action_result.result
-            if isinstance(result, dict):
-                for answer, model_rule in zip(result.get("Rules", []), rules):
-                    newer = getattr(model_rule, "nve_newer_versions", None)
-                    if newer is not None and "NoncurrentVersionExpiration" in answer:
-                        answer["NoncurrentVersionExpiration"]["NewerNoncurrentVersions"] = newer
-            return original_serialized(action_result)
-
-        self.serialized = serialized
-        try:
-            return original_get(self)
-        finally:
-            del self.serialized
-
-    S3Response.get_bucket_lifecycle = get_bucket_lifecycle
-    APPLIED.append("s3: lifecycle NoncurrentVersionExpiration.NewerNoncurrentVersions is stored and returned")
-
-
-# --------------------------------------------------------------------------------------
-# Gap 6 (S3 bucket policies): moto checks object requests against the bucket policy
-# without any request context, and a statement whose Condition does not match counts
-# as DENIED whatever its Effect. So every conditional Deny denies everything: the state
-# bucket's "deny requests without TLS" and "deny uploads not encrypted with KMS"
-# statements made every state read/write fail with 403 (measured: HeadObject 403 on
-# terraform init of the platform stack). On AWS those statements deny only non-TLS or
-# unencrypted requests. moto cannot tell (it has no request context to give), so here a
-# conditional statement does not apply; unconditional statements are evaluated as
-# before. The policy itself is checked by the integration tests (GetBucketPolicy).
-# --------------------------------------------------------------------------------------
-def _patch_s3_conditional_bucket_policy() -> None:
-    import json
-
-    from moto.iam.access_control import IAMPolicy, PermissionResult
-    from moto.s3.models import FakeBucket
-
-    def get_permission(self: Any, action: str, resource: str) -> Any:
-        if self.policy is None:
-            return PermissionResult.NEUTRAL
-        document = json.loads(self.policy.decode())
-        statements = document.get("Statement", [])
-        if isinstance(statements, dict):
-            statements = [statements]
-        document["Statement"] = [st for st in statements if not st.get("Condition")]
-        if not document["Statement"]:
-            return PermissionResult.NEUTRAL
-        return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
-
-    FakeBucket.get_permission = get_permission
-    APPLIED.append("s3: bucket-policy statements with a Condition are not evaluated (no request context)")
-
-
-# --------------------------------------------------------------------------------------
 # Gap 7 (EC2): DescribeSecurityGroupRules returns no Description for a rule that
 # references another security group (moto reads it from the CIDR part only, but keeps
 # it with the referenced group). Every `aws_vpc_security_group_ingress_rule` with
@@ -457,8 +378,6 @@ PATCHES = [
     _patch_replication_group_members,
     _patch_replication_group_delete,
     _patch_parameter_groups,
-    _patch_s3_lifecycle_newer_noncurrent_versions,
-    _patch_s3_conditional_bucket_policy,
     _patch_security_group_rule_description,
 ]
 
@@ -477,6 +396,8 @@ def main() -> None:
     serialize_requests(APPLIED)  # every service: one request at a time (moto_request_gaps.py)
     for patch in PATCHES:
         patch()
+    for s3_patch in S3_PATCHES:  # S3 lifecycle and conditional bucket policies (moto_s3_gaps.py)
+        s3_patch(APPLIED)
     for cache_patch in CACHE_PATCHES:  # ElastiCache RBAC (moto_cache_gaps.py)
         cache_patch(APPLIED)
     for baseline_patch in BASELINE_PATCHES:  # the account baseline's gaps (moto_baseline_gaps.py)
