@@ -27,6 +27,12 @@ import {
   PutDataProtectionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateBucketCommand,
+  GetBucketLifecycleConfigurationCommand,
+  PutBucketLifecycleConfigurationCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { zipSync } from 'fflate';
@@ -393,5 +399,37 @@ describe('POST /moto-api/reset forgets what was planted', () => {
       quotas.send(new GetServiceQuotaCommand({ ServiceCode: 'lambda', QuotaCode: 'L-B99A9384' })),
     );
     expect(after.code).toBe('NoSuchResourceException');
+  });
+});
+
+describe('S3 lifecycle NewerNoncurrentVersions (gap 5)', () => {
+  it('stores the value and returns it, as the provider waits to read back', async () => {
+    const s3 = new S3Client({ ...tooling(), forcePathStyle: true });
+    const bucket = unique('lifecycle');
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+      }),
+    );
+    await s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: bucket,
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              ID: 'noncurrent',
+              Status: 'Enabled',
+              Filter: { Prefix: '' },
+              NoncurrentVersionExpiration: { NoncurrentDays: 90, NewerNoncurrentVersions: 10 },
+            },
+          ],
+        },
+      }),
+    );
+    const got = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+    expect(got.Rules?.map((r) => r.NoncurrentVersionExpiration)).toEqual([
+      { NoncurrentDays: 90, NewerNoncurrentVersions: 10 },
+    ]);
   });
 });
