@@ -238,6 +238,20 @@ describe('an account per environment, state in a central account', () => {
     expect(logging.map((l) => l.bucket)).not.toContain('healthcare-platform-tfstate');
   });
 
+  it("has the tooling account's own baseline log the state bucket", () => {
+    const run = synth({
+      ...central,
+      BASELINE_ACCOUNT_ID: '123456789012',
+      BASELINE_DEPLOY_ROLE_ARN: ROLE('123456789012'),
+    });
+    const baseline = run.docs.TapAccountBaseline;
+    expect(baseline.terraform.backend.s3.key).toBe(
+      'healthcare/account-123456789012/TapAccountBaseline.tfstate',
+    );
+    const logging = Object.values(baseline.resource.aws_s3_bucket_logging ?? {}) as Json[];
+    expect(logging.map((l) => l.bucket)).toContain('healthcare-platform-tfstate');
+  });
+
   it("admits each environment's CI roles to its own folder of the state bucket", () => {
     const run = full();
     const boot = run.docs.TapStateBackend;
