@@ -7,8 +7,12 @@
 import { writeFileSync } from 'node:fs';
 import { CommandError, run, RunOptions, RunResult, stripAnsi } from './process';
 
+/**
+ * Lines of `terraform apply` worth echoing: what finished, errors, and a long operation at its
+ * first mark (10 s: it has started and is waited on) and then once a minute.
+ */
 export const APPLY_PROGRESS =
-  /(Creation|Destruction|Modifications) complete|Apply complete|Error|error:|Still (creating|destroying|modifying)\.\.\. \[[^\]]*[0-9]m0s/;
+  /(Creation|Destruction|Modifications) complete|Apply complete|Error|error:|Still (creating|destroying|modifying)\.\.\. \[(10s|[^\]]*[0-9]m0s) elapsed\]/;
 /** Lines of `terraform plan` worth echoing. */
 export const PLAN_PROGRESS = /^(Plan:|No changes\.|Changes to Outputs)|Error|error:/;
 

@@ -33,7 +33,7 @@ function killTree(pid: number): number {
   return all.length;
 }
 
-/** The database still being created: the deploy tool echoes its minute marks (`[1m0s elapsed]`). */
+/** The database being created: the deploy tool echoes its first mark (`[10s elapsed]`), then each minute. */
 const DATABASE_CREATING = /(aws_db_instance\.[A-Za-z0-9_-]+): Still creating\.\.\./;
 /** Any resource whose creation just finished: the apply is under way. */
 const CREATED = /(aws_[a-z0-9_]+\.[A-Za-z0-9_-]+): Creation complete/;

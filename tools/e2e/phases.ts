@@ -25,12 +25,7 @@ import { convergeAfterRecovery, interruptedDeploy, killedDeploy } from './fault-
 import { dayTwoChange, destroyLifecycle, LIFECYCLE_STEPS, majorUpgrade } from './lifecycle';
 import type { E2eStep, E2ePhase } from './procedure';
 import { noSecretAnywhere } from './secret-phase';
-import {
-  destroyBaselines,
-  destroyBootstrap,
-  destroyPlatform,
-  nothingLeft,
-} from './teardown-phases';
+import { destroyBootstrap, nothingLeft, teardownOf } from './teardown-phases';
 
 type Phase = E2ePhase<E2eRun>;
 
@@ -194,6 +189,11 @@ const dayTwo: E2eStep<E2eRun> = {
   },
 };
 
+/** Teardown, side by side: each environment's stack, then its account's baseline. */
+const teardown: E2eStep<E2eRun> = {
+  lanes: { dev: teardownOf('dev'), prod: teardownOf('prod') },
+};
+
 /** The e2e run, in the order it runs. */
 export const E2E_PHASES: readonly E2eStep<E2eRun>[] = [
   prepare,
@@ -208,8 +208,7 @@ export const E2E_PHASES: readonly E2eStep<E2eRun>[] = [
   planConverges,
   stateLock,
   dayTwo,
-  destroyPlatform,
-  destroyBaselines,
+  teardown,
   organizationServicesOutlive,
   nothingLeft,
   destroyBootstrap,

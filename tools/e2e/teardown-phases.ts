@@ -45,6 +45,19 @@ export const destroyBaselines: Phase = {
   run: (e2e, note, label) => destroyOrRefuse(e2e, label, note),
 };
 
+/**
+ * One environment's teardown: its platform stack, then its account's baseline. The
+ * environments' teardowns run side by side (phases.ts), each in its own account.
+ */
+export function teardownOf(environment: string): Phase[] {
+  const ofEnvironment = (labels: readonly string[], e2e: E2eRun) =>
+    labels.filter((l) => e2e.stack(l).environment === environment);
+  return [
+    { ...destroyPlatform, forEachStack: (e2e) => ofEnvironment(e2e.platformStacks, e2e) },
+    { ...destroyBaselines, forEachStack: (e2e) => ofEnvironment(e2e.baselineStacks, e2e) },
+  ];
+}
+
 export const nothingLeft: Phase = {
   name: 'nothing left but the bootstrap and what is protected',
   proves:

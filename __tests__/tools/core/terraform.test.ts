@@ -13,6 +13,7 @@ import {
   terraformEnv,
   terraformPlatform,
 } from '../../../tools/core/terraform';
+import { APPLY_PROGRESS } from '../../../tools/core/terraform-commands';
 
 function fakeMirror(layout: 'unpacked' | 'packed'): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mirror-'));
@@ -147,5 +148,34 @@ describe('Terraform CLI configuration', () => {
     expect(fs.readFileSync(setup.cliConfigFile, 'utf8')).toContain(
       `plugin_cache_dir = "${cacheDir}"`,
     );
+  });
+});
+
+describe('which lines of terraform apply are echoed', () => {
+  const echoed = (line: string) => APPLY_PROGRESS.test(line);
+
+  it('shows a long operation at its first mark and then once a minute, nothing between', () => {
+    const db = 'aws_db_instance.database_instance_D7FC2283: Still creating... ';
+    expect(
+      [
+        '[10s elapsed]',
+        '[20s elapsed]',
+        '[50s elapsed]',
+        '[1m0s elapsed]',
+        '[1m10s elapsed]',
+        '[2m0s elapsed]',
+        '[11m0s elapsed]',
+      ].map((mark) => echoed(db + mark)),
+    ).toEqual([true, false, false, true, false, true, true]);
+    expect(
+      echoed('aws_elasticache_replication_group.cache: Still destroying... [10s elapsed]'),
+    ).toBe(true);
+  });
+
+  it('shows what finished and every error', () => {
+    expect(echoed('aws_vpc.network_vpc: Creation complete after 1s [id=vpc-1]')).toBe(true);
+    expect(echoed('Apply complete! Resources: 3 added, 0 changed, 0 destroyed.')).toBe(true);
+    expect(echoed('Error: creating RDS DB Instance')).toBe(true);
+    expect(echoed('aws_vpc.network_vpc: Creating...')).toBe(false);
   });
 });
