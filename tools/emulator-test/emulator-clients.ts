@@ -2,7 +2,8 @@
  * What the emulator tests share: SDK client settings for an account on the emulator, the
  * planting endpoints (tools/emulator/moto_planting.py), and how a refusal reads.
  */
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 
 export const EMULATOR_TEST_REGION = 'eu-west-1';
 /** The account of the emulator's default credentials (moto's DEFAULT_ACCOUNT_ID). */
@@ -147,4 +148,24 @@ export async function refusal(call: Promise<unknown>): Promise<Refusal> {
 /** A name no other test uses. */
 export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/** A role in the account of `admin`, with this trust policy; returns its ARN. */
+export async function createRole(
+  admin: ClientSettings,
+  name: string,
+  document: string,
+): Promise<string> {
+  const out = await new IAMClient(admin).send(
+    new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: document }),
+  );
+  return out.Role!.Arn!;
+}
+
+/** Who STS says the credentials are. */
+export async function whoAmI(
+  settings: ClientSettings,
+): Promise<{ account?: string; arn?: string }> {
+  const who = await new STSClient(settings).send(new GetCallerIdentityCommand({}));
+  return { account: who.Account, arn: who.Arn };
 }

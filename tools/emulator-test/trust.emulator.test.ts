@@ -5,13 +5,8 @@
  * AssumeRoleWithWebIdentity is in web-identity.emulator.test.ts. Plus the planting endpoint
  * that creates OrganizationAccountAccessRole as Organizations does.
  */
-import {
-  CreateRoleCommand,
-  GetRoleCommand,
-  IAMClient,
-  ListAttachedRolePoliciesCommand,
-} from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   DEV_ACCOUNT,
   ORG_ACCESS_ROLE,
@@ -26,6 +21,8 @@ import {
   tooling,
   unique,
   type ClientSettings,
+  createRole,
+  whoAmI,
 } from './emulator-clients';
 
 /** GetCallerIdentity's ARN for the emulator's default credentials (moto's default user). */
@@ -44,18 +41,6 @@ const allow = (principal: unknown, condition?: unknown) => ({
   Action: 'sts:AssumeRole',
   ...(condition ? { Condition: condition } : {}),
 });
-
-async function createRole(admin: ClientSettings, name: string, document: string): Promise<string> {
-  const out = await new IAMClient(admin).send(
-    new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: document }),
-  );
-  return out.Role!.Arn!;
-}
-
-async function whoAmI(settings: ClientSettings): Promise<{ account?: string; arn?: string }> {
-  const who = await new STSClient(settings).send(new GetCallerIdentityCommand({}));
-  return { account: who.Account, arn: who.Arn };
-}
 
 describe('the organization-account planting endpoint', () => {
   const account = '444444444444';

@@ -11,11 +11,7 @@ import {
   CreateRoleCommand,
   IAMClient,
 } from '@aws-sdk/client-iam';
-import {
-  AssumeRoleWithWebIdentityCommand,
-  GetCallerIdentityCommand,
-  STSClient,
-} from '@aws-sdk/client-sts';
+import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   DEV_ACCOUNT,
   PROD_ACCOUNT,
@@ -25,20 +21,9 @@ import {
   roleArn,
   tooling,
   unique,
-  type ClientSettings,
+  createRole,
+  whoAmI,
 } from './emulator-clients';
-
-async function createRole(admin: ClientSettings, name: string, document: string): Promise<string> {
-  const out = await new IAMClient(admin).send(
-    new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: document }),
-  );
-  return out.Role!.Arn!;
-}
-
-async function whoAmI(settings: ClientSettings): Promise<{ account?: string; arn?: string }> {
-  const who = await new STSClient(settings).send(new GetCallerIdentityCommand({}));
-  return { account: who.Account, arn: who.Arn };
-}
 
 const HOST = 'token.actions.githubusercontent.com';
 const ISSUER = `https://${HOST}`;
