@@ -13,6 +13,8 @@ export interface PhaseResult {
   readonly durationMs: number;
   /** Free text shown next to the phase in the summary (e.g. "42 resources"). */
   readonly note?: string;
+  /** Why a failed phase failed: the message of what it threw. */
+  readonly error?: string;
 }
 
 export class PhaseError extends Error {
@@ -87,7 +89,14 @@ export class PhaseTimer {
       return value;
     } catch (error) {
       const durationMs = this.now() - start;
-      this.results.push({ name, status: 'failed', durationMs, note });
+      const cause = error instanceof PhaseError ? error.cause : error;
+      this.results.push({
+        name,
+        status: 'failed',
+        durationMs,
+        note,
+        error: cause instanceof Error ? cause.message : String(cause),
+      });
       this.write(`<== ${name}: FAILED after ${formatDuration(durationMs)}`);
       throw error instanceof PhaseError ? error : new PhaseError(name, error);
     }

@@ -117,6 +117,9 @@ export interface E2eFindings {
 }
 
 /** The final report: findings, what each passed phase proved, the phase table, the result. */
+/** How much of a failed phase's message the report repeats at its end. */
+const REPORTED_CAUSE_LINES = 15;
+
 export function formatE2eReport(
   timer: PhaseTimer,
   findings: E2eFindings,
@@ -145,10 +148,15 @@ export function formatE2eReport(
   }
   out.push('Phases:', ...timer.summary());
   const failed = timer.failed;
-  out.push(
-    failed
-      ? `Result: FAILED in "${failed.name}" after ${formatDuration(timer.elapsedMs())}`
-      : `Result: passed in ${formatDuration(timer.elapsedMs())}`,
-  );
-  return out;
+  if (!failed) return [...out, `Result: passed in ${formatDuration(timer.elapsedMs())}`];
+  // The cause again, last: CI shows the tail of a run, and stderr's copy is far above it.
+  const why = (failed.error ?? '').split('\n').filter(Boolean);
+  const shown = why.slice(0, REPORTED_CAUSE_LINES).map((l) => `  ${l}`);
+  if (why.length > shown.length)
+    shown.push(`  … ${why.length - shown.length} more line(s) above, under "E2E FAILED"`);
+  return [
+    ...out,
+    `Result: FAILED in "${failed.name}" after ${formatDuration(timer.elapsedMs())}`,
+    ...(shown.length > 0 ? ['Why:', ...shown] : []),
+  ];
 }

@@ -229,6 +229,29 @@ describe('e2e procedure', () => {
     expect(lines).not.toContain('Plan after deploy:');
     expect(lines.some((l) => l.startsWith('Secrets'))).toBe(false);
     expect(lines.some((l) => l.startsWith('Integration tests'))).toBe(false);
-    expect(lines[lines.length - 1]).toMatch(/^Result: FAILED in "synth" after /);
+    expect(lines.slice(-3, -2)[0]).toMatch(/^Result: FAILED in "synth" after /);
+    expect(lines.slice(-2)).toEqual(['Why:', '  x']);
+  });
+
+  test("the report ends with the first 15 lines of the failed phase's message and counts the rest", async () => {
+    const timer = quietTimer();
+    const message = Array.from({ length: 17 }, (_, i) => `line ${i + 1}`).join('\n');
+    await timer.run('deploy', () => Promise.reject(new Error(message))).catch(() => undefined);
+    const lines = formatE2eReport(timer, { resources: {}, limitations: [], drift: [] }, []);
+    const why = lines.indexOf('Why:');
+    expect(lines[why - 1]).toMatch(/^Result: FAILED in "deploy" after /);
+    expect(lines.slice(why + 1)).toEqual([
+      ...Array.from({ length: 15 }, (_, i) => `  line ${i + 1}`),
+      '  … 2 more line(s) above, under "E2E FAILED"',
+    ]);
+  });
+
+  test('a message of exactly 15 lines is repeated whole', async () => {
+    const timer = quietTimer();
+    const message = Array.from({ length: 15 }, (_, i) => `line ${i + 1}`).join('\n');
+    await timer.run('deploy', () => Promise.reject(new Error(message))).catch(() => undefined);
+    const lines = formatE2eReport(timer, { resources: {}, limitations: [], drift: [] }, []);
+    expect(lines.slice(lines.indexOf('Why:') + 1)).toHaveLength(15);
+    expect(lines[lines.length - 1]).toBe('  line 15');
   });
 });
