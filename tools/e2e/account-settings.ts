@@ -27,7 +27,19 @@ export interface EnvironmentAccount {
   readonly deployedBy: 'ci' | 'operator';
   /** Settings of the account's baseline synth (besides the run's). */
   readonly baseline: Readonly<Record<string, string>>;
+  /**
+   * The environment whose account (and account baseline) this one shares, if any: its
+   * synth writes the same baseline, which that environment deploys.
+   */
+  readonly sharesAccountOf?: string;
 }
+
+const DEV_BASELINE = {
+  BASELINE_PROFILE: 'standard',
+  BASELINE_GUARDDUTY: 'organization',
+  BASELINE_SECURITY_HUB: 'organization',
+  BASELINE_CONFIG: 'organization',
+};
 
 /**
  * dev: a member account whose GuardDuty, Security Hub and Config the organization already
@@ -35,6 +47,9 @@ export interface EnvironmentAccount {
  * organization's services outlive it), deployed from CI.
  * prod: a standalone production account whose baseline runs every service itself, deployed
  * by an operator through its deploy role.
+ * drill: the fault drill's environment, a second environment in dev's account (covered by
+ * dev's baseline), deployed by an operator: its deploys are killed and interrupted beside
+ * dev's day-2 changes.
  */
 export const ENVIRONMENT_ACCOUNTS: Readonly<Record<string, EnvironmentAccount>> = {
   dev: {
@@ -43,12 +58,7 @@ export const ENVIRONMENT_ACCOUNTS: Readonly<Record<string, EnvironmentAccount>> 
     githubEnvironment: 'dev',
     production: false,
     deployedBy: 'ci',
-    baseline: {
-      BASELINE_PROFILE: 'standard',
-      BASELINE_GUARDDUTY: 'organization',
-      BASELINE_SECURITY_HUB: 'organization',
-      BASELINE_CONFIG: 'organization',
-    },
+    baseline: DEV_BASELINE,
   },
   prod: {
     environment: 'prod',
@@ -61,17 +71,30 @@ export const ENVIRONMENT_ACCOUNTS: Readonly<Record<string, EnvironmentAccount>> 
       BASELINE_ALARM_EMAIL: 'security-alarms@example.org',
     },
   },
+  drill: {
+    environment: 'drill',
+    accountId: '111111111111',
+    githubEnvironment: 'drill',
+    production: false,
+    deployedBy: 'operator',
+    baseline: DEV_BASELINE,
+    sharesAccountOf: 'dev',
+  },
 };
 
 export function environmentAccount(environment: string): EnvironmentAccount {
   const account = ENVIRONMENT_ACCOUNTS[environment];
   if (!account) {
     throw new Error(
-      `the e2e runs dev and prod, each in an account of its own (tools/e2e/account-settings.ts); not "${environment}"`,
+      `the e2e knows dev, prod (each in an account of its own) and drill (in dev's account) (tools/e2e/account-settings.ts); not "${environment}"`,
     );
   }
   return account;
 }
+
+/** The environment that owns an environment's account: its baseline's and administrator's. */
+export const accountOwner = (environment: string): string =>
+  environmentAccount(environment).sharesAccountOf ?? environment;
 
 /**
  * The CI roles the account baseline creates for an environment, by the names the workflows
@@ -151,9 +174,9 @@ export function environmentSettings(
   };
 }
 
-/** The account baseline's settings for one environment's account. */
+/** The account baseline's settings for one environment's account (its owner's). */
 export function baselineSettings(environment: string): Record<string, string> {
-  const a = environmentAccount(environment);
+  const a = environmentAccount(accountOwner(environment));
   return {
     BASELINE_ACCOUNT_ID: a.accountId,
     BASELINE_DEPLOY_ROLE_ARN: orgAccessRoleArn(a.accountId),

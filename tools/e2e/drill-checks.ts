@@ -157,3 +157,33 @@ export function gateDrillProblems(
   }
   return { problems, limitations };
 }
+
+/**
+ * The literal value of `attribute` on the synthesized resource of `type` (the one named
+ * `name`, or the only one of its type), as the synth gave it. Throws when there is no such
+ * resource, several without a name, or the value is not a literal string.
+ */
+export function synthesizedValue(
+  json: Record<string, unknown>,
+  type: string,
+  attribute: string,
+  name?: string,
+): string {
+  const ofType = ((json.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>)[
+    type
+  ];
+  const names = Object.keys(ofType ?? {});
+  const chosen = name ?? (names.length === 1 ? names[0] : undefined);
+  if (!chosen || !ofType?.[chosen]) {
+    throw new Error(
+      `the synthesized stack has ${name ? `no ${type}.${name}` : `${names.length} ${type} resources, not one`}`,
+    );
+  }
+  const value = ofType[chosen][attribute];
+  if (typeof value !== 'string' || value.includes('${')) {
+    throw new Error(
+      `${type}.${chosen}.${attribute} is not a literal string in the synthesized stack`,
+    );
+  }
+  return value;
+}

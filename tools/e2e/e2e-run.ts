@@ -15,6 +15,7 @@ import { run, RunOptions, TerraformSetup } from '../core';
 import { EMULATOR_OVERRIDE_FILE, emulatorOverride } from '../deploy';
 import type { Emulator } from '../emulator';
 import {
+  accountOwner,
   credentialEnv,
   Credentials,
   EmulatorClientSettings,
@@ -73,8 +74,13 @@ export interface StackInfo {
 
 export interface E2eSettings {
   readonly environments: string[];
-  /** The environment the day-2 lifecycle runs on (change, upgrade, re-create), if deployed. */
+  /** The environment the day-2 lifecycle runs on (change, upgrade), if deployed. */
   readonly lifecycleEnvironment: string;
+  /**
+   * The fault drill's environment (in another environment's account, beside its day-2
+   * lifecycle), or undefined for none.
+   */
+  readonly drillEnvironment?: string;
   readonly region: string;
   readonly app: string;
   readonly context: Record<string, unknown>;
@@ -92,11 +98,28 @@ export function readSettings(env = process.env): E2eSettings {
   return {
     environments,
     lifecycleEnvironment: env.E2E_LIFECYCLE_ENVIRONMENT ?? 'dev',
+    drillEnvironment: drillEnvironmentOf(env.E2E_DRILL_ENVIRONMENT ?? 'drill', environments),
     region: env.E2E_REGION ?? 'eu-west-1',
     app: env.E2E_APP ?? (cdktfJson.app as string),
     context: cdktfJson.context ?? {},
     skipPlatform: env.E2E_SKIP_PLATFORM === '1',
   };
+}
+
+/**
+ * E2E_DRILL_ENVIRONMENT: blank for none; else an environment the e2e knows that shares the
+ * account of one the run deploys (its baseline must be there) and is not one of them.
+ */
+function drillEnvironmentOf(value: string, environments: readonly string[]): string | undefined {
+  const drill = value.trim();
+  if (!drill) return undefined;
+  const owner = accountOwner(drill);
+  if (owner === drill || environments.includes(drill)) {
+    throw new Error(
+      `E2E_DRILL_ENVIRONMENT=${drill}: the drill needs an environment of its own in another environment's account (drill, in dev's)`,
+    );
+  }
+  return environments.includes(owner) ? drill : undefined;
 }
 
 /** Reads a synthesized stack and the addresses it protects with prevent_destroy. */
@@ -162,6 +185,12 @@ export class E2eRun {
     this.platformStacks = settings.skipPlatform ? [] : settings.environments.map(platformStack);
   }
 
+  /** Every environment with an account in the run's settings: the deployed ones, the drill's. */
+  get accountEnvironments(): readonly string[] {
+    const { environments, drillEnvironment } = this.settings;
+    return drillEnvironment ? [...environments, drillEnvironment] : environments;
+  }
+
   /** The bootstrap stack first, then the accounts' baselines, then the platform stacks. */
   get allStacks(): readonly string[] {
     return [BOOTSTRAP, ...this.baselineStacks, ...this.platformStacks];
@@ -212,7 +241,9 @@ export class E2eRun {
 
   /** SDK settings in the tooling account, or as an environment account's administrator. */
   clientSettings(environment?: string): EmulatorClientSettings {
-    const credentials = environment ? this.admins.get(environment) : TOOLING_CREDENTIALS;
+    const credentials = environment
+      ? this.admins.get(accountOwner(environment))
+      : TOOLING_CREDENTIALS;
     if (!credentials) throw new Error(`the ${environment} account was not set up`);
     return { region: this.settings.region, endpoint: this.emulator!.endpoint, credentials };
   }
@@ -227,7 +258,7 @@ export class E2eRun {
   ): Record<string, string> {
     return {
       ...EMULATOR_BASELINE_SETTINGS,
-      ...runAccountSettings(this.settings.environments, this.stateKeyArn),
+      ...runAccountSettings(this.accountEnvironments, this.stateKeyArn),
       ...(environment ? environmentSettings(environment, this.certificates[environment]) : {}),
       ...extra,
     };

@@ -6,7 +6,8 @@ const USAGE = [
   'usage: npm run test:e2e',
   '  Deploys the stacks to a local AWS emulator, runs the integration tests, the day-2 lifecycle',
   '  and the drills, destroys everything (docs/e2e.md). Settings: E2E_ENVIRONMENTS, E2E_REGION,',
-  '  E2E_LIFECYCLE_ENVIRONMENT, E2E_SKIP_PLATFORM, TF_PROVIDER_MIRROR, MOTO_PYTHON.',
+  '  E2E_LIFECYCLE_ENVIRONMENT, E2E_DRILL_ENVIRONMENT, E2E_SKIP_PLATFORM, TF_PROVIDER_MIRROR,',
+  '  MOTO_PYTHON.',
 ].join('\n');
 
 const argv = process.argv.slice(2);

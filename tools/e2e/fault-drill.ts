@@ -1,10 +1,11 @@
 /**
- * The fault drill, on the lifecycle environment after its destroy: a deploy whose every
- * process is killed while the database is being created (a lost CI runner) leaves the lock
- * held and resources outside the state, and `npm run recover` is the way back (release the
- * dead holder's lock, adopt the orphans through a reviewed plan); a deploy interrupted with
- * Ctrl-C stops cleanly (state written, lock released, nothing outside the state); then a
- * deploy converges to one network, one database and one cache under the same names.
+ * The fault drill, on an environment of its own (E2E_DRILL_ENVIRONMENT, in dev's account,
+ * beside dev's day-2 lifecycle): a first deploy whose every process is killed while the
+ * database is being created (a lost CI runner) leaves the lock held and resources outside
+ * the state, and `npm run recover` is the way back (release the dead holder's lock, adopt
+ * the orphans through a reviewed plan); a deploy interrupted with Ctrl-C stops cleanly
+ * (state written, lock released, nothing outside the state); then a deploy converges to one
+ * network, one database and one cache under the names the synth gave; then it destroys.
  * Exercised end to end by `npm run test:e2e`.
  */
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
@@ -15,7 +16,8 @@ import { run, RunResult } from '../core';
 import { npmRun } from './deploy-paths';
 import { descendants } from './drill-checks';
 import { E2eRun, StackInfo } from './e2e-run';
-import { lifecycleStack, NAMED_OUTPUTS, namesBefore } from './lifecycle';
+import { platformStack } from './e2e-run';
+import { synthesizedValue } from './drill-checks';
 import type { E2ePhase } from './procedure';
 
 type Phase = E2ePhase<E2eRun>;
@@ -90,17 +92,33 @@ function recoverRun(e2e: E2eRun, stack: StackInfo, args: string[], log: string) 
   });
 }
 
-const skipUnlessLifecycle = (e2e: E2eRun) =>
-  lifecycleStack(e2e) ? undefined : `E2E_ENVIRONMENTS has no ${e2e.settings.lifecycleEnvironment}`;
+/** Outputs that carry the environment's names (a recovered deploy must not change them). */
+const NAMED_OUTPUTS = [
+  'readiness_function_name',
+  'redis_user_id',
+  'api_stage_name',
+  'readiness_database_user',
+] as const;
+
+/** The drill's platform stack, if the run has one. */
+function drillStack(e2e: E2eRun): string | undefined {
+  const drill = e2e.settings.drillEnvironment;
+  return drill && !e2e.settings.skipPlatform ? platformStack(drill) : undefined;
+}
+
+const skipUnlessDrill = (e2e: E2eRun) =>
+  drillStack(e2e)
+    ? undefined
+    : 'no drill environment (E2E_DRILL_ENVIRONMENT blank, its account not deployed, or E2E_SKIP_PLATFORM)';
 
 export const interruptedDeploy: Phase = {
   name: (e2e) =>
-    `Ctrl-C during npm run deploy of ${lifecycleStack(e2e) ?? ''} (database being created)`,
+    `Ctrl-C during npm run deploy of ${drillStack(e2e) ?? ''} (database being created)`,
   proves:
     'an interrupt while the database is being created stops the deploy cleanly: exit 130, the in-flight creation finished and recorded in the state, the lock released, nothing outside the state',
-  skipWhen: skipUnlessLifecycle,
+  skipWhen: skipUnlessDrill,
   async run(e2e, note) {
-    const stack = e2e.stack(lifecycleStack(e2e)!);
+    const stack = e2e.stack(drillStack(e2e)!);
     const { result, cued } = await deployUntil(
       e2e,
       stack,
@@ -141,12 +159,12 @@ export const interruptedDeploy: Phase = {
 
 export const killedDeploy: Phase = {
   name: (e2e) =>
-    `a lost runner (SIGKILL) during npm run deploy of ${lifecycleStack(e2e) ?? ''}, then npm run recover`,
+    `a lost runner (SIGKILL) during npm run deploy of ${drillStack(e2e) ?? ''}, then npm run recover`,
   proves:
-    'a deploy killed outright leaves the lock held and resources outside the state; npm run recover names the dead holder, releases its lock, adopts the orphans through a reviewed plan; the next deploy converges',
-  skipWhen: skipUnlessLifecycle,
+    'a first deploy killed outright leaves the lock held and resources outside the state; npm run recover names the dead holder, releases its lock, adopts the orphans through a reviewed plan; the next deploy converges',
+  skipWhen: skipUnlessDrill,
   async run(e2e, note) {
-    const stack = e2e.stack(lifecycleStack(e2e)!);
+    const stack = e2e.stack(drillStack(e2e)!);
     let killed = 0;
     const { cued } = await deployUntil(
       e2e,
@@ -182,12 +200,13 @@ export const killedDeploy: Phase = {
 };
 
 export const convergeAfterRecovery: Phase = {
-  name: (e2e) => `deploy ${lifecycleStack(e2e) ?? ''} after the recovery: one of each, same names`,
+  name: (e2e) =>
+    `deploy ${drillStack(e2e) ?? ''} after the recovery: one of each, the names synthesized`,
   proves:
-    'after recover, a deploy completes; the account holds one VPC, one database and one cache of the environment; the environment came back under the names it had before its destroy',
-  skipWhen: skipUnlessLifecycle,
+    'after recover, a deploy completes; its account holds one VPC, one database and one cache of the environment, each under the name the synth gave it (nothing suffixed or doubled by the faults)',
+  skipWhen: skipUnlessDrill,
   async run(e2e, note) {
-    const stack = e2e.stack(lifecycleStack(e2e)!);
+    const stack = e2e.stack(drillStack(e2e)!);
     await npmRun(e2e, {
       script: 'deploy',
       args: ['--stack', stack.name, '--yes'],
@@ -196,30 +215,68 @@ export const convergeAfterRecovery: Phase = {
       credentials: e2e.deployerOf(stack),
       log: `fault-converge-${stack.label}.log`,
     });
-    e2e.destroyed.delete(stack.label);
     await e2e.recordDeployed(stack);
     await e2e.captureSecrets(stack);
     const settings = { ...e2e.clientSettings(stack.environment), maxAttempts: 2 };
-    const vpcs = (
-      (await new EC2Client(settings).send(new DescribeVpcsCommand({}))).Vpcs ?? []
-    ).filter((v) => !v.IsDefault);
-    const dbs =
-      (await new RDSClient(settings).send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
-    const caches =
+    // The account is shared with another environment: what carries this one's tag or name.
+    const vpcs =
+      (
+        await new EC2Client(settings).send(
+          new DescribeVpcsCommand({
+            Filters: [{ Name: 'tag:Environment', Values: [stack.environment!] }],
+          }),
+        )
+      ).Vpcs ?? [];
+    const database = synthesizedValue(stack.json, 'aws_db_instance', 'identifier');
+    const dbs = (
+      (await new RDSClient(settings).send(new DescribeDBInstancesCommand({}))).DBInstances ?? []
+    ).filter((d) => d.DBInstanceIdentifier === database);
+    const group = synthesizedValue(
+      stack.json,
+      'aws_elasticache_replication_group',
+      'replication_group_id',
+    );
+    const caches = (
       (await new ElastiCacheClient(settings).send(new DescribeReplicationGroupsCommand({})))
-        .ReplicationGroups ?? [];
+        .ReplicationGroups ?? []
+    ).filter((g) => g.ReplicationGroupId === group);
     const problems: string[] = [];
     if (vpcs.length !== 1)
-      problems.push(`${vpcs.length} VPCs: ${vpcs.map((v) => v.VpcId).join(', ')}`);
-    if (dbs.length !== 1) problems.push(`${dbs.length} databases`);
-    if (caches.length !== 1) problems.push(`${caches.length} replication groups`);
+      problems.push(
+        `${vpcs.length} VPCs tagged Environment=${stack.environment}: ${vpcs.map((v) => v.VpcId).join(', ')}`,
+      );
+    if (dbs.length !== 1) problems.push(`${dbs.length} databases ${database}`);
+    if (caches.length !== 1) problems.push(`${caches.length} replication groups ${group}`);
     const now = e2e.outputs[stack.label] ?? {};
-    const before = namesBefore();
-    const changed = NAMED_OUTPUTS.filter((k) => now[k] !== before[k]);
-    if (changed.length > 0) problems.push(`names changed: ${changed.join(', ')}`);
+    const named = NAMED_OUTPUTS.map((k) => [k, outputValue(stack.json, k)] as const);
+    const changed = named
+      .filter(([k, v]) => now[k] !== v)
+      .map(([k, v]) => `${k}: ${String(now[k])}, synthesized ${v}`);
+    if (changed.length > 0) problems.push(`names not as synthesized: ${changed.join('; ')}`);
     if (problems.length > 0) throw new Error(problems.join('\n'));
     note(
-      `${e2e.findings.resources[stack.label]} resources; 1 VPC, 1 database, 1 cache; ${NAMED_OUTPUTS.length} names unchanged`,
+      `${e2e.findings.resources[stack.label]} resources; 1 VPC, 1 database, 1 cache; ${NAMED_OUTPUTS.length} names as synthesized`,
     );
+  },
+};
+
+/** An output's synthesized value: a literal, or the literal attribute it references. */
+function outputValue(json: Record<string, unknown>, name: string): string {
+  const value = ((json.output ?? {}) as Record<string, { value?: unknown }>)[name]?.value;
+  const ref =
+    typeof value === 'string'
+      ? /^\$\{(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$/.exec(value)
+      : null;
+  if (!ref) return String(value);
+  return synthesizedValue(json, ref[1], ref[3], ref[2]);
+}
+
+export const destroyDrill: Phase = {
+  name: (e2e) => `destroy ${drillStack(e2e) ?? ''}`,
+  proves: 'the environment recovered from the faults destroys cleanly',
+  skipWhen: skipUnlessDrill,
+  async run(e2e, note) {
+    await e2e.destroy(e2e.stack(drillStack(e2e)!), `destroy-drill.log`);
+    note('destroyed');
   },
 };

@@ -216,26 +216,12 @@ export const majorUpgrade: Phase = {
   },
 };
 
-/** Outputs that carry the environment's names (the re-deploy must reuse them). */
-export const NAMED_OUTPUTS = [
-  'readiness_function_name',
-  'redis_user_id',
-  'api_stage_name',
-  'readiness_database_user',
-] as const;
-
-let namesBeforeRecreate: Record<string, unknown> = {};
-
-/** The named outputs the lifecycle environment had before its destroy. */
-export const namesBefore = (): Readonly<Record<string, unknown>> => namesBeforeRecreate;
-
 export const destroyLifecycle: Phase = {
   name: (e2e) => `destroy ${lifecycleStack(e2e) ?? ''}`,
   proves: 'the upgraded environment destroys cleanly',
   skipWhen: skipUnlessLifecycle,
   async run(e2e, note) {
     const stack = e2e.stack(lifecycleStack(e2e)!);
-    namesBeforeRecreate = { ...e2e.outputs[stack.label] };
     await e2e.destroy(stack, `destroy-1-${stack.name}.log`);
     note('destroyed');
   },

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describeProviderSource, prepareTerraform, run } from '../core';
 import { startEmulator } from '../emulator';
 import {
+  accountOwner,
   apiDomainOf,
   createOidcProvider,
   environmentAccount,
@@ -18,10 +19,24 @@ import {
 } from './accounts';
 import { accountsApart, organizationServicesOutlive } from './account-checks';
 import { integrationTests, planConverges, stateLock } from './check-phases';
-import { BOOTSTRAP, E2eRun, LOGS, OUTDIR, WORK } from './e2e-run';
+import {
+  BASELINE,
+  baselineLabel,
+  BOOTSTRAP,
+  E2eRun,
+  LOGS,
+  OUTDIR,
+  platformStack,
+  WORK,
+} from './e2e-run';
 import { driftDrill } from './drift-drill';
 import { deployBaseline, deployByOperator, deployFromCi, gatesDrill } from './environment-phases';
-import { convergeAfterRecovery, interruptedDeploy, killedDeploy } from './fault-drill';
+import {
+  convergeAfterRecovery,
+  destroyDrill,
+  interruptedDeploy,
+  killedDeploy,
+} from './fault-drill';
 import { dayTwoChange, destroyLifecycle, LIFECYCLE_STEPS, majorUpgrade } from './lifecycle';
 import type { E2eStep, E2ePhase } from './procedure';
 import { noSecretAnywhere } from './secret-phase';
@@ -162,6 +177,25 @@ const synthEnvironments: Phase = {
       }
     }
     for (const wanted of e2e.allStacks) e2e.stack(wanted);
+    const drill = e2e.settings.drillEnvironment;
+    if (drill && !e2e.settings.skipPlatform) {
+      // Its platform stack only: its synth writes its account owner's baseline, unchanged.
+      const owner = e2e.stack(baselineLabel(accountOwner(drill)));
+      for (const stack of await e2e.synthInto(
+        path.join(OUTDIR, drill),
+        drill,
+        {},
+        `synth-${drill}.log`,
+      )) {
+        if (stack.name === platformStack(drill)) e2e.stacks.set(stack.label, stack);
+        else if (
+          stack.name === BASELINE &&
+          JSON.stringify(stack.json) !== JSON.stringify(owner.json)
+        )
+          throw new Error(`${drill}'s synth wrote another baseline than ${owner.label}`);
+      }
+      e2e.stack(platformStack(drill));
+    }
     note([...e2e.stacks.keys()].join(', '));
   },
 };
@@ -174,17 +208,11 @@ const firstDeploys: E2eStep<E2eRun> = {
   },
 };
 
-/** Day 2, side by side: dev's lifecycle; prod's drills. */
+/** Day 2, side by side: dev's lifecycle; the fault drill in dev's account; prod's drift. */
 const dayTwo: E2eStep<E2eRun> = {
   lanes: {
-    dev: [
-      dayTwoChange,
-      majorUpgrade,
-      destroyLifecycle,
-      killedDeploy,
-      interruptedDeploy,
-      convergeAfterRecovery,
-    ],
+    dev: [dayTwoChange, majorUpgrade, destroyLifecycle],
+    drill: [killedDeploy, interruptedDeploy, convergeAfterRecovery, destroyDrill],
     prod: [driftDrill('prod')],
   },
 };

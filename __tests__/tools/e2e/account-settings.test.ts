@@ -1,4 +1,5 @@
 import {
+  accountOwner,
   baselineSettings,
   ciRoleArns,
   credentialEnv,
@@ -82,6 +83,26 @@ describe("the e2e run's organization", () => {
     expect(baselineSettings('prod').BASELINE_CI_ENVIRONMENTS).toBe('prod=production');
   });
 
+  it('deploys the drill environment by an operator in dev’s account, under dev’s baseline', () => {
+    expect(runAccountSettings(['dev', 'prod', 'drill']).AWS_ACCOUNT_ID).toBe(
+      'dev=111111111111,prod=222222222222,drill=111111111111',
+    );
+    expect(accountOwner('drill')).toBe('dev');
+    expect(accountOwner('dev')).toBe('dev');
+    expect(accountOwner('prod')).toBe('prod');
+    expect(environmentSettings('drill')).toEqual({
+      DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole',
+      BASELINE_ACCOUNT_ID: '111111111111',
+      BASELINE_DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole',
+      BASELINE_CI_REPOSITORY: 'example-org/healthcare-platform',
+      BASELINE_CI_ENVIRONMENTS: 'dev',
+      BASELINE_PROFILE: 'standard',
+      BASELINE_GUARDDUTY: 'organization',
+      BASELINE_SECURITY_HUB: 'organization',
+      BASELINE_CONFIG: 'organization',
+    });
+  });
+
   it('names the CI roles as the baseline creates them and the workflows assume them', () => {
     expect(ciRoleArns('111111111111', 'dev')).toEqual({
       plan: 'arn:aws:iam::111111111111:role/healthcare-ci-plan-dev',
@@ -92,7 +113,7 @@ describe("the e2e run's organization", () => {
   it('refuses an environment it has no account for, naming it', () => {
     expect(environmentAccount('prod').accountId).toBe('222222222222');
     expect(() => environmentAccount('qa')).toThrow(
-      'the e2e runs dev and prod, each in an account of its own (tools/e2e/account-settings.ts); not "qa"',
+      'the e2e knows dev, prod (each in an account of its own) and drill (in dev\'s account) (tools/e2e/account-settings.ts); not "qa"',
     );
   });
 

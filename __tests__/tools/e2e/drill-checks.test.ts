@@ -8,6 +8,7 @@ import {
   planIdIn,
   preconditionMessages,
   sectionOf,
+  synthesizedValue,
   unreported,
 } from '../../../tools/e2e/drill-checks';
 
@@ -236,5 +237,43 @@ describe('the gates drill’s verdict', () => {
         { ...expected, quota: 101 },
       ).problems[0],
     ).toMatch(/^terraform apply did not name the Lambda quota of 101: /);
+  });
+});
+
+describe('the names a synth gave', () => {
+  const json = {
+    resource: {
+      aws_db_instance: { database_instance_1: { identifier: 'healthcare-db-drill' } },
+      aws_lambda_function: {
+        readiness: { function_name: 'healthcare-readiness-drill' },
+        setup: { function_name: 'healthcare-db-setup-drill' },
+      },
+      aws_api_gateway_stage: { stage: { stage_name: '${var.stage}' } },
+    },
+  };
+
+  it('reads the literal of the only resource of a type, or of the one named', () => {
+    expect(synthesizedValue(json, 'aws_db_instance', 'identifier')).toBe('healthcare-db-drill');
+    expect(synthesizedValue(json, 'aws_lambda_function', 'function_name', 'setup')).toBe(
+      'healthcare-db-setup-drill',
+    );
+  });
+
+  it('refuses to guess: several of a type, none, a reference or a missing attribute', () => {
+    expect(() => synthesizedValue(json, 'aws_lambda_function', 'function_name')).toThrow(
+      'the synthesized stack has 2 aws_lambda_function resources, not one',
+    );
+    expect(() => synthesizedValue(json, 'aws_vpc', 'cidr_block')).toThrow(
+      'the synthesized stack has 0 aws_vpc resources, not one',
+    );
+    expect(() => synthesizedValue(json, 'aws_lambda_function', 'function_name', 'x')).toThrow(
+      'the synthesized stack has no aws_lambda_function.x',
+    );
+    expect(() => synthesizedValue(json, 'aws_api_gateway_stage', 'stage_name')).toThrow(
+      'aws_api_gateway_stage.stage.stage_name is not a literal string in the synthesized stack',
+    );
+    expect(() => synthesizedValue(json, 'aws_db_instance', 'port')).toThrow(
+      'aws_db_instance.database_instance_1.port is not a literal string in the synthesized stack',
+    );
   });
 });
