@@ -87,7 +87,7 @@ export function interruptedNext(command: OpsCommand, stack: string): string {
   return [
     `${command} was interrupted and stopped safely: terraform finished what was in flight, saved the state and released the lock.`,
     'What was applied before the stop is in the state; the rest of the plan was not applied.',
-    `Next: npm run recover -- --stack ${stack}   (shows the lock and anything left outside the state)`,
+    `Next: npm run recover -- --stack ${stack}   (shows the lock, anything left outside the state, and what the stop left tainted: --untaint keeps it)`,
     `then:  npm run plan -- --stack ${stack}      (what remains to do), and deploy again.`,
   ].join('\n');
 }

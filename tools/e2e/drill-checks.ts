@@ -187,3 +187,20 @@ export function synthesizedValue(
   }
   return value;
 }
+
+/** The addresses recover lists under "Tainted objects of …" (`untainted`: after --untaint). */
+export function taintedIn(output: string, state: 'tainted' | 'untainted' = 'tainted'): string[] {
+  const lines = output.split('\n');
+  const head = lines.findIndex(
+    (l) =>
+      l.startsWith('Tainted objects of ') && (state === 'untainted') === l.includes(', untainted'),
+  );
+  if (head < 0) return [];
+  const out: string[] = [];
+  for (const l of lines.slice(head + 1)) {
+    const m = /^ {4}(\S+)$/.exec(l);
+    if (!m) break;
+    out.push(m[1]);
+  }
+  return out;
+}

@@ -17,7 +17,7 @@ import { npmRun } from './deploy-paths';
 import { descendants } from './drill-checks';
 import { E2eRun, StackInfo } from './e2e-run';
 import { platformStack } from './e2e-run';
-import { synthesizedValue } from './drill-checks';
+import { synthesizedValue, taintedIn } from './drill-checks';
 import type { E2ePhase } from './procedure';
 
 type Phase = E2ePhase<E2eRun>;
@@ -112,10 +112,9 @@ const skipUnlessDrill = (e2e: E2eRun) =>
     : 'no drill environment (E2E_DRILL_ENVIRONMENT blank, its account not deployed, or E2E_SKIP_PLATFORM)';
 
 export const interruptedDeploy: Phase = {
-  name: (e2e) =>
-    `Ctrl-C during npm run deploy of ${drillStack(e2e) ?? ''} (database being created)`,
+  name: (e2e) => `Ctrl-C during npm run deploy of ${drillStack(e2e) ?? ''}, then npm run recover`,
   proves:
-    'an interrupt while the database is being created stops the deploy cleanly: exit 130, the in-flight creation finished and recorded in the state, the lock released, nothing outside the state',
+    'an interrupt during a deploy stops it cleanly: exit 130, the in-flight creation finished and recorded in the state, the lock released, nothing outside the state; what the interrupt left tainted, recover names and --untaint keeps',
   skipWhen: skipUnlessDrill,
   async run(e2e, note) {
     const stack = e2e.stack(drillStack(e2e)!);
@@ -140,19 +139,37 @@ export const interruptedDeploy: Phase = {
     const addresses = state.stdout.split('\n').filter(Boolean);
     if (!cued || !addresses.includes(cued))
       problems.push(`${cued} finished but is not in the state`);
+    // The interrupt cancels the read-back of what was being created: Terraform keeps those
+    // objects tainted, and replacing them would collide with their fixed names. recover
+    // names them; --untaint keeps them. Nothing else may be left to do.
     const recovered = await recoverRun(
       e2e,
       stack,
       [],
       `fault-recover-after-sigint-${stack.label}.log`,
     );
-    if (recovered.code !== 0)
+    const tainted = taintedIn(recovered.stdout);
+    let untainted = 'nothing tainted';
+    if (tainted.length > 0) {
+      const kept = await recoverRun(
+        e2e,
+        stack,
+        ['--untaint', '--yes'],
+        `fault-untaint-${stack.label}.log`,
+      );
+      if (kept.code !== 0 || taintedIn(kept.stdout, 'untainted').join() !== tainted.join())
+        problems.push(
+          `npm run recover --untaint did not keep the ${tainted.length} tainted object(s) (exit ${kept.code}):\n${kept.stdout.slice(-2000)}`,
+        );
+      untainted = `${tainted.length} tainted by the interrupt, kept by recover --untaint`;
+    } else if (recovered.code !== 0) {
       problems.push(
         `npm run recover found something to do after a clean interrupt:\n${recovered.stdout.slice(-2000)}`,
       );
+    }
     if (problems.length > 0) throw new Error(problems.join('\n'));
     note(
-      `interrupted at ${cued}; exit 130; ${addresses.length} addresses in state; lock free; recover: nothing to do`,
+      `interrupted at ${cued}; exit 130; ${addresses.length} addresses in state; lock free; ${untainted}; nothing outside the state`,
     );
   },
 };

@@ -33,6 +33,8 @@ export interface OpsArgs {
   readonly releaseLock: boolean;
   /** recover: adopt the stack's resources that exist outside the state (import, reviewed). */
   readonly adopt: boolean;
+  /** recover: keep the objects an interrupted apply left tainted (terraform untaint). */
+  readonly untaint: boolean;
   readonly help: boolean;
 }
 
@@ -46,7 +48,8 @@ type Option =
   | '--save'
   | '--plan'
   | '--release-lock'
-  | '--adopt';
+  | '--adopt'
+  | '--untaint';
 
 const WITH_VALUE: readonly Option[] = ['--allow', '--out', '--stack', '--save', '--plan'];
 
@@ -55,7 +58,7 @@ const OPTIONS: Record<OpsCommand, readonly Option[]> = {
   deploy: ['--emulator', '--strict', '--allow', '--yes', '--stack', '--plan'],
   sandbox: ['--strict'],
   drift: ['--stack', '--out'],
-  recover: ['--stack', '--release-lock', '--adopt', '--yes'],
+  recover: ['--stack', '--release-lock', '--adopt', '--untaint', '--yes'],
 };
 
 const STACK_LINE =
@@ -103,15 +106,17 @@ export const USAGE: Record<OpsCommand, string> = {
     '  --out       also write the Markdown report here',
   ].join('\n'),
   recover: [
-    'usage: npm run recover [-- [--stack <id>] [--release-lock] [--adopt] [--yes]]',
+    'usage: npm run recover [-- [--stack <id>] [--release-lock] [--adopt] [--untaint] [--yes]]',
     '  After a crash or a killed apply: shows who holds the state lock (operation, who, since',
-    "  when) and whether that run is still alive, and which of the stack's resources exist in",
-    '  the account but not in the state. Changes nothing without a flag.',
+    "  when) and whether that run is still alive, which of the stack's resources exist in the",
+    '  account but not in the state, and which an interrupted apply left tainted. Changes',
+    '  nothing without a flag.',
     STACK_LINE,
     '  --release-lock  release the lock when its holder is gone (a run on this machine that no',
     '                  longer runs); a holder elsewhere is never released',
     '  --adopt         import those resources into the state (import blocks, planned, reviewed)',
-    '  --yes           apply the adoption without asking',
+    '  --untaint       keep the tainted objects (terraform untaint) instead of replacing them',
+    '  --yes           apply the adoption and untaint without asking',
   ].join('\n'),
 };
 
@@ -170,6 +175,7 @@ export function parseOpsArgs(command: OpsCommand, argv: readonly string[]): OpsA
     plan: values['--plan'],
     releaseLock: flags.has('--release-lock'),
     adopt: flags.has('--adopt'),
+    untaint: flags.has('--untaint'),
     help,
   };
 }

@@ -2,7 +2,8 @@
  * What recover reads from a plan (`terraform show -json <planfile>`): the planned creates
  * with their values (known ones only: a value Terraform learns at apply is `after_unknown`),
  * what the plan imports, the ids and ARNs the state already holds (`prior_state`), and,
- * from `configuration`, the resource types of the stack, their regions and the default tags.
+ * from `configuration`, the resource types of the stack, their regions and the default tags;
+ * and the objects it replaces because they are tainted.
  */
 import { parsePlan, TerraformPlan } from '../review';
 
@@ -29,6 +30,11 @@ export interface PlanFacts {
   readonly typesByRegion: ReadonlyMap<string, ReadonlySet<string>>;
   /** The default provider's default tags. */
   readonly defaultTags: Readonly<Record<string, string>>;
+  /**
+   * Objects in the state the plan replaces only because they are tainted: an apply stopped
+   * (an interrupt, a cancelled job) after creating them, before it could read them back.
+   */
+  readonly tainted: readonly string[];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -148,9 +154,11 @@ export function planFacts(json: unknown, defaultRegion: string): PlanFacts {
 
   const creates: PlannedCreate[] = [];
   const importing = new Map<string, string>();
+  const tainted: string[] = [];
   for (const rc of plan.resource_changes ?? []) {
     if (rc.mode !== 'managed') continue;
     if (rc.change.importing?.id !== undefined) importing.set(rc.address, rc.change.importing.id);
+    if (rc.action_reason === 'replace_because_tainted') tainted.push(rc.address);
     if (rc.change.actions.length !== 1 || rc.change.actions[0] !== 'create') continue;
     // An indexed resource's configuration address has no index: `x.y[0]` → `x.y`.
     const configAddress = rc.address.replace(/\[[^\]]*\]$/, '');
@@ -165,5 +173,5 @@ export function planFacts(json: unknown, defaultRegion: string): PlanFacts {
   const stateIds = new Set<string>();
   const prior = plan.prior_state as { values?: { root_module?: StateModule } } | undefined;
   stateIdsOf(prior?.values?.root_module, stateIds);
-  return { creates, importing, stateIds, typesByRegion, defaultTags };
+  return { creates, importing, stateIds, typesByRegion, defaultTags, tainted };
 }

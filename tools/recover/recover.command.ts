@@ -1,12 +1,13 @@
 /**
- * npm run recover [-- [--stack <id>] [--release-lock] [--adopt] [--yes]]
+ * npm run recover [-- [--stack <id>] [--release-lock] [--adopt] [--untaint] [--yes]]
  *
  * After a crash, a killed apply or a cancelled CI job (docs/recovery.md): shows who holds the
  * state lock and whether that run is alive, releases it with --release-lock when it ran on
  * this machine and is gone, lists the stack's resources that exist outside its state, and
- * with --adopt imports them (planned, reviewed, applied after "yes" or with --yes).
+ * with --adopt imports them (planned, reviewed, applied after "yes" or with --yes); lists the
+ * objects an interrupted apply left tainted, and with --untaint keeps them.
  * Exit 0 nothing to do or done; 1 something needs a person (a lock held by a live or remote
- * run, orphans not adopted); 2 bad arguments or configuration; 130/143 interrupted.
+ * run, orphans not adopted, tainted objects kept as they are); 2 bad arguments or configuration; 130/143 interrupted.
  */
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline/promises';
@@ -49,10 +50,11 @@ async function main(args: OpsArgs): Promise<number> {
   if (typeof started === 'number') return started;
   const { selection } = started;
   const mode = confirmationMode(args.yes, process.stdin.isTTY === true);
-  if (args.adopt && mode === 'refuse') {
+  if ((args.adopt || args.untaint) && mode === 'refuse') {
+    const flag = args.adopt ? '--adopt' : '--untaint';
     console.error(
-      'recover: stdin is not a terminal, so the adoption cannot be confirmed interactively; rerun with --yes ' +
-        '(npm run recover -- --adopt --yes) once you have read what it imports (run it without --adopt first).',
+      `recover: stdin is not a terminal, so ${args.adopt ? 'the adoption' : 'the untaint'} cannot be confirmed interactively; rerun with --yes ` +
+        `(npm run recover -- ${flag} --yes) once you have read what it ${args.adopt ? 'imports' : 'keeps'} (run it without ${flag} first).`,
     );
     return 2;
   }

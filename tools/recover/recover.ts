@@ -10,7 +10,10 @@
  *     next round's plan knows the parents' ids and the children can be matched (routes,
  *     associations, rules…): at most MAX_ROUNDS rounds;
  *  4. --adopt: a plan of the imports alone (-target), reviewed, guarded and applied exactly
- *     (the deploy's hash binding), after "yes" or --yes; the next deploy creates the rest.
+ *     (the deploy's hash binding), after "yes" or --yes; the next deploy creates the rest;
+ *  5. the tainted: objects an interrupted apply created but could not read back, which the
+ *     next deploy would replace (a fixed name collides, a stateful one loses its data);
+ *     --untaint keeps them after "yes" or --yes.
  */
 import { join } from 'node:path';
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -40,6 +43,7 @@ import { releaseLock } from './release';
 import {
   describeLock,
   formatOrphans,
+  formatTainted,
   lockHomeLine,
   LockState,
   needsPerson,
@@ -55,6 +59,8 @@ export const MAX_ROUNDS = 3;
 export interface RecoverArgs {
   readonly releaseLock: boolean;
   readonly adopt: boolean;
+  /** Keep the objects an interrupted apply left tainted (`terraform untaint`). */
+  readonly untaint?: boolean;
 }
 
 /** What recover needs from the machine; the command passes the real ones, tests fakes. */
@@ -134,7 +140,7 @@ export function importsSection(planJsonPath: string, adoptions: readonly Adoptio
 }
 
 export async function recover(options: RecoverOptions): Promise<number> {
-  const { timer, target, selection, args } = options;
+  const { timer, target, selection } = options;
   const write = options.write;
   const log = (name: string): StepOptions => ({
     logFile: join(target.logDir, `${name}.log`),
@@ -200,19 +206,74 @@ export async function recover(options: RecoverOptions): Promise<number> {
     searched.description,
     log,
   );
+  return actOn(options, stack, lockState, report, log);
+}
+
+/** Prints what was found, then adopts and untaints as asked; the exit code. */
+async function actOn(
+  options: RecoverOptions,
+  stack: SynthesizedStack,
+  lockState: LockState,
+  report: OrphanReport,
+  log: (name: string) => StepOptions,
+): Promise<number> {
+  const { args, write } = options;
   write(`\n${formatOrphans(report)}\n`);
-  if (!args.adopt || report.adoptions.length === 0) {
-    if (args.adopt) write('\nNothing to adopt.\n');
-    return needsPerson(lockState, report, false) ? 1 : 0;
-  }
-  if (lockState === 'held-gone') {
+  if (report.tainted.length > 0 || args.untaint)
+    write(`\n${formatTainted(stack.name, report.tainted, false)}\n`);
+  const wanted =
+    (args.adopt && report.adoptions.length > 0) || (args.untaint && report.tainted.length > 0);
+  if (wanted && lockState === 'held-gone') {
     write(
-      `\n--adopt refused: the lock is still held. Release it first: npm run recover -- --stack ${stack.name} --release-lock --adopt\n`,
+      `\n${args.adopt ? '--adopt' : '--untaint'} refused: the lock is still held. Release it first: npm run recover -- --stack ${stack.name} --release-lock ${args.adopt ? '--adopt' : '--untaint'}\n`,
     );
     return 1;
   }
+  const untainted =
+    args.untaint === true &&
+    report.tainted.length > 0 &&
+    (await untaint(options, stack, report.tainted, log));
+  if (!args.adopt || report.adoptions.length === 0) {
+    if (args.adopt) write('\nNothing to adopt.\n');
+    return needsPerson(lockState, report, false, untainted) ? 1 : 0;
+  }
   const adopted = await adopt(options, stack, report.adoptions, log);
-  return needsPerson(lockState, report, adopted) ? 1 : 0;
+  return needsPerson(lockState, report, adopted, untainted) ? 1 : 0;
+}
+
+/**
+ * `terraform untaint` of each object after "yes" or --yes: the state keeps them; the next
+ * plan reads each again (an update in place, or a create when it is gone).
+ */
+async function untaint(
+  options: RecoverOptions,
+  stack: SynthesizedStack,
+  tainted: readonly string[],
+  log: (name: string) => StepOptions,
+): Promise<boolean> {
+  const { timer, target } = options;
+  if (options.confirm) {
+    const yes = await options.confirm(
+      `\nUntaint ${tainted.length} object(s) of ${stack.name}, keeping them in place of a replacement?\nType "yes" to untaint: `,
+    );
+    if (!yes) {
+      options.write('recover: not confirmed; nothing was untainted.\n');
+      return false;
+    }
+  }
+  await timer.run(`untaint ${stack.name}`, async (note) => {
+    for (const address of tainted) {
+      await exec(
+        ['untaint', '-no-color', '-lock-timeout=60s', address],
+        stack.dir,
+        target.env,
+        log(`untaint-${stack.name}`),
+      );
+    }
+    note(`${tainted.length} object(s)`);
+  });
+  options.write(`\n${formatTainted(stack.name, tainted, true)}\n`);
+  return true;
 }
 
 /** Reads the lock, judges its holder, releases it when asked and allowed. */
@@ -310,12 +371,13 @@ async function findOrphans(
       note(
         `${facts.creates.length} planned creates, ${search.found.length} found, ${matching.adopt.length} new match(es)`,
       );
-      return { matching, failed: search.failed };
+      return { matching, failed: search.failed, tainted: facts.tainted };
     });
     if (last || result.matching.adopt.length === 0) {
       writeImports(stack.dir, []);
       return {
         stack: stack.name,
+        tainted: result.tainted,
         adoptions,
         matching: result.matching,
         failed: result.failed,

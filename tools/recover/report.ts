@@ -135,6 +135,32 @@ export interface OrphanReport {
   readonly mode: 'adopt' | 'detect';
   /** Where the finders looked: `account 222222222222 as <role ARN> (DEPLOY_ROLE_ARN)`. */
   readonly searched: string;
+  /** Objects of the state the next deploy would replace only because they are tainted. */
+  readonly tainted: readonly string[];
+}
+
+/**
+ * The tainted section of the output: what an interrupted apply leaves, and why keeping the
+ * objects is usually right (a replacement collides with a fixed name or loses data).
+ */
+export function formatTainted(
+  stack: string,
+  tainted: readonly string[],
+  untainted: boolean,
+): string {
+  if (tainted.length === 0) return `Tainted objects of ${stack}: none.`;
+  const head = untainted
+    ? `Tainted objects of ${stack}: ${tainted.length}, untainted (the next plan reads each again and updates it in place, or creates it if it is gone):`
+    : `Tainted objects of ${stack}: ${tainted.length}. An apply stopped (an interrupt, a cancelled job) after creating them and before it could read them back, so the next deploy would REPLACE each: a fixed name collides with the object it replaces (create before destroy), a stateful one loses its data.`;
+  return [
+    head,
+    ...tainted.map((a) => `    ${a}`),
+    ...(untainted
+      ? []
+      : [
+          `  Keep them with: npm run recover -- --stack ${stack} --untaint   (the next plan reads each again: an update in place, or a create if it is gone)`,
+        ]),
+  ].join('\n');
 }
 
 const line = (e: Existing) => `    ${e.type} ${e.label}\n      ${e.deleteCommand}`;
@@ -215,14 +241,16 @@ export function formatOrphans(r: OrphanReport): string {
 /** Whether something is left for a person. */
 export function needsPerson(
   lock: LockState,
-  report: Pick<OrphanReport, 'adoptions' | 'matching' | 'failed'> | undefined,
+  report: Pick<OrphanReport, 'adoptions' | 'matching' | 'failed' | 'tainted'> | undefined,
   adopted: boolean,
+  untainted = false,
 ): boolean {
   if (['held-gone', 'held-alive', 'held-remote', 'release-failed'].includes(lock)) return true;
   if (!report) return false;
   const m = report.matching;
   return (
     (report.adoptions.length > 0 && !adopted) ||
+    (report.tainted.length > 0 && !untainted) ||
     m.unplanned.length > 0 ||
     m.ambiguous.length > 0 ||
     m.undecided.length > 0 ||

@@ -25,6 +25,7 @@ describe('parseOpsArgs', () => {
       plan: undefined,
       releaseLock: false,
       adopt: false,
+      untaint: false,
       help: false,
     });
   });
@@ -41,7 +42,14 @@ describe('parseOpsArgs', () => {
     expect(parseOpsArgs('recover', ['--release-lock', '--adopt'])).toMatchObject({
       releaseLock: true,
       adopt: true,
+      untaint: false,
     });
+    expect(parseOpsArgs('recover', ['--untaint', '--yes'])).toMatchObject({
+      untaint: true,
+      yes: true,
+      adopt: false,
+    });
+    expect(() => parseOpsArgs('deploy', ['--untaint'])).toThrow(/--untaint/);
     expect(parseOpsArgs('drift', ['--stack', 'TapStackdev', '--out', 'd.md'])).toMatchObject({
       stack: 'TapStackdev',
       out: 'd.md',

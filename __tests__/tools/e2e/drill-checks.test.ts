@@ -9,6 +9,7 @@ import {
   preconditionMessages,
   sectionOf,
   synthesizedValue,
+  taintedIn,
   unreported,
 } from '../../../tools/e2e/drill-checks';
 
@@ -275,5 +276,40 @@ describe('the names a synth gave', () => {
     expect(() => synthesizedValue(json, 'aws_db_instance', 'port')).toThrow(
       'aws_db_instance.database_instance_1.port is not a literal string in the synthesized stack',
     );
+  });
+});
+
+describe('what recover says is tainted', () => {
+  const listed = [
+    'Orphans of TapStackdrill: none. Every resource of the stack found in the account is in its state (1 round(s)).',
+    '',
+    'Tainted objects of TapStackdrill: 2. An apply stopped (an interrupt, a cancelled job) after creating them and before it could read them back, so the next deploy would REPLACE each: a fixed name collides with the object it replaces (create before destroy), a stateful one loses its data.',
+    '    aws_iam_role.readiness_role_B1',
+    '    aws_elasticache_user.cache_iam-user_C2',
+    '  Keep them with: npm run recover -- --stack TapStackdrill --untaint',
+  ].join('\n');
+  const kept = [
+    'Tainted objects of TapStackdrill: 2, untainted (the next plan reads each again and updates it in place, or creates it if it is gone):',
+    '    aws_iam_role.readiness_role_B1',
+    '    aws_elasticache_user.cache_iam-user_C2',
+    '',
+  ].join('\n');
+
+  it('reads the addresses under the heading, until the list ends', () => {
+    expect(taintedIn(listed)).toEqual([
+      'aws_iam_role.readiness_role_B1',
+      'aws_elasticache_user.cache_iam-user_C2',
+    ]);
+    expect(taintedIn(kept, 'untainted')).toEqual([
+      'aws_iam_role.readiness_role_B1',
+      'aws_elasticache_user.cache_iam-user_C2',
+    ]);
+  });
+
+  it('tells the two headings apart, and finds nothing where nothing is tainted', () => {
+    expect(taintedIn(kept)).toEqual([]);
+    expect(taintedIn(listed, 'untainted')).toEqual([]);
+    expect(taintedIn('Tainted objects of TapStackdrill: none.')).toEqual([]);
+    expect(taintedIn('')).toEqual([]);
   });
 });

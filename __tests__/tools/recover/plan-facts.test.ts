@@ -247,10 +247,40 @@ describe('planFacts', () => {
     expect(bare.typesByRegion.size).toBe(0);
   });
 
-  test('a plan without resource changes has no creates and no imports', () => {
+  test('a plan without resource changes has no creates, no imports and nothing tainted', () => {
     const none = planFacts({ format_version: '1.2' }, 'eu-west-1');
     expect(none.creates).toEqual([]);
     expect(none.importing.size).toBe(0);
+    expect(none.tainted).toEqual([]);
+  });
+
+  test('tainted: the managed objects the plan replaces because they are tainted, and no other', () => {
+    const change = (address: string, actions: string[], reason?: string, mode = 'managed') => ({
+      address,
+      mode,
+      type: address.split('.')[0],
+      name: address.split('.')[1],
+      change: { actions, before: {}, after: {}, after_unknown: {} },
+      ...(reason ? { action_reason: reason } : {}),
+    });
+    const facts = planFacts(
+      {
+        format_version: '1.2',
+        resource_changes: [
+          change('aws_iam_role.readiness', ['create', 'delete'], 'replace_because_tainted'),
+          change('aws_elasticache_user.app', ['delete', 'create'], 'replace_because_tainted'),
+          change(
+            'aws_db_parameter_group.pg',
+            ['create', 'delete'],
+            'replace_because_cannot_update',
+          ),
+          change('aws_vpc.network', ['update']),
+        ],
+      },
+      'eu-west-1',
+    );
+    expect(facts.tainted).toEqual(['aws_iam_role.readiness', 'aws_elasticache_user.app']);
+    expect(facts.creates).toEqual([]);
   });
 
   test('not a plan: refused', () => {

@@ -570,6 +570,97 @@ describe('a deploy role (DEPLOY_ROLE_ARN): the finders search its account, the l
   });
 });
 
+describe('--untaint: what an interrupted apply left tainted', () => {
+  const ROLE = 'aws_iam_role.readiness_role_B1';
+  const USER = 'aws_elasticache_user.cache_iam-user_C2';
+  /** Nothing outside the state; two objects the plan replaces because they are tainted. */
+  const taintedPlan: PlanOf = () => ({
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    resource_changes: [
+      {
+        ...change(ROLE, ['create', 'delete'], { name: 'r' }),
+        action_reason: 'replace_because_tainted',
+      },
+      {
+        ...change(USER, ['delete', 'create'], { user_id: 'u' }),
+        action_reason: 'replace_because_tainted',
+      },
+      change(VPC, ['no-op'], { id: 'vpc-1' }),
+    ],
+    prior_state: { format_version: '1.0', values: { root_module: { resources: [] } } },
+    configuration: configuration(['aws_vpc']),
+  });
+  const empty = () => {
+    account();
+    ec2.on(DescribeVpcsCommand).resolves({});
+    ec2.on(DescribeSubnetsCommand).resolves({});
+  };
+
+  test('without the flag: listed with the flag that keeps them, nothing untainted, exit 1', async () => {
+    empty();
+    const r = await runRecover({}, { planOf: taintedPlan });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('Orphans of TapStackdev: none.');
+    expect(r.text).toContain(`Tainted objects of TapStackdev: 2. An apply stopped`);
+    expect(r.text).toContain(`    ${ROLE}\n    ${USER}\n`);
+    expect(r.text).toContain('npm run recover -- --stack TapStackdev --untaint');
+    expect(r.terraform('untaint')).toEqual([]);
+  });
+
+  test('with the flag and "yes": terraform untaint of each, with the lock; exit 0', async () => {
+    empty();
+    const questions: string[] = [];
+    const r = await runRecover(
+      { untaint: true },
+      { planOf: taintedPlan, confirm: async (q) => (questions.push(q), true) },
+    );
+    expect(r.code).toBe(0);
+    expect(r.terraform('untaint').map((c) => c.args)).toEqual([
+      ['untaint', '-no-color', '-lock-timeout=60s', ROLE],
+      ['untaint', '-no-color', '-lock-timeout=60s', USER],
+    ]);
+    expect(questions).toEqual([
+      '\nUntaint 2 object(s) of TapStackdev, keeping them in place of a replacement?\nType "yes" to untaint: ',
+    ]);
+    expect(r.text).toContain('Tainted objects of TapStackdev: 2, untainted');
+    expect(r.terraform('apply')).toEqual([]);
+  });
+
+  test('declined: nothing untainted, exit 1', async () => {
+    empty();
+    const r = await runRecover(
+      { untaint: true },
+      { planOf: taintedPlan, confirm: async () => false },
+    );
+    expect(r.code).toBe(1);
+    expect(r.terraform('untaint')).toEqual([]);
+    expect(r.text).toContain('recover: not confirmed; nothing was untainted.');
+  });
+
+  test('refused while a dead run still holds the lock', async () => {
+    empty();
+    dynamo.on(GetItemCommand).resolves(item(DRILL_LOCK));
+    const r = await runRecover(
+      { untaint: true },
+      { planOf: taintedPlan, runs: [deployRun(4522)], alive: () => false },
+    );
+    expect(r.code).toBe(1);
+    expect(r.terraform('untaint')).toEqual([]);
+    expect(r.text).toContain(
+      '--untaint refused: the lock is still held. Release it first: npm run recover -- --stack TapStackdev --release-lock --untaint',
+    );
+  });
+
+  test('nothing tainted: with the flag, one line and exit 0', async () => {
+    empty();
+    const r = await runRecover({ untaint: true });
+    expect(r.code).toBe(0);
+    expect(r.text).toContain('Tainted objects of TapStackdev: none.');
+    expect(r.terraform('untaint')).toEqual([]);
+  });
+});
+
 describe('--adopt', () => {
   test('plans the imports alone (-target), shows the review with them, applies that exact plan after "yes"', async () => {
     account();

@@ -4,6 +4,7 @@ import {
   describeLock,
   formatOrphans,
   lockHomeLine,
+  formatTainted,
   needsPerson,
   OrphanReport,
   verdictLines,
@@ -42,6 +43,7 @@ const report = (
   rounds: 1,
   mode: 'detect',
   searched: SEARCHED,
+  tainted: [],
   ...over,
 });
 
@@ -227,6 +229,37 @@ describe('formatOrphans', () => {
       '    aws_config_conformance_pack (1): aws_config_conformance_pack.p',
       '  COULD NOT CHECK aws_eip in eu-west-1: HTTP 500',
     ]);
+  });
+});
+
+describe('the objects an interrupted apply left tainted', () => {
+  const tainted = ['aws_iam_role.readiness_role_1', 'aws_elasticache_user.cache_iam-user_2'];
+
+  test('named with why the next deploy would replace them, and the flag that keeps them', () => {
+    expect(formatTainted('TapStackdrill', tainted, false).split('\n')).toEqual([
+      'Tainted objects of TapStackdrill: 2. An apply stopped (an interrupt, a cancelled job) after creating them and before it could read them back, so the next deploy would REPLACE each: a fixed name collides with the object it replaces (create before destroy), a stateful one loses its data.',
+      '    aws_iam_role.readiness_role_1',
+      '    aws_elasticache_user.cache_iam-user_2',
+      '  Keep them with: npm run recover -- --stack TapStackdrill --untaint   (the next plan reads each again: an update in place, or a create if it is gone)',
+    ]);
+  });
+
+  test('once untainted, what the next plan does with them; none: one line', () => {
+    expect(formatTainted('TapStackdrill', tainted, true).split('\n')).toEqual([
+      'Tainted objects of TapStackdrill: 2, untainted (the next plan reads each again and updates it in place, or creates it if it is gone):',
+      '    aws_iam_role.readiness_role_1',
+      '    aws_elasticache_user.cache_iam-user_2',
+    ]);
+    expect(formatTainted('TapStackdrill', [], false)).toBe(
+      'Tainted objects of TapStackdrill: none.',
+    );
+  });
+
+  test('a person is needed while they stay tainted, not once untainted', () => {
+    expect(needsPerson('free', report({ tainted }), false)).toBe(true);
+    expect(needsPerson('free', report({ tainted }), false, false)).toBe(true);
+    expect(needsPerson('free', report({ tainted }), false, true)).toBe(false);
+    expect(needsPerson('released', report({ tainted: [] }), false)).toBe(false);
   });
 });
 

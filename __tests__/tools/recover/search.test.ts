@@ -13,6 +13,7 @@ const facts = (over: Partial<PlanFacts>): PlanFacts => ({
   stateIds: new Set(),
   typesByRegion: new Map(),
   defaultTags: { Project: 'healthcare-platform', Environment: 'dev', ManagedBy: 'cdktf' },
+  tainted: [],
   ...over,
 });
 
