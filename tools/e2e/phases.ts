@@ -200,19 +200,31 @@ const synthEnvironments: Phase = {
   },
 };
 
-/** The environments' first deploys, side by side (dev from CI; prod by an operator after the drill). */
-const firstDeploys: E2eStep<E2eRun> = {
+/** The accounts' baselines, side by side (prod's after its deploy gates drill). */
+const baselines: E2eStep<E2eRun> = {
   lanes: {
-    dev: [deployBaseline('dev'), deployFromCi('dev')],
-    prod: [gatesDrill('prod'), deployBaseline('prod'), deployByOperator('prod')],
+    dev: [deployBaseline('dev')],
+    prod: [gatesDrill('prod'), deployBaseline('prod')],
   },
 };
 
-/** Day 2, side by side: dev's lifecycle; the fault drill in dev's account; prod's drift. */
+/**
+ * The environments' first deploys, side by side: dev from CI, prod by an operator, and the
+ * drill's first deploy, killed (it needs dev's baseline, deployed in the step before).
+ */
+const firstDeploys: E2eStep<E2eRun> = {
+  lanes: {
+    dev: [deployFromCi('dev')],
+    prod: [deployByOperator('prod')],
+    drill: [killedDeploy],
+  },
+};
+
+/** Day 2, side by side: dev's lifecycle; the rest of the fault drill; prod's drift. */
 const dayTwo: E2eStep<E2eRun> = {
   lanes: {
     dev: [dayTwoChange, majorUpgrade, destroyLifecycle],
-    drill: [killedDeploy, interruptedDeploy, convergeAfterRecovery, destroyDrill],
+    drill: [interruptedDeploy, convergeAfterRecovery, destroyDrill],
     prod: [driftDrill('prod')],
   },
 };
@@ -230,6 +242,7 @@ export const E2E_PHASES: readonly E2eStep<E2eRun>[] = [
   synthBootstrap,
   deployBootstrap,
   synthEnvironments,
+  baselines,
   firstDeploys,
   integrationTests,
   accountsApart,
