@@ -13,7 +13,7 @@ import { GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { accountOwner, environmentAccount } from './accounts';
+import { environmentAccount } from './accounts';
 import { E2eRun, platformStack } from './e2e-run';
 import type { E2ePhase } from './procedure';
 
@@ -30,42 +30,33 @@ async function outcome(call: Promise<unknown>): Promise<string> {
 export const accountsApart: Phase = {
   name: 'each account holds only its environment; one environment is refused another’s state',
   proves:
-    "with the SDK in each account: the VPCs and databases there belong to that account's environment only (and, in dev's, to the drill's, which shares it); dev's CI plan and apply roles cannot read prod's state nor take its lock file in the central bucket",
+    "with the SDK in each account: the VPCs and databases there belong to that account's environment only; dev's CI plan and apply roles cannot read prod's state nor take its lock file in the central bucket",
   skipWhen: (e2e) =>
     e2e.platformStacks.length < 2 ? 'needs two environments deployed' : undefined,
   async run(e2e, note) {
     const problems: string[] = [];
     const seen: string[] = [];
-    const drill = e2e.settings.drillEnvironment;
     for (const environment of e2e.settings.environments) {
       const settings = { ...e2e.clientSettings(environment), maxAttempts: 2 };
-      // The drill's environment shares dev's account (and its baseline): it may be there too.
-      const residents = [
-        environment,
-        ...(drill && accountOwner(drill) === environment ? [drill] : []),
-      ];
       const vpcs = (
         (await new EC2Client(settings).send(new DescribeVpcsCommand({}))).Vpcs ?? []
       ).filter((v) => !v.IsDefault);
       const envOf = (tags?: { Key?: string; Value?: string }[]) =>
-        tags?.find((t) => t.Key === 'Environment')?.Value ?? '(untagged)';
+        tags?.find((t) => t.Key === 'Environment')?.Value;
+      const foreignVpcs = vpcs.filter((v) => envOf(v.Tags) !== environment);
       const dbs =
         (await new RDSClient(settings).send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
-      const tagsOf = {
-        VPCs: vpcs.map((v) => envOf(v.Tags)),
-        databases: dbs.map((d) => envOf(d.TagList)),
-      };
-      for (const [kind, tags] of Object.entries(tagsOf)) {
-        const own = tags.filter((t) => t === environment).length;
-        if (own !== 1 || tags.some((t) => !residents.includes(t)))
-          problems.push(`${environment}'s account holds ${kind} of ${tags.join(', ') || 'none'}`);
-      }
-      const beside = residents
-        .slice(1)
-        .map((r) => `, and ${r}'s (${tagsOf.VPCs.filter((t) => t === r).length} VPC) beside it`)
-        .join('');
+      const foreignDbs = dbs.filter((d) => envOf(d.TagList) !== environment);
+      if (vpcs.length !== 1 || foreignVpcs.length > 0)
+        problems.push(
+          `${environment}'s account holds VPCs of ${vpcs.map((v) => envOf(v.Tags)).join(', ')}`,
+        );
+      if (dbs.length !== 1 || foreignDbs.length > 0)
+        problems.push(
+          `${environment}'s account holds databases of ${dbs.map((d) => envOf(d.TagList)).join(', ')}`,
+        );
       seen.push(
-        `${environmentAccount(environment).accountId}: 1 VPC, 1 database of ${environment}${beside}`,
+        `${environmentAccount(environment).accountId}: ${vpcs.length} VPC, ${dbs.length} database of ${environment}`,
       );
     }
     const ci = e2e.ci.get('dev');

@@ -200,31 +200,19 @@ const synthEnvironments: Phase = {
   },
 };
 
-/** The accounts' baselines, side by side (prod's after its deploy gates drill). */
-const baselines: E2eStep<E2eRun> = {
-  lanes: {
-    dev: [deployBaseline('dev')],
-    prod: [gatesDrill('prod'), deployBaseline('prod')],
-  },
-};
-
-/**
- * The environments' first deploys, side by side: dev from CI, prod by an operator, and the
- * drill's first deploy, killed (it needs dev's baseline, deployed in the step before).
- */
+/** The environments' first deploys, side by side (dev from CI; prod by an operator after the drill). */
 const firstDeploys: E2eStep<E2eRun> = {
   lanes: {
-    dev: [deployFromCi('dev')],
-    prod: [deployByOperator('prod')],
-    drill: [killedDeploy],
+    dev: [deployBaseline('dev'), deployFromCi('dev')],
+    prod: [gatesDrill('prod'), deployBaseline('prod'), deployByOperator('prod')],
   },
 };
 
-/** Day 2, side by side: dev's lifecycle; the rest of the fault drill; prod's drift. */
+/** Day 2, side by side: dev's lifecycle; the fault drill in dev's account; prod's drift. */
 const dayTwo: E2eStep<E2eRun> = {
   lanes: {
     dev: [dayTwoChange, majorUpgrade, destroyLifecycle],
-    drill: [interruptedDeploy, convergeAfterRecovery, destroyDrill],
+    drill: [killedDeploy, interruptedDeploy, convergeAfterRecovery, destroyDrill],
     prod: [driftDrill('prod')],
   },
 };
@@ -242,7 +230,6 @@ export const E2E_PHASES: readonly E2eStep<E2eRun>[] = [
   synthBootstrap,
   deployBootstrap,
   synthEnvironments,
-  baselines,
   firstDeploys,
   integrationTests,
   accountsApart,
