@@ -14,10 +14,8 @@ import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/cl
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { run, RunResult } from '../core';
 import { npmRun } from './deploy-paths';
-import { descendants } from './drill-checks';
-import { E2eRun, StackInfo } from './e2e-run';
-import { platformStack } from './e2e-run';
-import { synthesizedValue, taintedIn } from './drill-checks';
+import { descendants, synthesizedValue, taintedIn } from './drill-checks';
+import { E2eRun, platformStack, StackInfo } from './e2e-run';
 import type { E2ePhase } from './procedure';
 
 type Phase = E2ePhase<E2eRun>;
