@@ -51,10 +51,11 @@ async function main(args: OpsArgs): Promise<number> {
   const { selection } = started;
   const mode = confirmationMode(args.yes, process.stdin.isTTY === true);
   if ((args.adopt || args.untaint) && mode === 'refuse') {
-    const flag = args.adopt ? '--adopt' : '--untaint';
+    const flags = [args.adopt ? '--adopt' : '', args.untaint ? '--untaint' : ''].filter(Boolean);
+    const what = [args.adopt ? 'the adoption' : '', args.untaint ? 'the untaint' : ''];
     console.error(
-      `recover: stdin is not a terminal, so ${args.adopt ? 'the adoption' : 'the untaint'} cannot be confirmed interactively; rerun with --yes ` +
-        `(npm run recover -- ${flag} --yes) once you have read what it ${args.adopt ? 'imports' : 'keeps'} (run it without ${flag} first).`,
+      `recover: stdin is not a terminal, so ${what.filter(Boolean).join(' and ')} cannot be confirmed interactively; rerun with --yes ` +
+        `(npm run recover -- ${flags.join(' ')} --yes) once you have read what it changes (run it without ${flags.join(' or ')} first).`,
     );
     return 2;
   }

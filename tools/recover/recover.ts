@@ -221,11 +221,13 @@ async function actOn(
   write(`\n${formatOrphans(report)}\n`);
   if (report.tainted.length > 0 || args.untaint)
     write(`\n${formatTainted(stack.name, report.tainted, false)}\n`);
-  const wanted =
-    (args.adopt && report.adoptions.length > 0) || (args.untaint && report.tainted.length > 0);
-  if (wanted && lockState === 'held-gone') {
+  const wanted = [
+    ...(args.adopt && report.adoptions.length > 0 ? ['--adopt'] : []),
+    ...(args.untaint && report.tainted.length > 0 ? ['--untaint'] : []),
+  ];
+  if (wanted.length > 0 && lockState === 'held-gone') {
     write(
-      `\n${args.adopt ? '--adopt' : '--untaint'} refused: the lock is still held. Release it first: npm run recover -- --stack ${stack.name} --release-lock ${args.adopt ? '--adopt' : '--untaint'}\n`,
+      `\n${wanted.join(' and ')} refused: the lock is still held. Release it first: npm run recover -- --stack ${stack.name} --release-lock ${wanted.join(' ')}\n`,
     );
     return 1;
   }

@@ -139,6 +139,10 @@ export interface OrphanReport {
   readonly tainted: readonly string[];
 }
 
+/** What the next plan does with an untainted object. */
+const NEXT_PLAN =
+  'the next plan reads each again: an update in place, a replacement where a changed attribute forces one, a create where it is gone';
+
 /**
  * The tainted section of the output: what an interrupted apply leaves, and why keeping the
  * objects is usually right (a replacement collides with a fixed name or loses data).
@@ -150,15 +154,15 @@ export function formatTainted(
 ): string {
   if (tainted.length === 0) return `Tainted objects of ${stack}: none.`;
   const head = untainted
-    ? `Tainted objects of ${stack}: ${tainted.length}, untainted (the next plan reads each again and updates it in place, or creates it if it is gone):`
-    : `Tainted objects of ${stack}: ${tainted.length}. An apply stopped (an interrupt, a cancelled job) after creating them and before it could read them back, so the next deploy would REPLACE each: a fixed name collides with the object it replaces (create before destroy), a stateful one loses its data.`;
+    ? `Tainted objects of ${stack}: ${tainted.length}, untainted (${NEXT_PLAN}):`
+    : `Tainted objects of ${stack}: ${tainted.length}. Terraform did not finish with them (a create interrupted or failed, or \`terraform taint\`), so the next deploy would REPLACE each: a fixed name collides with the object it replaces (create before destroy), a stateful one loses its data.`;
   return [
     head,
     ...tainted.map((a) => `    ${a}`),
     ...(untainted
       ? []
       : [
-          `  Keep them with: npm run recover -- --stack ${stack} --untaint   (the next plan reads each again: an update in place, or a create if it is gone)`,
+          `  Check that each is whole, then keep them with: npm run recover -- --stack ${stack} --untaint   (${NEXT_PLAN})`,
         ]),
   ].join('\n');
 }

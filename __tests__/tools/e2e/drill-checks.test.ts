@@ -283,13 +283,13 @@ describe('what recover says is tainted', () => {
   const listed = [
     'Orphans of TapStackdrill: none. Every resource of the stack found in the account is in its state (1 round(s)).',
     '',
-    'Tainted objects of TapStackdrill: 2. An apply stopped (an interrupt, a cancelled job) after creating them and before it could read them back, so the next deploy would REPLACE each: a fixed name collides with the object it replaces (create before destroy), a stateful one loses its data.',
+    'Tainted objects of TapStackdrill: 2. Terraform did not finish with them (a create interrupted or failed, or `terraform taint`), so the next deploy would REPLACE each: a fixed name collides with the object it replaces (create before destroy), a stateful one loses its data.',
     '    aws_iam_role.readiness_role_B1',
     '    aws_elasticache_user.cache_iam-user_C2',
-    '  Keep them with: npm run recover -- --stack TapStackdrill --untaint',
+    '  Check that each is whole, then keep them with: npm run recover -- --stack TapStackdrill --untaint   (the next plan reads each again: an update in place, a replacement where a changed attribute forces one, a create where it is gone)',
   ].join('\n');
   const kept = [
-    'Tainted objects of TapStackdrill: 2, untainted (the next plan reads each again and updates it in place, or creates it if it is gone):',
+    'Tainted objects of TapStackdrill: 2, untainted (the next plan reads each again: an update in place, a replacement where a changed attribute forces one, a create where it is gone):',
     '    aws_iam_role.readiness_role_B1',
     '    aws_elasticache_user.cache_iam-user_C2',
     '',

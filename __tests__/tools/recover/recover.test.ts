@@ -602,7 +602,9 @@ describe('--untaint: what an interrupted apply left tainted', () => {
     const r = await runRecover({}, { planOf: taintedPlan });
     expect(r.code).toBe(1);
     expect(r.text).toContain('Orphans of TapStackdev: none.');
-    expect(r.text).toContain(`Tainted objects of TapStackdev: 2. An apply stopped`);
+    expect(r.text).toContain(
+      `Tainted objects of TapStackdev: 2. Terraform did not finish with them`,
+    );
     expect(r.text).toContain(`    ${ROLE}\n    ${USER}\n`);
     expect(r.text).toContain('npm run recover -- --stack TapStackdev --untaint');
     expect(r.terraform('untaint')).toEqual([]);
@@ -649,6 +651,34 @@ describe('--untaint: what an interrupted apply left tainted', () => {
     expect(r.terraform('untaint')).toEqual([]);
     expect(r.text).toContain(
       '--untaint refused: the lock is still held. Release it first: npm run recover -- --stack TapStackdev --release-lock --untaint',
+    );
+  });
+
+  test('with --yes: untainted without a question', async () => {
+    empty();
+    const r = await runRecover({ untaint: true }, { planOf: taintedPlan });
+    expect(r.code).toBe(0);
+    expect(r.terraform('untaint')).toHaveLength(2);
+  });
+
+  test('with --adopt too, while a dead run holds the lock: both flags named in the refusal', async () => {
+    account();
+    dynamo.on(GetItemCommand).resolves(item(DRILL_LOCK));
+    const both: PlanOf = (imports, targets) => {
+      const plan = networkPlan(imports, targets) as { resource_changes: object[] };
+      const tainted = (taintedPlan(imports, targets) as { resource_changes: object[] })
+        .resource_changes;
+      return { ...plan, resource_changes: [...plan.resource_changes, ...tainted.slice(0, 2)] };
+    };
+    const r = await runRecover(
+      { untaint: true, adopt: true },
+      { planOf: both, runs: [deployRun(4522)], alive: () => false },
+    );
+    expect(r.code).toBe(1);
+    expect(r.terraform('untaint')).toEqual([]);
+    expect(r.terraform('apply')).toEqual([]);
+    expect(r.text).toContain(
+      '--adopt and --untaint refused: the lock is still held. Release it first: npm run recover -- --stack TapStackdev --release-lock --adopt --untaint',
     );
   });
 

@@ -237,16 +237,16 @@ describe('the objects an interrupted apply left tainted', () => {
 
   test('named with why the next deploy would replace them, and the flag that keeps them', () => {
     expect(formatTainted('TapStackdrill', tainted, false).split('\n')).toEqual([
-      'Tainted objects of TapStackdrill: 2. An apply stopped (an interrupt, a cancelled job) after creating them and before it could read them back, so the next deploy would REPLACE each: a fixed name collides with the object it replaces (create before destroy), a stateful one loses its data.',
+      'Tainted objects of TapStackdrill: 2. Terraform did not finish with them (a create interrupted or failed, or `terraform taint`), so the next deploy would REPLACE each: a fixed name collides with the object it replaces (create before destroy), a stateful one loses its data.',
       '    aws_iam_role.readiness_role_1',
       '    aws_elasticache_user.cache_iam-user_2',
-      '  Keep them with: npm run recover -- --stack TapStackdrill --untaint   (the next plan reads each again: an update in place, or a create if it is gone)',
+      '  Check that each is whole, then keep them with: npm run recover -- --stack TapStackdrill --untaint   (the next plan reads each again: an update in place, a replacement where a changed attribute forces one, a create where it is gone)',
     ]);
   });
 
   test('once untainted, what the next plan does with them; none: one line', () => {
     expect(formatTainted('TapStackdrill', tainted, true).split('\n')).toEqual([
-      'Tainted objects of TapStackdrill: 2, untainted (the next plan reads each again and updates it in place, or creates it if it is gone):',
+      'Tainted objects of TapStackdrill: 2, untainted (the next plan reads each again: an update in place, a replacement where a changed attribute forces one, a create where it is gone):',
       '    aws_iam_role.readiness_role_1',
       '    aws_elasticache_user.cache_iam-user_2',
     ]);
