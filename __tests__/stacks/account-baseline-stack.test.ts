@@ -1095,7 +1095,13 @@ describe('AccountBaselineStack modes (on, organization, off)', () => {
       expect(json).toHaveResource(ConfigDeliveryChannel);
       const s = statementsOf(parsed, 'audit-key_key-policy');
       expect(Object.keys(s).filter((sid) => /CloudTrail|TrailLogGroup/.test(sid))).toEqual([]);
-      expect(s.EventBridgePublishesToEncryptedTopic).toBeDefined();
+      expect(s.EventBridgePublishesToEncryptedTopic).toEqual({
+        sid: 'EventBridgePublishesToEncryptedTopic',
+        effect: 'Allow',
+        principals: [{ type: 'Service', identifiers: ['events.amazonaws.com'] }],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      });
       // Still logged: the state bucket and the Config bucket.
       expect(
         all(parsed, 'aws_s3_bucket_logging')

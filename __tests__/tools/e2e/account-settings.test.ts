@@ -9,6 +9,18 @@ import {
   stateKeyArnOf,
 } from '../../../tools/e2e/account-settings';
 
+/** dev's account baseline, as dev and the drill (which shares dev's account) synthesize it. */
+const DEV_ACCOUNT_BASELINE = {
+  BASELINE_ACCOUNT_ID: '111111111111',
+  BASELINE_DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole',
+  BASELINE_CI_REPOSITORY: 'example-org/healthcare-platform',
+  BASELINE_CI_ENVIRONMENTS: 'dev',
+  BASELINE_PROFILE: 'standard',
+  BASELINE_GUARDDUTY: 'organization',
+  BASELINE_SECURITY_HUB: 'organization',
+  BASELINE_CONFIG: 'organization',
+};
+
 describe("the e2e run's organization", () => {
   it('gives every synth the central state account and every environment’s account', () => {
     expect(runAccountSettings(['dev', 'prod'])).toEqual({
@@ -52,14 +64,7 @@ describe("the e2e run's organization", () => {
 
   it('deploys dev from CI: no deploy role, its own CI roles, a standard baseline beside the organization’s services', () => {
     expect(environmentSettings('dev')).toEqual({
-      BASELINE_ACCOUNT_ID: '111111111111',
-      BASELINE_DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole',
-      BASELINE_CI_REPOSITORY: 'example-org/healthcare-platform',
-      BASELINE_CI_ENVIRONMENTS: 'dev',
-      BASELINE_PROFILE: 'standard',
-      BASELINE_GUARDDUTY: 'organization',
-      BASELINE_SECURITY_HUB: 'organization',
-      BASELINE_CONFIG: 'organization',
+      ...DEV_ACCOUNT_BASELINE,
     });
   });
 
@@ -92,14 +97,7 @@ describe("the e2e run's organization", () => {
     expect(accountOwner('prod')).toBe('prod');
     expect(environmentSettings('drill')).toEqual({
       DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole',
-      BASELINE_ACCOUNT_ID: '111111111111',
-      BASELINE_DEPLOY_ROLE_ARN: 'arn:aws:iam::111111111111:role/OrganizationAccountAccessRole',
-      BASELINE_CI_REPOSITORY: 'example-org/healthcare-platform',
-      BASELINE_CI_ENVIRONMENTS: 'dev',
-      BASELINE_PROFILE: 'standard',
-      BASELINE_GUARDDUTY: 'organization',
-      BASELINE_SECURITY_HUB: 'organization',
-      BASELINE_CONFIG: 'organization',
+      ...DEV_ACCOUNT_BASELINE,
     });
   });
 
