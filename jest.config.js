@@ -7,22 +7,19 @@ const { availableParallelism } = require('node:os');
 
 module.exports = {
   testEnvironment: 'node',
+  // jest-light-runner: each process loads a module once for all the test files it runs,
+  // where jest's own runner loads cdktf, the provider bindings and the stacks afresh for
+  // every file (light-runner-setup.cjs). With more than one worker it runs child processes.
+  runner: ['jest-light-runner', { runtime: 'child_process' }],
   // For `npx jest` (npm's scripts run in band): jest's default (cores - 1) runs a 2-core
   // machine in one worker; two halve the wall time.
   maxWorkers: Math.max(2, availableParallelism() - 1),
-  // Worker threads, not child processes: each test file's coverage map comes back by
-  // structured clone instead of JSON over a pipe. Measured with coverage on 2 cores (with
-  // babel-plugin-istanbul, before the transform instrumented): 30 s CPU against 46 s, 17 s
-  // wall against 26 s.
-  workerThreads: true,
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  // Transpile only, with esbuild (tsconfig isolatedModules): `npm run typecheck` type-checks
-  // once. Under coverage the transform instruments too, with oxc-coverage-instrument on the
-  // .ts source, instead of jest's babel-plugin-istanbul after it (see the transform).
-  transform: { '^.+\\.ts$': '<rootDir>/tools/check/jest-transform.cjs' },
-  // Loads what cdktf requires for features no test uses (archive assets) on first use.
-  resolver: '<rootDir>/tools/check/jest-resolver.cjs',
+  // TypeScript is transpiled only, with esbuild (tsconfig isolatedModules): `npm run
+  // typecheck` type-checks once. This file registers the hooks that do it, and counts
+  // coverage under `npm run test:unit`.
+  setupFiles: ['<rootDir>/tools/check/light-runner-setup.cjs'],
   // In the checkout, not the machine-wide /tmp/jest_<uid>: a fresh clone starts cold, and
   // clearing it (npm run bench) touches no other checkout.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',

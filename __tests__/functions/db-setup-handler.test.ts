@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../support/aws-mock';
 import {
   connectWithTls,
   createDbSetupHandler,
@@ -17,7 +17,7 @@ const SETTINGS: DbSetupSettings = {
   connectTimeoutMs: 1000,
 };
 const MASTER = { username: 'healthcare_admin', password: 'very-secret-password' };
-const sm = mockClient(SecretsManagerClient);
+const sm = mockAws(SecretsManagerClient);
 afterEach(() => sm.reset());
 
 /** A connection that records statements and whether it was closed. */

@@ -9,7 +9,7 @@
  */
 import type { AssumeRoleCommand as StsAssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { dirname } from 'node:path';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from './aws-mock';
 
 interface NestedSts {
   readonly STSClient: typeof STSClient;
@@ -29,9 +29,12 @@ const sts = nestedSts();
 /** The AssumeRole command class fromTemporaryCredentials sends. */
 export const NestedAssumeRoleCommand = sts.AssumeRoleCommand;
 
-/** A mock of the STS client inside fromTemporaryCredentials (reset it in beforeEach). */
+/**
+ * A mock of the STS client inside fromTemporaryCredentials (reset it in beforeEach), restored
+ * when the file or `describe` block that made it ends.
+ */
 export function mockAssumeRole() {
-  return mockClient(sts.STSClient);
+  return mockAws(sts.STSClient);
 }
 
 /** Temporary credentials as STS returns them, valid for an hour from `now`. */

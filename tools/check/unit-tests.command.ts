@@ -26,6 +26,7 @@ async function main(): Promise<number> {
     mergeCoverage,
     partitionTests,
     shardCommand,
+    COVERAGE_FILE_ENV,
     thresholdFailures,
     unloadedSources,
   } = require('./unit-tests') as typeof import('./unit-tests');
@@ -36,11 +37,16 @@ async function main(): Promise<number> {
   const thresholds = globalThresholds(jestConfig);
   const shards = partitionTests(findTestFiles(ROOT, join(ROOT, '__tests__')));
   const work = mkdtempSync(join(tmpdir(), 'unit-tests-'));
+  const coverageFile = (shard: string) => join(work, `${shard}.coverage.json`);
   try {
     const results = await Promise.all(
       shards.map(({ shard, files }) =>
-        run(process.execPath, shardCommand(JEST, files, join(work, shard.name)), {
+        run(process.execPath, shardCommand(JEST, files), {
           cwd: ROOT,
+          env: {
+            ...(process.env as Record<string, string>),
+            [COVERAGE_FILE_ENV]: coverageFile(shard.name),
+          },
           okCodes: [0, 1],
         }),
       ),
@@ -59,9 +65,7 @@ async function main(): Promise<number> {
       );
     });
     const coverage = mergeCoverage(
-      shards.map(({ shard }) =>
-        JSON.parse(readFileSync(join(work, shard.name, 'coverage-final.json'), 'utf8')),
-      ),
+      shards.map(({ shard }) => JSON.parse(readFileSync(coverageFile(shard.name), 'utf8'))),
     );
     const context = createContext({
       dir: join(ROOT, 'coverage'),

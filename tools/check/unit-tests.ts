@@ -70,38 +70,23 @@ export function partitionTests(
 }
 
 /**
- * Node's flags for the two jest processes. `--no-opt` leaves V8's optimizing compiler
- * (TurboFan) off: each test file loads its modules afresh and runs them a few times, so
- * optimizing them is work that rarely pays back. Measured on Node 20 (newer Nodes still
- * optimize with Maglev under this flag) on 2 cores, test:unit warm in three
- * alternating pairs: 21.3–21.6 s CPU and 13.1–13.5 s wall, against 23.1–25.1 s and
- * 13.8–14.9 s; cold, 23.7–24.0 s CPU against 26.6–28.1 s.
+ * The environment variable that tells a jest process to count coverage and where to write
+ * it (tools/check/light-runner-setup.cjs writes the counts as the process exits).
  */
-export const JEST_NODE_FLAGS = ['--no-opt'] as const;
+export const COVERAGE_FILE_ENV = 'UNIT_COVERAGE_FILE';
 
-/** The node command line of one shard: the flags above, jest, then shardArgs. */
-export function shardCommand(
-  jest: string,
-  files: readonly string[],
-  coverageDir: string,
-): string[] {
-  return [...JEST_NODE_FLAGS, jest, ...shardArgs(files, coverageDir)];
+/** The node command line of one shard: jest, then shardArgs. */
+export function shardCommand(jest: string, files: readonly string[]): string[] {
+  return [jest, ...shardArgs(files)];
 }
 
 /**
- * jest's arguments for one shard: one thread, coverage as JSON into `coverageDir` and no
- * threshold of its own (a half suite cannot meet it; the merged report is held to it).
+ * jest's arguments for one shard: in band (jest-light-runner then runs the files in jest's
+ * own process, one module cache for the whole shard), these files only. Coverage is not
+ * jest's here: the runner returns none, and the setup file counts it (COVERAGE_FILE_ENV).
  */
-export function shardArgs(files: readonly string[], coverageDir: string): string[] {
-  return [
-    '--runInBand',
-    '--coverage',
-    '--coverageReporters=json',
-    `--coverageDirectory=${coverageDir}`,
-    '--coverageThreshold={}',
-    '--runTestsByPath',
-    ...files,
-  ];
+export function shardArgs(files: readonly string[]): string[] {
+  return ['--runInBand', '--runTestsByPath', ...files];
 }
 
 /** One coverage map from the shards' `coverage-final.json` contents. */

@@ -92,21 +92,16 @@ describe('findTestFiles', () => {
   });
 });
 
-test('shardCommand: node without its optimizing compiler, then jest and the shard arguments', () => {
-  expect(shardCommand('/j/jest.js', ['a.test.ts'], '/tmp/cov/rest')).toEqual([
-    '--no-opt',
+test('shardCommand: jest, then the shard arguments', () => {
+  expect(shardCommand('/j/jest.js', ['a.test.ts'])).toEqual([
     '/j/jest.js',
-    ...shardArgs(['a.test.ts'], '/tmp/cov/rest'),
+    ...shardArgs(['a.test.ts']),
   ]);
 });
 
-test('shardArgs: one thread, JSON coverage into its folder, no threshold of its own', () => {
-  expect(shardArgs(['a.test.ts', 'b.test.ts'], '/tmp/cov/stacks')).toEqual([
+test('shardArgs: in band (one process, one module cache), these files only; no coverage flags', () => {
+  expect(shardArgs(['a.test.ts', 'b.test.ts'])).toEqual([
     '--runInBand',
-    '--coverage',
-    '--coverageReporters=json',
-    '--coverageDirectory=/tmp/cov/stacks',
-    '--coverageThreshold={}',
     '--runTestsByPath',
     'a.test.ts',
     'b.test.ts',

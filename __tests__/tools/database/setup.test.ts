@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import { readMasterSecret as productReader } from '../../../functions/db-setup/master-secret';
 import { setupStatements as productStatements } from '../../../functions/db-setup/statements';
 import {
@@ -85,7 +85,7 @@ describe('parseSetupArgs --invoke', () => {
 });
 
 describe('invokeSetupFunction', () => {
-  const lambda = mockClient(LambdaClient);
+  const lambda = mockAws(LambdaClient);
   afterEach(() => lambda.reset());
   // The SDK's Payload type is its blob adapter; the client reads the bytes.
   const bytes = (text: string) =>

@@ -18,7 +18,8 @@ import {
 // The real spawnSync unless a test stubs one call (what synthesizeDefaults runs; its failure
 // paths are runApp's, in __tests__/tools/synth): a spy on the node module object itself,
 // which tools/synth reads at call time.
-const childProcess = jest.requireActual<typeof import('node:child_process')>('node:child_process');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const childProcess = require('node:child_process') as typeof import('node:child_process');
 
 /** A tiny platform stack in Terraform JSON, shaped like cdktf's output. */
 function stackJson(): unknown {

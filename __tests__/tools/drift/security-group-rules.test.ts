@@ -3,7 +3,7 @@ import {
   EC2Client,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import { join, resolve } from 'node:path';
 import {
   checkSecurityGroupRules,
@@ -102,7 +102,7 @@ const OPEN_DB = rule({
   Description: 'temporary debugging',
 });
 
-const ec2 = mockClient(EC2Client);
+const ec2 = mockAws(EC2Client);
 beforeEach(() => ec2.reset());
 
 /** EC2 answers each group's rules from `rules` (one page), and records the groups asked. */

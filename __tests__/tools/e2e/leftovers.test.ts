@@ -32,7 +32,7 @@ import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secret
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListWebACLsCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
 import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import { findLeftovers } from '../../../tools/e2e/leftovers';
 
 const settings = {
@@ -41,19 +41,19 @@ const settings = {
   credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
 };
 
-const ec2 = mockClient(EC2Client);
-const rds = mockClient(RDSClient);
-const cache = mockClient(ElastiCacheClient);
-const secrets = mockClient(SecretsManagerClient);
-const s3 = mockClient(S3Client);
-const dynamo = mockClient(DynamoDBClient);
-const kms = mockClient(KMSClient);
-const api = mockClient(APIGatewayClient);
-const waf = mockClient(WAFV2Client);
-const logs = mockClient(CloudWatchLogsClient);
-const alarms = mockClient(CloudWatchClient);
-const sns = mockClient(SNSClient);
-const iam = mockClient(IAMClient);
+const ec2 = mockAws(EC2Client);
+const rds = mockAws(RDSClient);
+const cache = mockAws(ElastiCacheClient);
+const secrets = mockAws(SecretsManagerClient);
+const s3 = mockAws(S3Client);
+const dynamo = mockAws(DynamoDBClient);
+const kms = mockAws(KMSClient);
+const api = mockAws(APIGatewayClient);
+const waf = mockAws(WAFV2Client);
+const logs = mockAws(CloudWatchLogsClient);
+const alarms = mockAws(CloudWatchClient);
+const sns = mockAws(SNSClient);
+const iam = mockAws(IAMClient);
 const mocks = [ec2, rds, cache, secrets, s3, dynamo, kms, api, waf, logs, alarms, sns, iam];
 
 /** An account holding only what AWS or the emulator has before any deploy. */

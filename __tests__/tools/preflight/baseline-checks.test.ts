@@ -16,7 +16,7 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import { loadBaselineConfig } from '../../../config/baseline';
 import { baselineAlarmSubscriberMessage } from '../../../constructs/safety-nets/gate-messages';
 import {
@@ -31,12 +31,12 @@ import {
   preflightBaseline,
 } from '../../../tools/preflight';
 
-const sts = mockClient(STSClient);
-const backup = mockClient(BackupClient);
-const guardDuty = mockClient(GuardDutyClient);
-const securityHub = mockClient(SecurityHubClient);
-const configService = mockClient(ConfigServiceClient);
-const cloudTrail = mockClient(CloudTrailClient);
+const sts = mockAws(STSClient);
+const backup = mockAws(BackupClient);
+const guardDuty = mockAws(GuardDutyClient);
+const securityHub = mockAws(SecurityHubClient);
+const configService = mockAws(ConfigServiceClient);
+const cloudTrail = mockAws(CloudTrailClient);
 
 const config = (env: Record<string, string> = {}) => loadBaselineConfig({ env });
 const clients = (): BaselineClients => createBaselineClients(config());

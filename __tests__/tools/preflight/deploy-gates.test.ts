@@ -1,6 +1,6 @@
 import { APIGatewayClient, GetAccountCommand } from '@aws-sdk/client-api-gateway';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import { loadConfig } from '../../../config/config';
 import {
   accountBaselineMessage,
@@ -17,8 +17,8 @@ import {
 } from '../../../tools/preflight/deploy-gates';
 import { createPreflightClients, runPreflight } from '../../../tools/preflight/preflight';
 
-const apigateway = mockClient(APIGatewayClient);
-const sts = mockClient(STSClient);
+const apigateway = mockAws(APIGatewayClient);
+const sts = mockAws(STSClient);
 const ROLE = 'arn:aws:iam::111122223333:role/healthcare-apigateway-cloudwatch';
 
 const config = (env: Record<string, string>) => loadConfig({ env });

@@ -19,7 +19,7 @@ import { RDSClient } from '@aws-sdk/client-rds';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import { loadBaselineConfig } from '../../../config/baseline';
 import { loadConfig, loadConfigs, PlatformConfig } from '../../../config/config';
 import type { DeployRole } from '../../../config/deploy-role';
@@ -58,23 +58,23 @@ const refusal = (roleArn: string) =>
 const REFUSAL = refusal(ROLE_ARN);
 
 const assumeRole = mockAssumeRole();
-const sts = mockClient(STSClient);
-const apigateway = mockClient(APIGatewayClient);
+const sts = mockAws(STSClient);
+const apigateway = mockAws(APIGatewayClient);
 /** Services the scenario does not need: they fail as the emulator's unimplemented calls do. */
 const others: { onAnyCommand(): { rejects(e: Error): unknown }; reset(): unknown }[] = [
-  mockClient(RDSClient),
-  mockClient(ElastiCacheClient),
-  mockClient(EC2Client),
-  mockClient(LambdaClient),
-  mockClient(ACMClient),
-  mockClient(ServiceQuotasClient),
+  mockAws(RDSClient),
+  mockAws(ElastiCacheClient),
+  mockAws(EC2Client),
+  mockAws(LambdaClient),
+  mockAws(ACMClient),
+  mockAws(ServiceQuotasClient),
 ];
-const backup = mockClient(BackupClient);
+const backup = mockAws(BackupClient);
 const baselineOthers = [
-  mockClient(GuardDutyClient),
-  mockClient(SecurityHubClient),
-  mockClient(ConfigServiceClient),
-  mockClient(CloudTrailClient),
+  mockAws(GuardDutyClient),
+  mockAws(SecurityHubClient),
+  mockAws(ConfigServiceClient),
+  mockAws(CloudTrailClient),
 ];
 
 /** prod, pinned to 222222222222, deployable (alarm subscriber, custom domain). */

@@ -13,6 +13,7 @@ import {
 import { DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import { loadBaselineConfig } from '../../../config/baseline';
 import {
   checkGithubOidcProvider,
@@ -22,7 +23,7 @@ import {
   preflightBaseline,
 } from '../../../tools/preflight';
 
-const iam = mockClient(IAMClient);
+const iam = mockAws(IAMClient);
 const ARN = 'arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com';
 const OTHER = 'arn:aws:iam::111122223333:oidc-provider/gitlab.com';
 const OWN_TAGS = [

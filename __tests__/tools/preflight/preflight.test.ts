@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { GetServiceQuotaCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import { loadConfig, loadConfigs } from '../../../config/config';
 import {
   CheckResult,
@@ -36,14 +36,14 @@ import {
 import { describeError } from '../../../tools/preflight/aws-answers';
 import { gateText, zonesMessage } from '../../../constructs/safety-nets/gate-messages';
 
-const sts = mockClient(STSClient);
-const rds = mockClient(RDSClient);
-const elasticache = mockClient(ElastiCacheClient);
-const ec2 = mockClient(EC2Client);
-const apigateway = mockClient(APIGatewayClient);
-const acm = mockClient(ACMClient);
-const lambda = mockClient(LambdaClient);
-const quotas = mockClient(ServiceQuotasClient);
+const sts = mockAws(STSClient);
+const rds = mockAws(RDSClient);
+const elasticache = mockAws(ElastiCacheClient);
+const ec2 = mockAws(EC2Client);
+const apigateway = mockAws(APIGatewayClient);
+const acm = mockAws(ACMClient);
+const lambda = mockAws(LambdaClient);
+const quotas = mockAws(ServiceQuotasClient);
 
 /** An SDK-shaped error: what a service (or the emulator) throws. */
 function awsError(name: string, message: string, httpStatusCode?: number, code?: string): Error {

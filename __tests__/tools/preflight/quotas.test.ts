@@ -11,7 +11,7 @@ import {
   ServiceQuotasClient,
 } from '@aws-sdk/client-service-quotas';
 import { STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import { loadConfig } from '../../../config/config';
 import {
   elasticIpsMessage,
@@ -26,10 +26,10 @@ import {
   quotaValue,
 } from '../../../tools/preflight/quotas';
 
-const lambdaMock = mockClient(LambdaClient);
-const quotasMock = mockClient(ServiceQuotasClient);
-const ec2Mock = mockClient(EC2Client);
-const acmMock = mockClient(ACMClient);
+const lambdaMock = mockAws(LambdaClient);
+const quotasMock = mockAws(ServiceQuotasClient);
+const ec2Mock = mockAws(EC2Client);
+const acmMock = mockAws(ACMClient);
 
 const options = { region: 'eu-west-1', maxAttempts: 1 };
 const lambda = new LambdaClient(options);

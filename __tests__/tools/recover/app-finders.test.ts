@@ -11,7 +11,7 @@ import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { ListWebACLsCommand, WAFV2Client } from '@aws-sdk/client-wafv2';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import {
   apiIntegrationFinder,
   apiIntegrationResponseFinder,
@@ -32,14 +32,14 @@ import {
 import { FINDERS, finderOf } from '../../../tools/recover/finders';
 import { adoptWith, planned, STACK_TAGS } from './fixtures';
 
-const lambda = mockClient(LambdaClient);
-const sns = mockClient(SNSClient);
-const sqs = mockClient(SQSClient);
-const waf = mockClient(WAFV2Client);
-const api = mockClient(APIGatewayClient);
-const s3 = mockClient(S3Client);
-const dynamo = mockClient(DynamoDBClient);
-const backup = mockClient(BackupClient);
+const lambda = mockAws(LambdaClient);
+const sns = mockAws(SNSClient);
+const sqs = mockAws(SQSClient);
+const waf = mockAws(WAFV2Client);
+const api = mockAws(APIGatewayClient);
+const s3 = mockAws(S3Client);
+const dynamo = mockAws(DynamoDBClient);
+const backup = mockAws(BackupClient);
 const clients = {
   lambda: new LambdaClient({ region: 'eu-west-1' }),
   sns: new SNSClient({ region: 'eu-west-1' }),

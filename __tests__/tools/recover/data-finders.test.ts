@@ -12,7 +12,7 @@ import {
   DescribeDBSubnetGroupsCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import {
   cacheParameterGroupFinder,
   cacheSubnetGroupFinder,
@@ -27,8 +27,8 @@ import {
 } from '../../../tools/recover/data-finders';
 import { adoptWith, context, planned } from './fixtures';
 
-const rds = mockClient(RDSClient);
-const cache = mockClient(ElastiCacheClient);
+const rds = mockAws(RDSClient);
+const cache = mockAws(ElastiCacheClient);
 const clients = {
   rds: new RDSClient({ region: 'eu-west-1' }),
   elasticache: new ElastiCacheClient({ region: 'eu-west-1' }),

@@ -13,7 +13,7 @@ import {
   ListKeysCommand,
   ListResourceTagsCommand,
 } from '@aws-sdk/client-kms';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import {
   iamPolicyFinder,
   iamRoleFinder,
@@ -25,9 +25,9 @@ import {
 } from '../../../tools/recover/identity-finders';
 import { adoptWith, context, planned } from './fixtures';
 
-const iam = mockClient(IAMClient);
-const kms = mockClient(KMSClient);
-const logs = mockClient(CloudWatchLogsClient);
+const iam = mockAws(IAMClient);
+const kms = mockAws(KMSClient);
+const logs = mockAws(CloudWatchLogsClient);
 const clients = {
   iam: new IAMClient({ region: 'eu-west-1' }),
   kms: new KMSClient({ region: 'eu-west-1' }),

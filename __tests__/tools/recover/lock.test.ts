@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import {
   heldLock,
   lockKeys,
@@ -14,8 +14,8 @@ import {
 } from '../../../tools/recover/lock';
 import { DRILL_LOCK } from './fixtures';
 
-const dynamo = mockClient(DynamoDBClient);
-const s3 = mockClient(S3Client);
+const dynamo = mockAws(DynamoDBClient);
+const s3 = mockAws(S3Client);
 const clients = {
   dynamodb: new DynamoDBClient({ region: 'eu-west-1' }),
   s3: new S3Client({ region: 'eu-west-1' }),

@@ -11,7 +11,7 @@ import {
   DescribeVpcsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import {
   egressRuleFinder,
   eipFinder,
@@ -29,7 +29,7 @@ import {
 } from '../../../tools/recover/network-finders';
 import { adoptWith, context, ec2Tags, planned } from './fixtures';
 
-const ec2 = mockClient(EC2Client);
+const ec2 = mockAws(EC2Client);
 const clients = { ec2: new EC2Client({ region: 'eu-west-1' }) };
 beforeEach(() => ec2.reset());
 

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import { PhaseTimer, Runner } from '../../../tools/core';
 import { createRunFolder, selectStack, StackSelection, Target } from '../../../tools/deploy';
 import { createRecoverClients, RecoverClientOptions } from '../../../tools/recover/clients';
@@ -31,10 +31,10 @@ import {
 } from '../../support/assume-role';
 import { DRILL_LOCK, ec2Tags } from './fixtures';
 
-const ec2 = mockClient(EC2Client);
-const dynamo = mockClient(DynamoDBClient);
-const s3 = mockClient(S3Client);
-const sts = mockClient(STSClient);
+const ec2 = mockAws(EC2Client);
+const dynamo = mockAws(DynamoDBClient);
+const s3 = mockAws(S3Client);
+const sts = mockAws(STSClient);
 const assumeRole = mockAssumeRole();
 
 /**

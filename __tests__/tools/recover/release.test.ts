@@ -1,12 +1,12 @@
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockAws } from '../../support/aws-mock';
 import type { Runner } from '../../../tools/core';
 import { releaseLock } from '../../../tools/recover/release';
 import { DRILL_LOCK } from './fixtures';
 
-const dynamo = mockClient(DynamoDBClient);
-const s3 = mockClient(S3Client);
+const dynamo = mockAws(DynamoDBClient);
+const s3 = mockAws(S3Client);
 const clients = {
   dynamodb: new DynamoDBClient({ region: 'eu-west-1' }),
   s3: new S3Client({ region: 'eu-west-1' }),

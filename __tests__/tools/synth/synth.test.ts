@@ -6,7 +6,8 @@ import { APP_RUNNER, runApp } from '../../../tools/synth';
 
 // The real spawnSync unless a test stubs one call (the failure paths): a spy on the node
 // module object itself, which synth.ts reads at call time.
-const childProcess = jest.requireActual<typeof import('node:child_process')>('node:child_process');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const childProcess = require('node:child_process') as typeof import('node:child_process');
 
 describe('runApp', () => {
   test('runs main.ts through run-app.cjs in the project folder, with the given environment and CDKTF_OUTDIR', () => {

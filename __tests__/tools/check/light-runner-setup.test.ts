@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..', '..', '..');
+const SETUP = join(root, 'tools', 'check', 'light-runner-setup.cjs');
+
+/**
+ * A fresh Node process that loads the setup file, then TypeScript as the runner does:
+ * a source file by require, a test-support file by import() with a query (the runner
+ * appends one), and prints what they export.
+ */
+function loadInFreshNode(env: Record<string, string>) {
+  const script = `
+    require(${JSON.stringify(SETUP)});
+    const { parseCidr } = require('./config/cidr');
+    import(${JSON.stringify(`${join(root, '__tests__', 'support', 'doc-references.ts')}?1`)})
+      .then((refs) => {
+        const cidr = parseCidr('10.0.0.0/16');
+        console.log(JSON.stringify({ prefix: cidr && cidr.prefixLength, docReferences: typeof refs.default.docReferences, counters: typeof globalThis.__coverage__ }));
+      });`;
+  return spawnSync(process.execPath, ['-e', script], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+  });
+}
+
+describe('the unit tests’ TypeScript hooks (light-runner-setup.cjs)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'light-runner-setup-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('without UNIT_COVERAGE_FILE: require and import() of .ts work, nothing is counted or written', () => {
+    const run = loadInFreshNode({});
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      prefix: 16,
+      docReferences: 'function',
+      counters: 'undefined',
+    });
+    expect(run.status).toBe(0);
+  });
+
+  test('with UNIT_COVERAGE_FILE: the files collectCoverageFrom takes are counted, and written at exit', () => {
+    const file = join(dir, 'coverage.json');
+    const run = loadInFreshNode({ UNIT_COVERAGE_FILE: file });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toMatchObject({ prefix: 16, counters: 'object' });
+    expect(existsSync(file)).toBe(true);
+    const coverage = JSON.parse(readFileSync(file, 'utf8')) as Record<
+      string,
+      { f: Record<string, number>; fnMap: Record<string, { name: string }> }
+    >;
+    // config/cidr.ts is in collectCoverageFrom; a file under __tests__/ is not.
+    expect(Object.keys(coverage)).toEqual([join(root, 'config', 'cidr.ts')]);
+    const counts = coverage[join(root, 'config', 'cidr.ts')];
+    const parse = Object.entries(counts.fnMap).find(([, fn]) => fn.name === 'parseCidr');
+    expect(counts.f[parse![0]]).toBe(1);
+  });
+});
