@@ -1,6 +1,6 @@
 /**
  * Unit tests: synthesized JSON, config rules, tools with stubbed AWS clients. `npm test` and
- * `npm run test:unit` run them as two single-thread runs with merged coverage
+ * `npm run test:unit` run them as one jest run in band with coverage
  * (tools/check/unit-tests.ts); these settings apply to both and to `npx jest <path>`.
  */
 const { availableParallelism } = require('node:os');

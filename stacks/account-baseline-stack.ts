@@ -40,6 +40,7 @@ import {
   baselineAlarmSubscriberMessage,
   organizationServiceMissingMessage,
 } from '../constructs/safety-nets/gate-messages';
+import { requireTerraformVersions } from './terraform-version';
 
 export interface AccountBaselineStackProps {
   readonly config: BaselineConfig;
@@ -100,6 +101,7 @@ export class AccountBaselineStack extends TerraformStack {
   constructor(scope: Construct, props: AccountBaselineStackProps) {
     const { config, stateBackend } = props;
     super(scope, config.stackId);
+    requireTerraformVersions(this);
     const tags = [{ tags: { ...BASELINE_TAGS } }];
     const names = config.names;
 

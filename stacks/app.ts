@@ -13,7 +13,7 @@ import { loadBaselineConfig } from '../config/baseline';
 import { checkSettingNames } from '../config/setting-names';
 import { AccountBaselineStack } from './account-baseline-stack';
 import { PlatformStack } from './platform-stack';
-import { copyProviderLock, PROVIDER_LOCK_FILE } from './provider-lock';
+import { copyProviderLock, PROVIDER_LOCK_FILE, requireProviderLock } from './provider-lock';
 import { STATE_BACKEND_STACK_ID, StateBackendStack } from './state-backend-stack';
 
 export interface AppOptions {
@@ -102,7 +102,19 @@ export function synthesizeApp(options: AppOptions): AppResult {
     return { ok: false, message: new ConfigError(problems).message };
   }
 
-  const app = new App({ outdir: options.outdir ?? options.env.CDKTF_OUTDIR, context });
+  // Checked before anything is written: a missing lock stops the synth with nothing on disk.
+  const providerLockFile = requireProviderLock(
+    options.providerLockFile ?? join(PROJECT_ROOT, PROVIDER_LOCK_FILE),
+  );
+  const app = new App({
+    outdir: options.outdir ?? options.env.CDKTF_OUTDIR,
+    context,
+    // cdktf's construct validations run `terraform version` on this machine for every
+    // terraform_data resource and moved block (0.1 s each). Each stack's required_version
+    // (terraform-version.ts) has Terraform check itself, wherever it runs; that every stack
+    // configures the providers its resources use is unit-tested (__tests__/stacks/app.test.ts).
+    skipValidation: true,
+  });
   // Central state with the key's ARN not yet known: the bootstrap alone, which must be
   // deployed first (every other stack names the key by the ARN it outputs).
   if (awaiting === undefined) {
@@ -116,7 +128,7 @@ export function synthesizeApp(options: AppOptions): AppResult {
   // Once per account and region, after the bootstrap and before the environments.
   if (awaiting === undefined) new AccountBaselineStack(app, { config: baseline, stateBackend });
   app.synth();
-  copyProviderLock(app.outdir, options.providerLockFile ?? join(PROJECT_ROOT, PROVIDER_LOCK_FILE));
+  copyProviderLock(app.outdir, providerLockFile);
   if (awaiting !== undefined) {
     return {
       ok: true,

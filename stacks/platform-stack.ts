@@ -19,6 +19,7 @@ import { Network } from '../constructs/network/network';
 import { PlatformAlarms } from '../constructs/observability/alarms';
 import { PlatformGates } from '../constructs/safety-nets/platform-gates';
 import { stackReservedConcurrency } from '../constructs/safety-nets/gate-messages';
+import { requireTerraformVersions } from './terraform-version';
 
 export interface PlatformStackProps {
   readonly config: PlatformConfig;
@@ -69,6 +70,7 @@ export class PlatformStack extends TerraformStack {
   constructor(scope: Construct, props: PlatformStackProps) {
     const { config } = props;
     super(scope, config.stackId);
+    requireTerraformVersions(this);
     const names = config.names;
     const protect = config.protectStatefulResources;
 

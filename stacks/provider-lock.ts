@@ -11,13 +11,19 @@ import { join } from 'node:path';
 
 export const PROVIDER_LOCK_FILE = '.terraform.lock.hcl';
 
-/** Copies `lockFile` into the folder of every stack in `<outdir>/manifest.json`; returns them. */
-export function copyProviderLock(outdir: string, lockFile: string): string[] {
+/** `lockFile`, or an error saying what it is for when it is missing. */
+export function requireProviderLock(lockFile: string): string {
   if (!existsSync(lockFile)) {
     throw new Error(
       `${lockFile} is missing: it pins the AWS provider and its checksums for every stack (restore it from git)`,
     );
   }
+  return lockFile;
+}
+
+/** Copies `lockFile` into the folder of every stack in `<outdir>/manifest.json`; returns them. */
+export function copyProviderLock(outdir: string, lockFile: string): string[] {
+  requireProviderLock(lockFile);
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
     stacks: Record<string, { workingDirectory: string }>;
   };

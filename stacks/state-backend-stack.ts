@@ -19,6 +19,7 @@ import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { localStatePath, STATE_BACKEND_STACK_ID, StateBackendSettings } from '../config/backend';
 import type { CrossAccountState } from '../config/central-state';
+import { requireTerraformVersions } from './terraform-version';
 
 /** The bootstrap stack's id: `cdktf deploy TapStateBackend` (config/backend.ts names it for the app's note). */
 export { STATE_BACKEND_STACK_ID };
@@ -70,6 +71,7 @@ export class StateBackendStack extends TerraformStack {
 
   constructor(scope: Construct, props: StateBackendStackProps) {
     super(scope, STATE_BACKEND_STACK_ID);
+    requireTerraformVersions(this);
     const { settings } = props;
     const s3 = settings.s3;
     const noncurrentDays = props.noncurrentVersionExpirationDays ?? 90;

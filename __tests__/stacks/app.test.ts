@@ -1,7 +1,16 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { TerraformStack, Testing } from 'cdktf';
+import { ValidateProviderPresence } from 'cdktf/lib/validations';
+import { loadStateBackend } from '../../config/backend';
+import { loadBaselineConfig } from '../../config/baseline';
+import { loadConfigs } from '../../config/config';
+import { AccountBaselineStack } from '../../stacks/account-baseline-stack';
 import { synthesizeApp } from '../../stacks/app';
+import { PlatformStack } from '../../stacks/platform-stack';
+import { StateBackendStack } from '../../stacks/state-backend-stack';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -122,6 +131,38 @@ describe('synthesizeApp', () => {
   });
 });
 
+describe('what the synth no longer asks cdktf to validate', () => {
+  // synthesizeApp skips cdktf's validations (they run `terraform version` for every
+  // terraform_data resource and moved block); the one that checks the code, not the
+  // machine, runs here: every stack configures the providers its resources use.
+  it('every stack has a provider construct for each provider its resources and data sources use', () => {
+    const app = Testing.app();
+    const env = { ENVIRONMENT_SUFFIX: 'dev,prod' };
+    const stateBackend = loadStateBackend({ env }, { warn: () => undefined });
+    const stacks = [
+      ...loadConfigs({ env }).map((config) => new PlatformStack(app, { config, stateBackend })),
+      new AccountBaselineStack(app, { config: loadBaselineConfig({ env }), stateBackend }),
+      new StateBackendStack(app, { settings: stateBackend }),
+    ];
+    expect(
+      stacks.map((stack) => [stack.node.id, new ValidateProviderPresence(stack).validate()]),
+    ).toEqual([
+      ['TapStackdev', []],
+      ['TapStackprod', []],
+      ['TapAccountBaseline', []],
+      ['TapStateBackend', []],
+    ]);
+  });
+
+  it('would name a stack whose resources use a provider it does not configure', () => {
+    const stack = new TerraformStack(Testing.app(), 'Bare');
+    new S3Bucket(stack, 'bucket');
+    expect(new ValidateProviderPresence(stack).validate()).toEqual([
+      expect.stringMatching(/to your stack 'Bare' for the following providers: aws$/),
+    ]);
+  });
+});
+
 describe('the provider lock', () => {
   it('is copied, byte for byte, into every stack folder', () => {
     const base = mkdtempSync(join(tmpdir(), 'app-test-'));
@@ -143,7 +184,7 @@ describe('the provider lock', () => {
     }
   });
 
-  it('refuses to synthesize stacks without it', () => {
+  it('refuses to synthesize stacks without it, before anything is written', () => {
     const base = mkdtempSync(join(tmpdir(), 'app-test-'));
     try {
       expect(() =>
@@ -153,6 +194,7 @@ describe('the provider lock', () => {
           providerLockFile: join(base, 'none.hcl'),
         }),
       ).toThrow(/none.hcl is missing: it pins the AWS provider and its checksums/);
+      expect(existsSync(join(base, 'out'))).toBe(false);
     } finally {
       rmSync(base, { recursive: true, force: true });
     }
@@ -163,6 +205,16 @@ describe('the provider lock', () => {
     const run = synth({ ENVIRONMENT_SUFFIX: 'dev' });
     const required = run.docs.TapStackdev.terraform.required_providers.aws;
     expect(required).toEqual({ source: 'aws', version: '5.100.0' });
+    // Terraform checks its own version wherever it runs: 1.11 and later 1.x releases.
+    expect(
+      Object.fromEntries(
+        Object.entries(run.docs).map(([stack, doc]) => [stack, doc.terraform.required_version]),
+      ),
+    ).toEqual({
+      TapAccountBaseline: '>= 1.11.0, < 2.0.0',
+      TapStackdev: '>= 1.11.0, < 2.0.0',
+      TapStateBackend: '>= 1.11.0, < 2.0.0',
+    });
     expect(lock).toContain(
       [
         'provider "registry.terraform.io/hashicorp/aws" {',

@@ -25,7 +25,7 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
     product: false,
   },
   check: {
-    job: 'npm test: the checks run concurrently, the unit tests as two jest runs with one coverage report, their jest transform, the lock-file check',
+    job: 'npm test: the checks run concurrently, the unit tests as one jest run under jest-light-runner, its TypeScript hooks and coverage, the lock-file check',
     uses: ['core'],
     product: false,
   },

@@ -122,7 +122,7 @@ async function measureTests(): Promise<void> {
   rows.push({
     name: 'unit tests (`npm run test:unit`)',
     samples: await repeat(2, 'npm', ['run', '--silent', 'test:unit']),
-    note: 'two single-thread jest runs, coverage merged',
+    note: 'one jest run in band, with coverage',
   });
   // Cold: no tsc/validate/jest caches and no built function bundle, as on a fresh clone
   // (CI). Warm: a developer's second run, where unchanged files and stacks are not redone.

@@ -1,8 +1,8 @@
 /**
- * `npm run test:unit`: the unit tests as two single-thread jest runs at once, their
- * coverage merged, printed, written to coverage/coverage-final.json and held to
- * jest.config.js's thresholds (see unit-tests.ts). Exit 1 when a test or a threshold fails.
- * One file or folder alone: `npx jest <path>`.
+ * `npm run test:unit`: the unit tests as one jest run in band, its coverage printed, written
+ * to coverage/coverage-final.json and held to jest.config.js's thresholds (see
+ * unit-tests.ts). Exit 1 when a test or a threshold fails. One file or folder alone:
+ * `npx jest <path>`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,60 +13,40 @@ const ROOT = resolve(__dirname, '..', '..');
 const JEST = require.resolve('jest/bin/jest');
 
 const USAGE =
-  'usage: npm run test:unit\n  The unit tests as two jest runs, coverage merged and held to jest.config.js. It takes no\n  arguments; one file or folder alone: npx jest <path>';
+  'usage: npm run test:unit\n  The unit tests as one jest run, coverage held to jest.config.js. It takes no\n  arguments; one file or folder alone: npx jest <path>';
 
 async function main(): Promise<number> {
   // Loaded here, not at the top, so that --help answers at once.
   /* eslint-disable @typescript-eslint/no-require-imports */
+  const { createCoverageMap } =
+    require('istanbul-lib-coverage') as typeof import('istanbul-lib-coverage');
   const { createContext } = require('istanbul-lib-report') as typeof import('istanbul-lib-report');
   const { create: createReport } = require('istanbul-reports') as typeof import('istanbul-reports');
-  const {
-    findTestFiles,
-    globalThresholds,
-    mergeCoverage,
-    partitionTests,
-    shardCommand,
-    COVERAGE_FILE_ENV,
-    thresholdFailures,
-    unloadedSources,
-  } = require('./unit-tests') as typeof import('./unit-tests');
+  const { COVERAGE_FILE_ENV, JEST_ARGS, globalThresholds, thresholdFailures, unloadedSources } =
+    require('./unit-tests') as typeof import('./unit-tests');
   /* eslint-enable @typescript-eslint/no-require-imports */
   // jest.config.js is CommonJS, read the way jest reads it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const jestConfig = require(join(ROOT, 'jest.config.js'));
   const thresholds = globalThresholds(jestConfig);
-  const shards = partitionTests(findTestFiles(ROOT, join(ROOT, '__tests__')));
   const work = mkdtempSync(join(tmpdir(), 'unit-tests-'));
-  const coverageFile = (shard: string) => join(work, `${shard}.coverage.json`);
+  const coverageFile = join(work, 'coverage.json');
   try {
-    const results = await Promise.all(
-      shards.map(({ shard, files }) =>
-        run(process.execPath, shardCommand(JEST, files), {
-          cwd: ROOT,
-          env: {
-            ...(process.env as Record<string, string>),
-            [COVERAGE_FILE_ENV]: coverageFile(shard.name),
-          },
-          okCodes: [0, 1],
-        }),
-      ),
-    );
-    shards.forEach(({ shard, files }, i) => {
-      const { code, stdout, stderr, durationMs } = results[i];
-      const verdict = code === 0 ? 'passed' : `FAILED (exit ${code})`;
-      process.stdout.write(
-        `── jest run "${shard.name}" (${files.length} files): ${verdict} in ${formatDuration(durationMs)}\n`,
-      );
-      process.stdout.write(
-        `${[stderr, stdout]
-          .map((s) => s.trimEnd())
-          .filter(Boolean)
-          .join('\n')}\n`,
-      );
+    const result = await run(process.execPath, [JEST, ...JEST_ARGS], {
+      cwd: ROOT,
+      env: { ...(process.env as Record<string, string>), [COVERAGE_FILE_ENV]: coverageFile },
+      okCodes: [0, 1],
     });
-    const coverage = mergeCoverage(
-      shards.map(({ shard }) => JSON.parse(readFileSync(coverageFile(shard.name), 'utf8'))),
+    const { code, stdout, stderr, durationMs } = result;
+    const verdict = code === 0 ? 'passed' : `FAILED (exit ${code})`;
+    process.stdout.write(`── jest: ${verdict} in ${formatDuration(durationMs)}\n`);
+    process.stdout.write(
+      `${[stderr, stdout]
+        .map((s) => s.trimEnd())
+        .filter(Boolean)
+        .join('\n')}\n`,
     );
+    const coverage = createCoverageMap(JSON.parse(readFileSync(coverageFile, 'utf8')));
     const context = createContext({
       dir: join(ROOT, 'coverage'),
       coverageMap: coverage,
@@ -84,7 +64,7 @@ async function main(): Promise<number> {
       ...thresholdFailures(coverage.getCoverageSummary(), thresholds),
     ];
     for (const line of failures) process.stderr.write(`${line}\n`);
-    return results.every((r) => r.code === 0) && failures.length === 0 ? 0 : 1;
+    return code === 0 && failures.length === 0 ? 0 : 1;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

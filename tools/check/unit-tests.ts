@@ -1,73 +1,22 @@
 /**
- * `npm run test:unit` (part of `npm test`): the unit tests as two jest runs side by side,
- * each in one thread, with their coverage merged into one report that must meet
- * jest.config.js's `coverageThreshold`.
+ * `npm run test:unit` (part of `npm test`): the unit tests as one jest run, in band, with
+ * its coverage held to jest.config.js's `coverageThreshold`.
  *
- * Why not jest's worker threads: jest loads every test file's modules afresh, and a V8
- * isolate reuses the code it compiled for a module it has seen before (its compilation
- * cache). A test file that builds a stack loads cdktf and ~7.5 MB of provider bindings.
- * In one thread, only the first such file compiles them; with two workers, both do, for
- * both halves of the suite. Two runs split by what the files load — the tests that build
- * constructs and stacks in one, the rest in the other — keep each cache hot and still use
- * two cores. Measured on 2 cores when the split was made (babel's coverage, TurboFan on),
- * warm: 15.0–15.5 s wall and 27–28 s CPU against 19.5 s and 34 s for one run on two worker
- * threads; cold: 20.4–22.7 s against 23.7–28.7 s. mergeCoverage's tests hold that the
- * merged report counts what one run would.
+ * Why one process: jest-light-runner runs the test files of a process in one module cache,
+ * so cdktf, the provider bindings, the AWS SDK and the stacks load once. Measured on 2 cores
+ * (2026-12-07, cold caches): one run took 21.5 s of CPU and 21.5 s alone; two runs side by
+ * side 33 s of CPU for 21.6 s, each loading all of that again; inside `npm test`, whose
+ * other checks take the second core, one run ended the whole in 30 s against 36 s.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { transformSync } from 'esbuild';
 import { globsToMatcher } from 'jest-util';
-import { createCoverageMap } from 'istanbul-lib-coverage';
-import type { CoverageMap, CoverageMapData, CoverageSummary } from 'istanbul-lib-coverage';
-
-export interface UnitShard {
-  /** Names the run in the output and its coverage folder. */
-  readonly name: string;
-  /** Folders under __tests__/ whose test files this run takes. @default every file no other shard takes */
-  readonly folders?: readonly string[];
-}
-
-/** The two runs. A test file belongs to the first shard with a folder that holds it. */
-export const UNIT_SHARDS: readonly UnitShard[] = [
-  // These build constructs and stacks: they all load cdktf and the provider bindings.
-  { name: 'stacks', folders: ['access', 'constructs', 'stacks', 'tools/policy'] },
-  // Config, functions, the other tools, the app as a process.
-  { name: 'rest' },
-];
+import type { CoverageSummary } from 'istanbul-lib-coverage';
 
 /** The coverage axes jest's `coverageThreshold.global` sets. */
 export const COVERAGE_AXES = ['lines', 'statements', 'functions', 'branches'] as const;
 export type CoverageThresholds = Partial<Record<(typeof COVERAGE_AXES)[number], number>>;
-
-/** Every `*.test.ts` under `dir`, as paths relative to `root`, sorted. */
-export function findTestFiles(root: string, dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
-    .map((e) => relative(root, join(e.parentPath, e.name)))
-    .sort();
-}
-
-/**
- * The test files of each shard, in UNIT_SHARDS order (`testsDir` is the folder the
- * paths start with). Each file goes to exactly one shard; a shard with no file is left out.
- */
-export function partitionTests(
-  files: readonly string[],
-  testsDir = '__tests__',
-  shards: readonly UnitShard[] = UNIT_SHARDS,
-): { shard: UnitShard; files: string[] }[] {
-  const holds = (shard: UnitShard, file: string) =>
-    shard.folders === undefined ||
-    shard.folders.some((folder) => file.split(sep).join('/').startsWith(`${testsDir}/${folder}/`));
-  const byShard = shards.map((shard) => ({ shard, files: [] as string[] }));
-  for (const file of files) {
-    const target = byShard.find((s) => holds(s.shard, file));
-    if (!target) throw new Error(`no unit-test shard takes ${file}`);
-    target.files.push(file);
-  }
-  return byShard.filter((s) => s.files.length > 0);
-}
 
 /**
  * The environment variable that tells a jest process to count coverage and where to write
@@ -75,26 +24,12 @@ export function partitionTests(
  */
 export const COVERAGE_FILE_ENV = 'UNIT_COVERAGE_FILE';
 
-/** The node command line of one shard: jest, then shardArgs. */
-export function shardCommand(jest: string, files: readonly string[]): string[] {
-  return [jest, ...shardArgs(files)];
-}
-
 /**
- * jest's arguments for one shard: in band (jest-light-runner then runs the files in jest's
- * own process, one module cache for the whole shard), these files only. Coverage is not
- * jest's here: the runner returns none, and the setup file counts it (COVERAGE_FILE_ENV).
+ * jest's arguments: in band, so jest-light-runner runs every test file in jest's own process
+ * (one module cache). Coverage is not jest's: the runner returns none, and the setup file
+ * counts it (COVERAGE_FILE_ENV).
  */
-export function shardArgs(files: readonly string[]): string[] {
-  return ['--runInBand', '--runTestsByPath', ...files];
-}
-
-/** One coverage map from the shards' `coverage-final.json` contents. */
-export function mergeCoverage(parts: readonly CoverageMapData[]): CoverageMap {
-  const map = createCoverageMap({});
-  for (const part of parts) map.merge(part);
-  return map;
-}
+export const JEST_ARGS = ['--runInBand'] as const;
 
 /** One line per axis below its threshold; empty when every axis meets it. */
 export function thresholdFailures(

@@ -9,103 +9,20 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCoverageMap } from 'istanbul-lib-coverage';
 import type { CoverageMapData } from 'istanbul-lib-coverage';
 import {
-  findTestFiles,
+  COVERAGE_FILE_ENV,
   globalThresholds,
   hasRuntimeCode,
-  mergeCoverage,
-  partitionTests,
-  shardArgs,
-  shardCommand,
+  JEST_ARGS,
   thresholdFailures,
-  UNIT_SHARDS,
   unloadedSources,
 } from '../../../tools/check/unit-tests';
 
-describe('partitionTests', () => {
-  const files = [
-    '__tests__/access/platform.access.test.ts',
-    '__tests__/config/config.test.ts',
-    '__tests__/constructs/cache.test.ts',
-    '__tests__/main.test.ts',
-    '__tests__/stacks/app.test.ts',
-    '__tests__/tools/policy/cli.test.ts',
-    '__tests__/tools/policyx/other.test.ts',
-    '__tests__/tools/deploy/deploy.test.ts',
-  ];
-
-  test('the tests that build constructs and stacks run together; every other file runs in the rest', () => {
-    expect(partitionTests(files).map((s) => [s.shard.name, s.files])).toEqual([
-      [
-        'stacks',
-        [
-          '__tests__/access/platform.access.test.ts',
-          '__tests__/constructs/cache.test.ts',
-          '__tests__/stacks/app.test.ts',
-          '__tests__/tools/policy/cli.test.ts',
-        ],
-      ],
-      [
-        'rest',
-        [
-          '__tests__/config/config.test.ts',
-          '__tests__/main.test.ts',
-          '__tests__/tools/policyx/other.test.ts',
-          '__tests__/tools/deploy/deploy.test.ts',
-        ],
-      ],
-    ]);
-  });
-
-  test('leaves out a shard with no file', () => {
-    expect(partitionTests(['__tests__/main.test.ts']).map((s) => s.shard.name)).toEqual(['rest']);
-  });
-
-  test('refuses a file no shard takes, rather than skipping it', () => {
-    expect(() => partitionTests(['x/a.test.ts'], '__tests__', [UNIT_SHARDS[0]])).toThrow(
-      'no unit-test shard takes x/a.test.ts',
-    );
-  });
-
-  test('ends with a shard that takes everything', () => {
-    expect(UNIT_SHARDS[UNIT_SHARDS.length - 1].folders).toBeUndefined();
-  });
-});
-
-describe('findTestFiles', () => {
-  let root: string;
-  beforeAll(() => {
-    root = mkdtempSync(join(tmpdir(), 'unit-tests-find-'));
-    mkdirSync(join(root, '__tests__', 'b', 'c'), { recursive: true });
-    for (const f of ['a.test.ts', 'b/c/d.test.ts', 'b/helper.ts', 'b/e.test.js']) {
-      writeFileSync(join(root, '__tests__', f), '');
-    }
-  });
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-  test('finds every *.test.ts in the tree, relative to the root, sorted', () => {
-    expect(findTestFiles(root, join(root, '__tests__'))).toEqual([
-      '__tests__/a.test.ts',
-      '__tests__/b/c/d.test.ts',
-    ]);
-  });
-});
-
-test('shardCommand: jest, then the shard arguments', () => {
-  expect(shardCommand('/j/jest.js', ['a.test.ts'])).toEqual([
-    '/j/jest.js',
-    ...shardArgs(['a.test.ts']),
-  ]);
-});
-
-test('shardArgs: in band (one process, one module cache), these files only; no coverage flags', () => {
-  expect(shardArgs(['a.test.ts', 'b.test.ts'])).toEqual([
-    '--runInBand',
-    '--runTestsByPath',
-    'a.test.ts',
-    'b.test.ts',
-  ]);
+test('JEST_ARGS: in band (one process, one module cache); no coverage flags (the setup file counts it)', () => {
+  expect(JEST_ARGS).toEqual(['--runInBand']);
+  expect(COVERAGE_FILE_ENV).toBe('UNIT_COVERAGE_FILE');
 });
 
 /** A file of two statements and one function, with the given hit counts. */
@@ -127,22 +44,8 @@ function fileCoverage(path: string, s0: number, s1: number, f0: number): Coverag
   } as unknown as CoverageMapData;
 }
 
-describe('mergeCoverage', () => {
-  test('adds the hits of a file both runs loaded, and keeps a file only one run loaded', () => {
-    const merged = mergeCoverage([
-      fileCoverage('/p/a.ts', 1, 0, 1),
-      { ...fileCoverage('/p/a.ts', 0, 2, 0), ...fileCoverage('/p/b.ts', 0, 0, 0) },
-    ]);
-    expect(merged.files().sort()).toEqual(['/p/a.ts', '/p/b.ts']);
-    expect(merged.fileCoverageFor('/p/a.ts').s).toEqual({ 0: 1, 1: 2 });
-    const summary = merged.getCoverageSummary();
-    expect([summary.statements.covered, summary.statements.total]).toEqual([2, 4]);
-    expect([summary.functions.covered, summary.functions.total]).toEqual([1, 2]);
-  });
-});
-
 describe('thresholdFailures', () => {
-  const summary = mergeCoverage([fileCoverage('/p/a.ts', 1, 0, 1)]).getCoverageSummary();
+  const summary = createCoverageMap(fileCoverage('/p/a.ts', 1, 0, 1)).getCoverageSummary();
 
   test('names each axis below its minimum, with the figures', () => {
     expect(thresholdFailures(summary, { lines: 95, statements: 50, functions: 100 })).toEqual([
