@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DIAGRAM_FILE, diagramsFromOutdir, PROJECT_ROOT } from '../tools/diagram';
@@ -10,9 +18,13 @@ const root = resolve(__dirname, '..');
 function runApp(env: Record<string, string>) {
   const base = mkdtempSync(join(tmpdir(), 'main-test-'));
   const outdir = join(base, 'out');
-  const result = spawnSync('node', ['tools/synth/run-app.cjs', 'main.ts'], {
+  // PATH holds a folder with node alone: the synth needs no terraform (or anything else).
+  const bin = join(base, 'bin');
+  mkdirSync(bin);
+  symlinkSync(process.execPath, join(bin, 'node'));
+  const result = spawnSync(process.execPath, ['tools/synth/run-app.cjs', 'main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH, CDKTF_OUTDIR: outdir, ...env },
+    env: { PATH: bin, CDKTF_OUTDIR: outdir, ...env },
     encoding: 'utf8',
   });
   const stacks = existsSync(join(outdir, 'stacks'))
@@ -37,7 +49,7 @@ describe('the app (main.ts)', () => {
     });
     afterAll(() => run.cleanup());
 
-    it('writes TapStackprod, the state bootstrap and the account baseline', () => {
+    it('writes TapStackprod, the state bootstrap and the account baseline, with no terraform on PATH', () => {
       expect(run.status).toBe(0);
       expect(run.stacks).toEqual(['TapAccountBaseline', 'TapStackprod', 'TapStateBackend']);
       expect(run.read('TapStackprod').terraform.backend.s3.key).toBe(
