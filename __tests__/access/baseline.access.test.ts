@@ -11,7 +11,6 @@
  * denied row rests on the key policy, which no identity policy can overrule (KMS uses an
  * identity policy only where the key policy allows the account to delegate).
  */
-import { Testing } from 'cdktf';
 import { loadStateBackend } from '../../config/backend';
 import { BaselineConfig, loadBaselineConfig } from '../../config/baseline';
 import { configFilesKey } from '../../constructs/detective/config-recorder';
@@ -21,7 +20,6 @@ import {
   CONFIG_ACCESS_LOG_PREFIX,
   STATE_ACCESS_LOG_PREFIX,
 } from '../../constructs/audit/access-logs';
-import { AccountBaselineStack } from '../../stacks/account-baseline-stack';
 import { AccessRow, Caller, proveRow } from './support/rows';
 import {
   bucketByName,
@@ -38,6 +36,7 @@ import {
   SynthesizedStack,
   TEST_ACCOUNT,
 } from './support/terraform-policies';
+import { json } from '../support/synthesized';
 
 interface BaselineWorld {
   readonly stack: SynthesizedStack;
@@ -68,10 +67,7 @@ function baselineWorld(): BaselineWorld {
   const env = {};
   const config = loadBaselineConfig({ env });
   const stateBackend = loadStateBackend({ env }, { warn: () => undefined });
-  const tf = JSON.parse(
-    Testing.synth(new AccountBaselineStack(Testing.app(), { config, stateBackend })),
-  );
-  const stack = new SynthesizedStack(config.stackId, tf);
+  const stack = new SynthesizedStack(config.stackId, json('baseline', env));
   const names = config.names;
   const bucket = (prefix: string) => `${prefix}-${TEST_ACCOUNT}-${config.region}`;
   return {

@@ -4,13 +4,9 @@
  * platform depends on (must be allowed) and the ones it must refuse (must be denied).
  * A row that fails prints itself and the AWS page it rests on. See docs/access-proofs.md.
  */
-import { Testing } from 'cdktf';
 import { loadConfig, PlatformConfig } from '../../config/config';
-import { loadStateBackend } from '../../config/backend';
 import { loadBaselineConfig } from '../../config/baseline';
 import { TRAIL_ALARMS } from '../../constructs/audit/trail-alarms';
-import { AccountBaselineStack } from '../../stacks/account-baseline-stack';
-import { PlatformStack } from '../../stacks/platform-stack';
 import { AccessRow, Caller, proveRow } from './support/rows';
 import {
   allRoles,
@@ -29,6 +25,7 @@ import {
   TEST_ACCOUNT,
   TEST_REST_API_ID,
 } from './support/terraform-policies';
+import { json } from '../support/synthesized';
 
 interface PlatformWorld {
   readonly stack: SynthesizedStack;
@@ -51,18 +48,9 @@ interface PlatformWorld {
 
 function platformWorld(env: Record<string, string>): PlatformWorld {
   const config = loadConfig({ env });
-  const stateBackend = loadStateBackend({ env });
-  const tf = JSON.parse(Testing.synth(new PlatformStack(Testing.app(), { config, stateBackend })));
-  const stack = new SynthesizedStack(config.stackId, tf);
+  const stack = new SynthesizedStack(config.stackId, json('platform', env));
   const baselineConfig = loadBaselineConfig({ env });
-  const baseline = new SynthesizedStack(
-    baselineConfig.stackId,
-    JSON.parse(
-      Testing.synth(
-        new AccountBaselineStack(Testing.app(), { config: baselineConfig, stateBackend }),
-      ),
-    ),
-  );
+  const baseline = new SynthesizedStack(baselineConfig.stackId, json('baseline', env));
   const ACCOUNT_LEVEL_ROLES = new Set([API_GATEWAY]);
   return {
     stack,

@@ -123,9 +123,12 @@ describe('createDbSetupHandler', () => {
 });
 
 describe('the deployed handler', () => {
+  // Restored in place: the unit tests share one process (jest-light-runner), and its
+  // process.env must stay the object Node gave it.
   const saved = { ...process.env };
   afterEach(() => {
-    process.env = { ...saved };
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
   });
 
   test('names the missing settings when its environment is empty', async () => {

@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Testing } from 'cdktf';
-import { loadStateBackend } from '../../config/backend';
-import { loadBaselineConfig } from '../../config/baseline';
 import { ciSubjects } from '../../config/ci-access';
 import { githubTrustPolicy } from '../../constructs/ci-access/trust';
-import { AccountBaselineStack } from '../../stacks/account-baseline-stack';
 import { evaluateStack } from '../../tools/policy/engine';
 import { formatReport } from '../../tools/policy/report';
-import { synthesizeStack } from '../../tools/policy/stacks';
+import { document } from '../support/synthesized';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -17,13 +13,7 @@ const CI = {
   BASELINE_CI_ENVIRONMENTS: 'dev,prod=production',
 };
 
-function synth(env: Record<string, string>): Json {
-  const stack = new AccountBaselineStack(Testing.app(), {
-    config: loadBaselineConfig({ env }),
-    stateBackend: loadStateBackend({ env }, { warn: () => undefined }),
-  });
-  return synthesizeStack(stack) as Json;
-}
+const synth = (env: Record<string, string>): Json => document('baseline', env) as Json;
 const ciRoles = (tf: Json): Json[] =>
   (Object.values(tf.resource.aws_iam_role) as Json[]).filter((r) =>
     String(r.name).startsWith('healthcare-ci-'),

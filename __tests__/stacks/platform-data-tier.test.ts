@@ -3,22 +3,12 @@
  * function and its invocation, and data protection on every log group that can carry
  * statement text or request data.
  */
-import { Testing } from 'cdktf';
-import { loadConfig } from '../../config/config';
-import { loadStateBackend } from '../../config/backend';
 import { MAX_POLICY_CHARACTERS } from '../../constructs/logging/data-protection';
-import { PlatformStack } from '../../stacks/platform-stack';
-import { synthesizeStack } from '../../tools/policy/stacks';
+import { document, json } from '../support/synthesized';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function stackOf(env: Record<string, string>): PlatformStack {
-  return new PlatformStack(Testing.app(), {
-    config: loadConfig({ env }),
-    stateBackend: loadStateBackend({ env }),
-  });
-}
-const synth = (env: Record<string, string>): Json => JSON.parse(Testing.synth(stackOf(env)));
+const synth = (env: Record<string, string>): Json => json('platform', env);
 const all = (tf: Json, type: string): [string, Json][] => Object.entries(tf.resource[type] ?? {});
 const one = (tf: Json, type: string): Json => {
   const found = all(tf, type);
@@ -120,7 +110,7 @@ describe('data tier, production profile', () => {
   });
 
   test('the dead-letter waiver of the synchronous setup function is written for the policy report', () => {
-    const raw = synthesizeStack(stackOf({})) as Json;
+    const raw = document('platform') as Json;
     const setup = Object.values(raw.resource.aws_lambda_function as Json).find(
       (f: Json) => f.function_name === 'healthcare-db-setup-prod',
     ) as Json;

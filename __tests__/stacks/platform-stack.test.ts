@@ -1,16 +1,10 @@
-import { Testing } from 'cdktf';
 import { loadConfig } from '../../config/config';
-import { loadStateBackend } from '../../config/backend';
-import { PlatformStack, platformTags } from '../../stacks/platform-stack';
+import { platformTags } from '../../stacks/platform-stack';
+import { json } from '../support/synthesized';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function synthStack(env: Record<string, string>): Json {
-  const config = loadConfig({ env });
-  const stateBackend = loadStateBackend({ env });
-  const stack = new PlatformStack(Testing.app(), { config, stateBackend });
-  return JSON.parse(Testing.synth(stack));
-}
+const synthStack = (env: Record<string, string>): Json => json('platform', env);
 
 const resources = (tf: Json, type: string): Json[] => Object.values(tf.resource[type] ?? {});
 

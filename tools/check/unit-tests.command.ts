@@ -22,8 +22,16 @@ async function main(): Promise<number> {
     require('istanbul-lib-coverage') as typeof import('istanbul-lib-coverage');
   const { createContext } = require('istanbul-lib-report') as typeof import('istanbul-lib-report');
   const { create: createReport } = require('istanbul-reports') as typeof import('istanbul-reports');
-  const { COVERAGE_FILE_ENV, JEST_ARGS, globalThresholds, thresholdFailures, unloadedSources } =
-    require('./unit-tests') as typeof import('./unit-tests');
+  const {
+    COVERAGE_FILE_ENV,
+    JEST_ARGS,
+    UNIT_TESTS_TIMEOUT_MS,
+    globalThresholds,
+    readResults,
+    resultFailures,
+    thresholdFailures,
+    unloadedSources,
+  } = require('./unit-tests') as typeof import('./unit-tests');
   /* eslint-enable @typescript-eslint/no-require-imports */
   // jest.config.js is CommonJS, read the way jest reads it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -31,12 +39,19 @@ async function main(): Promise<number> {
   const thresholds = globalThresholds(jestConfig);
   const work = mkdtempSync(join(tmpdir(), 'unit-tests-'));
   const coverageFile = join(work, 'coverage.json');
+  const resultsFile = join(work, 'results.json');
   try {
-    const result = await run(process.execPath, [JEST, ...JEST_ARGS], {
-      cwd: ROOT,
-      env: { ...(process.env as Record<string, string>), [COVERAGE_FILE_ENV]: coverageFile },
-      okCodes: [0, 1],
-    });
+    const result = await run(
+      process.execPath,
+      [JEST, ...JEST_ARGS, '--json', `--outputFile=${resultsFile}`],
+      {
+        cwd: ROOT,
+        env: { ...(process.env as Record<string, string>), [COVERAGE_FILE_ENV]: coverageFile },
+        okCodes: [0, 1],
+        // jest-light-runner applies no test timeout: a hung test ends the run here.
+        timeoutMs: UNIT_TESTS_TIMEOUT_MS,
+      },
+    );
     const { code, stdout, stderr, durationMs } = result;
     const verdict = code === 0 ? 'passed' : `FAILED (exit ${code})`;
     process.stdout.write(`── jest: ${verdict} in ${formatDuration(durationMs)}\n`);
@@ -63,6 +78,10 @@ async function main(): Promise<number> {
       ),
       ...thresholdFailures(coverage.getCoverageSummary(), thresholds),
     ];
+    // The runner runs the files in jest's own process: a test that ended the process
+    // (process.exit) would leave its exit code, not jest's. jest writes the results last.
+    const results = readResults(resultsFile);
+    failures.push(...resultFailures(results));
     for (const line of failures) process.stderr.write(`${line}\n`);
     return code === 0 && failures.length === 0 ? 0 : 1;
   } finally {

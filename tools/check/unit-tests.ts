@@ -31,6 +31,40 @@ export const COVERAGE_FILE_ENV = 'UNIT_COVERAGE_FILE';
  */
 export const JEST_ARGS = ['--runInBand'] as const;
 
+/** How long the unit tests may take before the run is stopped (they take ~25 s on 2 cores). */
+export const UNIT_TESTS_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** What jest's `--json` results say of the run, as far as test:unit reads them. */
+export interface JestResults {
+  readonly success: boolean;
+  readonly numTotalTestSuites: number;
+  readonly numFailedTestSuites: number;
+  readonly numRuntimeErrorTestSuites: number;
+}
+
+/** jest's `--json` results from `file`, or undefined when jest wrote none. */
+export function readResults(file: string): JestResults | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as JestResults;
+}
+
+/**
+ * Why the results do not make a passing run: none written (the process ended before jest
+ * finished, as a test calling process.exit would make it), a failed file, or no file at all.
+ */
+export function resultFailures(results: JestResults | undefined): string[] {
+  if (results === undefined) {
+    return [
+      'jest wrote no results: the process ended before the run finished (does a test call process.exit?)',
+    ];
+  }
+  if (results.numTotalTestSuites === 0) return ['jest ran no test file'];
+  if (results.success) return [];
+  return [
+    `jest reports a failed run: ${results.numFailedTestSuites} of ${results.numTotalTestSuites} test files failed (${results.numRuntimeErrorTestSuites} could not run)`,
+  ];
+}
+
 /** One line per axis below its threshold; empty when every axis meets it. */
 export function thresholdFailures(
   summary: CoverageSummary,

@@ -16,6 +16,8 @@ import {
   globalThresholds,
   hasRuntimeCode,
   JEST_ARGS,
+  readResults,
+  resultFailures,
   thresholdFailures,
   unloadedSources,
 } from '../../../tools/check/unit-tests';
@@ -23,6 +25,51 @@ import {
 test('JEST_ARGS: in band (one process, one module cache); no coverage flags (the setup file counts it)', () => {
   expect(JEST_ARGS).toEqual(['--runInBand']);
   expect(COVERAGE_FILE_ENV).toBe('UNIT_COVERAGE_FILE');
+});
+
+describe('the jest results test:unit requires', () => {
+  const run = {
+    success: true,
+    numTotalTestSuites: 130,
+    numFailedTestSuites: 0,
+    numRuntimeErrorTestSuites: 0,
+  };
+
+  test('a passing run: nothing to say', () => {
+    expect(resultFailures(run)).toEqual([]);
+  });
+
+  test('no results: the process ended before jest finished (a test calling process.exit)', () => {
+    expect(resultFailures(undefined)).toEqual([
+      'jest wrote no results: the process ended before the run finished (does a test call process.exit?)',
+    ]);
+  });
+
+  test('a failed file, or one that could not run, fails the run even when jest exited 0', () => {
+    expect(
+      resultFailures({
+        ...run,
+        success: false,
+        numFailedTestSuites: 2,
+        numRuntimeErrorTestSuites: 1,
+      }),
+    ).toEqual(['jest reports a failed run: 2 of 130 test files failed (1 could not run)']);
+  });
+
+  test('no test file at all is no passing run', () => {
+    expect(resultFailures({ ...run, numTotalTestSuites: 0 })).toEqual(['jest ran no test file']);
+  });
+
+  test('readResults: undefined when jest wrote nothing, the results when it did', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unit-results-'));
+    try {
+      expect(readResults(join(dir, 'results.json'))).toBeUndefined();
+      writeFileSync(join(dir, 'results.json'), JSON.stringify(run));
+      expect(readResults(join(dir, 'results.json'))).toEqual(run);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /** A file of two statements and one function, with the given hit counts. */

@@ -39,6 +39,9 @@ describe('an interrupt reaches a running child once, and the run waits for it', 
       'echo started',
       'while :; do sleep 0.05; done',
     ].join('\n');
+    // The unit tests share one process: no other file's child may be running (it would be
+    // signalled too, and counted).
+    expect(runningChildren.running()).toBe(0);
     const running = run('sh', ['-c', script], { stopSignal: 'SIGINT' });
     // Wait until it runs, then interrupt twice as a terminal and a CI runner might.
     while (runningChildren.running() === 0) await new Promise((r) => setTimeout(r, 10));

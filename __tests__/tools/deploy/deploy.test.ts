@@ -400,29 +400,35 @@ describe('startTarget', () => {
     });
     expect(target.outdir).toBe(path.join(workDir, 'cdktf.out'));
 
+    // Restored in `finally`: the unit tests share one process, and a class left mocked would
+    // answer the next file's calls.
     const iam = mockClient(IAMClient);
     const apigateway = mockClient(APIGatewayClient);
-    const roleArn = 'arn:aws:iam::123456789012:role/healthcare-apigw-cloudwatch';
-    iam.on(CreateRoleCommand).resolves({ Role: { Arn: roleArn } as never });
-    apigateway.on(UpdateAccountCommand).resolves({ cloudwatchRoleArn: roleArn });
-    const result = await synth(target.outdir, target.env, { runner });
-    const note = await target.prepare(result);
-    expect(note).toMatch(/TapStateBackend applied; its local state: /);
-    // The emulator account gets the one baseline setting preflight requires.
-    expect(note).toMatch(
-      new RegExp(`API Gateway logs through ${roleArn} \\(stands in for TapAccountBaseline\\)$`),
-    );
-    const role = iam.commandCalls(CreateRoleCommand)[0].args[0].input;
-    // The baseline's own role name: the platform's deploy gate looks for it.
-    expect(role.RoleName).toBe('healthcare-apigw-cloudwatch');
-    expect(JSON.parse(role.AssumeRolePolicyDocument!).Statement[0].Principal).toEqual({
-      Service: 'apigateway.amazonaws.com',
-    });
-    expect(apigateway.commandCalls(UpdateAccountCommand)[0].args[0].input).toEqual({
-      patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: roleArn }],
-    });
-    iam.restore();
-    apigateway.restore();
+    let result: Awaited<ReturnType<typeof synth>>;
+    try {
+      const roleArn = 'arn:aws:iam::123456789012:role/healthcare-apigw-cloudwatch';
+      iam.on(CreateRoleCommand).resolves({ Role: { Arn: roleArn } as never });
+      apigateway.on(UpdateAccountCommand).resolves({ cloudwatchRoleArn: roleArn });
+      result = await synth(target.outdir, target.env, { runner });
+      const note = await target.prepare(result);
+      expect(note).toMatch(/TapStateBackend applied; its local state: /);
+      // The emulator account gets the one baseline setting preflight requires.
+      expect(note).toMatch(
+        new RegExp(`API Gateway logs through ${roleArn} \\(stands in for TapAccountBaseline\\)$`),
+      );
+      const role = iam.commandCalls(CreateRoleCommand)[0].args[0].input;
+      // The baseline's own role name: the platform's deploy gate looks for it.
+      expect(role.RoleName).toBe('healthcare-apigw-cloudwatch');
+      expect(JSON.parse(role.AssumeRolePolicyDocument!).Statement[0].Principal).toEqual({
+        Service: 'apigateway.amazonaws.com',
+      });
+      expect(apigateway.commandCalls(UpdateAccountCommand)[0].args[0].input).toEqual({
+        patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: roleArn }],
+      });
+    } finally {
+      iam.restore();
+      apigateway.restore();
+    }
     for (const stack of result.stacks.values()) {
       expect(fs.readFileSync(path.join(stack.dir, EMULATOR_OVERRIDE_FILE), 'utf8')).toBe(
         emulatorOverride(),
@@ -823,9 +829,12 @@ describe('exitWith', () => {
   it('prints an unexpected error and exits 1', async () => {
     const codes: number[] = [];
     const printed = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    await exitWith(Promise.reject(new Error('boom')), (c) => codes.push(c));
-    expect(codes).toEqual([1]);
-    expect(printed).toHaveBeenCalledWith(new Error('boom'));
-    printed.mockRestore();
+    try {
+      await exitWith(Promise.reject(new Error('boom')), (c) => codes.push(c));
+      expect(codes).toEqual([1]);
+      expect(printed).toHaveBeenCalledWith(new Error('boom'));
+    } finally {
+      printed.mockRestore();
+    }
   });
 });

@@ -1,20 +1,13 @@
-import { Testing } from 'cdktf';
-import { loadStateBackend } from '../../../config/backend';
 import { loadConfig } from '../../../config/config';
 import { evaluateStack } from '../../../tools/policy/engine';
 import { formatReport } from '../../../tools/policy/report';
-import { synthesizeStack } from '../../../tools/policy/stacks';
-import { PlatformStack } from '../../../stacks/platform-stack';
+import { document } from '../../support/synthesized';
 
 const CERT = 'arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d';
 
 function evaluate(env: Record<string, string>) {
   const config = loadConfig({ env });
-  const stack = new PlatformStack(Testing.app(), {
-    config,
-    stateBackend: loadStateBackend({ env }),
-  });
-  return evaluateStack(synthesizeStack(stack), {
+  return evaluateStack(document('platform', env), {
     stackName: config.stackId,
     profile: config.profile,
   });

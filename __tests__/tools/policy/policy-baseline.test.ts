@@ -1,24 +1,14 @@
-import { Testing } from 'cdktf';
-import { loadStateBackend } from '../../../config/backend';
-import { loadBaselineConfig } from '../../../config/baseline';
 import { evaluateStack } from '../../../tools/policy/engine';
 import { formatReport } from '../../../tools/policy/report';
 import { BASELINE_RULES } from '../../../tools/policy/rules-baseline';
 import { RULES } from '../../../tools/policy/rules';
-import { synthesizeStack } from '../../../tools/policy/stacks';
 import type { TerraformJson } from '../../../tools/policy/terraform';
 import type { PolicyProfile } from '../../../tools/policy/types';
-import { AccountBaselineStack } from '../../../stacks/account-baseline-stack';
+import { document } from '../../support/synthesized';
 
 type Body = Record<string, unknown>;
 
-function baselineDoc(env: Record<string, string> = {}): TerraformJson {
-  const stack = new AccountBaselineStack(Testing.app(), {
-    config: loadBaselineConfig({ env }),
-    stateBackend: loadStateBackend({ env }, { warn: () => undefined }),
-  });
-  return synthesizeStack(stack);
-}
+const baselineDoc = (env: Record<string, string> = {}): TerraformJson => document('baseline', env);
 
 const PROD = baselineDoc();
 const copy = (): TerraformJson => JSON.parse(JSON.stringify(PROD));
