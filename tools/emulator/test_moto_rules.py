@@ -15,6 +15,7 @@ from moto_rds_engine_gaps import upgrade_targets, version_matches
 from moto_recovery_gaps import Refused, subnet_group_change, user_modification
 from moto_preflight_gaps import Refusal, cache_engine_versions, engine_version_matches, page, reserved_offerings
 from moto_refusal_rules import max_storage_allowed, subnet_prefix_allowed
+from moto_request_gaps import sdk_attempt
 from moto_trust_rules import (
     ALLOW as TRUST_ALLOW,
     DENY as TRUST_DENY,
@@ -376,3 +377,15 @@ class CacheCatalog(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SdkAttempt(unittest.TestCase):
+    def test_invocation_and_attempt_from_the_sdk_headers(self) -> None:
+        environ = {"HTTP_AMZ_SDK_INVOCATION_ID": "inv-1", "HTTP_AMZ_SDK_REQUEST": "attempt=2; max=25"}
+        self.assertEqual(sdk_attempt(environ), ("inv-1", 2))
+        self.assertEqual(sdk_attempt({**environ, "HTTP_AMZ_SDK_REQUEST": "attempt=1; max=3"}), ("inv-1", 1))
+
+    def test_unmarked_requests_are_first_attempts(self) -> None:
+        self.assertEqual(sdk_attempt({}), ("", 1))
+        self.assertEqual(sdk_attempt({"HTTP_AMZ_SDK_REQUEST": "max=3; attempt=x"}), ("", 1))
+        self.assertEqual(sdk_attempt({"HTTP_AMZ_SDK_REQUEST": "ttl=20260101T000000Z; attempt=3; max=3"}), ("", 3))
