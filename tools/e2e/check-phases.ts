@@ -91,7 +91,7 @@ export const integrationTests: Phase = {
       };
       // The state bucket is the tooling account's; the environment's resources are its own.
       await jestRun(e2e, `${environment}-state`, e2e.env({ ...platform, E2E_BASELINE_STACK: '' }), [
-        '--testPathPattern',
+        '--testPathPatterns',
         'state-backend',
       ]);
       await jestRun(
