@@ -58,4 +58,16 @@ describe('the unit tests’ TypeScript hooks (light-runner-setup.cjs)', () => {
     const parse = Object.entries(counts.fnMap).find(([, fn]) => fn.name === 'parseCidr');
     expect(counts.f[parse![0]]).toBe(1);
   });
+
+  // This file runs under the hooks: the runner maps no stack trace itself, so without source
+  // maps a failure would point at a line of the CommonJS that esbuild wrote.
+  test('stack traces name the line of the TypeScript source', () => {
+    const error = new Error('here'); // the line this test looks for
+    const line =
+      readFileSync(__filename, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes("new Error('here')")) + 1;
+    expect(line).toBeGreaterThan(0);
+    expect(error.stack?.split('\n')[1]).toContain(`${__filename}:${line}:19`);
+  });
 });
