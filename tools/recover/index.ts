@@ -21,4 +21,5 @@ export * from './release';
 export * from './report';
 export * from './search';
 export * from './search-account';
+export * from './taint';
 export * from './unchecked-types';

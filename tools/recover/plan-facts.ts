@@ -99,9 +99,12 @@ interface ConfigModule {
 
 interface StateModule {
   readonly resources?: readonly {
+    readonly address?: string;
     readonly mode?: string;
     readonly type?: string;
     readonly values?: Record<string, unknown>;
+    readonly tainted?: boolean;
+    readonly deposed_key?: string;
   }[];
   readonly child_modules?: readonly StateModule[];
 }
@@ -174,4 +177,26 @@ export function planFacts(json: unknown, defaultRegion: string): PlanFacts {
   const prior = plan.prior_state as { values?: { root_module?: StateModule } } | undefined;
   stateIdsOf(prior?.values?.root_module, stateIds);
   return { creates, importing, stateIds, typesByRegion, defaultTags, tainted };
+}
+
+/**
+ * The objects the state holds as tainted, from a plan's `prior_state` (Terraform's JSON
+ * state marks them `"tainted": true`), in every module. A plan that stops before it
+ * proposes anything (prevent_destroy on a tainted object) has no `replace_because_tainted`
+ * to read; a refresh-only plan of the same state has this. Deposed objects are left out:
+ * untaint does not apply to them.
+ */
+export function taintedInPriorState(plan: unknown): string[] {
+  const prior = (plan as { prior_state?: { values?: { root_module?: StateModule } } })?.prior_state;
+  const out: string[] = [];
+  const walk = (module: StateModule | undefined) => {
+    for (const r of module?.resources ?? []) {
+      if (r.mode === 'managed' && r.tainted === true && !r.deposed_key && r.address) {
+        out.push(r.address);
+      }
+    }
+    for (const child of module?.child_modules ?? []) walk(child);
+  };
+  walk(prior?.values?.root_module);
+  return out;
 }

@@ -13,7 +13,9 @@
  *     (the deploy's hash binding), after "yes" or --yes; the next deploy creates the rest;
  *  5. the tainted: objects an interrupted apply created but could not read back, which the
  *     next deploy would replace (a fixed name collides, a stateful one loses its data);
- *     --untaint keeps them after "yes" or --yes.
+ *     --untaint keeps them after "yes" or --yes. A tainted object the stack may not destroy
+ *     (prevent_destroy) makes every plan fail: then recover reads the tainted objects from a
+ *     refresh-only plan, and --untaint keeps them before the search of step 3.
  */
 import { join } from 'node:path';
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -38,12 +40,13 @@ import { judgeHolder, ProcessInfo, RunOnDisk } from './holder';
 import { ImportBlock, IMPORTS_FILE, writeImports } from './imports';
 import { heldLock, readLock, stateLocationOf } from './lock';
 import { Adoption, matchOrphans } from './match';
-import { planFacts } from './plan-facts';
+import { planFacts, taintedInPriorState } from './plan-facts';
 import { releaseLock } from './release';
 import {
   describeLock,
   formatOrphans,
   formatTainted,
+  lockHeldRefusal,
   lockHomeLine,
   LockState,
   needsPerson,
@@ -51,6 +54,7 @@ import {
   verdictLines,
 } from './report';
 import { searchOrphans } from './search';
+import { blockedByPreventDestroy, keepBlockingTaint, untaint } from './taint';
 import { callerAccount, searchAccount, stackAccessOf } from './search-account';
 
 /** Rounds of plan → match → import before the last plan. */
@@ -99,13 +103,19 @@ export async function recoverPlan(
   stackDir: string,
   env: Env,
   planFile: string,
-  how: { readonly lock: boolean; readonly targets?: readonly string[] },
+  how: {
+    readonly lock: boolean;
+    readonly targets?: readonly string[];
+    /** Read the objects again and propose no change to them (`-refresh-only`). */
+    readonly refreshOnly?: boolean;
+  },
   options: StepOptions,
 ): Promise<string> {
   const args = [
     'plan',
     '-input=false',
     '-no-color',
+    ...(how.refreshOnly ? ['-refresh-only'] : []),
     ...(how.lock ? ['-lock-timeout=60s'] : ['-lock=false']),
     ...(how.targets ?? []).map((t) => `-target=${t}`),
     `-out=${planFile}`,
@@ -198,15 +208,50 @@ export async function recover(options: RecoverOptions): Promise<number> {
     write(`\n${searched.lines.join('\n')}\n`);
     return 1;
   }
-  const report = await findOrphans(
-    options,
-    stack,
-    lockState === 'held-gone',
-    (region) => clientsFor(region).finders,
-    searched.description,
-    log,
-  );
+  const search = () =>
+    findOrphans(
+      options,
+      stack,
+      lockState === 'held-gone',
+      (region) => clientsFor(region).finders,
+      searched.description,
+      log,
+    );
+  let report: OrphanReport;
+  try {
+    report = await search();
+  } catch (error) {
+    // A tainted object with prevent_destroy stops every plan: keep it first (--untaint), then search.
+    const tainted = blockedByPreventDestroy(error)
+      ? await taintedInState(options, stack, lockState === 'held-gone', log)
+      : [];
+    if (tainted.length === 0) throw error;
+    if (!(await keepBlockingTaint(options, stack, lockState, tainted, log))) return 1;
+    report = await search();
+  }
   return actOn(options, stack, lockState, report, log);
+}
+
+/** The objects the state holds as tainted, from a refresh-only plan (it destroys nothing). */
+async function taintedInState(
+  options: RecoverOptions,
+  stack: SynthesizedStack,
+  withoutLock: boolean,
+  log: (name: string) => StepOptions,
+): Promise<string[]> {
+  const { timer, target } = options;
+  return timer.run('tainted in the state', async (note) => {
+    const planJson = await recoverPlan(
+      stack.dir,
+      target.env,
+      join(target.run.planDir, 'refresh-only.tfplan'),
+      { lock: !withoutLock, refreshOnly: true },
+      log('plan-refresh-only'),
+    );
+    const tainted = taintedInPriorState(JSON.parse(readFileSync(planJson, 'utf8')));
+    note(`${tainted.length} object(s)`);
+    return tainted;
+  });
 }
 
 /** Prints what was found, then adopts and untaints as asked; the exit code. */
@@ -226,9 +271,7 @@ async function actOn(
     ...(args.untaint && report.tainted.length > 0 ? ['--untaint'] : []),
   ];
   if (wanted.length > 0 && lockState === 'held-gone') {
-    write(
-      `\n${wanted.join(' and ')} refused: the lock is still held. Release it first: npm run recover -- --stack ${stack.name} --release-lock ${wanted.join(' ')}\n`,
-    );
+    write(`\n${lockHeldRefusal(stack.name, wanted)}\n`);
     return 1;
   }
   const untainted =
@@ -241,41 +284,6 @@ async function actOn(
   }
   const adopted = await adopt(options, stack, report.adoptions, log);
   return needsPerson(lockState, report, adopted, untainted) ? 1 : 0;
-}
-
-/**
- * `terraform untaint` of each object after "yes" or --yes: the state keeps them; the next
- * plan reads each again (an update in place, or a create when it is gone).
- */
-async function untaint(
-  options: RecoverOptions,
-  stack: SynthesizedStack,
-  tainted: readonly string[],
-  log: (name: string) => StepOptions,
-): Promise<boolean> {
-  const { timer, target } = options;
-  if (options.confirm) {
-    const yes = await options.confirm(
-      `\nUntaint ${tainted.length} object(s) of ${stack.name}, keeping them in place of a replacement?\nType "yes" to untaint: `,
-    );
-    if (!yes) {
-      options.write('recover: not confirmed; nothing was untainted.\n');
-      return false;
-    }
-  }
-  await timer.run(`untaint ${stack.name}`, async (note) => {
-    for (const address of tainted) {
-      await exec(
-        ['untaint', '-no-color', '-lock-timeout=60s', address],
-        stack.dir,
-        target.env,
-        log(`untaint-${stack.name}`),
-      );
-    }
-    note(`${tainted.length} object(s)`);
-  });
-  options.write(`\n${formatTainted(stack.name, tainted, true)}\n`);
-  return true;
 }
 
 /** Reads the lock, judges its holder, releases it when asked and allowed. */

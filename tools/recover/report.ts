@@ -167,6 +167,23 @@ export function formatTainted(
   ].join('\n');
 }
 
+/**
+ * Why recover stopped before its search: the plan would replace tainted objects the stack
+ * forbids destroying (`prevent_destroy`: the production database and cache), and Terraform
+ * refuses such a plan. The list and the way on follow (formatTainted).
+ */
+export function formatBlockedByTaint(stack: string, tainted: readonly string[]): string {
+  return [
+    `The plan of ${stack} stops at Terraform's "Instance cannot be destroyed": it would replace tainted objects whose lifecycle forbids destroying them (prevent_destroy). Orphans were not searched.`,
+    formatTainted(stack, tainted, false),
+  ].join('\n');
+}
+
+/** The refusal of --adopt or --untaint while a dead run still holds the lock. */
+export function lockHeldRefusal(stack: string, wanted: readonly string[]): string {
+  return `${wanted.join(' and ')} refused: the lock is still held. Release it first: npm run recover -- --stack ${stack} --release-lock ${wanted.join(' ')}`;
+}
+
 const line = (e: Existing) => `    ${e.type} ${e.label}\n      ${e.deleteCommand}`;
 
 /** The orphan section of the output. */

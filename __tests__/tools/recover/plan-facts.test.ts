@@ -3,6 +3,7 @@ import {
   knownStrings,
   planFacts,
   plannedValue,
+  taintedInPriorState,
 } from '../../../tools/recover/plan-facts';
 
 /** A plan JSON in the shape `terraform show -json` writes (Terraform 1.11). */
@@ -285,5 +286,51 @@ describe('planFacts', () => {
 
   test('not a plan: refused', () => {
     expect(() => planFacts({ format_version: '0.1' }, 'eu-west-1')).toThrow(/format_version/);
+  });
+});
+
+describe('taintedInPriorState: the objects the state holds as tainted', () => {
+  const resource = (address: string, more: object = {}) => ({
+    address,
+    mode: 'managed',
+    type: address.split('.')[0],
+    name: address.split('.')[1],
+    values: { id: 'x' },
+    ...more,
+  });
+  test('"tainted": true in every module; not a deposed object, a data source or an untainted one', () => {
+    const plan = {
+      prior_state: {
+        values: {
+          root_module: {
+            resources: [
+              resource('aws_db_instance.db', { tainted: true }),
+              resource('aws_vpc.vpc'),
+              resource('aws_iam_role.old', { tainted: true, deposed_key: '00000001' }),
+              { ...resource('data.aws_caller_identity.me', { tainted: true }), mode: 'data' },
+              resource('aws_s3_bucket.b', { tainted: false }),
+            ],
+            child_modules: [
+              {
+                resources: [resource('module.a.aws_kms_key.k', { tainted: true })],
+                child_modules: [
+                  { resources: [resource('module.a.module.b.aws_sqs_queue.q', { tainted: true })] },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    };
+    expect(taintedInPriorState(plan)).toEqual([
+      'aws_db_instance.db',
+      'module.a.aws_kms_key.k',
+      'module.a.module.b.aws_sqs_queue.q',
+    ]);
+  });
+
+  test('an empty state, or no prior_state at all: none', () => {
+    expect(taintedInPriorState({ prior_state: { values: { root_module: {} } } })).toEqual([]);
+    expect(taintedInPriorState({})).toEqual([]);
   });
 });

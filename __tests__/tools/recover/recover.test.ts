@@ -15,7 +15,7 @@ import {
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockAws } from '../../support/aws-mock';
-import { PhaseTimer, Runner } from '../../../tools/core';
+import { CommandError, PhaseTimer, Runner } from '../../../tools/core';
 import { createRunFolder, selectStack, StackSelection, Target } from '../../../tools/deploy';
 import { createRecoverClients, RecoverClientOptions } from '../../../tools/recover/clients';
 import type { RecoverClients } from '../../../tools/recover/finder';
@@ -91,8 +91,16 @@ interface Call {
   readonly imports?: { to: string; id: string }[];
 }
 
-/** What a plan shows, given the import blocks present when it ran. */
-type PlanOf = (imports: ReadonlyMap<string, string>, targets: readonly string[]) => object;
+/**
+ * What a plan shows, given the import blocks present when it ran, its -target addresses,
+ * whether it was refresh-only and what the state holds as tainted; `{ fails }` makes
+ * terraform exit 1 with that output.
+ */
+type PlanOf = (
+  imports: ReadonlyMap<string, string>,
+  targets: readonly string[],
+  how: { readonly refreshOnly: boolean; readonly tainted: ReadonlySet<string> },
+) => object;
 
 const change = (
   address: string,
@@ -165,8 +173,9 @@ const networkPlan: PlanOf = (imports, targets) => {
   };
 };
 
-function world(planOf: PlanOf, backend: object = BACKEND) {
+function world(planOf: PlanOf, backend: object = BACKEND, taintedInState: string[] = []) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'recover-flow-'));
+  const tainted = new Set(taintedInState);
   const run = createRunFolder({ command: 'recover', stack: STACK, emulator: false, root });
   const calls: Call[] = [];
   const plans = new Map<string, object>();
@@ -195,9 +204,19 @@ function world(planOf: PlanOf, backend: object = BACKEND) {
     if (args[0] === 'plan') {
       const out = args.find((a) => a.startsWith('-out='))!.slice(5);
       const targets = args.filter((a) => a.startsWith('-target=')).map((a) => a.slice(8));
-      plans.set(out, planOf(new Map(blocks.map((b) => [b.to, b.id])), targets));
+      const refreshOnly = args.includes('-refresh-only');
+      const plan = planOf(new Map(blocks.map((b) => [b.to, b.id])), targets, {
+        refreshOnly,
+        tainted,
+      });
+      if ('fails' in plan) {
+        const result = { code: 1, stdout: '', stderr: String(plan.fails), durationMs: 1 };
+        throw new CommandError(`terraform ${args.join(' ')}`, result);
+      }
+      plans.set(out, plan);
       fs.writeFileSync(out, `saved plan ${plans.size}`);
     }
+    if (args[0] === 'untaint') tainted.delete(args[args.length - 1]);
     if (args[0] === 'show') return ok(JSON.stringify(plans.get(args[args.length - 1])));
     if (args[0] === 'output') return ok('{}');
     return ok();
@@ -240,6 +259,8 @@ async function runRecover(
   options: {
     planOf?: PlanOf;
     backend?: object;
+    /** What the state holds as tainted when recover starts. */
+    tainted?: string[];
     runs?: RunOnDisk[];
     alive?: (pid: number) => boolean;
     confirm?: (q: string) => Promise<boolean>;
@@ -249,7 +270,7 @@ async function runRecover(
     clientsFor?: (region: string, how: RecoverClientOptions) => RecoverClients;
   } = {},
 ): Promise<Outcome> {
-  const w = world(options.planOf ?? networkPlan, options.backend);
+  const w = world(options.planOf ?? networkPlan, options.backend, options.tainted);
   const out: string[] = [];
   const code = await recover({
     timer: new PhaseTimer({ write: () => undefined }),
@@ -664,9 +685,9 @@ describe('--untaint: what an interrupted apply left tainted', () => {
   test('with --adopt too, while a dead run holds the lock: both flags named in the refusal', async () => {
     account();
     dynamo.on(GetItemCommand).resolves(item(DRILL_LOCK));
-    const both: PlanOf = (imports, targets) => {
-      const plan = networkPlan(imports, targets) as { resource_changes: object[] };
-      const tainted = (taintedPlan(imports, targets) as { resource_changes: object[] })
+    const both: PlanOf = (imports, targets, how) => {
+      const plan = networkPlan(imports, targets, how) as { resource_changes: object[] };
+      const tainted = (taintedPlan(imports, targets, how) as { resource_changes: object[] })
         .resource_changes;
       return { ...plan, resource_changes: [...plan.resource_changes, ...tainted.slice(0, 2)] };
     };
@@ -688,6 +709,140 @@ describe('--untaint: what an interrupted apply left tainted', () => {
     expect(r.code).toBe(0);
     expect(r.text).toContain('Tainted objects of TapStackdev: none.');
     expect(r.terraform('untaint')).toEqual([]);
+  });
+});
+
+describe('a tainted object the stack may not destroy (prevent_destroy): every plan fails', () => {
+  const DB = 'aws_db_instance.database_instance_D7';
+  const CACHE_GROUP = 'aws_elasticache_replication_group.cache_group_E1';
+  const REFUSAL =
+    'Error: Instance cannot be destroyed\n\n  on cdk.tf.json line 1:\nResource aws_db_instance.database_instance_D7 has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.';
+  const stateResource = (address: string, tainted: boolean) => ({
+    address,
+    mode: 'managed',
+    type: address.split('.')[0],
+    name: address.split('.')[1],
+    values: { id: address },
+    ...(tainted ? { tainted: true } : {}),
+  });
+  /**
+   * As Terraform plans a production stack whose database an interrupt left tainted: a plan
+   * that would replace it fails; a refresh-only plan shows the state, taint included.
+   */
+  const blockedPlan: PlanOf = (_imports, _targets, { refreshOnly, tainted }) => {
+    if (!refreshOnly && tainted.has(DB)) return { fails: REFUSAL };
+    return {
+      format_version: '1.2',
+      terraform_version: '1.11.4',
+      resource_changes: refreshOnly ? [] : [change(VPC, ['no-op'], { id: 'vpc-1' })],
+      prior_state: {
+        format_version: '1.0',
+        values: {
+          root_module: {
+            resources: [stateResource(DB, tainted.has(DB)), stateResource(VPC, false)],
+            child_modules: [{ resources: [stateResource(CACHE_GROUP, tainted.has(CACHE_GROUP))] }],
+          },
+        },
+      },
+      configuration: configuration(['aws_vpc']),
+    };
+  };
+  const empty = () => {
+    account();
+    ec2.on(DescribeVpcsCommand).resolves({});
+    ec2.on(DescribeSubnetsCommand).resolves({});
+  };
+  const refreshOnlyPlans = (r: Outcome) =>
+    r.terraform('plan').filter((c) => c.args.includes('-refresh-only'));
+
+  test('without --untaint: the tainted objects read from a refresh-only plan, named with the way on; exit 1', async () => {
+    empty();
+    const r = await runRecover({}, { planOf: blockedPlan, tainted: [DB, CACHE_GROUP] });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain(
+      `The plan of TapStackdev stops at Terraform's "Instance cannot be destroyed": it would replace tainted objects whose lifecycle forbids destroying them (prevent_destroy). Orphans were not searched.\nTainted objects of TapStackdev: 2.`,
+    );
+    // Every module of the state, in its order.
+    expect(r.text).toContain(`    ${DB}\n    ${CACHE_GROUP}\n`);
+    expect(r.text).toContain('npm run recover -- --stack TapStackdev --untaint');
+    expect(refreshOnlyPlans(r)).toHaveLength(1);
+    expect(r.terraform('untaint')).toEqual([]);
+    expect(r.text).not.toContain('Orphans of TapStackdev');
+  });
+
+  test('with --untaint and "yes": untainted first, then the search runs; exit 0', async () => {
+    empty();
+    const questions: string[] = [];
+    const r = await runRecover(
+      { untaint: true },
+      {
+        planOf: blockedPlan,
+        tainted: [DB, CACHE_GROUP],
+        confirm: async (q) => (questions.push(q), true),
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(questions).toEqual([
+      '\nUntaint 2 object(s) of TapStackdev, keeping them in place of a replacement?\nType "yes" to untaint: ',
+    ]);
+    expect(r.terraform('untaint').map((c) => c.args[c.args.length - 1])).toEqual([DB, CACHE_GROUP]);
+    expect(r.text).toContain('Tainted objects of TapStackdev: 2, untainted');
+    expect(r.text).toContain('Orphans of TapStackdev: none.');
+    // The plan that failed, the refresh-only one, then the search's plan.
+    expect(r.terraform('plan').map((c) => c.args.includes('-refresh-only'))).toEqual([
+      false,
+      true,
+      false,
+    ]);
+  });
+
+  test('with --untaint, declined: nothing untainted, nothing searched; exit 1', async () => {
+    empty();
+    const r = await runRecover(
+      { untaint: true },
+      { planOf: blockedPlan, tainted: [DB], confirm: async () => false },
+    );
+    expect(r.code).toBe(1);
+    expect(r.terraform('untaint')).toEqual([]);
+    expect(r.text).toContain('recover: not confirmed; nothing was untainted.');
+    expect(r.text).not.toContain('Orphans of TapStackdev');
+  });
+
+  test('with --untaint while a dead run still holds the lock: refused, the refresh-only plan without the lock', async () => {
+    empty();
+    dynamo.on(GetItemCommand).resolves(item(DRILL_LOCK));
+    const r = await runRecover(
+      { untaint: true },
+      { planOf: blockedPlan, tainted: [DB], runs: [deployRun(4522)], alive: () => false },
+    );
+    expect(r.code).toBe(1);
+    expect(r.terraform('untaint')).toEqual([]);
+    expect(refreshOnlyPlans(r)[0].args).toContain('-lock=false');
+    expect(r.text).toContain(
+      '--untaint refused: the lock is still held. Release it first: npm run recover -- --stack TapStackdev --release-lock --untaint',
+    );
+  });
+
+  test('a plan failing for another reason stops recover with it, without a refresh-only plan', async () => {
+    empty();
+    const refreshOnly: boolean[] = [];
+    const locked: PlanOf = (_imports, _targets, how) => {
+      refreshOnly.push(how.refreshOnly);
+      return { fails: 'Error: Error acquiring the state lock' };
+    };
+    await expect(runRecover({ untaint: true }, { planOf: locked, tainted: [DB] })).rejects.toThrow(
+      'Error acquiring the state lock',
+    );
+    expect(refreshOnly).toEqual([false]);
+  });
+
+  test("the refusal with nothing tainted in the state (a change that forces a replacement) is not recover's to fix: it stops with it", async () => {
+    empty();
+    const replacing: PlanOf = (imports, targets, how) =>
+      how.refreshOnly ? blockedPlan(imports, targets, how) : { fails: REFUSAL };
+    await expect(runRecover({ untaint: true }, { planOf: replacing })).rejects.toThrow(
+      'Instance cannot be destroyed',
+    );
   });
 });
 
@@ -763,8 +918,8 @@ describe('--adopt', () => {
 
   test('the plan guard refuses an adoption that would replace the database (production): nothing applied', async () => {
     account();
-    const replaceDb: PlanOf = (imports, targets) => {
-      const plan = networkPlan(imports, targets) as { resource_changes: object[] };
+    const replaceDb: PlanOf = (imports, targets, how) => {
+      const plan = networkPlan(imports, targets, how) as { resource_changes: object[] };
       if (targets.length > 0) {
         plan.resource_changes.push(
           change('aws_db_instance.database', ['delete', 'create'], {
