@@ -68,6 +68,7 @@ module.exports = {
     '!tools/e2e/teardown-phases.ts',
     '!tools/e2e/fault-drill.ts',
     '!tools/e2e/drift-drill.ts',
+    '!tools/e2e/taint-drill.ts',
   ],
   coverageThreshold: {
     global: { lines: 95, branches: 95, functions: 95, statements: 95 },

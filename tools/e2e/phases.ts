@@ -30,6 +30,7 @@ import {
   WORK,
 } from './e2e-run';
 import { driftDrill } from './drift-drill';
+import { taintedDatabaseDrill } from './taint-drill';
 import { deployBaseline, deployByOperator, deployFromCi, gatesDrill } from './environment-phases';
 import {
   convergeAfterRecovery,
@@ -208,12 +209,15 @@ const firstDeploys: E2eStep<E2eRun> = {
   },
 };
 
-/** Day 2, side by side: dev's lifecycle; the fault drill in dev's account; prod's drift. */
+/**
+ * Day 2, side by side: dev's lifecycle; the fault drill in dev's account; prod's drift, then
+ * its database tainted and recovered.
+ */
 const dayTwo: E2eStep<E2eRun> = {
   lanes: {
     dev: [dayTwoChange, majorUpgrade, destroyLifecycle],
     drill: [killedDeploy, interruptedDeploy, convergeAfterRecovery, destroyDrill],
-    prod: [driftDrill('prod')],
+    prod: [driftDrill('prod'), taintedDatabaseDrill('prod')],
   },
 };
 
