@@ -51,6 +51,24 @@ export function npmRun(e2e: E2eRun, r: NpmRun): Promise<RunResult> {
   });
 }
 
+/** `npm run recover -- --stack <stack> <args>` as the stack's deployer (exit 0 or 1 expected). */
+export function recoverRun(
+  e2e: E2eRun,
+  stack: StackInfo,
+  args: readonly string[],
+  log: string,
+): Promise<RunResult> {
+  return npmRun(e2e, {
+    script: 'recover',
+    args: ['--stack', stack.name, ...args],
+    environment: stack.environment!,
+    settings: stack.settings,
+    credentials: e2e.deployerOf(stack),
+    log,
+    okCodes: [0, 1],
+  });
+}
+
 /**
  * A second working copy of the same commit, as the apply job's runner checks it out: the
  * tracked and untracked-but-not-ignored files, node_modules linked (npm ci there would give

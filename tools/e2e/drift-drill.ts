@@ -41,7 +41,8 @@ interface Planted {
   readonly vpcId: string;
 }
 
-const skipUnless = (environment: string) => (e2e: E2eRun) =>
+/** Skips a phase when the run deploys no platform stack for `environment`. */
+export const skipUnlessPlatform = (environment: string) => (e2e: E2eRun) =>
   !e2e.settings.environments.includes(environment) || e2e.settings.skipPlatform
     ? `E2E_ENVIRONMENTS has no ${environment} platform`
     : undefined;
@@ -163,7 +164,7 @@ export function driftDrill(environment: string): Phase {
     name: `drift on ${platformStack(environment)}: changed by hand → npm run drift names it → restored → clean; the plan saved before is refused`,
     proves:
       'npm run drift reports a revoked rule, a rule opened to the internet, a log retention and a tag changed by hand (exit 2); npm run deploy restores what Terraform manages; after the open rule is revoked drift is clean (exit 0); a plan reviewed before the state moved is refused as stale and changes nothing',
-    skipWhen: skipUnless(environment),
+    skipWhen: skipUnlessPlatform(environment),
     async run(e2e, note) {
       const stack = e2e.stack(platformStack(environment));
       const saved = await operator(

@@ -13,7 +13,7 @@ import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { run, RunResult } from '../core';
-import { npmRun } from './deploy-paths';
+import { npmRun, recoverRun } from './deploy-paths';
 import { descendants, synthesizedValue, taintedIn } from './drill-checks';
 import { E2eRun, platformStack, StackInfo } from './e2e-run';
 import type { E2ePhase } from './procedure';
@@ -76,18 +76,6 @@ async function lockFileExists(e2e: E2eRun, stack: StackInfo): Promise<boolean> {
         throw error;
       },
     );
-}
-
-function recoverRun(e2e: E2eRun, stack: StackInfo, args: string[], log: string) {
-  return npmRun(e2e, {
-    script: 'recover',
-    args: ['--stack', stack.name, ...args],
-    environment: stack.environment!,
-    settings: stack.settings,
-    credentials: e2e.deployerOf(stack),
-    log,
-    okCodes: [0, 1],
-  });
 }
 
 /** Outputs that carry the environment's names (a recovered deploy must not change them). */

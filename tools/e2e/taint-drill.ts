@@ -7,8 +7,9 @@
  */
 import * as path from 'node:path';
 import { run } from '../core';
-import { npmRun } from './deploy-paths';
+import { recoverRun } from './deploy-paths';
 import { taintedIn } from './drill-checks';
+import { skipUnlessPlatform } from './drift-drill';
 import { E2eRun, platformStack, StackInfo, WORK } from './e2e-run';
 import type { E2ePhase } from './procedure';
 
@@ -16,18 +17,6 @@ type Phase = E2ePhase<E2eRun>;
 
 /** What recover says when the plan stops at prevent_destroy (tools/recover/report.ts). */
 const BLOCKED = `stops at Terraform's "Instance cannot be destroyed"`;
-
-function recoverRun(e2e: E2eRun, stack: StackInfo, args: string[], log: string) {
-  return npmRun(e2e, {
-    script: 'recover',
-    args: ['--stack', stack.name, ...args],
-    environment: stack.environment!,
-    settings: stack.settings,
-    credentials: e2e.deployerOf(stack),
-    log,
-    okCodes: [0, 1],
-  });
-}
 
 /** The stack's one database, which must be one of its protected (prevent_destroy) resources. */
 function protectedDatabase(stack: StackInfo): string {
@@ -56,17 +45,12 @@ async function nextPlanActions(e2e: E2eRun, stack: StackInfo, address: string): 
   return plan.resource_changes?.find((rc) => rc.address === address)?.change.actions ?? [];
 }
 
-const skipUnless = (environment: string) => (e2e: E2eRun) =>
-  !e2e.settings.environments.includes(environment) || e2e.settings.skipPlatform
-    ? `E2E_ENVIRONMENTS has no ${environment} platform`
-    : undefined;
-
 export function taintedDatabaseDrill(environment: string): Phase {
   return {
     name: `a tainted database on ${platformStack(environment)}: npm run recover names it, --untaint keeps it`,
     proves:
       'a tainted database with prevent_destroy makes Terraform refuse every plan; npm run recover reads the tainted object from a refresh-only plan and names it (exit 1, no search); recover --untaint --yes keeps it and finds nothing outside the state (exit 0); the next plan keeps the database',
-    skipWhen: skipUnless(environment),
+    skipWhen: skipUnlessPlatform(environment),
     async run(e2e, note) {
       const stack = e2e.stack(platformStack(environment));
       const database = protectedDatabase(stack);
