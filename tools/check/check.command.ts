@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { answerCommandLine, runCommand } from '../core';
-import { checkSteps, formatCheck, formatSummary, runChecks } from './checks';
+import { checkEnv, checkSteps, formatCheck, formatSummary, runChecks } from './checks';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -15,12 +15,13 @@ async function main(): Promise<number> {
   const started = Date.now();
   const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts;
   const steps = checkSteps(scripts);
-  const env = { ...process.env } as Record<string, string>;
-  env.PATH = [join(ROOT, 'node_modules', '.bin'), env.PATH].filter(Boolean).join(delimiter);
+  const env = checkEnv(process.env, ROOT);
   // CHECK_CONCURRENCY overrides the slots (1 runs the checks one after the other).
   const limit = Number(process.env.CHECK_CONCURRENCY) || Math.max(2, availableParallelism());
   const names = steps.map((s) => s.name).join(', ');
-  process.stdout.write(`npm test: ${names} (${limit} at a time)\n`);
+  process.stdout.write(
+    `npm test: ${names} (${limit} at a time, temporary files in ${env.TMPDIR})\n`,
+  );
   const results = await runChecks(steps, {
     cwd: ROOT,
     env,

@@ -7,8 +7,12 @@
  * stays runnable alone (`npm run typecheck`, `npm run lint`, `npm run test:unit`,
  * `npm run validate`, `npm run lint:workflows`) and `npm test` can never drift from them.
  */
+import { delimiter, join } from 'node:path';
 import { CommandError, formatDuration, mapLimit, run, RunResult } from '../core';
 import type { Runner } from '../core';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const scratch = require('./scratch.cjs') as typeof import('./scratch.cjs');
 
 /** The package.json scripts `npm test` runs, in the order they start (longest first). */
 export const CHECK_SCRIPTS = [
@@ -19,6 +23,22 @@ export const CHECK_SCRIPTS = [
   'lint',
   'lint:workflows',
 ] as const;
+
+/**
+ * The checks' environment: the caller's, with the project's node_modules/.bin first on PATH
+ * and TMPDIR where scratch.cjs puts temporary files (in memory when the machine has room).
+ */
+export function checkEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  root: string,
+  scratchParent: typeof scratch.scratchParent = scratch.scratchParent,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) out[name] = value;
+  out.PATH = [join(root, 'node_modules', '.bin'), env.PATH].filter(Boolean).join(delimiter);
+  out.TMPDIR = scratchParent({ env });
+  return out;
+}
 
 export interface CheckStep {
   /** The script name; a script of several `&&` parts gives one step per part (`lint:oxlint`). */

@@ -1,6 +1,7 @@
 import { CommandError, RunResult } from '../../../tools/core';
 import {
   CHECK_SCRIPTS,
+  checkEnv,
   checkSteps,
   formatCheck,
   formatSummary,
@@ -23,6 +24,34 @@ const result = (code: number, stdout: string, stderr = ''): RunResult => ({
   stdout,
   stderr,
   durationMs: 1500,
+});
+
+describe('checkEnv', () => {
+  test("keeps the caller's settings, puts node_modules/.bin first on PATH and sets TMPDIR", () => {
+    const asked: unknown[] = [];
+    const env = checkEnv(
+      { HOME: '/home/u', PATH: '/usr/bin:/bin', GONE: undefined },
+      '/repo',
+      (o) => {
+        asked.push(o?.env);
+        return '/dev/shm';
+      },
+    );
+    expect(env).toEqual({
+      HOME: '/home/u',
+      PATH: '/repo/node_modules/.bin:/usr/bin:/bin',
+      TMPDIR: '/dev/shm',
+    });
+    // scratch.cjs decides from the caller's environment (a TMPDIR there wins).
+    expect(asked).toEqual([{ HOME: '/home/u', PATH: '/usr/bin:/bin', GONE: undefined }]);
+  });
+
+  test('without a PATH, node_modules/.bin alone; a TMPDIR the caller set is what scratch.cjs keeps', () => {
+    expect(checkEnv({ TMPDIR: '/scratch/mine' }, '/repo')).toEqual({
+      PATH: '/repo/node_modules/.bin',
+      TMPDIR: '/scratch/mine',
+    });
+  });
 });
 
 describe('checkSteps', () => {
