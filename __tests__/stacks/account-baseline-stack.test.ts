@@ -45,13 +45,24 @@ interface Parsed {
   locals?: Record<string, unknown>;
 }
 
+const synthesized = new Map<string, { stack: AccountBaselineStack; json: string }>();
+
+/**
+ * The baseline for `env`, synthesized once per set of settings: several tests read the same
+ * one. Each call parses afresh, so a test may change what it gets.
+ */
 function synth(env: Record<string, string> = {}) {
-  const stack = new AccountBaselineStack(Testing.app(), {
-    config: loadBaselineConfig({ env }),
-    stateBackend: loadStateBackend({ env }, { warn: () => undefined }),
-  });
-  const json = Testing.synth(stack);
-  return { stack, json, parsed: JSON.parse(json) as Parsed };
+  const key = JSON.stringify(Object.entries(env).sort());
+  let built = synthesized.get(key);
+  if (built === undefined) {
+    const stack = new AccountBaselineStack(Testing.app(), {
+      config: loadBaselineConfig({ env }),
+      stateBackend: loadStateBackend({ env }, { warn: () => undefined }),
+    });
+    built = { stack, json: Testing.synth(stack) };
+    synthesized.set(key, built);
+  }
+  return { ...built, parsed: JSON.parse(built.json) as Parsed };
 }
 
 const all = (parsed: Parsed, type: string): Body[] => Object.values(parsed.resource[type] ?? {});
