@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -10,12 +9,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { run } from '../tools/core';
 import { DIAGRAM_FILE, diagramsFromOutdir, PROJECT_ROOT } from '../tools/diagram';
 
 const root = resolve(__dirname, '..');
 
 interface AppRun {
-  readonly status: number | null;
+  readonly status: number;
   readonly stdout: string;
   readonly stderr: string;
   readonly outdir: string;
@@ -25,36 +25,30 @@ interface AppRun {
 }
 
 /** Runs the app exactly as cdktf.json's "app" command does, into a fresh folder. */
-function runApp(env: Record<string, string>): Promise<AppRun> {
+async function runApp(env: Record<string, string>): Promise<AppRun> {
   const base = mkdtempSync(join(tmpdir(), 'main-test-'));
   const outdir = join(base, 'out');
+  const cleanup = () => rmSync(base, { recursive: true, force: true });
   // PATH holds a folder with node alone: the synth needs no terraform (or anything else).
   const bin = join(base, 'bin');
   mkdirSync(bin);
   symlinkSync(process.execPath, join(bin, 'node'));
-  const cleanup = () => rmSync(base, { recursive: true, force: true });
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['tools/synth/run-app.cjs', 'main.ts'], {
-      cwd: root,
-      env: { PATH: bin, CDKTF_OUTDIR: outdir, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.on('error', (error) => {
-      cleanup();
-      fail(error);
-    });
-    child.on('close', (status) => {
-      const stacks = existsSync(join(outdir, 'stacks'))
-        ? readdirSync(join(outdir, 'stacks')).sort()
-        : [];
-      const read = (stack: string) =>
-        JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-      done({ status, stdout, stderr, outdir, stacks, read, cleanup });
-    });
-  });
+  try {
+    const { code, stdout, stderr } = await run(
+      process.execPath,
+      ['tools/synth/run-app.cjs', 'main.ts'],
+      { cwd: root, env: { PATH: bin, CDKTF_OUTDIR: outdir, ...env }, okCodes: [0, 1] },
+    );
+    const stacks = existsSync(join(outdir, 'stacks'))
+      ? readdirSync(join(outdir, 'stacks')).sort()
+      : [];
+    const read = (stack: string) =>
+      JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    return { status: code, stdout, stderr, outdir, stacks, read, cleanup };
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
 }
 
 // Both runs at once: each is a Node process of its own (~0.7 s and ~0.3 s), and the tests
@@ -70,12 +64,12 @@ beforeAll(async () => {
       BASELINE_DR_REGION: 'eu-west-1',
     }),
   ]);
-  const failed = runs.find((run) => run.status === 'rejected');
+  const failed = runs.find((settled) => settled.status === 'rejected');
   if (failed) {
-    for (const run of runs) if (run.status === 'fulfilled') run.value.cleanup();
+    for (const settled of runs) if (settled.status === 'fulfilled') settled.value.cleanup();
     throw failed.reason;
   }
-  [defaults, badInput] = runs.map((run) => (run as PromiseFulfilledResult<AppRun>).value);
+  [defaults, badInput] = runs.map((settled) => (settled as PromiseFulfilledResult<AppRun>).value);
 });
 afterAll(() => {
   defaults?.cleanup();
