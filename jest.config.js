@@ -20,6 +20,9 @@ module.exports = {
   // typecheck` type-checks once. This file registers the hooks that do it, and counts
   // coverage under `npm run test:unit`.
   setupFiles: ['<rootDir>/tools/check/light-runner-setup.cjs'],
+  // jest itself transforms only the globalSetup and globalTeardown files, plain CommonJS:
+  // without this it loads Babel for them (npx jest <one file> cold: 1.3 s against 1.5-1.7 s).
+  transform: {},
   // In the checkout, not the machine-wide /tmp/jest_<uid>: a fresh clone starts cold, and
   // clearing it (npm run bench) touches no other checkout.
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
