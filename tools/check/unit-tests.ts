@@ -31,7 +31,7 @@ export const COVERAGE_FILE_ENV = 'UNIT_COVERAGE_FILE';
  */
 export const JEST_ARGS = ['--runInBand'] as const;
 
-/** How long the unit tests may take before the run is stopped (they take ~25 s on 2 cores). */
+/** How long the unit tests may take before the run is stopped (they take ~15 s on 2 cores). */
 export const UNIT_TESTS_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** What jest's `--json` results say of the run, as far as test:unit reads them. */
