@@ -204,3 +204,20 @@ export function taintedIn(output: string, state: 'tainted' | 'untainted' = 'tain
   }
   return out;
 }
+
+/**
+ * The addresses recover's report lists as adoptable: resources in the account that are not
+ * in the state, each matched to the address that would otherwise create it again.
+ */
+export function adoptableIn(output: string): string[] {
+  const lines = output.split('\n');
+  const head = lines.findIndex((l) => l.startsWith('  Adoptable (import at the address'));
+  if (head < 0) return [];
+  const out: string[] = [];
+  for (const l of lines.slice(head + 1)) {
+    const m = /^ {4}(\S+) +← /.exec(l);
+    if (!m) break;
+    out.push(m[1]);
+  }
+  return out;
+}

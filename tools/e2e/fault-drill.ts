@@ -14,7 +14,7 @@ import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/cl
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { run, RunResult } from '../core';
 import { npmRun, recoverRun } from './deploy-paths';
-import { descendants, synthesizedValue, taintedIn } from './drill-checks';
+import { adoptableIn, descendants, synthesizedValue, taintedIn } from './drill-checks';
 import { E2eRun, platformStack, StackInfo } from './e2e-run';
 import type { E2ePhase } from './procedure';
 
@@ -100,7 +100,7 @@ const skipUnlessDrill = (e2e: E2eRun) =>
 export const interruptedDeploy: Phase = {
   name: (e2e) => `Ctrl-C during npm run deploy of ${drillStack(e2e) ?? ''}, then npm run recover`,
   proves:
-    'an interrupt during a deploy stops it cleanly: exit 130, the in-flight creation finished and recorded in the state, the lock released, nothing outside the state; what the interrupt left tainted, recover names and --untaint keeps',
+    'an interrupt during a deploy stops it cleanly: exit 130, the in-flight creation finished and recorded in the state, the lock released; what the interrupt left tainted, recover names and --untaint keeps; what a cancelled create left outside the state, recover finds and --adopt imports',
   skipWhen: skipUnlessDrill,
   async run(e2e, note) {
     const stack = e2e.stack(drillStack(e2e)!);
@@ -127,7 +127,9 @@ export const interruptedDeploy: Phase = {
       problems.push(`${cued} finished but is not in the state`);
     // The interrupt cancels the read-back of what was being created: Terraform keeps those
     // objects tainted, and replacing them would collide with their fixed names. recover
-    // names them; --untaint keeps them. Nothing else may be left to do.
+    // names them; --untaint keeps them. It also cancels a create request in flight, which the
+    // service may already have taken (Terraform then never learns the object exists): recover
+    // finds it outside the state and --adopt imports it. Nothing else may be left to do.
     const recovered = await recoverRun(
       e2e,
       stack,
@@ -135,6 +137,7 @@ export const interruptedDeploy: Phase = {
       `fault-recover-after-sigint-${stack.label}.log`,
     );
     const tainted = taintedIn(recovered.stdout);
+    const orphans = adoptableIn(recovered.stdout);
     let untainted = 'nothing tainted';
     if (tainted.length > 0) {
       const kept = await recoverRun(
@@ -143,19 +146,39 @@ export const interruptedDeploy: Phase = {
         ['--untaint', '--yes'],
         `fault-untaint-${stack.label}.log`,
       );
-      if (kept.code !== 0 || taintedIn(kept.stdout, 'untainted').join() !== tainted.join())
+      // Exit 1 while an orphan still waits for --adopt.
+      const expectedCode = orphans.length > 0 ? 1 : 0;
+      if (
+        kept.code !== expectedCode ||
+        taintedIn(kept.stdout, 'untainted').join() !== tainted.join()
+      )
         problems.push(
           `npm run recover --untaint did not keep the ${tainted.length} tainted object(s) (exit ${kept.code}):\n${kept.stdout.slice(-2000)}`,
         );
       untainted = `${tainted.length} tainted by the interrupt, kept by recover --untaint`;
-    } else if (recovered.code !== 0) {
+    }
+    let outside = 'nothing outside the state';
+    if (orphans.length > 0) {
+      await recoverRun(
+        e2e,
+        stack,
+        ['--adopt', '--yes'],
+        `fault-adopt-after-sigint-${stack.label}.log`,
+      );
+      const after = await recoverRun(e2e, stack, [], `fault-recover-adopted-${stack.label}.log`);
+      if (!after.stdout.includes(`Orphans of ${stack.name}: none.`))
+        problems.push(
+          `npm run recover --adopt left ${orphans.join(', ')} outside the state:\n${after.stdout.slice(-2000)}`,
+        );
+      outside = `${orphans.join(', ')} created by a cancelled request, adopted by recover --adopt`;
+    } else if (tainted.length === 0 && recovered.code !== 0) {
       problems.push(
         `npm run recover found something to do after a clean interrupt:\n${recovered.stdout.slice(-2000)}`,
       );
     }
     if (problems.length > 0) throw new Error(problems.join('\n'));
     note(
-      `interrupted at ${cued}; exit 130; ${addresses.length} addresses in state; lock free; ${untainted}; nothing outside the state`,
+      `interrupted at ${cued}; exit 130; ${addresses.length} addresses in state; lock free; ${untainted}; ${outside}`,
     );
   },
 };

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  adoptableIn,
   descendants,
   gateDrillProblems,
   normalizedOutput,
@@ -311,5 +312,35 @@ describe('what recover says is tainted', () => {
     expect(taintedIn(listed, 'untainted')).toEqual([]);
     expect(taintedIn('Tainted objects of TapStackdrill: none.')).toEqual([]);
     expect(taintedIn('')).toEqual([]);
+  });
+});
+
+describe('adoptableIn', () => {
+  // recover's report after an interrupt cancelled a create that the service had taken (CI, 2026-12-08).
+  const report = [
+    'Orphans of TapStackdrill: 2 resource(s) exist in the account but not in its state (2 round(s)).',
+    '  Searched 31 resources of the stack.',
+    '  Adoptable (import at the address that would otherwise create them again):',
+    '    aws_elasticache_replication_group.cache_replication-group_FA5C54CF  ←  healthcare-redis-drill (available)   [import id healthcare-redis-drill]',
+    '    aws_sqs_queue.readiness_dead-letters_1A2B3C4D                       ←  healthcare-drill-dlq   [import id https://sqs/q]',
+    '  Adopt them with: npm run recover -- --stack TapStackdrill --adopt   (planned, reviewed, applied after "yes")',
+    '    aws_default_security_group.network_default-security-group_F40826B8',
+  ].join('\n');
+
+  it('reads the addresses under the heading, until the list ends', () => {
+    expect(adoptableIn(report)).toEqual([
+      'aws_elasticache_replication_group.cache_replication-group_FA5C54CF',
+      'aws_sqs_queue.readiness_dead-letters_1A2B3C4D',
+    ]);
+  });
+
+  it('finds nothing without the heading, or under the one of --adopt', () => {
+    expect(
+      adoptableIn(
+        'Orphans of TapStackdrill: none. Every resource of the stack found in the account is in its state (2 round(s)).',
+      ),
+    ).toEqual([]);
+    expect(adoptableIn(report.replace('  Adoptable (import', '  To adopt (import'))).toEqual([]);
+    expect(adoptableIn('')).toEqual([]);
   });
 });
