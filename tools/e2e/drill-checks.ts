@@ -188,21 +188,31 @@ export function synthesizedValue(
   return value;
 }
 
-/** The addresses recover lists under "Tainted objects of …" (`untainted`: after --untaint). */
-export function taintedIn(output: string, state: 'tainted' | 'untainted' = 'tainted'): string[] {
+/**
+ * The addresses listed under the first line `isHeading` accepts: the first capture of `item`
+ * on each line that follows, until a line it does not match.
+ */
+function listedUnder(output: string, isHeading: (line: string) => boolean, item: RegExp): string[] {
   const lines = output.split('\n');
-  const head = lines.findIndex(
-    (l) =>
-      l.startsWith('Tainted objects of ') && (state === 'untainted') === l.includes(', untainted'),
-  );
+  const head = lines.findIndex(isHeading);
   if (head < 0) return [];
   const out: string[] = [];
   for (const l of lines.slice(head + 1)) {
-    const m = /^ {4}(\S+)$/.exec(l);
+    const m = item.exec(l);
     if (!m) break;
     out.push(m[1]);
   }
   return out;
+}
+
+/** The addresses recover lists under "Tainted objects of …" (`untainted`: after --untaint). */
+export function taintedIn(output: string, state: 'tainted' | 'untainted' = 'tainted'): string[] {
+  return listedUnder(
+    output,
+    (l) =>
+      l.startsWith('Tainted objects of ') && (state === 'untainted') === l.includes(', untainted'),
+    /^ {4}(\S+)$/,
+  );
 }
 
 /**
@@ -210,14 +220,9 @@ export function taintedIn(output: string, state: 'tainted' | 'untainted' = 'tain
  * in the state, each matched to the address that would otherwise create it again.
  */
 export function adoptableIn(output: string): string[] {
-  const lines = output.split('\n');
-  const head = lines.findIndex((l) => l.startsWith('  Adoptable (import at the address'));
-  if (head < 0) return [];
-  const out: string[] = [];
-  for (const l of lines.slice(head + 1)) {
-    const m = /^ {4}(\S+) +← /.exec(l);
-    if (!m) break;
-    out.push(m[1]);
-  }
-  return out;
+  return listedUnder(
+    output,
+    (l) => l.startsWith('  Adoptable (import at the address'),
+    /^ {4}(\S+) +← /,
+  );
 }
