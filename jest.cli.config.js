@@ -10,7 +10,7 @@ module.exports = {
   maxWorkers: 1,
   roots: ['<rootDir>/tools/cli-test'],
   testMatch: ['**/*.cli.test.ts'],
-  // The unit tests' transform (esbuild, no type-check; `npm run typecheck` does that).
+  // The unit tests' transform (swc, no type-check; `npm run typecheck` does that).
   transform: { '^.+\\.ts$': '<rootDir>/tools/check/jest-transform.cjs' },
   testTimeout: 120_000,
   verbose: true,

@@ -16,7 +16,7 @@ module.exports = {
   maxWorkers: Math.max(2, availableParallelism() - 1),
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
-  // TypeScript is transpiled only, with esbuild (tsconfig isolatedModules): `npm run
+  // TypeScript is transpiled only, with swc (tsconfig isolatedModules): `npm run
   // typecheck` type-checks once. This file registers the hooks that do it, and counts
   // coverage under `npm run test:unit`.
   setupFiles: ['<rootDir>/tools/check/light-runner-setup.cjs'],

@@ -3,7 +3,7 @@
 // and the stacks load once per jest process, not once per test file as under jest's own
 // runner. Plain Node cannot load TypeScript, so this registers a require hook (pirates) that
 // compiles each `.ts` file with jest-transform.cjs, the transform `npm run test:cli` runs
-// under jest's own runner (the same esbuild output, the same coverage counters), and a
+// under jest's own runner (the same swc output, the same coverage counters), and a
 // module hook that hands the runner's `import()` of a test file to it: on Node ≥ 22.15 a
 // synchronous `module.registerHooks` hook, on Node 20 ts-esm-hook.mjs (`module.register`,
 // which newer Nodes deprecate).
@@ -58,7 +58,7 @@ if (!globalThis[REGISTERED]) {
   globalThis[REGISTERED] = true;
   registerTypeScript(countedBy(COVERAGE_FILE));
   // Stack traces name the .ts lines (the transform's inline maps): jest's own runner maps
-  // them itself, this runner does not, and a failure pointed at a line of esbuild's output.
+  // them itself, this runner does not, and a failure pointed at a line of the CommonJS.
   // Cost: test:unit cold took 1.04x the wall time (three pairs, 0.98-1.07x: this machine's noise).
   process.setSourceMapsEnabled(true);
   if (COVERAGE_FILE) {

@@ -25,14 +25,34 @@ interface FileCoverage {
 }
 
 const source = 'export const answer: number = 42;\n';
+
+/** Runs CommonJS output as jest would, in a context of its own. */
+function loadCommonJs(code: string) {
+  const module = { exports: {} as Record<string, unknown> };
+  const context: Record<string, unknown> = { module, exports: module.exports };
+  runInNewContext(code, context);
+  return { exports: module.exports, context };
+}
+
+/** The inline source map at the end of the transform's output. */
+function inlineMap(code: string): SourceMap {
+  const base64 = code.match(/\/\/# sourceMappingURL=data:application\/json;base64,(\S+)\s*$/)![1];
+  return new SourceMap(JSON.parse(Buffer.from(base64, 'base64').toString('utf8')));
+}
 const options = { instrument: true, configString: '{"rootDir":"/p"}' };
 
 describe('the jest transform', () => {
   test('strips the types into CommonJS with an inline source map', () => {
     const { code } = transform.process(source, '/p/answer.ts');
     expect(code).toContain('const answer = 42;');
-    expect(code).toContain('module.exports = __toCommonJS(');
-    expect(code).toMatch(/\/\/# sourceMappingURL=data:application\/json;base64,/);
+    expect(code).not.toMatch(/^\s*(import|export)\b/m);
+    expect(loadCommonJs(code).exports.answer).toBe(42);
+    // The map leads from the CommonJS line back to the first line of the .ts.
+    const line = code.split('\n').findIndex((l) => l.includes('const answer = 42;'));
+    expect(inlineMap(code).findEntry(line, 0)).toMatchObject({
+      originalSource: expect.stringMatching(/\/p\/answer\.ts$/),
+      originalLine: 0,
+    });
   });
 
   test('under coverage, counts the .ts source itself (an if without else is two branches) and still emits CommonJS mapped to the .ts', () => {
@@ -46,14 +66,12 @@ describe('the jest transform', () => {
       '',
     ].join('\n');
     const { code } = transform.process(ts, '/p/check.ts', { instrument: true });
-    expect(code).toContain('module.exports = __toCommonJS(');
+    expect(code).not.toMatch(/^\s*(import|export)\b/m);
     expect(code).not.toContain(': number');
 
     // Run it as jest would, in a context of its own: the counters land in its __coverage__.
-    const module = { exports: {} as Record<string, unknown> };
-    const context: Record<string, unknown> = { module, exports: module.exports };
-    runInNewContext(code, context);
-    expect(module.exports.answer).toBe(42);
+    const { exports, context } = loadCommonJs(code);
+    expect(exports.answer).toBe(42);
     const coverage = (context.__coverage__ as Record<string, FileCoverage>)['/p/check.ts'];
     expect(Object.values(coverage.fnMap).map((f) => [f.name, f.decl.start])).toEqual([
       ['check', { line: 1, column: 16 }],
@@ -69,8 +87,7 @@ describe('the jest transform', () => {
     expect(new Set(lines)).toEqual(new Set([2, 3, 5]));
 
     // The inline map leads from the CommonJS back to the TypeScript line of the throw.
-    const base64 = code.match(/\/\/# sourceMappingURL=data:application\/json;base64,(\S+)\s*$/)![1];
-    const map = new SourceMap(JSON.parse(Buffer.from(base64, 'base64').toString('utf8')));
+    const map = inlineMap(code);
     const throwLine = code.split('\n').findIndex((l) => l.includes('throw new RangeError'));
     const column = code.split('\n')[throwLine].indexOf('throw');
     const entry = map.findEntry(throwLine, column) as {
@@ -79,7 +96,7 @@ describe('the jest transform', () => {
     };
     expect(entry.originalSource).toMatch(/\/p\/check\.ts$/);
     expect(entry.originalLine).toBe(2); // zero-based: line 3
-    // One map: esbuild replaced the instrumenter's with the chained one.
+    // One map: swc replaced the instrumenter's with the chained one.
     expect(code.match(/sourceMappingURL/g)).toHaveLength(1);
   });
 

@@ -68,7 +68,7 @@ describe('the unit tests’ TypeScript hooks (light-runner-setup.cjs)', () => {
   });
 
   // This file runs under the hooks: the runner maps no stack trace itself, so without source
-  // maps a failure would point at a line of the CommonJS that esbuild wrote.
+  // maps a failure would point at a line of the CommonJS that swc wrote.
   test('stack traces name the line of the TypeScript source', () => {
     const error = new Error('here'); // the line this test looks for
     const line =
