@@ -18,8 +18,8 @@ const scratch = require('./scratch.cjs') as typeof import('./scratch.cjs');
 export const CHECK_SCRIPTS = [
   'test:unit',
   'typecheck',
-  'validate',
-  'test:framework',
+  // `npm run validate` and `npm run test:framework` in one process, sharing the cdktf synth.
+  'test:synth',
   'lint',
   'lint:workflows',
 ] as const;

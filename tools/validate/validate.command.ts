@@ -1,11 +1,15 @@
 /**
- * `npm run validate` (part of `npm test`): synthesizes the app for the production and
- * a standard profile and runs the real Terraform and AWS provider over every stack, all
- * stacks as modules of one working directory (see validate.ts): one
- * `terraform init -backend=false` (offline, from the provider mirror) and one
- * `terraform validate -json`, served by one provider process (provider-server.ts), taken
- * from the mirror when the stacks pin its exact version (pinnedProviderBinary). Prints
- * one line per stack; exits 1 with the diagnostics when any stack is invalid.
+ * `npm run validate`: synthesizes the app for the production and a standard profile and runs
+ * the real Terraform and AWS provider over every stack, all stacks as modules of one working
+ * directory (see validate.ts): one `terraform init -backend=false` (offline, from the
+ * provider mirror) and one `terraform validate -json`, served by one provider process
+ * (provider-server.ts), taken from the mirror when the stacks pin its exact version
+ * (pinnedProviderBinary). Prints one line per stack; exits 1 with the diagnostics when any
+ * stack is invalid.
+ *
+ * `--frameworks` (`npm run test:synth`, part of `npm test`) also synthesizes the app under CDK
+ * Terrain (cdktn) beside the cdktf synth and fails when the Terraform JSON differs, as
+ * `npm run test:framework` does: one cdktf synth serves both checks.
  *
  *   VALIDATE_ENVIRONMENTS  environments to synthesize (default: prod,dev)
  *   VALIDATE_APP           app command (default: cdktf.json "app")
@@ -25,16 +29,19 @@ import {
   run,
   runCommand,
   TerraformSetup,
+  unexpectedArgument,
 } from '../core';
 import {
   diagnosticsByStack,
   formatDiagnostics,
   pinnedProviderBinary,
   StackDir,
+  synthEnvironments,
   validationKey,
   validationRoot,
   ValidateJson,
 } from './validate';
+import { synthDifferences } from '../synth/framework';
 import { installedProviders, ProviderServer, startProviderServer } from './provider-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -142,7 +149,29 @@ async function validateStacks(
   return json.valid;
 }
 
-async function main(): Promise<number> {
+/** The flag of `npm run test:synth`: the cdktn synth and the comparison too. */
+const FRAMEWORKS_FLAG = '--frameworks';
+
+/**
+ * Runs the app into `outdir` and, with `cdktnOutdir`, under cdktn at the same time
+ * (synthEnvironments). Both finish before any failure is thrown, so no synth still writes
+ * into the work folder when it is removed.
+ */
+async function synthesize(
+  app: string,
+  env: Record<string, string>,
+  outdir: string,
+  cdktnOutdir: string | undefined,
+): Promise<void> {
+  const synths = synthEnvironments(env, outdir, cdktnOutdir).map((runEnv) =>
+    run('sh', ['-c', app], { cwd: ROOT, env: runEnv }),
+  );
+  const settled = await Promise.allSettled(synths);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+async function main(frameworks: boolean): Promise<number> {
   const environments = process.env.VALIDATE_ENVIRONMENTS ?? 'prod,dev';
   const cdktfJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));
   const app = process.env.VALIDATE_APP ?? (cdktfJson.app as string);
@@ -151,6 +180,7 @@ async function main(): Promise<number> {
   const removeWork = () => fs.rmSync(work, { recursive: true, force: true });
   process.once('exit', removeWork);
   const outdir = path.join(work, 'cdktf.out');
+  const cdktnOutdir = frameworks ? path.join(work, 'cdktn.out') : undefined;
   const phases = new PhaseTimer({ write: () => undefined });
   let tf: TerraformSetup;
   let failed = false;
@@ -159,12 +189,24 @@ async function main(): Promise<number> {
     await phases.run('synth', async () => {
       const env = {
         ...tf.env,
-        CDKTF_OUTDIR: outdir,
         CDKTF_CONTEXT_JSON: JSON.stringify(cdktfJson.context ?? {}),
         ENVIRONMENT_SUFFIX: environments,
       };
-      await run('sh', ['-c', app], { cwd: ROOT, env });
+      await synthesize(app, env, outdir, cdktnOutdir);
     });
+    if (cdktnOutdir) {
+      const problems = synthDifferences(outdir, cdktnOutdir);
+      if (problems.length > 0) {
+        process.stdout.write(
+          `validate: cdktf and cdktn synthesize different Terraform:\n  ${problems.join('\n  ')}\n`,
+        );
+        failed = true;
+      } else {
+        process.stdout.write(
+          `validate: cdktf 0.21 and cdktn synthesize the same Terraform JSON for ${environments}\n`,
+        );
+      }
+    }
     // The provider binaries, by path and size: a different provider validates again.
     const providers = tf.providers.map((p) => `${p.path}:${fs.statSync(p.path).size}`).join('\n');
     const stacks = readStacks(outdir, providers);
@@ -178,7 +220,7 @@ async function main(): Promise<number> {
     }
     if (todo.length > 0) {
       await phases.run('terraform init + validate', async () => {
-        failed = !(await validateStacks(outdir, todo, tf));
+        if (!(await validateStacks(outdir, todo, tf))) failed = true;
       });
     }
   } catch (error) {
@@ -207,9 +249,26 @@ const USAGE = [
   '  (VALIDATE_NO_CACHE=1 validates all).',
 ].join('\n');
 
+/** `npm run test:synth` runs this file with FRAMEWORKS_FLAG. */
+const SYNTH_USAGE = [
+  'usage: npm run test:synth',
+  '  npm run validate and npm run test:framework in one process (part of npm test): the app',
+  '  synthesized under cdktf and under CDK Terrain (cdktn) must give the same Terraform JSON,',
+  '  and terraform validate runs over the cdktf synth.',
+].join('\n');
+
+/** The one option, `--frameworks`, which npm run test:synth passes. */
+function checkArguments(argv: readonly string[]): string | undefined {
+  const other = argv.find((arg) => arg !== FRAMEWORKS_FLAG);
+  return other === undefined ? undefined : unexpectedArgument(other);
+}
+
 if (require.main === module) {
-  const answered = answerCommandLine('validate', USAGE, process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const frameworks = argv.includes(FRAMEWORKS_FLAG);
+  const [name, usage] = frameworks ? ['test:synth', SYNTH_USAGE] : ['validate', USAGE];
+  const answered = answerCommandLine(name, usage, argv, checkArguments);
   // An interrupt reaches terraform and the provider once; the work folder goes in main's finally.
   if (answered !== undefined) process.exitCode = answered;
-  else void runCommand('validate', main);
+  else void runCommand(name, () => main(frameworks));
 }

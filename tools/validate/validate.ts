@@ -121,3 +121,20 @@ export function formatDiagnostics(stack: string, diagnostics: readonly Diagnosti
     return `    ${stack}: ${d.severity}: ${d.summary}${where ? ` (${where})` : ''}${detail}`;
   });
 }
+
+/**
+ * The environments of the app runs: one into `outdir` and, with `cdktnOutdir`
+ * (`npm run test:synth`), one under CDK Terrain beside it, the first then under cdktf
+ * whatever the caller's CDKTF_FRAMEWORK says.
+ */
+export function synthEnvironments(
+  env: Readonly<Record<string, string>>,
+  outdir: string,
+  cdktnOutdir?: string,
+): Record<string, string>[] {
+  if (cdktnOutdir === undefined) return [{ ...env, CDKTF_OUTDIR: outdir }];
+  return [
+    { ...env, CDKTF_OUTDIR: outdir, CDKTF_FRAMEWORK: 'cdktf' },
+    { ...env, CDKTF_OUTDIR: cdktnOutdir, CDKTF_FRAMEWORK: 'cdktn' },
+  ];
+}

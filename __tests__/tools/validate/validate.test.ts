@@ -2,6 +2,7 @@ import {
   diagnosticsByStack,
   formatDiagnostics,
   pinnedProviderBinary,
+  synthEnvironments,
   validationKey,
   validationRoot,
   ValidateJson,
@@ -157,5 +158,37 @@ describe('the provider binary taken from the mirror', () => {
     });
     expect(pinnedProviderBinary([otherSource], mirror)).toBeUndefined();
     expect(pinnedProviderBinary([], mirror)).toBeUndefined();
+  });
+});
+
+describe('synthEnvironments', () => {
+  const env = { PATH: '/bin', CDKTF_FRAMEWORK: 'cdktn', ENVIRONMENT_SUFFIX: 'prod,dev' };
+
+  it('npm run validate: one run into the outdir, under the framework the caller chose', () => {
+    expect(synthEnvironments(env, '/w/cdktf.out')).toEqual([
+      {
+        PATH: '/bin',
+        CDKTF_FRAMEWORK: 'cdktn',
+        ENVIRONMENT_SUFFIX: 'prod,dev',
+        CDKTF_OUTDIR: '/w/cdktf.out',
+      },
+    ]);
+  });
+
+  it('npm run test:synth: cdktf into the outdir, cdktn into its own, the same settings otherwise', () => {
+    expect(synthEnvironments(env, '/w/cdktf.out', '/w/cdktn.out')).toEqual([
+      {
+        PATH: '/bin',
+        CDKTF_FRAMEWORK: 'cdktf',
+        ENVIRONMENT_SUFFIX: 'prod,dev',
+        CDKTF_OUTDIR: '/w/cdktf.out',
+      },
+      {
+        PATH: '/bin',
+        CDKTF_FRAMEWORK: 'cdktn',
+        ENVIRONMENT_SUFFIX: 'prod,dev',
+        CDKTF_OUTDIR: '/w/cdktn.out',
+      },
+    ]);
   });
 });
