@@ -91,7 +91,8 @@ export const TOOL_FOLDERS: Readonly<Record<string, ToolFolder>> = {
   },
   validate: {
     job: 'terraform validate of every synthesized stack',
-    uses: ['core'],
+    // synth: the cdktf/cdktn comparison of `npm run test:synth`.
+    uses: ['core', 'synth'],
     product: false,
   },
   diagram: {

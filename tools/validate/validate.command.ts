@@ -41,7 +41,7 @@ import {
   validationRoot,
   ValidateJson,
 } from './validate';
-import { synthDifferences } from '../synth/framework';
+import { synthDifferences } from '../synth';
 import { installedProviders, ProviderServer, startProviderServer } from './provider-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
